@@ -1,0 +1,254 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+
+/**
+ * Writes the code that encodes a value into a {@code ValueWriter} and decodes it from a
+ * {@code ValueReader}, specialised for its static type: one rule per {@link ValueType} kind.
+ * References are preceded by a presence byte; collections by their size.
+ */
+final class CodecEmitter {
+    private final RecordHelpers helpers;
+
+    CodecEmitter(RecordHelpers helpers) {
+        this.helpers = helpers;
+    }
+
+    // ---- encode ----
+
+    /** Emits code writing {@code expr} (nullable if a reference) to the writer named {@code out}. */
+    void encode(CodeBlock.Builder b, ValueType t, String expr, boolean isVariable, String out, LocalNames names) {
+        if (t instanceof ValueType.Primitive p) {
+            b.addStatement("$L.write$L($L)", out, RuntimeNames.suffix(p.kind()), expr);
+            return;
+        }
+        String v = expr;
+        if (!isVariable) {
+            v = names.fresh("v");
+            b.addStatement("$T $L = $L", t.typeName(), v, expr);
+        }
+        b.addStatement("$L.writeBoolean($L != null)", out, v);
+        b.beginControlFlow("if ($L != null)", v);
+        encodeNonNull(b, t, v, out, names);
+        b.endControlFlow();
+    }
+
+    /** Emits code writing the non-null value in variable {@code v}. */
+    void encodeNonNull(CodeBlock.Builder b, ValueType t, String v, String out, LocalNames names) {
+        if (t instanceof ValueType.Primitive p) {
+            b.addStatement("$L.write$L($L)", out, RuntimeNames.suffix(p.kind()), v);
+        } else if (t instanceof ValueType.Boxed x) {
+            b.addStatement("$L.write$L($L)", out, RuntimeNames.suffix(x.kind()), v);
+        } else if (t instanceof ValueType.Str) {
+            b.addStatement("$L.writeString($L)", out, v);
+        } else if (t instanceof ValueType.EnumType) {
+            b.addStatement("$L.writeString($L.name())", out, v);
+        } else if (t instanceof ValueType.RecordType r) {
+            b.addStatement("$L($L, $L)", helpers.encodeHelper(r), out, v);
+        } else if (t instanceof ValueType.RecordRef r) {
+            b.addStatement("$L($L, $L)", helpers.encodeHelper(r), out, v);
+        } else if (t instanceof ValueType.ArrayType a) {
+            if (a.component() instanceof ValueType.Primitive p) {
+                b.addStatement("$L.write$LArray($L)", out, RuntimeNames.suffix(p.kind()), v);
+            } else {
+                b.addStatement("$L.writeSize($L.length)", out, v);
+                encodeElements(b, a.component(), v, out, names);
+            }
+        } else if (t instanceof ValueType.ListType l) {
+            b.addStatement("$L.writeSize($L.size())", out, v);
+            encodeElements(b, l.element(), v, out, names);
+        } else if (t instanceof ValueType.SetType s) {
+            b.addStatement("$L.writeSize($L.size())", out, v);
+            encodeElements(b, s.element(), v, out, names);
+        } else if (t instanceof ValueType.MapType m) {
+            String e = names.fresh("e");
+            b.addStatement("$L.writeSize($L.size())", out, v);
+            b.beginControlFlow("for ($T $L : $L.entrySet())",
+                    ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()), e, v);
+            encode(b, m.key(), e + ".getKey()", false, out, names);
+            encode(b, m.value(), e + ".getValue()", false, out, names);
+            b.endControlFlow();
+        } else if (t instanceof ValueType.OptionalType o) {
+            b.addStatement("$L.writeBoolean($L.isPresent())", out, v);
+            b.beginControlFlow("if ($L.isPresent())", v);
+            String x = names.fresh("x");
+            b.addStatement("$T $L = $L.get()", o.element().typeName(), x, v);
+            encodeNonNull(b, o.element(), x, out, names);
+            b.endControlFlow();
+        } else {
+            throw new IllegalStateException("no codec rule for " + t);
+        }
+    }
+
+    private void encodeElements(CodeBlock.Builder b, ValueType element, String v, String out, LocalNames names) {
+        String e = names.fresh("e");
+        b.beginControlFlow("for ($T $L : $L)", element.typeName(), e, v);
+        encode(b, element, e, true, out, names);
+        b.endControlFlow();
+    }
+
+    // ---- decode ----
+
+    /**
+     * Emits code reading a value of type {@code t} (with its presence byte if a reference) from
+     * the reader named {@code in}; returns the variable or expression that holds it.
+     */
+    String decode(CodeBlock.Builder b, ValueType t, String in, LocalNames names) {
+        if (t instanceof ValueType.Primitive p) {
+            String v = names.fresh("v");
+            b.addStatement("$T $L = $L.read$L()", t.typeName(), v, in, RuntimeNames.suffix(p.kind()));
+            return v;
+        }
+        String v = names.fresh("v");
+        b.addStatement("$T $L", declared(t), v);
+        b.beginControlFlow("if ($L.readBoolean())", in);
+        String x = decodeNonNull(b, t, in, names);
+        b.addStatement("$L = $L", v, x);
+        b.nextControlFlow("else");
+        b.addStatement("$L = null", v);
+        b.endControlFlow();
+        return v;
+    }
+
+    /** Emits code reading a non-null value; returns the variable or expression holding it. */
+    String decodeNonNull(CodeBlock.Builder b, ValueType t, String in, LocalNames names) {
+        if (t instanceof ValueType.Primitive p) {
+            return in + ".read" + RuntimeNames.suffix(p.kind()) + "()";
+        } else if (t instanceof ValueType.Boxed x) {
+            return in + ".read" + RuntimeNames.suffix(x.kind()) + "()";
+        } else if (t instanceof ValueType.Str) {
+            return in + ".readString()";
+        } else if (t instanceof ValueType.EnumType e) {
+            return CodeBlock.of("$T.valueOf($L.readString())", e.typeName(), in).toString();
+        } else if (t instanceof ValueType.RecordType r) {
+            return helpers.decodeHelper(r) + "(" + in + ")";
+        } else if (t instanceof ValueType.RecordRef r) {
+            return helpers.decodeHelper(r) + "(" + in + ")";
+        } else if (t instanceof ValueType.ArrayType a) {
+            if (a.component() instanceof ValueType.Primitive p) {
+                return in + ".read" + RuntimeNames.suffix(p.kind()) + "Array()";
+            }
+            String arr = names.fresh("array");
+            String i = names.fresh("i");
+            b.addStatement("$T $L = $L", declared(t), arr, newArray(a, in + ".readSize(1)"));
+            b.beginControlFlow("for (int $L = 0; $L < $L.length; $L++)", i, i, arr, i);
+            String x = decode(b, a.component(), in, names);
+            b.addStatement("$L[$L] = $L", arr, i, x);
+            b.endControlFlow();
+            return arr;
+        } else if (t instanceof ValueType.ListType l) {
+            return fill(b, declared(t), RuntimeNames.ARRAY_LIST, l.element(), in, names);
+        } else if (t instanceof ValueType.SetType s) {
+            return fill(b, declared(t), RuntimeNames.LINKED_HASH_SET, s.element(), in, names);
+        } else if (t instanceof ValueType.MapType m) {
+            String map = names.fresh("map");
+            String n = names.fresh("n");
+            String i = names.fresh("i");
+            b.addStatement("int $L = $L.readSize(1)", n, in);
+            b.addStatement("$T $L = new $T<>($L)", declared(t), map, RuntimeNames.LINKED_HASH_MAP, n);
+            b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
+            String k = decode(b, m.key(), in, names);
+            String val = decode(b, m.value(), in, names);
+            b.addStatement("$L.put($L, $L)", map, k, val);
+            b.endControlFlow();
+            return map;
+        } else if (t instanceof ValueType.OptionalType o) {
+            String opt = names.fresh("optional");
+            b.addStatement("$T $L", declared(t), opt);
+            b.beginControlFlow("if ($L.readBoolean())", in);
+            String x = decodeNonNull(b, o.element(), in, names);
+            b.addStatement("$L = $T.of($L)", opt, RuntimeNames.OPTIONAL, x);
+            b.nextControlFlow("else");
+            b.addStatement("$L = $T.empty()", opt, RuntimeNames.OPTIONAL);
+            b.endControlFlow();
+            return opt;
+        }
+        throw new IllegalStateException("no codec rule for " + t);
+    }
+
+    private String fill(CodeBlock.Builder b, TypeName type, ClassName impl, ValueType element, String in,
+            LocalNames names) {
+        String c = names.fresh("collection");
+        String n = names.fresh("n");
+        String i = names.fresh("i");
+        b.addStatement("int $L = $L.readSize(1)", n, in);
+        b.addStatement("$T $L = new $T<>($L)", type, c, impl, n);
+        b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
+        String x = decode(b, element, in, names);
+        b.addStatement("$L.add($L)", c, x);
+        b.endControlFlow();
+        return c;
+    }
+
+    /**
+     * The type of a local holding a decoded value: wildcards replaced by their bounds, so that
+     * elements can be added, and collection interfaces by what is built when loading.
+     */
+    static TypeName declared(ValueType t) {
+        if (t instanceof ValueType.Primitive || t instanceof ValueType.Boxed || t instanceof ValueType.Str
+                || t instanceof ValueType.EnumType || t instanceof ValueType.RecordType
+                || t instanceof ValueType.RecordRef) {
+            return t.typeName();
+        }
+        if (t instanceof ValueType.ArrayType a) {
+            return ArrayTypeName.of(declared(a.component()));
+        }
+        if (t instanceof ValueType.ListType l) {
+            return ParameterizedTypeName.get(RuntimeNames.ARRAY_LIST, declared(l.element()).box());
+        }
+        if (t instanceof ValueType.SetType s) {
+            return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_SET, declared(s.element()).box());
+        }
+        if (t instanceof ValueType.MapType m) {
+            return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_MAP, declared(m.key()).box(),
+                    declared(m.value()).box());
+        }
+        if (t instanceof ValueType.OptionalType o) {
+            return ParameterizedTypeName.get(RuntimeNames.OPTIONAL, declared(o.element()).box());
+        }
+        return t.typeName();
+    }
+
+    /** {@code new X[n]} for an array type, {@code new int[n][]} for nested arrays. */
+    private static CodeBlock newArray(ValueType.ArrayType a, String length) {
+        TypeName base = declared(a.component());
+        int dims = 0;
+        while (base instanceof ArrayTypeName arr) {
+            base = arr.componentType();
+            dims++;
+        }
+        return CodeBlock.of("new $T[$L]$L", base, length, "[]".repeat(dims));
+    }
+
+    /** The body of {@code encodeX(ValueWriter out, X v)} for a record. */
+    CodeBlock encodeRecordBody(ValueType.RecordType r) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        LocalNames names = new LocalNames();
+        names.reserve("out");
+        names.reserve("v");
+        for (ValueType.Component c : r.components()) {
+            encode(b, c.type(), "v." + c.name() + "()", false, "out", names);
+        }
+        return b.build();
+    }
+
+    /** The body of {@code decodeX(ValueReader in)} for a record. */
+    CodeBlock decodeRecordBody(ValueType.RecordType r) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        LocalNames names = new LocalNames();
+        names.reserve("in");
+        StringBuilder args = new StringBuilder();
+        for (ValueType.Component c : r.components()) {
+            String x = decode(b, c.type(), "in", names);
+            args.append(args.length() == 0 ? "" : ", ").append(x);
+        }
+        TypeName raw = r.typeName() instanceof ParameterizedTypeName p ? p.rawType() : r.typeName();
+        boolean generic = r.typeName() instanceof ParameterizedTypeName;
+        b.addStatement("return new $T$L($L)", raw, generic ? "<>" : "", args);
+        return b.build();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.ParameterizedTypeName;
+
+/**
+ * Writes the code that feeds one value into a {@code KeyHasher}, specialised for its static type:
+ * one rule per {@link ValueType} kind, following the hash spec ({@code docs/hash-spec.md}).
+ */
+final class HashEmitter {
+    private final RecordHelpers helpers;
+
+    HashEmitter(RecordHelpers helpers) {
+        this.helpers = helpers;
+    }
+
+    /**
+     * Emits code hashing {@code expr} (a variable name when {@code isVariable}) of type {@code t}
+     * into the hasher named {@code h}.
+     */
+    void emit(CodeBlock.Builder b, ValueType t, String expr, boolean isVariable, String h, LocalNames names) {
+        if (t instanceof ValueType.Primitive p) {
+            b.addStatement("$L.put$L($L)", h, RuntimeNames.suffix(p.kind()), expr);
+            return;
+        }
+        String v = expr;
+        if (!isVariable) {
+            v = names.fresh("v");
+            b.addStatement("$T $L = $L", t.typeName(), v, expr);
+        }
+        b.beginControlFlow("if ($L == null)", v).addStatement("$L.putNull()", h).nextControlFlow("else");
+        emitNonNull(b, t, v, h, names);
+        b.endControlFlow();
+    }
+
+    private void emitNonNull(CodeBlock.Builder b, ValueType t, String v, String h, LocalNames names) {
+        if (t instanceof ValueType.Boxed x) {
+            b.addStatement("$L.put$L($L)", h, RuntimeNames.suffix(x.kind()), v);
+        } else if (t instanceof ValueType.Str) {
+            b.addStatement("$L.putString($L)", h, v);
+        } else if (t instanceof ValueType.EnumType e) {
+            b.addStatement("$L.putEnum($S, $L.name())", h, e.binaryName(), v);
+        } else if (t instanceof ValueType.EnumVariable) {
+            b.addStatement("$L.putEnum($L.getDeclaringClass().getName(), $L.name())", h, v, v);
+        } else if (t instanceof ValueType.RecordType r) {
+            b.addStatement("$L($L, $L)", helpers.hashHelper(r), h, v);
+        } else if (t instanceof ValueType.RecordRef r) {
+            b.addStatement("$L($L, $L)", helpers.hashHelper(r), h, v);
+        } else if (t instanceof ValueType.ArrayType a) {
+            if (a.component() instanceof ValueType.Primitive p) {
+                b.addStatement("$L.put$LArray($L)", h, RuntimeNames.suffix(p.kind()), v);
+            } else {
+                b.addStatement("$L.beginArray($L.length)", h, v);
+                elements(b, a.component(), v, h, names);
+            }
+        } else if (t instanceof ValueType.ListType l) {
+            b.addStatement("$L.beginList($L.size())", h, v);
+            elements(b, l.element(), v, h, names);
+        } else if (t instanceof ValueType.SetType s) {
+            unordered(b, v, h, names, "putSet", (child, e) -> {
+                b.beginControlFlow("for ($T $L : $L)", s.element().typeName(), e, v);
+                b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
+                emit(b, s.element(), e, true, child, names);
+            });
+        } else if (t instanceof ValueType.MapType m) {
+            unordered(b, v, h, names, "putMap", (child, e) -> {
+                b.beginControlFlow("for ($T $L : $L.entrySet())",
+                        ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()),
+                        e, v);
+                b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
+                emit(b, m.key(), e + ".getKey()", false, child, names);
+                emit(b, m.value(), e + ".getValue()", false, child, names);
+            });
+        } else if (t instanceof ValueType.OptionalType o) {
+            b.addStatement("$L.beginOptional($L.isPresent())", h, v);
+            b.beginControlFlow("if ($L.isPresent())", v);
+            emit(b, o.element(), v + ".get()", false, h, names);
+            b.endControlFlow();
+        } else {
+            throw new IllegalStateException("no hash rule for " + t);
+        }
+    }
+
+    private void elements(CodeBlock.Builder b, ValueType element, String v, String h, LocalNames names) {
+        String e = names.fresh("e");
+        b.beginControlFlow("for ($T $L : $L)", element.typeName(), e, v);
+        emit(b, element, e, true, h, names);
+        b.endControlFlow();
+    }
+
+    private interface Loop {
+        void open(String child, String element);
+    }
+
+    /** Elements hashed one by one in child hashers; their sorted digests make the value's hash. */
+    private void unordered(CodeBlock.Builder b, String v, String h, LocalNames names, String put, Loop loop) {
+        String digests = names.fresh("digests");
+        String n = names.fresh("n");
+        String child = names.fresh("c");
+        String e = names.fresh("e");
+        b.addStatement("long[] $L = new long[2 * $L.size()]", digests, v);
+        b.addStatement("int $L = 0", n);
+        loop.open(child, e);
+        b.addStatement("$L.finish()", child);
+        b.addStatement("$L[$L++] = $L.high()", digests, n, child);
+        b.addStatement("$L[$L++] = $L.low()", digests, n, child);
+        b.endControlFlow();
+        b.addStatement("$L.$L($L, $L)", h, put, digests, n);
+    }
+
+    /** The body of {@code hashX(KeyHasher h, X v)} for a record. */
+    CodeBlock recordBody(ValueType.RecordType r) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        LocalNames names = new LocalNames();
+        names.reserve("h");
+        names.reserve("v");
+        b.addStatement("h.beginRecord($S, $L)", r.binaryName(), r.components().size());
+        for (ValueType.Component c : r.components()) {
+            emit(b, c.type(), "v." + c.name() + "()", false, "h", names);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.memogen.processor;
+
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/** Checks a {@code @GenerateMemo} class and its methods; reports every problem it finds. */
+final class MemoClassValidator {
+    private final Elements elements;
+    private final Types types;
+
+    MemoClassValidator(Elements elements, Types types) {
+        this.elements = elements;
+        this.types = types;
+    }
+
+    Report validate(TypeElement cls, AnnotationMirror generateMemo) {
+        Report report = new Report();
+        ElementKind kind = cls.getKind();
+        if (kind != ElementKind.CLASS && kind != ElementKind.RECORD && kind != ElementKind.ENUM) {
+            report.error(Messages.notAClass(kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')),
+                    cls, generateMemo);
+            return report;
+        }
+        if (!accessible(cls)) {
+            report.error(Messages.notAccessible(cls.getQualifiedName().toString()), cls, generateMemo);
+            return report;
+        }
+        String pkg = elements.getPackageOf(cls).getQualifiedName().toString();
+        TypeClassifier classifier = new TypeClassifier(elements, types, pkg);
+        int memoized = 0;
+        for (ExecutableElement m : ElementFilter.methodsIn(cls.getEnclosedElements())) {
+            if (validateMethod(m, classifier, report)) {
+                memoized++;
+            }
+        }
+        if (memoized == 0 && !report.hasErrors()) {
+            report.warning(Messages.nothingToMemoize(cls.getSimpleName().toString()), cls);
+        }
+        return report;
+    }
+
+    /** Reports problems of {@code m}; returns whether it is to be memoized. */
+    private boolean validateMethod(ExecutableElement m, TypeClassifier classifier, Report report) {
+        AnnotationMirror memo = Annotations.find(m, Annotations.MEMO);
+        AnnotationMirror skip = Annotations.find(m, Annotations.SKIP);
+        boolean isStatic = m.getModifiers().contains(Modifier.STATIC);
+        boolean isPrivate = m.getModifiers().contains(Modifier.PRIVATE);
+        boolean isVoid = m.getReturnType().getKind() == TypeKind.VOID;
+        if (memo != null && skip != null) {
+            report.error(Messages.memoAndSkip(), m, memo);
+            return false;
+        }
+        if (memo != null) {
+            if (!isStatic) {
+                report.error(Messages.memoNotStatic(), m, memo);
+                return false;
+            }
+            if (isPrivate) {
+                report.error(Messages.memoPrivate(), m, memo);
+                return false;
+            }
+            if (isVoid) {
+                report.error(Messages.memoVoid(), m, memo);
+                return false;
+            }
+        }
+        if (skip != null || !MemoClassValidator.memoizable(m)) {
+            return false;
+        }
+        for (VariableElement p : m.getParameters()) {
+            TypeClassifier.Result r = classifier.classify(p.asType(), TypeClassifier.Use.PARAMETER);
+            if (r.unresolved() != null) {
+                report.unresolved(r.unresolved(), p);
+            } else if (!r.isOk()) {
+                report.error(Messages.unhashable(p.getSimpleName().toString(), p.asType().toString(),
+                        r.unsupported()), p);
+            }
+        }
+        TypeClassifier.Result r = classifier.classify(m.getReturnType(), TypeClassifier.Use.RESULT);
+        if (r.unresolved() != null) {
+            report.unresolved(r.unresolved(), m);
+        } else if (!r.isOk()) {
+            report.error(Messages.unstorable(m.getReturnType().toString(), r.unsupported()), m);
+        }
+        return true;
+    }
+
+    /** Whether a method of a {@code @GenerateMemo} class is memoized (before type checks). */
+    static boolean memoizable(ExecutableElement m) {
+        return m.getModifiers().contains(Modifier.STATIC)
+                && !m.getModifiers().contains(Modifier.PRIVATE)
+                && m.getReturnType().getKind() != TypeKind.VOID
+                && Annotations.find(m, Annotations.SKIP) == null;
+    }
+
+    private static boolean accessible(TypeElement cls) {
+        Element e = cls;
+        while (e instanceof TypeElement t) {
+            if (t.getModifiers().contains(Modifier.PRIVATE)) {
+                return false;
+            }
+            NestingKind n = t.getNestingKind();
+            if (n == NestingKind.LOCAL || n == NestingKind.ANONYMOUS) {
+                return false;
+            }
+            e = t.getEnclosingElement();
+        }
+        return true;
+    }
+
+    static List<ExecutableElement> memoizedMethods(TypeElement cls) {
+        return ElementFilter.methodsIn(cls.getEnclosedElements()).stream()
+                .filter(MemoClassValidator::memoizable)
+                .toList();
+    }
+}

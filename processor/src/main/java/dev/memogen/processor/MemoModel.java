@@ -1,0 +1,26 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeVariableName;
+import java.util.List;
+import javax.lang.model.element.TypeElement;
+
+/** What to generate for one {@code @GenerateMemo} class. Plain, immutable data. */
+record MemoModel(TypeElement origin, ClassName target, ClassName generated, List<Method> methods) {
+
+    /** One memoized method: the generated method mirrors its signature exactly. */
+    record Method(
+            String name,
+            String functionId,
+            String functionVersion,
+            List<TypeVariableName> typeVariables,
+            List<Parameter> parameters,
+            boolean varargs,
+            List<TypeName> thrown,
+            TypeName returnTypeName,
+            ValueType returnType,
+            String javadocSignature) {}
+
+    record Parameter(String name, TypeName typeName, ValueType type) {}
+}

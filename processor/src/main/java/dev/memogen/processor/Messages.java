@@ -1,0 +1,72 @@
+package dev.memogen.processor;
+
+/**
+ * Every diagnostic the processor reports, each with a stable tag that users can search for and
+ * tests can match. Texts say what is wrong and what to do about it.
+ */
+final class Messages {
+    private Messages() {}
+
+    static final String SUPPORTED_TYPES =
+            "primitives and their boxes, String, enums, records of supported types, arrays of them, "
+                    + "and List, Set, Map or Optional of them";
+
+    static String notAClass(String kind) {
+        return "[MemoNotAClass] @GenerateMemo goes on a class, record or enum, not on an " + kind
+                + ": move the static methods into a class";
+    }
+
+    static String notAccessible(String what) {
+        return "[MemoNotAccessible] @GenerateMemo class " + what
+                + " must be reachable from its package: make it (and every class enclosing it) at least"
+                + " package-private, and not local or anonymous";
+    }
+
+    static String nothingToMemoize(String cls) {
+        return "[MemoNothingToMemoize] " + cls + " has no non-private static method that returns a value;"
+                + " the generated class will be empty";
+    }
+
+    static String memoOutsideGenerateMemo() {
+        return "[MemoWithoutGenerateMemo] @Memo only takes effect in a class annotated with @GenerateMemo:"
+                + " annotate the enclosing class";
+    }
+
+    static String memoNotStatic() {
+        return "[MemoNotStatic] @Memo goes on static methods only: memogen calls the method without an"
+                + " instance. Make it static, or remove @Memo";
+    }
+
+    static String memoPrivate() {
+        return "[MemoPrivate] a private method cannot be memoized: the generated class cannot call it."
+                + " Make it package-private, or remove @Memo";
+    }
+
+    static String memoVoid() {
+        return "[MemoVoid] a void method has no result to remember: return the value, or remove @Memo";
+    }
+
+    static String memoAndSkip() {
+        return "[MemoSkipConflict] a method cannot have both @Memo and @Memo.Skip: remove one";
+    }
+
+    static String unhashable(String param, String type, String reason) {
+        return "[MemoUnhashable] parameter '" + param + "' of type " + type + " cannot be hashed: " + reason
+                + ". memogen hashes " + SUPPORTED_TYPES
+                + ". Pass the values the result depends on in such types, or leave the method out with @Memo.Skip";
+    }
+
+    static String unstorable(String type, String reason) {
+        return "[MemoUnstorable] return type " + type + " cannot be stored: " + reason
+                + ". memogen stores " + SUPPORTED_TYPES
+                + ". Return such a type, or leave the method out with @Memo.Skip";
+    }
+
+    static String unresolved(String type) {
+        return "[MemoUnresolvedType] type " + type + " could not be resolved; fix the errors above first";
+    }
+
+    static String cannotWrite(String cls, String reason) {
+        return "[MemoCannotWrite] could not write " + cls + ": " + reason;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeVariableName;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.Trees;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.TypeParameterElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/** Builds the {@link MemoModel} of a class that passed validation. */
+final class ModelBuilder {
+    private final Elements elements;
+    private final Types types;
+    private final Trees trees;
+
+    ModelBuilder(ProcessingEnvironment env) {
+        this.elements = env.getElementUtils();
+        this.types = env.getTypeUtils();
+        this.trees = treesOrNull(env);
+    }
+
+    private static Trees treesOrNull(ProcessingEnvironment env) {
+        try {
+            return Trees.instance(env);
+        } catch (RuntimeException | LinkageError e) {
+            return null; // not javac: fingerprints then cover signatures and @Memo(version) only
+        }
+    }
+
+    MemoModel build(TypeElement cls) {
+        ClassName target = ClassName.get(cls);
+        String simple = String.join("_", target.simpleNames()) + "Memo";
+        ClassName generated = ClassName.get(target.packageName(), simple);
+        TypeClassifier classifier = new TypeClassifier(elements, types, target.packageName());
+        List<MemoModel.Method> methods = new ArrayList<>();
+        for (ExecutableElement m : MemoClassValidator.memoizedMethods(cls)) {
+            methods.add(method(cls, m, classifier));
+        }
+        return new MemoModel(cls, target, generated, List.copyOf(methods));
+    }
+
+    private MemoModel.Method method(TypeElement cls, ExecutableElement m, TypeClassifier classifier) {
+        List<MemoModel.Parameter> params = new ArrayList<>();
+        for (VariableElement p : m.getParameters()) {
+            ValueType t = classifier.classify(p.asType(), TypeClassifier.Use.PARAMETER).type();
+            params.add(new MemoModel.Parameter(p.getSimpleName().toString(), TypeName.get(p.asType()), t));
+        }
+        ValueType result = classifier.classify(m.getReturnType(), TypeClassifier.Use.RESULT).type();
+        List<TypeVariableName> typeVariables = new ArrayList<>();
+        for (TypeParameterElement tp : m.getTypeParameters()) {
+            typeVariables.add(TypeVariableName.get(tp));
+        }
+        List<TypeName> thrown = new ArrayList<>();
+        for (TypeMirror t : m.getThrownTypes()) {
+            thrown.add(TypeName.get(t));
+        }
+        String erasedParams = m.getParameters().stream()
+                .map(p -> types.erasure(p.asType()).toString())
+                .collect(Collectors.joining(","));
+        String functionId = elements.getBinaryName(cls) + "#" + m.getSimpleName() + "(" + erasedParams + ")";
+        String javadocSignature = m.getSimpleName() + "(" + erasedParams + ")";
+
+        StringBuilder versionInput = new StringBuilder();
+        versionInput.append("memo-version=")
+                .append(Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "version"))
+                .append("\nresult=").append(result.schema())
+                .append("\nparameters=")
+                .append(params.stream().map(p -> p.type().schema()).collect(Collectors.joining(",")))
+                .append("\nsource=").append(sourceOf(m));
+        return new MemoModel.Method(
+                m.getSimpleName().toString(),
+                functionId,
+                sha256(versionInput.toString()),
+                List.copyOf(typeVariables),
+                List.copyOf(params),
+                m.isVarArgs(),
+                List.copyOf(thrown),
+                TypeName.get(m.getReturnType()),
+                result,
+                javadocSignature);
+    }
+
+    /** The method's syntax tree, printed: comments and formatting do not show in it. */
+    private String sourceOf(ExecutableElement m) {
+        if (trees == null) {
+            return "";
+        }
+        Tree tree = trees.getTree(m);
+        return tree == null ? "" : tree.toString();
+    }
+
+    static String sha256(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < 16; i++) {
+                hex.append(String.format("%02x", d[i]));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.memogen.processor;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Names of the per-record helper methods of one generated class ({@code hashFit},
+ * {@code encodeFit}, {@code decodeFit}), and the records whose helpers still need a body. Helpers
+ * are methods, not inline code, so recursive records work.
+ */
+final class RecordHelpers {
+    private final Map<String, String> names = new LinkedHashMap<>();
+    private final Set<String> taken = new HashSet<>();
+    private final Deque<ValueType.RecordType> pendingHash = new ArrayDeque<>();
+    private final Deque<ValueType.RecordType> pendingCodec = new ArrayDeque<>();
+    private final Set<String> hashRequested = new HashSet<>();
+    private final Set<String> codecRequested = new HashSet<>();
+
+    /** The base name of the helpers of a record type ({@code Fit}, {@code Pair2}). */
+    String baseName(String key, String simpleName) {
+        return names.computeIfAbsent(key, k -> {
+            String n = simpleName;
+            for (int i = 2; !taken.add(n); i++) {
+                n = simpleName + i;
+            }
+            return n;
+        });
+    }
+
+    String hashHelper(ValueType.RecordType r) {
+        if (hashRequested.add(r.key())) {
+            pendingHash.add(r);
+        }
+        return "hash" + baseName(r.key(), simpleName(r));
+    }
+
+    String hashHelper(ValueType.RecordRef r) {
+        return "hash" + names.get(r.key());
+    }
+
+    String encodeHelper(ValueType.RecordType r) {
+        if (codecRequested.add(r.key())) {
+            pendingCodec.add(r);
+        }
+        return "encode" + baseName(r.key(), simpleName(r));
+    }
+
+    String encodeHelper(ValueType.RecordRef r) {
+        return "encode" + names.get(r.key());
+    }
+
+    String decodeHelper(ValueType.RecordType r) {
+        encodeHelper(r);
+        return "decode" + names.get(r.key());
+    }
+
+    String decodeHelper(ValueType.RecordRef r) {
+        return "decode" + names.get(r.key());
+    }
+
+    ValueType.RecordType nextHash() {
+        return pendingHash.poll();
+    }
+
+    ValueType.RecordType nextCodec() {
+        return pendingCodec.poll();
+    }
+
+    private static String simpleName(ValueType.RecordType r) {
+        String b = r.binaryName();
+        return b.substring(Math.max(b.lastIndexOf('.'), b.lastIndexOf('$')) + 1);
+    }
+}

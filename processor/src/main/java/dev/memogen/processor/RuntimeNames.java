@@ -1,0 +1,37 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.ClassName;
+
+/** Runtime classes that generated code uses, named by string: the processor never loads them. */
+final class RuntimeNames {
+    private RuntimeNames() {}
+
+    static final String INTERNAL = "dev.memogen.internal";
+    static final ClassName KEY_HASHER = ClassName.get(INTERNAL, "KeyHasher");
+    static final ClassName MEMO_FUNCTION = ClassName.get(INTERNAL, "MemoFunction");
+    static final ClassName FLIGHT = MEMO_FUNCTION.nestedClass("Flight");
+    static final ClassName CODEC = ClassName.get(INTERNAL, "Codec");
+    static final ClassName VALUE_WRITER = ClassName.get(INTERNAL, "ValueWriter");
+    static final ClassName VALUE_READER = ClassName.get(INTERNAL, "ValueReader");
+
+    static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
+    static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");
+    static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
+    static final ClassName MAP_ENTRY = ClassName.get("java.util", "Map", "Entry");
+    static final ClassName OPTIONAL = ClassName.get("java.util", "Optional");
+
+    /** The suffix of KeyHasher/ValueWriter/ValueReader methods for a primitive kind. */
+    static String suffix(javax.lang.model.type.TypeKind kind) {
+        return switch (kind) {
+            case BOOLEAN -> "Boolean";
+            case BYTE -> "Byte";
+            case SHORT -> "Short";
+            case CHAR -> "Char";
+            case INT -> "Int";
+            case LONG -> "Long";
+            case FLOAT -> "Float";
+            case DOUBLE -> "Double";
+            default -> throw new IllegalArgumentException("not primitive: " + kind);
+        };
+    }
+}

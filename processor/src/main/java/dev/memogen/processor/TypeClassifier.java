@@ -1,0 +1,316 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.TypeName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.RecordComponentElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
+import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Decides whether a type can be hashed (as a parameter) or stored (as a result), and describes
+ * it as a {@link ValueType}. Shared by validation and model building, so both agree.
+ */
+final class TypeClassifier {
+
+    /** What classification found. Exactly one of the fields is set. */
+    record Result(ValueType type, String unsupported, String unresolved) {
+        static Result ok(ValueType t) {
+            return new Result(t, null, null);
+        }
+
+        static Result no(String reason) {
+            return new Result(null, reason, null);
+        }
+
+        static Result unresolved(String type) {
+            return new Result(null, null, type);
+        }
+
+        boolean isOk() {
+            return type != null;
+        }
+    }
+
+    enum Use { PARAMETER, RESULT }
+
+    private final Elements elements;
+    private final Types types;
+    private final String fromPackage;
+
+    TypeClassifier(Elements elements, Types types, String fromPackage) {
+        this.elements = elements;
+        this.types = types;
+        this.fromPackage = fromPackage;
+    }
+
+    Result classify(TypeMirror type, Use use) {
+        return new Walk(use).classify(type);
+    }
+
+    private final class Walk {
+        private final Use use;
+        private final Set<String> inProgress = new HashSet<>();
+        private final Map<String, ValueType> done = new HashMap<>();
+
+        Walk(Use use) {
+            this.use = use;
+        }
+
+        Result classify(TypeMirror t) {
+            TypeKind kind = t.getKind();
+            if (kind == TypeKind.ERROR) {
+                return Result.unresolved(t.toString());
+            }
+            if (kind.isPrimitive()) {
+                return Result.ok(new ValueType.Primitive(kind, TypeName.get(t)));
+            }
+            switch (kind) {
+                case ARRAY:
+                    return array((ArrayType) t);
+                case DECLARED:
+                    return declared((DeclaredType) t);
+                case TYPEVAR:
+                    return typeVariable((TypeVariable) t);
+                case WILDCARD:
+                    return wildcard((WildcardType) t);
+                default:
+                    return Result.no(t + " is not a value type");
+            }
+        }
+
+        private Result wildcard(WildcardType w) {
+            if (w.getExtendsBound() != null) {
+                return classify(w.getExtendsBound());
+            }
+            if (w.getSuperBound() != null) {
+                return Result.no("a '? super' wildcard does not say what the values are; use the type itself");
+            }
+            return Result.no("a '?' wildcard does not say what the values are; use a concrete type argument");
+        }
+
+        private Result typeVariable(TypeVariable v) {
+            if (use == Use.RESULT) {
+                return Result.no("type variable " + v + " does not say which class to decode; return a concrete type");
+            }
+            TypeMirror enumType = types.erasure(elements.getTypeElement("java.lang.Enum").asType());
+            if (types.isSubtype(types.erasure(v.getUpperBound()), enumType)) {
+                return Result.ok(new ValueType.EnumVariable(TypeName.get(v)));
+            }
+            return Result.no("type variable " + v + " can be any class; memogen can hash a type variable only"
+                    + " when it is bounded by an enum (<E extends Enum<E>>)");
+        }
+
+        private Result array(ArrayType a) {
+            TypeMirror component = a.getComponentType();
+            if (use == Use.RESULT && component.getKind() == TypeKind.DECLARED
+                    && !((DeclaredType) component).getTypeArguments().isEmpty()) {
+                return Result.no("Java cannot create arrays of generic types; return a List instead");
+            }
+            Result c = classify(component);
+            if (!c.isOk()) {
+                return c;
+            }
+            return Result.ok(new ValueType.ArrayType(TypeName.get(a), c.type()));
+        }
+
+        private Result declared(DeclaredType d) {
+            TypeElement e = (TypeElement) d.asElement();
+            String name = e.getQualifiedName().toString();
+            TypeName typeName = TypeName.get(d);
+            switch (name) {
+                case "java.lang.Boolean":
+                    return boxed(TypeKind.BOOLEAN, typeName);
+                case "java.lang.Byte":
+                    return boxed(TypeKind.BYTE, typeName);
+                case "java.lang.Short":
+                    return boxed(TypeKind.SHORT, typeName);
+                case "java.lang.Character":
+                    return boxed(TypeKind.CHAR, typeName);
+                case "java.lang.Integer":
+                    return boxed(TypeKind.INT, typeName);
+                case "java.lang.Long":
+                    return boxed(TypeKind.LONG, typeName);
+                case "java.lang.Float":
+                    return boxed(TypeKind.FLOAT, typeName);
+                case "java.lang.Double":
+                    return boxed(TypeKind.DOUBLE, typeName);
+                case "java.lang.String":
+                    return Result.ok(new ValueType.Str(typeName));
+                case "java.util.Optional":
+                    return oneArgument(d, "Optional", x -> new ValueType.OptionalType(typeName, x));
+                default:
+                    break;
+            }
+            if (e.getKind() == ElementKind.ENUM) {
+                String access = accessProblem(e);
+                if (access != null) {
+                    return Result.no(access);
+                }
+                return Result.ok(new ValueType.EnumType(typeName, elements.getBinaryName(e).toString()));
+            }
+            if (e.getKind() == ElementKind.RECORD) {
+                return record(d, e, typeName);
+            }
+            Result collection = collection(d, name, typeName);
+            if (collection != null) {
+                return collection;
+            }
+            if (name.equals("java.lang.Object")) {
+                return Result.no("Object can be anything, so its value cannot be hashed or stored");
+            }
+            return Result.no(e.getSimpleName() + " is not a record, enum, String, primitive, array"
+                    + " or List/Set/Map/Optional");
+        }
+
+        private Result boxed(TypeKind kind, TypeName typeName) {
+            return Result.ok(new ValueType.Boxed(kind, typeName));
+        }
+
+        private Result collection(DeclaredType d, String name, TypeName typeName) {
+            TypeMirror erased = types.erasure(d);
+            boolean list;
+            boolean set;
+            boolean map;
+            if (use == Use.RESULT) {
+                list = name.equals("java.util.List") || name.equals("java.util.ArrayList");
+                set = name.equals("java.util.Set") || name.equals("java.util.HashSet")
+                        || name.equals("java.util.LinkedHashSet");
+                map = name.equals("java.util.Map") || name.equals("java.util.HashMap")
+                        || name.equals("java.util.LinkedHashMap");
+                if (!list && !set && !map && (isSubtypeOf(erased, "java.util.Collection")
+                        || isSubtypeOf(erased, "java.util.Map"))) {
+                    return Result.no(name + " cannot be rebuilt when loading; declare List, Set or Map"
+                            + " (loaded as ArrayList, LinkedHashSet, LinkedHashMap)");
+                }
+            } else {
+                list = isSubtypeOf(erased, "java.util.List");
+                set = isSubtypeOf(erased, "java.util.Set");
+                map = isSubtypeOf(erased, "java.util.Map");
+                if (!list && !set && !map && isSubtypeOf(erased, "java.util.Collection")) {
+                    return Result.no(name + " has no defined order or equality; declare a List or a Set");
+                }
+            }
+            if (list) {
+                return oneArgument(asSuper(d, "java.util.List"), "List", x -> new ValueType.ListType(typeName, x));
+            }
+            if (set) {
+                return oneArgument(asSuper(d, "java.util.Set"), "Set", x -> new ValueType.SetType(typeName, x));
+            }
+            if (map) {
+                DeclaredType m = asSuper(d, "java.util.Map");
+                if (m == null || m.getTypeArguments().size() != 2) {
+                    return Result.no("a raw Map: give it key and value type arguments");
+                }
+                Result k = classify(m.getTypeArguments().get(0));
+                if (!k.isOk()) {
+                    return k;
+                }
+                Result v = classify(m.getTypeArguments().get(1));
+                if (!v.isOk()) {
+                    return v;
+                }
+                return Result.ok(new ValueType.MapType(typeName, k.type(), v.type()));
+            }
+            return null;
+        }
+
+        private boolean isSubtypeOf(TypeMirror erased, String name) {
+            return types.isSubtype(erased, types.erasure(elements.getTypeElement(name).asType()));
+        }
+
+        /** {@code d} seen as its supertype {@code name}, with type arguments substituted. */
+        private DeclaredType asSuper(DeclaredType d, String name) {
+            if (((TypeElement) d.asElement()).getQualifiedName().contentEquals(name)) {
+                return d;
+            }
+            for (TypeMirror s : types.directSupertypes(d)) {
+                if (s.getKind() == TypeKind.DECLARED) {
+                    DeclaredType found = asSuper((DeclaredType) s, name);
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+            return null;
+        }
+
+        private Result oneArgument(DeclaredType d, String what, java.util.function.Function<ValueType, ValueType> make) {
+            if (d == null || d.getTypeArguments().size() != 1) {
+                return Result.no("a raw " + what + ": give it a type argument");
+            }
+            Result x = classify(d.getTypeArguments().get(0));
+            return x.isOk() ? Result.ok(make.apply(x.type())) : x;
+        }
+
+        private Result record(DeclaredType d, TypeElement e, TypeName typeName) {
+            String access = accessProblem(e);
+            if (access != null) {
+                return Result.no(access);
+            }
+            String key = typeName.toString();
+            ValueType known = done.get(key);
+            if (known != null) {
+                return Result.ok(known);
+            }
+            if (!inProgress.add(key)) {
+                return Result.ok(new ValueType.RecordRef(typeName, key));
+            }
+            List<ValueType.Component> components = new ArrayList<>();
+            for (RecordComponentElement c : e.getRecordComponents()) {
+                TypeMirror ct = ((ExecutableType) types.asMemberOf(d, c.getAccessor())).getReturnType();
+                Result r = classify(ct);
+                if (r.unresolved() != null) {
+                    return r;
+                }
+                if (!r.isOk()) {
+                    return Result.no("component '" + c.getSimpleName() + "' of record " + e.getSimpleName()
+                            + " is " + ct + ", and " + r.unsupported());
+                }
+                components.add(new ValueType.Component(c.getSimpleName().toString(), r.type()));
+            }
+            inProgress.remove(key);
+            ValueType.RecordType rt = new ValueType.RecordType(typeName, key,
+                    elements.getBinaryName(e).toString(), List.copyOf(components));
+            done.put(key, rt);
+            return Result.ok(rt);
+        }
+
+        /** Why generated code in {@link #fromPackage} cannot name {@code e}, or {@code null}. */
+        private String accessProblem(TypeElement e) {
+            Element current = e;
+            while (current instanceof TypeElement) {
+                Set<Modifier> m = current.getModifiers();
+                if (m.contains(Modifier.PRIVATE)) {
+                    return e.getSimpleName() + " is private (or nested in a private class)";
+                }
+                if (!m.contains(Modifier.PUBLIC) && !packageOf(current).equals(fromPackage)) {
+                    return e.getSimpleName() + " is not public and not in package " + fromPackage;
+                }
+                current = current.getEnclosingElement();
+            }
+            return null;
+        }
+
+        private String packageOf(Element e) {
+            PackageElement p = elements.getPackageOf(e);
+            return p.getQualifiedName().toString();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.TypeName;
+import java.util.List;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * A type memogen can hash (as a parameter) or store (as a result), as the processor classified
+ * it. Immutable; built by {@link TypeClassifier}, read by the emitters.
+ */
+sealed interface ValueType {
+
+    /** The Java type, as generated code spells it. */
+    TypeName typeName();
+
+    /** Whether a caller could change a value of this type (then each caller gets a copy). */
+    boolean mutable();
+
+    /** A description of the shape, part of the function version: it changes when the shape does. */
+    String schema();
+
+    record Primitive(TypeKind kind, TypeName typeName) implements ValueType {
+        public boolean mutable() {
+            return false;
+        }
+
+        public String schema() {
+            return typeName.toString();
+        }
+    }
+
+    /** A box of a primitive; hashes like the primitive. */
+    record Boxed(TypeKind kind, TypeName typeName) implements ValueType {
+        public boolean mutable() {
+            return false;
+        }
+
+        public String schema() {
+            return typeName.toString();
+        }
+    }
+
+    record Str(TypeName typeName) implements ValueType {
+        public boolean mutable() {
+            return false;
+        }
+
+        public String schema() {
+            return "String";
+        }
+    }
+
+    /** An enum; {@code binaryName} is hashed, so renaming the enum changes keys. */
+    record EnumType(TypeName typeName, String binaryName) implements ValueType {
+        public boolean mutable() {
+            return false;
+        }
+
+        public String schema() {
+            return "enum " + binaryName;
+        }
+    }
+
+    /** A type variable bounded by an enum ({@code <E extends Enum<E>>}): hashable, not storable. */
+    record EnumVariable(TypeName typeName) implements ValueType {
+        public boolean mutable() {
+            return false;
+        }
+
+        public String schema() {
+            return "enum-variable";
+        }
+    }
+
+    /**
+     * A record. {@code key} identifies the parameterised type, so recursive records refer to
+     * themselves through {@link RecordRef}.
+     */
+    record RecordType(TypeName typeName, String key, String binaryName, List<Component> components)
+            implements ValueType {
+        public boolean mutable() {
+            for (Component c : components) {
+                if (c.type.mutable()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        public String schema() {
+            StringBuilder s = new StringBuilder("record ").append(key).append('(');
+            for (int i = 0; i < components.size(); i++) {
+                Component c = components.get(i);
+                s.append(i == 0 ? "" : ",").append(c.name).append(':').append(c.type.schema());
+            }
+            return s.append(')').toString();
+        }
+    }
+
+    /** A record component: its name (also its accessor's) and type. */
+    record Component(String name, ValueType type) {}
+
+    /** A reference back to a record that is being described (a recursive record). */
+    record RecordRef(TypeName typeName, String key) implements ValueType {
+        public boolean mutable() {
+            return false;
+        }
+
+        public String schema() {
+            return "ref " + key;
+        }
+    }
+
+    /** An array; {@code component} is a {@link Primitive} for primitive arrays. */
+    record ArrayType(TypeName typeName, ValueType component) implements ValueType {
+        public boolean mutable() {
+            return true;
+        }
+
+        public String schema() {
+            return component.schema() + "[]";
+        }
+    }
+
+    record ListType(TypeName typeName, ValueType element) implements ValueType {
+        public boolean mutable() {
+            return true;
+        }
+
+        public String schema() {
+            return "List<" + element.schema() + ">";
+        }
+    }
+
+    record SetType(TypeName typeName, ValueType element) implements ValueType {
+        public boolean mutable() {
+            return true;
+        }
+
+        public String schema() {
+            return "Set<" + element.schema() + ">";
+        }
+    }
+
+    record MapType(TypeName typeName, ValueType key, ValueType value) implements ValueType {
+        public boolean mutable() {
+            return true;
+        }
+
+        public String schema() {
+            return "Map<" + key.schema() + "," + value.schema() + ">";
+        }
+    }
+
+    record OptionalType(TypeName typeName, ValueType element) implements ValueType {
+        public boolean mutable() {
+            return element.mutable();
+        }
+
+        public String schema() {
+            return "Optional<" + element.schema() + ">";
+        }
+    }
+}

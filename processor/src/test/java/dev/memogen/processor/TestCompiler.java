@@ -1,0 +1,117 @@
+package dev.memogen.processor;
+
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+import javax.tools.JavaFileObject;
+
+/** Compiles sources with the real processor and runs what comes out, in this JVM. */
+final class TestCompiler {
+    private TestCompiler() {}
+
+    static JavaFileObject source(String qualifiedName, String... lines) {
+        return JavaFileObjects.forSourceLines(qualifiedName, lines);
+    }
+
+    static Compilation compile(JavaFileObject... sources) {
+        return javac().withProcessors(new MemoProcessor()).withOptions("-Xlint:all,-processing", "-Werror").compile(sources);
+    }
+
+    static Compilation compileLenient(JavaFileObject... sources) {
+        return javac().withProcessors(new MemoProcessor()).compile(sources);
+    }
+
+    /** A class loader over the class files of a successful compilation. */
+    static Loaded load(Compilation compilation) {
+        Map<String, byte[]> classes = new HashMap<>();
+        for (JavaFileObject f : compilation.generatedFiles()) {
+            if (f.getKind() != JavaFileObject.Kind.CLASS) {
+                continue;
+            }
+            String path = f.toUri().getPath();
+            String name = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length(),
+                    path.length() - ".class".length()).replace('/', '.');
+            try (InputStream in = f.openInputStream()) {
+                classes.put(name, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new Loaded(classes);
+    }
+
+    static final class Loaded extends ClassLoader {
+        private final Map<String, byte[]> classes;
+
+        Loaded(Map<String, byte[]> classes) {
+            super(TestCompiler.class.getClassLoader());
+            this.classes = classes;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            byte[] b = classes.get(name);
+            if (b == null) {
+                throw new ClassNotFoundException(name);
+            }
+            return defineClass(name, b, 0, b.length);
+        }
+
+        Class<?> type(String name) {
+            try {
+                return loadClass(name);
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Calls the only static method called {@code method} of class {@code cls}. */
+        Object call(String cls, String method, Object... args) {
+            Method found = null;
+            for (Method m : type(cls).getDeclaredMethods()) {
+                if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+                    if (found != null) {
+                        throw new AssertionError("overloaded: " + method);
+                    }
+                    found = m;
+                }
+            }
+            if (found == null) {
+                throw new AssertionError("no method " + cls + "." + method);
+            }
+            try {
+                found.setAccessible(true);
+                return found.invoke(null, args);
+            } catch (InvocationTargetException e) {
+                Throwable t = e.getCause();
+                if (t instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (t instanceof Error err) {
+                    throw err;
+                }
+                throw new RuntimeException(t);
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        Object field(String cls, String field) {
+            try {
+                java.lang.reflect.Field f = type(cls).getDeclaredField(field);
+                f.setAccessible(true);
+                return f.get(null);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.memogen.internal;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Settings, read from system properties first and environment variables second.
+ *
+ * <table>
+ * <caption>Settings</caption>
+ * <tr><th>property</th><th>environment</th><th>default</th></tr>
+ * <tr><td>memogen.dir</td><td>MEMOGEN_DIR</td><td>{@code .memogen} in the working directory</td></tr>
+ * <tr><td>memogen.disable</td><td>MEMOGEN_DISABLE</td><td>false: every call goes straight to the method</td></tr>
+ * <tr><td>memogen.memorySize</td><td>MEMOGEN_MEMORY_SIZE</td><td>64MiB, or an eighth of the heap if less</td></tr>
+ * <tr><td>memogen.extraSystemState</td><td>MEMOGEN_EXTRA_SYSTEM_STATE</td><td>empty; a different value makes every stored entry stale</td></tr>
+ * </table>
+ */
+public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes, String extraSystemState) {
+
+    public static MemoConfig fromEnvironment() {
+        String dir = setting("memogen.dir", "MEMOGEN_DIR");
+        String disable = setting("memogen.disable", "MEMOGEN_DISABLE");
+        String memory = setting("memogen.memorySize", "MEMOGEN_MEMORY_SIZE");
+        String extra = setting("memogen.extraSystemState", "MEMOGEN_EXTRA_SYSTEM_STATE");
+        long defaultMemory = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
+        return new MemoConfig(
+                Path.of(dir == null || dir.isBlank() ? ".memogen" : dir).toAbsolutePath(),
+                isTrue(disable),
+                memory == null ? defaultMemory : parseSize(memory),
+                extra == null ? "" : extra);
+    }
+
+    /** A configuration for a store in {@code directory}, with the defaults otherwise. */
+    public static MemoConfig at(Path directory) {
+        MemoConfig env = fromEnvironment();
+        return new MemoConfig(directory.toAbsolutePath(), false, env.memoryTierBytes, "");
+    }
+
+    public MemoConfig withDisabled(boolean value) {
+        return new MemoConfig(directory, value, memoryTierBytes, extraSystemState);
+    }
+
+    public MemoConfig withMemoryTierBytes(long value) {
+        return new MemoConfig(directory, disabled, value, extraSystemState);
+    }
+
+    public MemoConfig withExtraSystemState(String value) {
+        return new MemoConfig(directory, disabled, memoryTierBytes, value);
+    }
+
+    private static String setting(String property, String env) {
+        String v = System.getProperty(property);
+        return v != null ? v : System.getenv(env);
+    }
+
+    private static boolean isTrue(String v) {
+        if (v == null) {
+            return false;
+        }
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        return s.equals("1") || s.equals("true") || s.equals("yes");
+    }
+
+    /** Parses sizes such as {@code 1048576}, {@code 500MiB}, {@code 2GB}, {@code 64k}. */
+    public static long parseSize(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT).replace("_", "");
+        int i = 0;
+        while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+            i++;
+        }
+        if (i == 0) {
+            throw new IllegalArgumentException("not a size: '" + text + "' (use e.g. 500MiB)");
+        }
+        double number = Double.parseDouble(s.substring(0, i));
+        String unit = s.substring(i).trim();
+        long factor;
+        switch (unit) {
+            case "", "b" -> factor = 1;
+            case "k", "kb", "kib" -> factor = 1L << 10;
+            case "m", "mb", "mib" -> factor = 1L << 20;
+            case "g", "gb", "gib" -> factor = 1L << 30;
+            case "t", "tb", "tib" -> factor = 1L << 40;
+            default -> throw new IllegalArgumentException("unknown size unit in '" + text + "' (use B, KiB, MiB, GiB or TiB)");
+        }
+        return (long) (number * factor);
+    }
+}

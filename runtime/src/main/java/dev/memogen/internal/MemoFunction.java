@@ -1,0 +1,385 @@
+package dev.memogen.internal;
+
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hashing;
+import dev.memogen.FunctionStats;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One memoized method: its identity, its version, the codec of its return type, its statistics,
+ * and the lookup and store logic that generated code calls. A generated method reads:
+ *
+ * <pre>{@code
+ * KeyHasher h = FN.begin();
+ * if (h == null) return Target.f(a, b);                 // memogen disabled
+ * try { h.putInt(a); h.putInt(b); } finally { h.finish(); }
+ * long k0 = h.high(), k1 = h.low();
+ * Object cached = FN.get(k0, k1);
+ * if (cached != MemoFunction.MISS) return FN.value(cached);
+ * MemoFunction.Flight<Long> flight = FN.miss(k0, k1);
+ * if (flight.hasValue()) return flight.value();          // another thread computed it meanwhile
+ * long result;
+ * try { result = Target.f(a, b); } catch (Throwable t) { flight.fail(); throw t; }
+ * return flight.complete(result);
+ * }</pre>
+ *
+ * <p>Nothing that goes wrong inside the cache reaches the caller: a store that cannot be read or
+ * written, or an entry that does not decode, makes the call compute, after one warning.
+ *
+ * <p>Not part of the public API.
+ *
+ * @param <T> the declared return type (boxed for primitives)
+ */
+public final class MemoFunction<T> {
+    /** Returned by {@link #get} when the value must be computed. */
+    public static final Object MISS = new Object();
+    /** Stands for a {@code null} result in the memory tier. */
+    private static final Object NULL = new Object();
+
+    private final String id;
+    private final String version;
+    private final Codec<T> codec;
+    private final boolean mutable;
+    private final long idHash;
+    private final String directoryName;
+    private final ConcurrentHashMap<FlightKey, Flight<T>> flights = new ConcurrentHashMap<>();
+
+    private final LongAdder memoryHits = new LongAdder();
+    private final LongAdder storeHits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder computeNanos = new LongAdder();
+    private final LongAdder storedBytes = new LongAdder();
+    private final LongAdder invalidations = new LongAdder();
+
+    private MemoFunction(String id, String version, Codec<T> codec, boolean mutable) {
+        this.id = id;
+        this.version = version;
+        this.codec = codec;
+        this.mutable = mutable;
+        HashValue128 h = Hashing.xxh3_128().hashCharsTo128Bits(id);
+        this.idHash = h.getMostSignificantBits();
+        this.directoryName = FileStore.hex(h.getMostSignificantBits());
+    }
+
+    /**
+     * @param id      the function id, e.g. {@code com.acme.Spectra#smooth(double[],int)}
+     * @param version the function version computed at compile time (code fingerprint, return
+     *                type schema, {@code @Memo(version)})
+     * @param codec   reads and writes the return type
+     * @param mutable whether a returned value can be changed by its caller (arrays, collections):
+     *                every caller then gets its own copy
+     */
+    public static <T> MemoFunction<T> create(String id, String version, Codec<T> codec, boolean mutable) {
+        MemoFunction<T> fn = new MemoFunction<>(id, version, codec, mutable);
+        MemoRuntime.register(fn);
+        return fn;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    long idHash() {
+        return idHash;
+    }
+
+    String directoryName() {
+        return directoryName;
+    }
+
+    /** A hasher for this call's arguments, or {@code null} when memoization is disabled. */
+    public KeyHasher begin() {
+        if (MemoRuntime.get().config.disabled()) {
+            return null;
+        }
+        return KeyHasher.acquire();
+    }
+
+    /**
+     * The cached value for the argument key ({@code k0}, {@code k1}) from memory or the store, or
+     * {@link #MISS}. A value of a mutable type is a fresh copy that the caller owns.
+     */
+    public Object get(long k0, long k1) {
+        MemoRuntime rt = MemoRuntime.get();
+        Object held = rt.memory.get(this, k0, k1);
+        if (held != null) {
+            memoryHits.increment();
+            return fromMemory(held);
+        }
+        return readStore(rt, k0, k1);
+    }
+
+    private Object fromMemory(Object held) {
+        if (held == NULL) {
+            return null;
+        }
+        if (mutable) {
+            byte[] bytes = (byte[]) held;
+            return decode(bytes, 0, bytes.length);
+        }
+        return held;
+    }
+
+    private T decode(byte[] bytes, int offset, int length) {
+        ValueReader in = new ValueReader(bytes, offset, length);
+        T value = in.readBoolean() ? codec.decode(in) : null;
+        in.expectEnd();
+        return value;
+    }
+
+    private Object readStore(MemoRuntime rt, long k0, long k1) {
+        FileStore store = rt.store;
+        if (store == null) {
+            return MISS;
+        }
+        FileStore.Found found;
+        try {
+            found = store.read(this, k0, k1);
+        } catch (IOException | RuntimeException e) {
+            rt.problems.warnOnce("read", "cannot read from the store at " + rt.config.directory()
+                    + "; computing instead", e);
+            return MISS;
+        }
+        switch (found.status()) {
+            case ABSENT:
+                return MISS;
+            case STALE:
+                invalidations.increment();
+                if (Problems.debugEnabled()) {
+                    Problems.debug("memogen: invalidate " + id + ": " + found.detail());
+                }
+                return MISS; // the next store replaces the stale entry
+            case CORRUPT:
+                rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found at "
+                        + store.pathFor(this, k0, k1) + " (" + found.detail() + "); it is recomputed", null);
+                return MISS;
+            default:
+                break;
+        }
+        T value;
+        try {
+            value = decode(found.bytes(), found.payloadOffset(), found.payloadLength());
+        } catch (RuntimeException e) {
+            rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
+                    + e + "); it is recomputed", null);
+            return MISS;
+        }
+        storeHits.increment();
+        Object held;
+        if (value == null) {
+            held = NULL;
+        } else if (mutable) {
+            held = java.util.Arrays.copyOfRange(found.bytes(), found.payloadOffset(),
+                    found.payloadOffset() + found.payloadLength());
+        } else {
+            held = value;
+        }
+        rt.memory.put(this, k0, k1, held, found.payloadLength());
+        if (Problems.debugEnabled()) {
+            Problems.debug("memogen: load " + id + " from the store");
+        }
+        return value;
+    }
+
+    /** Casts a value returned by {@link #get} to the return type. */
+    @SuppressWarnings("unchecked")
+    public T value(Object cached) {
+        return (T) cached;
+    }
+
+    /**
+     * Starts computing the value for a key that missed. If another thread of this JVM is already
+     * computing it, waits for that result instead ({@link Flight#hasValue()}); if that thread
+     * fails, this one computes.
+     */
+    public Flight<T> miss(long k0, long k1) {
+        FlightKey key = new FlightKey(k0, k1);
+        Thread me = Thread.currentThread();
+        while (true) {
+            Flight<T> mine = new Flight<>(this, key, me);
+            Flight<T> running = flights.putIfAbsent(key, mine);
+            if (running == null) {
+                // Leader. Another thread may have stored the value between our lookup and now.
+                Object held = MemoRuntime.get().memory.get(this, k0, k1);
+                if (held != null) {
+                    mine.publish(held);
+                    flights.remove(key, mine);
+                    memoryHits.increment();
+                    return Flight.withValue(this, fromMemory(held));
+                }
+                return mine;
+            }
+            if (running.owner == me) {
+                // The same key again on this thread (recursion through user code): never wait on
+                // ourselves; compute without coordination.
+                return new Flight<>(this, null, me);
+            }
+            Object held = running.await();
+            if (held != Flight.FAILED) {
+                memoryHits.increment();
+                return Flight.withValue(this, fromMemory(held));
+            }
+            flights.remove(key, running);
+        }
+    }
+
+    private record FlightKey(long k0, long k1) {}
+
+    /**
+     * One computation of a missing value. Generated code runs the method and calls
+     * {@link #complete} or {@link #fail}; threads waiting for the same key are then released.
+     */
+    public static final class Flight<T> {
+        static final Object FAILED = new Object();
+
+        private final MemoFunction<T> fn;
+        private final FlightKey key;
+        private final Thread owner;
+        private final long start = System.nanoTime();
+        private final CountDownLatch done;
+        private volatile Object held;
+        private final boolean hasValue;
+        private final T value;
+
+        private Flight(MemoFunction<T> fn, FlightKey key, Thread owner) {
+            this.fn = fn;
+            this.key = key;
+            this.owner = owner;
+            this.done = new CountDownLatch(1);
+            this.hasValue = false;
+            this.value = null;
+        }
+
+        private Flight(MemoFunction<T> fn, T value) {
+            this.fn = fn;
+            this.key = null;
+            this.owner = null;
+            this.done = null;
+            this.hasValue = true;
+            this.value = value;
+        }
+
+        static <T> Flight<T> withValue(MemoFunction<T> fn, Object value) {
+            return new Flight<>(fn, fn.value(value));
+        }
+
+        /** Whether the value is already known (computed by another thread); then return {@link #value()}. */
+        public boolean hasValue() {
+            return hasValue;
+        }
+
+        public T value() {
+            return value;
+        }
+
+        /** Records the computed result (memory, store, statistics) and returns it to the caller. */
+        public T complete(T result) {
+            long nanos = System.nanoTime() - start;
+            fn.misses.increment();
+            fn.computeNanos.add(nanos);
+            Object held = Flight.FAILED;
+            try {
+                held = fn.remember(key, result, nanos);
+            } finally {
+                publish(held);
+                if (key != null) {
+                    fn.flights.remove(key, this);
+                }
+            }
+            return result;
+        }
+
+        /** The computation threw: nothing is stored; waiting threads compute for themselves. */
+        public void fail() {
+            publish(FAILED);
+            if (key != null) {
+                fn.flights.remove(key, this);
+            }
+        }
+
+        void publish(Object h) {
+            held = h;
+            done.countDown();
+        }
+
+        Object await() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return held;
+        }
+    }
+
+    /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
+    private Object remember(FlightKey key, T result, long nanos) {
+        MemoRuntime rt = MemoRuntime.get();
+        ValueWriter out = new ValueWriter();
+        try {
+            out.writeBoolean(result != null);
+            if (result != null) {
+                codec.encode(out, result);
+            }
+        } catch (RuntimeException e) {
+            rt.problems.warnOnce("encode:" + id, "a result of " + id + " cannot be stored (" + e
+                    + "); it is recomputed on every call", null);
+            return Flight.FAILED;
+        }
+        Object held;
+        if (result == null) {
+            held = NULL;
+        } else if (mutable) {
+            held = out.toByteArray();
+        } else {
+            held = result;
+        }
+        if (key == null) {
+            return held; // recursion on the same key: the outer call stores
+        }
+        rt.memory.put(this, key.k0, key.k1, held, out.size());
+        FileStore store = rt.store;
+        if (store != null) {
+            try {
+                store.write(this, key.k0, key.k1, out.array(), out.size(), nanos);
+                storedBytes.add(out.size());
+            } catch (IOException | RuntimeException e) {
+                rt.problems.warnOnce("write", "cannot write to the store at " + rt.config.directory()
+                        + "; results are kept in memory only", e);
+            }
+        }
+        if (Problems.debugEnabled()) {
+            Problems.debug("memogen: store " + id + " (" + out.size() + " bytes, computed in "
+                    + nanos / 1_000_000 + " ms)");
+        }
+        return held;
+    }
+
+    void resetStatistics() {
+        memoryHits.reset();
+        storeHits.reset();
+        misses.reset();
+        computeNanos.reset();
+        storedBytes.reset();
+        invalidations.reset();
+    }
+
+    public FunctionStats statistics() {
+        return new FunctionStats(id, memoryHits.sum(), storeHits.sum(), misses.sum(),
+                computeNanos.sum(), storedBytes.sum(), invalidations.sum());
+    }
+}

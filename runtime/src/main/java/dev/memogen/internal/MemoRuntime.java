@@ -1,0 +1,93 @@
+package dev.memogen.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The process-wide state behind every generated memo class: settings, the in-memory tier and the
+ * persistent store. Created on first use from system properties and environment variables
+ * ({@link MemoConfig#fromEnvironment()}); tests and tools may {@link #install} another.
+ *
+ * <p>Not part of the public API.
+ */
+public final class MemoRuntime {
+    private static final Object LOCK = new Object();
+    private static volatile MemoRuntime current;
+    private static final List<MemoFunction<?>> FUNCTIONS = new CopyOnWriteArrayList<>();
+
+    final MemoConfig config;
+    final MemoryTier memory;
+    final Problems problems = new Problems();
+    final String systemState;
+    /** {@code null} when the store could not be opened: calls then compute, after one warning. */
+    final FileStore store;
+
+    private MemoRuntime(MemoConfig config) {
+        this.config = config;
+        this.memory = new MemoryTier(config.memoryTierBytes(), 4096);
+        this.systemState = "store-format=" + FileStore.FORMAT_VERSION + ";hash-spec=" + KeyHasher.SPEC_VERSION
+                + ";extra=" + config.extraSystemState();
+        FileStore opened = null;
+        if (!config.disabled()) {
+            try {
+                opened = new FileStore(config.directory(), systemState);
+            } catch (IOException | RuntimeException e) {
+                problems.warnOnce("open", "cannot open the store at " + config.directory()
+                        + "; results are kept in memory only", e);
+            }
+        }
+        this.store = opened;
+    }
+
+    /** The runtime in use, created from the environment on first call. */
+    public static MemoRuntime get() {
+        MemoRuntime r = current;
+        return r != null ? r : init();
+    }
+
+    private static MemoRuntime init() {
+        synchronized (LOCK) {
+            if (current == null) {
+                current = new MemoRuntime(MemoConfig.fromEnvironment());
+            }
+            return current;
+        }
+    }
+
+    /**
+     * Replaces the runtime (store directory, settings); values cached in memory and statistics are
+     * dropped. Meant for tests and tools, not for use while memoized calls are running.
+     */
+    public static MemoRuntime install(MemoConfig config) {
+        synchronized (LOCK) {
+            MemoRuntime r = new MemoRuntime(config);
+            current = r;
+            for (MemoFunction<?> fn : FUNCTIONS) {
+                fn.resetStatistics();
+            }
+            return r;
+        }
+    }
+
+    static void register(MemoFunction<?> fn) {
+        FUNCTIONS.add(fn);
+    }
+
+    public static List<MemoFunction<?>> functions() {
+        return List.copyOf(FUNCTIONS);
+    }
+
+    public MemoConfig config() {
+        return config;
+    }
+
+    /** Whether entries are persisted (the store opened). */
+    public boolean persistent() {
+        return store != null;
+    }
+
+    public void clearMemoryTier() {
+        memory.clear();
+    }
+}

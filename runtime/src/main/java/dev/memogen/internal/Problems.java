@@ -1,0 +1,37 @@
+package dev.memogen.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where the cache reports what it does. Failures are logged once per kind at WARNING, so a broken
+ * store is reported clearly without flooding the log; routine events go out at DEBUG. Everything
+ * goes through {@link System.Logger}, so it lands in whatever logging the application uses.
+ */
+final class Problems {
+    static final Logger LOG = System.getLogger("dev.memogen");
+
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    /** Logs {@code message} at WARNING the first time {@code kind} is reported, then stays quiet. */
+    void warnOnce(String kind, String message, Throwable cause) {
+        if (reported.add(kind)) {
+            String text = "memogen: " + message + " (further problems of this kind are not reported)";
+            if (cause == null) {
+                LOG.log(Level.WARNING, text);
+            } else {
+                LOG.log(Level.WARNING, text + ": " + cause, cause);
+            }
+        }
+    }
+
+    static boolean debugEnabled() {
+        return LOG.isLoggable(Level.DEBUG);
+    }
+
+    static void debug(String message) {
+        LOG.log(Level.DEBUG, message);
+    }
+}
