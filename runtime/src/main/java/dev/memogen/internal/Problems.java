@@ -22,7 +22,8 @@ final class Problems {
             if (cause == null) {
                 LOG.log(Level.WARNING, text);
             } else {
-                LOG.log(Level.WARNING, text + ": " + cause, cause);
+                LOG.log(Level.WARNING, text + ": " + cause);
+                LOG.log(Level.DEBUG, "memogen: details of the problem above", cause);
             }
         }
     }

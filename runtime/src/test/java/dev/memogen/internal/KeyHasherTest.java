@@ -1,0 +1,190 @@
+package dev.memogen.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hashing;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hash spec ({@code docs/hash-spec.md}): golden digests, the spec's byte layout checked
+ * against an independent encoder, and the properties the spec promises.
+ */
+class KeyHasherTest {
+
+    static String digest(Consumer<KeyHasher> writes) {
+        KeyHasher h = KeyHasher.create();
+        writes.accept(h);
+        h.finish();
+        return FileStore.hex(h.high()) + FileStore.hex(h.low());
+    }
+
+    /** The spec's byte stream, written out by hand, and its XXH3-128 digest. */
+    static final class SpecStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        SpecStream tag(int tag) {
+            bytes.write(tag);
+            return this;
+        }
+
+        SpecStream raw(int size, long value) {
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
+            bytes.write(b.array(), 0, size);
+            return this;
+        }
+
+        SpecStream str(String s) {
+            raw(4, s.length());
+            bytes.writeBytes(s.getBytes(StandardCharsets.UTF_16LE));
+            return this;
+        }
+
+        String digest() {
+            HashValue128 v = Hashing.xxh3_128().hashBytesTo128Bits(bytes.toByteArray());
+            return FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits());
+        }
+    }
+
+    @Test
+    void goldenDigests() {
+        // Pinned: a change to any of these is a change of the hash spec (bump SPEC_VERSION).
+        assertEquals("99aa06d3014798d86001c324468d497f", digest(h -> {}));
+        assertEquals("ce3c812dc599b22f563c4cfaf3650be6", digest(h -> h.putInt(7)));
+        assertEquals("9a92605ea01e708422f1cb14370b87aa", digest(h -> h.putLong(7)));
+        assertEquals("0926b1b4bd741d150d399adffdc2b102", digest(h -> h.putString("memogen")));
+        assertEquals("dfcec9e8a37567c3ffd555622e36aa4f", digest(h -> h.putDoubleArray(new double[] {1.5, -2.25})));
+        assertEquals("e230c29efc1903c66d0e349400d8ff6e", digest(h -> {
+            h.beginRecord("com.acme.Sample", 2);
+            h.putString("x");
+            h.putEnum("com.acme.Color", "RED");
+        }));
+    }
+
+    @Test
+    void streamLayoutFollowsTheSpec() {
+        assertEquals(new SpecStream().tag(0x05).raw(4, 7).digest(), digest(h -> h.putInt(7)));
+        assertEquals(new SpecStream().tag(0x06).raw(8, 7).digest(), digest(h -> h.putLong(7)));
+        assertEquals(new SpecStream().tag(0x01).raw(1, 1).digest(), digest(h -> h.putBoolean(true)));
+        assertEquals(new SpecStream().tag(0x02).raw(1, -3).digest(), digest(h -> h.putByte((byte) -3)));
+        assertEquals(new SpecStream().tag(0x03).raw(2, 300).digest(), digest(h -> h.putShort((short) 300)));
+        assertEquals(new SpecStream().tag(0x04).raw(2, 'é').digest(), digest(h -> h.putChar('é')));
+        assertEquals(new SpecStream().tag(0x07).raw(4, Float.floatToIntBits(1.5f)).digest(),
+                digest(h -> h.putFloat(1.5f)));
+        assertEquals(new SpecStream().tag(0x08).raw(8, Double.doubleToLongBits(-0.5)).digest(),
+                digest(h -> h.putDouble(-0.5)));
+        assertEquals(new SpecStream().tag(0x09).str("héllo").digest(), digest(h -> h.putString("héllo")));
+        assertEquals(new SpecStream().tag(0x00).digest(), digest(KeyHasher::putNull));
+        assertEquals(new SpecStream().tag(0x0A).str("a.Color").str("RED").digest(),
+                digest(h -> h.putEnum("a.Color", "RED")));
+        assertEquals(new SpecStream().tag(0x0B).str("a.R").raw(4, 1).tag(0x05).raw(4, 2).digest(), digest(h -> {
+            h.beginRecord("a.R", 1);
+            h.putInt(2);
+        }));
+        assertEquals(new SpecStream().tag(0x0C).raw(4, 1).tag(0x09).str("x").digest(), digest(h -> {
+            h.beginList(1);
+            h.putString("x");
+        }));
+        assertEquals(new SpecStream().tag(0x0F).raw(1, 1).tag(0x05).raw(4, 3).digest(), digest(h -> {
+            h.beginOptional(true);
+            h.putInt(3);
+        }));
+        assertEquals(new SpecStream().tag(0x18).raw(4, 2).tag(0x00).tag(0x14).raw(4, 1).raw(4, 9).digest(),
+                digest(h -> {
+                    h.beginArray(2);
+                    h.putNull();
+                    h.putIntArray(new int[] {9});
+                }));
+        assertEquals(new SpecStream().tag(0x10).raw(4, 2).raw(1, 1).raw(1, 0).digest(),
+                digest(h -> h.putBooleanArray(new boolean[] {true, false})));
+        assertEquals(new SpecStream().tag(0x11).raw(4, 2).raw(1, 5).raw(1, 6).digest(),
+                digest(h -> h.putByteArray(new byte[] {5, 6})));
+        assertEquals(new SpecStream().tag(0x12).raw(4, 1).raw(2, 5).digest(),
+                digest(h -> h.putShortArray(new short[] {5})));
+        assertEquals(new SpecStream().tag(0x13).raw(4, 1).raw(2, 'z').digest(),
+                digest(h -> h.putCharArray(new char[] {'z'})));
+        assertEquals(new SpecStream().tag(0x15).raw(4, 1).raw(8, -1).digest(),
+                digest(h -> h.putLongArray(new long[] {-1})));
+        float oddNaN = Float.intBitsToFloat(0x7fc00001);
+        assertEquals(new SpecStream().tag(0x16).raw(4, 1).raw(4, 0x7fc00001).digest(),
+                digest(h -> h.putFloatArray(new float[] {oddNaN})));
+        double oddNaND = Double.longBitsToDouble(0x7ff8000000000001L);
+        assertEquals(new SpecStream().tag(0x17).raw(4, 1).raw(8, 0x7ff8000000000001L).digest(),
+                digest(h -> h.putDoubleArray(new double[] {oddNaND})));
+    }
+
+    @Test
+    void setsAreHashedFromSortedElementDigests() {
+        KeyHasher a = KeyHasher.create();
+        a.putString("a");
+        a.finish();
+        KeyHasher b = KeyHasher.create();
+        b.putString("b");
+        b.finish();
+        SpecStream expected = new SpecStream().tag(0x0D).raw(4, 2);
+        boolean aFirst = Long.compareUnsigned(a.high(), b.high()) < 0;
+        KeyHasher first = aFirst ? a : b;
+        KeyHasher second = aFirst ? b : a;
+        expected.raw(8, first.high()).raw(8, first.low()).raw(8, second.high()).raw(8, second.low());
+        assertEquals(expected.digest(), digest(h -> h.putSet(new long[] {a.high(), a.low(), b.high(), b.low()}, 4)));
+        assertEquals(expected.digest(), digest(h -> h.putSet(new long[] {b.high(), b.low(), a.high(), a.low()}, 4)));
+    }
+
+    @Test
+    void ambiguousStreamsDiffer() {
+        assertNotEquals(digest(h -> {
+            h.putString("ab");
+            h.putString("c");
+        }), digest(h -> {
+            h.putString("a");
+            h.putString("bc");
+        }));
+        assertNotEquals(digest(h -> h.putInt(1)), digest(h -> h.putLong(1)));
+        assertNotEquals(digest(h -> {
+            h.beginArray(2);
+            h.putIntArray(new int[] {1});
+            h.putIntArray(new int[] {2});
+        }), digest(h -> {
+            h.beginArray(1);
+            h.putIntArray(new int[] {1, 2});
+        }));
+        assertNotEquals(digest(h -> h.putDouble(0.0)), digest(h -> h.putDouble(-0.0)));
+        assertNotEquals(digest(h -> h.putNull()), digest(h -> h.putString("")));
+        assertNotEquals(digest(h -> h.putIntArray(new int[0])), digest(h -> h.putLongArray(new long[0])));
+        assertNotEquals(digest(h -> h.putEnum("a.E", "X")), digest(h -> h.putEnum("a.F", "X")));
+    }
+
+    @Test
+    void everyNaNIsOneKeyForSingleValues() {
+        double otherNaN = Double.longBitsToDouble(0x7ff8000000000001L);
+        assertEquals(digest(h -> h.putDouble(Double.NaN)), digest(h -> h.putDouble(otherNaN)));
+        float otherFloatNaN = Float.intBitsToFloat(0x7fc00001);
+        assertEquals(digest(h -> h.putFloat(Float.NaN)), digest(h -> h.putFloat(otherFloatNaN)));
+    }
+
+    @Test
+    void boxedAndPrimitiveHashAlike() {
+        Integer boxed = 7;
+        assertEquals(digest(h -> h.putInt(7)), digest(h -> h.putInt(boxed)));
+    }
+
+    @Test
+    void aHasherInUseIsNeverHandedOutTwice() {
+        KeyHasher outer = KeyHasher.acquire();
+        KeyHasher nested = KeyHasher.acquire();
+        assertNotSame(outer, nested);
+        nested.finish();
+        outer.finish();
+        KeyHasher again = KeyHasher.acquire();
+        assertSame(outer, again);
+        again.finish();
+    }
+}

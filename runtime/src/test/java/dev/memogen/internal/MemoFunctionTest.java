@@ -1,0 +1,298 @@
+package dev.memogen.internal;
+
+import static dev.memogen.internal.StoreTestSupport.call;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The call protocol of generated code against the real store, in one JVM. */
+class MemoFunctionTest {
+    @TempDir Path dir;
+
+    private final AtomicInteger runs = new AtomicInteger();
+    private static final MemoFunction<String> TEXT = MemoFunction.create("t.F#text(int)", "v1", StoreTestSupport.STRING, false);
+    private static final MemoFunction<String> TEXT_V2 = MemoFunction.create("t.F#text(int)", "v2", StoreTestSupport.STRING, false);
+    private static final MemoFunction<String> OTHER = MemoFunction.create("t.F#other(int)", "v1", StoreTestSupport.STRING, false);
+    private static final MemoFunction<double[]> ARRAY = MemoFunction.create("t.F#array(int)", "v1", StoreTestSupport.DOUBLES, true);
+    private final List<Path> immutable = new ArrayList<>();
+
+    private String text(int x) {
+        runs.incrementAndGet();
+        return "value-" + x;
+    }
+
+    private void fresh() {
+        MemoRuntime.install(MemoConfig.at(dir));
+    }
+
+    @AfterEach
+    void unlock() throws Exception {
+        for (Path p : immutable) {
+            new ProcessBuilder("chattr", "-i", p.toString()).start().waitFor();
+        }
+    }
+
+    private List<Path> entryFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(dir.resolve("objects"))) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void computesOnceThenServesFromMemoryThenFromTheStore() {
+        fresh();
+        assertEquals("value-1", call(TEXT, 1, this::text));
+        assertEquals("value-1", call(TEXT, 1, this::text));
+        assertEquals(1, runs.get());
+        assertEquals(1, TEXT.statistics().memoryHits());
+        fresh(); // a new runtime: memory is empty, the store is not
+        assertEquals("value-1", call(TEXT, 1, this::text));
+        assertEquals(1, runs.get());
+        assertEquals(1, TEXT.statistics().storeHits());
+        assertEquals("value-2", call(TEXT, 2, this::text));
+        assertEquals(2, runs.get());
+    }
+
+    @Test
+    void everyDamagedByteIsAMissAndTheEntryIsRepaired() throws IOException {
+        fresh();
+        call(TEXT, 7, this::text);
+        Path file = entryFiles().get(0);
+        byte[] good = Files.readAllBytes(file);
+        for (int i = 0; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x5a;
+            Files.write(file, bad);
+            MemoRuntime.get().clearMemoryTier();
+            int before = runs.get();
+            assertEquals("value-7", call(TEXT, 7, this::text), "byte " + i);
+            assertEquals(before + 1, runs.get(), "byte " + i + " flipped must be a miss");
+            assertArrayEquals(good.length, Files.readAllBytes(file).length);
+        }
+        MemoRuntime.get().clearMemoryTier();
+        int before = runs.get();
+        assertEquals("value-7", call(TEXT, 7, this::text));
+        assertEquals(before, runs.get(), "the recomputed entry is a hit again");
+    }
+
+    private static void assertArrayEquals(int expected, int actual) {
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    void truncatedAndEmptyFilesAreMisses() throws IOException {
+        fresh();
+        call(TEXT, 3, this::text);
+        Path file = entryFiles().get(0);
+        byte[] good = Files.readAllBytes(file);
+        for (int len : new int[] {0, 1, 15, 16, good.length / 2, good.length - 1}) {
+            Files.write(file, java.util.Arrays.copyOf(good, len));
+            MemoRuntime.get().clearMemoryTier();
+            int before = runs.get();
+            assertEquals("value-3", call(TEXT, 3, this::text));
+            assertEquals(before + 1, runs.get(), "truncated to " + len);
+        }
+    }
+
+    @Test
+    void anEntryMovedToAnotherKeysPathIsNeverReturned() throws IOException {
+        fresh();
+        call(TEXT, 1, this::text);
+        call(TEXT, 2, this::text);
+        List<Path> files = entryFiles();
+        Files.copy(files.get(0), files.get(1), StandardCopyOption.REPLACE_EXISTING);
+        fresh();
+        assertEquals("value-1", call(TEXT, 1, this::text));
+        assertEquals("value-2", call(TEXT, 2, this::text));
+        assertEquals(3, runs.get()); // one of the two was damaged, so recomputed
+    }
+
+    @Test
+    void aNewFunctionVersionOrSystemStateMakesEntriesStaleAndReplacesThem() throws IOException {
+        fresh();
+        call(TEXT, 1, this::text);
+        fresh();
+        call(TEXT_V2, 1, this::text); // the method's code changed
+        assertEquals(2, runs.get());
+        assertEquals(1, TEXT_V2.statistics().invalidations());
+        assertEquals(1, entryFiles().size(), "the stale entry was replaced, not kept beside the new one");
+        MemoRuntime.install(MemoConfig.at(dir).withExtraSystemState("gpu-driver-2"));
+        call(TEXT_V2, 1, this::text);
+        assertEquals(3, runs.get());
+        assertEquals(1, entryFiles().size());
+    }
+
+    @Test
+    void functionsWithTheSameArgumentsDoNotShareEntries() {
+        fresh();
+        call(TEXT, 1, this::text);
+        assertEquals("other-1", call(OTHER, 1, x -> "other-" + x));
+    }
+
+    @Test
+    void mutatingAReturnedArrayDoesNotChangeLaterHits() {
+        fresh();
+        double[] first = call(ARRAY, 4, x -> new double[] {x, x + 1});
+        first[0] = 99;
+        double[] fromMemory = call(ARRAY, 4, x -> new double[] {-1});
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 5}, fromMemory);
+        fromMemory[1] = 99;
+        fresh();
+        double[] fromStore = call(ARRAY, 4, x -> new double[] {-1});
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 5}, fromStore);
+        fromStore[0] = 99;
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 5}, call(ARRAY, 4, x -> new double[] {-1}));
+    }
+
+    @Test
+    void nullResultsAreRemembered() {
+        fresh();
+        assertNull(call(TEXT, 5, x -> {
+            runs.incrementAndGet();
+            return null;
+        }));
+        fresh();
+        assertNull(call(TEXT, 5, x -> {
+            runs.incrementAndGet();
+            return "not null";
+        }));
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void aThrowingCallStoresNothingAndTheExceptionReachesTheCaller() {
+        fresh();
+        IllegalStateException boom = new IllegalStateException("boom");
+        IllegalStateException seen = assertThrows(IllegalStateException.class, () -> call(TEXT, 9, x -> {
+            throw boom;
+        }));
+        assertSame(boom, seen);
+        assertEquals("value-9", call(TEXT, 9, this::text));
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void concurrentCallsWithTheSameKeyComputeOnce() throws Exception {
+        fresh();
+        int threads = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return call(TEXT, 42, x -> {
+                        runs.incrementAndGet();
+                        sleep(300);
+                        return "slow-" + x;
+                    });
+                }));
+            }
+            start.countDown();
+            for (Future<String> f : results) {
+                assertEquals("slow-42", f.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void recursionOnTheSameKeyDoesNotDeadlock() {
+        fresh();
+        AtomicInteger depth = new AtomicInteger();
+        String value = call(TEXT, 1, new java.util.function.IntFunction<>() {
+            @Override
+            public String apply(int x) {
+                return depth.incrementAndGet() < 3 ? call(TEXT, 1, this) : "bottom";
+            }
+        });
+        assertEquals("bottom", value);
+        assertEquals(3, depth.get());
+    }
+
+    @Test
+    void disabledCallsStraightThrough() {
+        MemoRuntime.install(MemoConfig.at(dir).withDisabled(true));
+        call(TEXT, 1, this::text);
+        call(TEXT, 1, this::text);
+        assertEquals(2, runs.get());
+        assertTrue(Files.notExists(dir.resolve("objects")));
+    }
+
+    @Test
+    void aStoreThatCannotBeCreatedStillGivesCorrectResults() throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        MemoRuntime.install(MemoConfig.at(file.resolve(".memogen")));
+        assertEquals("value-1", call(TEXT, 1, this::text));
+        assertEquals("value-1", call(TEXT, 1, this::text));
+        assertEquals(1, runs.get(), "still memoized in memory");
+    }
+
+    @Test
+    void aReadOnlyStoreStillGivesCorrectResults() throws Exception {
+        fresh();
+        call(TEXT, 1, this::text);
+        makeReadOnly(dir.resolve("objects"));
+        for (Path p : Files.walk(dir.resolve("objects")).filter(Files::isDirectory).toList()) {
+            makeReadOnly(p);
+        }
+        fresh();
+        assertEquals("value-1", call(TEXT, 1, this::text), "existing entries are still read");
+        assertEquals(1, runs.get());
+        assertEquals("value-2", call(TEXT, 2, this::text), "a failed write still returns the value");
+        assertEquals("value-2", call(TEXT, 2, this::text));
+        assertEquals(2, runs.get());
+        assertEquals(1, entryFiles().size(), "nothing could be written");
+    }
+
+    private void makeReadOnly(Path p) throws Exception {
+        p.toFile().setWritable(false, false);
+        if (Files.isWritable(p) || canCreateIn(p)) {
+            // Root ignores permission bits; the immutable attribute binds root too.
+            int rc = new ProcessBuilder("chattr", "+i", p.toString()).start().waitFor();
+            Assumptions.assumeTrue(rc == 0, "cannot make a directory read-only here");
+            immutable.add(p);
+        }
+    }
+
+    private static boolean canCreateIn(Path p) {
+        try {
+            Files.delete(Files.createTempFile(p, "probe", ""));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
