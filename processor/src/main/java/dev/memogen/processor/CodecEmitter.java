@@ -189,33 +189,28 @@ final class CodecEmitter {
      * elements can be added, and collection interfaces by what is built when loading.
      */
     static TypeName declared(ValueType t) {
-        if (t instanceof ValueType.Primitive || t instanceof ValueType.Boxed || t instanceof ValueType.Str
-                || t instanceof ValueType.EnumType || t instanceof ValueType.RecordType
-                || t instanceof ValueType.RecordRef) {
-            return t.typeName();
-        }
         if (t instanceof ValueType.ArrayType a) {
-            return ArrayTypeName.of(declared(a.component()));
+            return ArrayTypeName.of(a.component().typeName());
         }
         if (t instanceof ValueType.ListType l) {
-            return ParameterizedTypeName.get(RuntimeNames.ARRAY_LIST, declared(l.element()).box());
+            return ParameterizedTypeName.get(RuntimeNames.ARRAY_LIST, l.element().typeName().box());
         }
         if (t instanceof ValueType.SetType s) {
-            return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_SET, declared(s.element()).box());
+            return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_SET, s.element().typeName().box());
         }
         if (t instanceof ValueType.MapType m) {
-            return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_MAP, declared(m.key()).box(),
-                    declared(m.value()).box());
+            return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_MAP, m.key().typeName().box(),
+                    m.value().typeName().box());
         }
         if (t instanceof ValueType.OptionalType o) {
-            return ParameterizedTypeName.get(RuntimeNames.OPTIONAL, declared(o.element()).box());
+            return ParameterizedTypeName.get(RuntimeNames.OPTIONAL, o.element().typeName().box());
         }
         return t.typeName();
     }
 
     /** {@code new X[n]} for an array type, {@code new int[n][]} for nested arrays. */
     private static CodeBlock newArray(ValueType.ArrayType a, String length) {
-        TypeName base = declared(a.component());
+        TypeName base = a.component().typeName();
         int dims = 0;
         while (base instanceof ArrayTypeName arr) {
             base = arr.componentType();

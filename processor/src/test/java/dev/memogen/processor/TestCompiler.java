@@ -104,6 +104,17 @@ final class TestCompiler {
             }
         }
 
+        /** Calls a no-argument accessor of a record instance. */
+        Object callAccessor(Object instance, String accessor) {
+            try {
+                Method m = instance.getClass().getDeclaredMethod(accessor);
+                m.setAccessible(true);
+                return m.invoke(instance);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        }
+
         Object field(String cls, String field) {
             try {
                 java.lang.reflect.Field f = type(cls).getDeclaredField(field);
