@@ -29,6 +29,14 @@ final class TestCompiler {
         return javac().withProcessors(new MemoProcessor()).compile(sources);
     }
 
+    static String generatedSource(Compilation compilation, String qualifiedName) {
+        try {
+            return compilation.generatedSourceFile(qualifiedName).orElseThrow().getCharContent(true).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A class loader over the class files of a successful compilation. */
     static Loaded load(Compilation compilation) {
         Map<String, byte[]> classes = new HashMap<>();

@@ -1,0 +1,210 @@
+package dev.memogen.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** One test per diagnostic: the message, its tag, and the exact line it points at. */
+class DiagnosticsTest {
+
+    private static JavaFileObject memoClass(String... body) {
+        String[] lines = new String[body.length + 6];
+        lines[0] = "package p;";
+        lines[1] = "import dev.memogen.*;";
+        lines[2] = "import java.util.*;";
+        lines[3] = "@GenerateMemo";
+        lines[4] = "final class Bad {";
+        System.arraycopy(body, 0, lines, 5, body.length);
+        lines[lines.length - 1] = "}";
+        return TestCompiler.source("p.Bad", lines);
+    }
+
+    private static Compilation compile(JavaFileObject source) {
+        return TestCompiler.compileLenient(source);
+    }
+
+    @Test
+    void unhashableParameterIsReportedOnTheParameter() {
+        JavaFileObject src = memoClass(
+                "  static final class Settings { int level; }",
+                "  static int run(int ok,",
+                "                 Settings settings) { return ok; }");
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("[MemoUnhashable] parameter 'settings' of type p.Bad.Settings cannot be hashed")
+                .inFile(src).onLineContaining("Settings settings");
+        assertThat(c).hadErrorContaining("Settings is not a record, enum");
+    }
+
+    @Test
+    void objectRawAndWildcardParametersAreUnhashable() {
+        JavaFileObject src = memoClass(
+                "  static int a(Object anything) { return 0; }",
+                "  @SuppressWarnings(\"rawtypes\") static int b(List raw) { return 0; }",
+                "  static int c(List<?> unknown) { return 0; }",
+                "  static <T> int d(T value) { return 0; }",
+                "  static int e(Collection<String> bag) { return 0; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(5);
+        assertThat(c).hadErrorContaining("parameter 'anything' of type java.lang.Object cannot be hashed: Object can be anything")
+                .inFile(src).onLineContaining("Object anything");
+        assertThat(c).hadErrorContaining("a raw List: give it a type argument").inFile(src).onLineContaining("List raw");
+        assertThat(c).hadErrorContaining("a '?' wildcard").inFile(src).onLineContaining("List<?> unknown");
+        assertThat(c).hadErrorContaining("bounded by an enum").inFile(src).onLineContaining("T value");
+        assertThat(c).hadErrorContaining("declare a List or a Set").inFile(src).onLineContaining("Collection<String> bag");
+    }
+
+    @Test
+    void recordWithAnUnhashableComponentNamesTheComponent() {
+        JavaFileObject src = memoClass(
+                "  record Job(String name, Thread worker) {}",
+                "  static int run(Job job) { return 0; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("component 'worker' of record Job is java.lang.Thread")
+                .inFile(src).onLineContaining("Job job");
+    }
+
+    @Test
+    void unstorableReturnTypeIsReportedOnTheMethod() {
+        JavaFileObject src = memoClass(
+                "  static final class Handle {}",
+                "  static Handle open(int id) { return new Handle(); }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("[MemoUnstorable] return type p.Bad.Handle cannot be stored")
+                .inFile(src).onLineContaining("Handle open(int id)");
+    }
+
+    @Test
+    void typeVariableAndUnrebuildableResultsAreUnstorable() {
+        JavaFileObject src = memoClass(
+                "  static <E extends Enum<E>> E first(E e) { return e; }",
+                "  static TreeSet<String> sorted(int n) { return new TreeSet<>(); }",
+                "  static List<String>[] lists(int n) { return null; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(3);
+        assertThat(c).hadErrorContaining("does not say which class to decode").inFile(src).onLineContaining("E first(");
+        assertThat(c).hadErrorContaining("cannot be rebuilt when loading").inFile(src).onLineContaining("sorted(");
+        assertThat(c).hadErrorContaining("arrays of generic types").inFile(src).onLineContaining("lists(");
+    }
+
+    @Test
+    void inaccessibleTypeIsUnhashable() {
+        JavaFileObject other = TestCompiler.source("q.Hidden",
+                "package q;",
+                "public class Hidden { record Secret(int x) {} public record Open(Secret s) {} }");
+        JavaFileObject src = TestCompiler.source("p.Uses",
+                "package p;",
+                "@dev.memogen.GenerateMemo",
+                "class Uses {",
+                "  static int f(q.Hidden.Open open) { return 0; }",
+                "}");
+        Compilation c = TestCompiler.compileLenient(other, src);
+        assertThat(c).hadErrorContaining("Secret is not public and not in package p").inFile(src)
+                .onLineContaining("q.Hidden.Open open");
+    }
+
+    @Test
+    void memoOnAnInstanceMethod() {
+        JavaFileObject src = memoClass("  @Memo int twice(int x) { return 2 * x; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("[MemoNotStatic]").inFile(src).onLineContaining("int twice");
+    }
+
+    @Test
+    void memoOnAPrivateMethod() {
+        JavaFileObject src = memoClass("  @Memo private static int twice(int x) { return 2 * x; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("[MemoPrivate]").inFile(src).onLineContaining("int twice");
+    }
+
+    @Test
+    void memoOnAVoidMethod() {
+        JavaFileObject src = memoClass("  @Memo static void print(int x) { }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("[MemoVoid]").inFile(src).onLineContaining("void print");
+    }
+
+    @Test
+    void memoAndSkipTogether() {
+        JavaFileObject src = memoClass("  @Memo @Memo.Skip static int twice(int x) { return 2 * x; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("[MemoSkipConflict]").inFile(src).onLineContaining("int twice");
+    }
+
+    @Test
+    void memoWithoutGenerateMemo() {
+        JavaFileObject src = TestCompiler.source("p.Plain",
+                "package p;",
+                "class Plain {",
+                "  @dev.memogen.Memo(version = \"1\") static int twice(int x) { return 2 * x; }",
+                "}");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("[MemoWithoutGenerateMemo]").inFile(src).onLineContaining("int twice");
+    }
+
+    @Test
+    void generateMemoOnAnInterface() {
+        JavaFileObject src = TestCompiler.source("p.Api",
+                "package p;",
+                "@dev.memogen.GenerateMemo",
+                "interface Api {",
+                "  static int twice(int x) { return 2 * x; }",
+                "}");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("[MemoNotAClass] @GenerateMemo goes on a class, record or enum, not on an interface")
+                .inFile(src).onLineContaining("@dev.memogen.GenerateMemo");
+    }
+
+    @Test
+    void generateMemoOnAPrivateNestedClass() {
+        JavaFileObject src = TestCompiler.source("p.Outer",
+                "package p;",
+                "class Outer {",
+                "  @dev.memogen.GenerateMemo",
+                "  private static final class Hidden { static int twice(int x) { return 2 * x; } }",
+                "}");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("[MemoNotAccessible]").inFile(src).onLineContaining("@dev.memogen.GenerateMemo");
+    }
+
+    @Test
+    void nothingToMemoizeIsAWarning() {
+        JavaFileObject src = memoClass("  static void log(String s) { }", "  int instance() { return 1; }");
+        Compilation c = compile(src);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningContaining("[MemoNothingToMemoize] Bad has no non-private static method")
+                .inFile(src).onLineContaining("final class Bad");
+    }
+
+    @Test
+    void unresolvedTypeIsReportedAfterTheLastRound() {
+        JavaFileObject src = memoClass("  static int f(Missing m) { return 0; }");
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("[MemoUnresolvedType] type Missing could not be resolved")
+                .inFile(src).onLineContaining("Missing m");
+    }
+
+    @Test
+    void generatedNameAlreadyTaken() {
+        JavaFileObject taken = TestCompiler.source("p.ToolMemo", "package p;", "class ToolMemo {}");
+        JavaFileObject src = TestCompiler.source("p.Tool",
+                "package p;",
+                "@dev.memogen.GenerateMemo",
+                "class Tool {",
+                "  static int twice(int x) { return 2 * x; }",
+                "}");
+        Compilation c = TestCompiler.compileLenient(taken, src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("[MemoCannotWrite] could not write ToolMemo").inFile(src)
+                .onLineContaining("class Tool");
+    }
+}
