@@ -15,6 +15,10 @@ import javax.annotation.processing.Generated;
 public final class SpectraMemo {
   private static final MemoFunction<Long> AREA = MemoFunction.create(
       "com.acme.Spectra#area(int,int)",
+      Spectra.class,
+      "area",
+      "(II)J",
+      "<function version>",
       "<function version>",
       new Codec<Long>() {
         @Override
@@ -31,6 +35,10 @@ public final class SpectraMemo {
 
   private static final MemoFunction<Spectra.Fit> FIT = MemoFunction.create(
       "com.acme.Spectra#fit(double[],java.lang.String)",
+      Spectra.class,
+      "fit",
+      "([DLjava/lang/String;)Lcom/acme/Spectra$Fit;",
+      "<function version>",
       "<function version>",
       new Codec<Spectra.Fit>() {
         @Override

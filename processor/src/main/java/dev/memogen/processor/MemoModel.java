@@ -13,7 +13,9 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
     record Method(
             String name,
             String functionId,
-            String functionVersion,
+            String descriptor,
+            String compileVersion,
+            String sourceFingerprint,
             List<TypeVariableName> typeVariables,
             List<Parameter> parameters,
             boolean varargs,

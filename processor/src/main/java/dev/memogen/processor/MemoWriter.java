@@ -46,7 +46,7 @@ final class MemoWriter {
         Set<String> fieldNames = new HashSet<>();
         for (MemoModel.Method m : model.methods()) {
             String field = fieldName(m.name(), fieldNames);
-            type.addField(functionField(m, field, codecs));
+            type.addField(functionField(model, m, field, codecs));
             type.addMethod(wrapper(model, m, field, hashes));
         }
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
@@ -89,7 +89,7 @@ final class MemoWriter {
         return name;
     }
 
-    private FieldSpec functionField(MemoModel.Method m, String field, CodecEmitter codecs) {
+    private FieldSpec functionField(MemoModel model, MemoModel.Method m, String field, CodecEmitter codecs) {
         TypeName boxed = m.returnType().typeName().box();
         LocalNames encodeNames = new LocalNames();
         encodeNames.reserve("out");
@@ -122,8 +122,9 @@ final class MemoWriter {
                 .build();
         return FieldSpec.builder(ParameterizedTypeName.get(RuntimeNames.MEMO_FUNCTION, boxed), field,
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.create(\n$>$>$S,\n$S,\n$L,\n$L$<$<)", RuntimeNames.MEMO_FUNCTION, m.functionId(),
-                        m.functionVersion(), codec, m.returnType().mutable())
+                .initializer("$T.create(\n$>$>$S,\n$T.class,\n$S,\n$S,\n$S,\n$S,\n$L,\n$L$<$<)",
+                        RuntimeNames.MEMO_FUNCTION, m.functionId(), model.target(), m.name(), m.descriptor(),
+                        m.compileVersion(), m.sourceFingerprint(), codec, m.returnType().mutable())
                 .build();
     }
 

@@ -73,17 +73,15 @@ final class ModelBuilder {
         String functionId = elements.getBinaryName(cls) + "#" + m.getSimpleName() + "(" + erasedParams + ")";
         String javadocSignature = m.getSimpleName() + "(" + erasedParams + ")";
 
-        StringBuilder versionInput = new StringBuilder();
-        versionInput.append("memo-version=")
-                .append(Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "version"))
-                .append("\nresult=").append(result.schema())
-                .append("\nparameters=")
-                .append(params.stream().map(p -> p.type().schema()).collect(Collectors.joining(",")))
-                .append("\nsource=").append(sourceOf(m));
+        String compileVersion = "memo-version=" + Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "version")
+                + "\nresult=" + result.schema()
+                + "\nparameters=" + params.stream().map(p -> p.type().schema()).collect(Collectors.joining(","));
         return new MemoModel.Method(
                 m.getSimpleName().toString(),
                 functionId,
-                sha256(versionInput.toString()),
+                descriptor(m),
+                sha256(compileVersion),
+                sha256(sourceOf(m)),
                 List.copyOf(typeVariables),
                 List.copyOf(params),
                 m.isVarArgs(),
@@ -91,6 +89,37 @@ final class ModelBuilder {
                 TypeName.get(m.getReturnType()),
                 result,
                 javadocSignature);
+    }
+
+    /** The JVM descriptor of a method, e.g. {@code ([DI)[D}. */
+    private String descriptor(ExecutableElement m) {
+        StringBuilder d = new StringBuilder("(");
+        for (VariableElement p : m.getParameters()) {
+            d.append(descriptor(types.erasure(p.asType())));
+        }
+        return d.append(')').append(descriptor(types.erasure(m.getReturnType()))).toString();
+    }
+
+    private String descriptor(TypeMirror t) {
+        switch (t.getKind()) {
+            case BOOLEAN: return "Z";
+            case BYTE: return "B";
+            case SHORT: return "S";
+            case CHAR: return "C";
+            case INT: return "I";
+            case LONG: return "J";
+            case FLOAT: return "F";
+            case DOUBLE: return "D";
+            case VOID: return "V";
+            case ARRAY: return "[" + descriptor(((javax.lang.model.type.ArrayType) t).getComponentType());
+            case DECLARED:
+                TypeElement e = (TypeElement) ((javax.lang.model.type.DeclaredType) t).asElement();
+                return "L" + elements.getBinaryName(e).toString().replace('.', '/') + ";";
+            case TYPEVAR:
+                return descriptor(types.erasure(t));
+            default:
+                throw new IllegalArgumentException("no descriptor for " + t);
+        }
     }
 
     /** The method's syntax tree, printed: comments and formatting do not show in it. */

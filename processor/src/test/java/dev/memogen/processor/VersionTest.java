@@ -23,12 +23,14 @@ class VersionTest {
                 method,
                 "}"));
         assertThat(c).succeeded();
-        Matcher m = Pattern.compile("\"p.V#fit\\(int\\)\",\\s*\"([0-9a-f]{32})\"")
+        // create("p.V#fit(int)", V.class, "fit", "(I)Lp/V$Fit;", compileVersion, sourceFingerprint, ...)
+        Matcher m = Pattern.compile("\"p.V#fit\\(int\\)\",\\s*V.class,\\s*\"fit\",\\s*\"\\(I\\)Lp/V\\$Fit;\",\\s*"
+                + "\"([0-9a-f]{32})\",\\s*\"([0-9a-f]{32})\"")
                 .matcher(TestCompiler.generatedSource(c, "p.VMemo"));
         if (!m.find()) {
-            throw new AssertionError("no version found");
+            throw new AssertionError("no version found in " + TestCompiler.generatedSource(c, "p.VMemo"));
         }
-        return m.group(1);
+        return m.group(1) + "/" + m.group(2);
     }
 
     private static final String RECORD = "  record Fit(int value) {}";

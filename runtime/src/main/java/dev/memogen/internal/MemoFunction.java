@@ -40,8 +40,17 @@ public final class MemoFunction<T> {
     private static final Object NULL = new Object();
 
     private final String id;
-    private final String version;
     private final Codec<T> codec;
+    /** The declaring class, method name and descriptor, for the code fingerprint; null for a fixed version. */
+    private final Class<?> owner;
+    private final String methodName;
+    private final String descriptor;
+    /** What the compiler knew: return type shape, {@code @Memo(version)}. */
+    private final String compileVersion;
+    /** The method's source fingerprint, used when its bytecode cannot be read. */
+    private final String sourceFingerprint;
+    /** Computed on first use: reading class files is done once per function and JVM, never on a hit. */
+    private volatile String version;
     private final boolean mutable;
     private final long idHash;
     private final String directoryName;
@@ -54,9 +63,15 @@ public final class MemoFunction<T> {
     private final LongAdder storedBytes = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
 
-    private MemoFunction(String id, String version, Codec<T> codec, boolean mutable) {
+    private MemoFunction(String id, Class<?> owner, String methodName, String descriptor, String compileVersion,
+            String sourceFingerprint, Codec<T> codec, boolean mutable) {
         this.id = id;
-        this.version = version;
+        this.owner = owner;
+        this.methodName = methodName;
+        this.descriptor = descriptor;
+        this.compileVersion = compileVersion;
+        this.sourceFingerprint = sourceFingerprint;
+        this.version = owner == null ? compileVersion : null;
         this.codec = codec;
         this.mutable = mutable;
         HashValue128 h = Hashing.xxh3_128().hashCharsTo128Bits(id);
@@ -65,15 +80,31 @@ public final class MemoFunction<T> {
     }
 
     /**
-     * @param id      the function id, e.g. {@code com.acme.Spectra#smooth(double[],int)}
-     * @param version the function version computed at compile time (code fingerprint, return
-     *                type schema, {@code @Memo(version)})
-     * @param codec   reads and writes the return type
-     * @param mutable whether a returned value can be changed by its caller (arrays, collections):
-     *                every caller then gets its own copy
+     * The function of a generated method. Its version joins {@code compileVersion} and the code
+     * fingerprint of {@code owner.methodName(descriptor)} ({@link CodeFingerprint}), computed on
+     * first use; if the class files cannot be read, {@code sourceFingerprint} stands in.
+     *
+     * @param id                the function id, e.g. {@code com.acme.Spectra#smooth(double[],int)}
+     * @param owner             the class that declares the method
+     * @param methodName        the method's name
+     * @param descriptor        the method's JVM descriptor, e.g. {@code ([DI)[D}
+     * @param compileVersion    what the compiler knew: return type shape, {@code @Memo(version)}
+     * @param sourceFingerprint a digest of the method's syntax tree
+     * @param codec             reads and writes the return type
+     * @param mutable           whether a returned value can be changed by its caller (arrays,
+     *                          collections): every caller then gets its own copy
      */
+    public static <T> MemoFunction<T> create(String id, Class<?> owner, String methodName, String descriptor,
+            String compileVersion, String sourceFingerprint, Codec<T> codec, boolean mutable) {
+        MemoFunction<T> fn = new MemoFunction<>(id, owner, methodName, descriptor, compileVersion, sourceFingerprint,
+                codec, mutable);
+        MemoRuntime.register(fn);
+        return fn;
+    }
+
+    /** A function with a fixed version that no code fingerprint joins (tests, hand-written wrappers). */
     public static <T> MemoFunction<T> create(String id, String version, Codec<T> codec, boolean mutable) {
-        MemoFunction<T> fn = new MemoFunction<>(id, version, codec, mutable);
+        MemoFunction<T> fn = new MemoFunction<>(id, null, null, null, version, null, codec, mutable);
         MemoRuntime.register(fn);
         return fn;
     }
@@ -82,8 +113,42 @@ public final class MemoFunction<T> {
         return id;
     }
 
+    /** The function version: compile-time version and code fingerprint, computed on first use. */
     public String version() {
-        return version;
+        String v = version;
+        if (v == null) {
+            synchronized (this) {
+                v = version;
+                if (v == null) {
+                    v = computeVersion();
+                    version = v;
+                }
+            }
+        }
+        return v;
+    }
+
+    private String computeVersion() {
+        long start = System.nanoTime();
+        String code;
+        try {
+            CodeFingerprint.Result r = CodeFingerprint.compute(owner, methodName, descriptor);
+            code = "bytecode " + r.digest();
+            if (Problems.debugEnabled()) {
+                Problems.debug("memogen: code fingerprint of " + id + ": " + r.methods() + " methods in "
+                        + r.classes() + " classes, plus " + r.externals() + ", in "
+                        + (System.nanoTime() - start) / 1_000 + " us");
+                if (!r.mutableStatics().isEmpty()) {
+                    Problems.debug("memogen: " + id + " reads mutable static fields " + r.mutableStatics()
+                            + "; its stored results do not follow changes to them");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            code = "source " + sourceFingerprint;
+            MemoRuntime.get().problems.warnOnce("fingerprint:" + id, "cannot read the bytecode of " + id
+                    + " (" + e + "); its results follow edits to its own source only", null);
+        }
+        return compileVersion + "/" + code;
     }
 
     long idHash() {
