@@ -178,8 +178,8 @@ final class CodeFingerprint {
             }
         }
         HashValue128 v = h.get();
-        String digest = "jar " + path.getFileName() + " " + FileStore.hex(v.getMostSignificantBits())
-                + FileStore.hex(v.getLeastSignificantBits());
+        // By content only: the same jar under another name (or path) is the same code.
+        String digest = "jar " + FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits());
         JAR_DIGESTS.put(cacheKey, digest);
         return digest;
     }
