@@ -158,7 +158,12 @@ final class CodeFingerprint {
         return s;
     }
 
-    /** A jar by the digest of its bytes, cached by path, size and modification time. */
+    /**
+     * A jar by the digest of its entries' names and contents, in name order: rebuilding a jar from
+     * the same classes gives the same digest, whatever its timestamps or compression. The build's
+     * own bookkeeping (the manifest, {@code META-INF/maven/}) does not count. Cached by path,
+     * size and modification time.
+     */
     private static String jarDigest(String root) throws IOException {
         Path path = jarPath(root);
         if (path == null) {
@@ -171,14 +176,30 @@ final class CodeFingerprint {
             return cached;
         }
         HashStream128 h = Hashing.xxh3_128().hashStream();
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(path)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                h.putBytes(buffer, 0, n);
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            List<ZipEntry> entries = new ArrayList<>();
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                String n = e.getName();
+                if (!e.isDirectory() && !n.equals("META-INF/MANIFEST.MF") && !n.startsWith("META-INF/maven/")) {
+                    entries.add(e);
+                }
+            }
+            entries.sort(java.util.Comparator.comparing(ZipEntry::getName));
+            byte[] buffer = new byte[1 << 16];
+            for (ZipEntry e : entries) {
+                h.putInt(e.getName().length()).putChars(e.getName());
+                try (InputStream in = zip.getInputStream(e)) {
+                    long size = 0;
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        h.putBytes(buffer, 0, n);
+                        size += n;
+                    }
+                    h.putLong(size);
+                }
             }
         }
         HashValue128 v = h.get();
-        // By content only: the same jar under another name (or path) is the same code.
+        // By content only: the same classes in another jar file (name, path, timestamps) are the same code.
         String digest = "jar " + FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits());
         JAR_DIGESTS.put(cacheKey, digest);
         return digest;
