@@ -67,8 +67,8 @@ public final class MemoProcessor extends AbstractProcessor {
     private void processClass(TypeElement cls, boolean lastRound) {
         try {
             AnnotationMirror annotation = Annotations.find(cls, Annotations.GENERATE_MEMO);
-            Report report = new MemoClassValidator(processingEnv.getElementUtils(), processingEnv.getTypeUtils())
-                    .validate(cls, annotation);
+            Report report = new MemoClassValidator(processingEnv.getElementUtils(), processingEnv.getTypeUtils(),
+                    new MutableStateScanner(trees())).validate(cls, annotation);
             if (report.hasUnresolved() && !lastRound) {
                 deferred.add(cls.getQualifiedName().toString());
                 return;
@@ -88,6 +88,15 @@ public final class MemoProcessor extends AbstractProcessor {
         } catch (RuntimeException e) {
             processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
                     Messages.cannotWrite(cls.getSimpleName() + "Memo", "internal error in memogen: " + e), cls);
+        }
+    }
+
+    /** javac's syntax trees, or {@code null} under another compiler (source checks are then skipped). */
+    private com.sun.source.util.Trees trees() {
+        try {
+            return com.sun.source.util.Trees.instance(processingEnv);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
         }
     }
 

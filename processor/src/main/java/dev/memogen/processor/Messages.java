@@ -62,6 +62,13 @@ final class Messages {
                 + ". Return such a type, or leave the method out with @Memo.Skip";
     }
 
+    static String readsMutableState(String method, String fields) {
+        return "[MemoReadsMutableState] " + method + " reads the non-final static field" + (fields.contains(",") ? "s " : " ")
+                + fields + "; a stored result does not follow changes to it. Make the field final, pass its value as a"
+                + " parameter, or add @SuppressWarnings(\"" + MutableStateScanner.SUPPRESSION + "\") where it does not"
+                + " affect the result";
+    }
+
     static String unresolved(String type) {
         return "[MemoUnresolvedType] type " + type + " could not be resolved; fix the errors above first";
     }

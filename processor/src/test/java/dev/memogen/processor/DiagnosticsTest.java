@@ -207,4 +207,19 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("[MemoCannotWrite] could not write ToolMemo").inFile(src)
                 .onLineContaining("class Tool");
     }
+
+    @Test
+    void readingAMutableStaticFieldIsAWarning() {
+        JavaFileObject src = memoClass(
+                "  static int factor = 2;",
+                "  static int calls;",
+                "  static int scaled(int x) { calls = 0; return helper(x); }",
+                "  private static int helper(int x) { return x * factor; }",
+                "  @SuppressWarnings(\"memogen:state\") static int counted(int x) { calls++; return x; }");
+        Compilation c = compile(src);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningCount(1);
+        assertThat(c).hadWarningContaining("[MemoReadsMutableState] scaled reads the non-final static field Bad.factor;")
+                .inFile(src).onLineContaining("static int scaled");
+    }
 }

@@ -9,8 +9,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.HashMap;
-import java.util.Map;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.tools.JavaFileObject;
 
 /** Compiles sources with the real processor and runs what comes out, in this JVM. */
@@ -37,40 +39,33 @@ final class TestCompiler {
         }
     }
 
-    /** A class loader over the class files of a successful compilation. */
+    /**
+     * A class loader over the class files of a successful compilation, written to a temporary
+     * directory so that they can also be read as resources (as the code fingerprint reads them).
+     */
     static Loaded load(Compilation compilation) {
-        Map<String, byte[]> classes = new HashMap<>();
-        for (JavaFileObject f : compilation.generatedFiles()) {
-            if (f.getKind() != JavaFileObject.Kind.CLASS) {
-                continue;
+        try {
+            Path dir = Files.createTempDirectory("memogen-test-classes");
+            for (JavaFileObject f : compilation.generatedFiles()) {
+                if (f.getKind() != JavaFileObject.Kind.CLASS) {
+                    continue;
+                }
+                String path = f.toUri().getPath();
+                Path target = dir.resolve(path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length()));
+                Files.createDirectories(target.getParent());
+                try (InputStream in = f.openInputStream()) {
+                    Files.write(target, in.readAllBytes());
+                }
             }
-            String path = f.toUri().getPath();
-            String name = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length(),
-                    path.length() - ".class".length()).replace('/', '.');
-            try (InputStream in = f.openInputStream()) {
-                classes.put(name, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return new Loaded(dir.toUri().toURL());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return new Loaded(classes);
     }
 
-    static final class Loaded extends ClassLoader {
-        private final Map<String, byte[]> classes;
-
-        Loaded(Map<String, byte[]> classes) {
-            super(TestCompiler.class.getClassLoader());
-            this.classes = classes;
-        }
-
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            byte[] b = classes.get(name);
-            if (b == null) {
-                throw new ClassNotFoundException(name);
-            }
-            return defineClass(name, b, 0, b.length);
+    static final class Loaded extends URLClassLoader {
+        Loaded(URL classes) {
+            super(new URL[] {classes}, TestCompiler.class.getClassLoader());
         }
 
         Class<?> type(String name) {
