@@ -51,7 +51,8 @@ public final class SpectraMemo {
           return decodeFit(in);
         }
       },
-      false);
+      false,
+      "com.acme.Spectra$Fit");
 
   private SpectraMemo() {
   }

@@ -16,6 +16,7 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
             String descriptor,
             String compileVersion,
             String sourceFingerprint,
+            List<String> valueClasses,
             List<TypeVariableName> typeVariables,
             List<Parameter> parameters,
             boolean varargs,

@@ -122,9 +122,11 @@ final class MemoWriter {
                 .build();
         return FieldSpec.builder(ParameterizedTypeName.get(RuntimeNames.MEMO_FUNCTION, boxed), field,
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.create(\n$>$>$S,\n$T.class,\n$S,\n$S,\n$S,\n$S,\n$L,\n$L$<$<)",
+                .initializer("$T.create(\n$>$>$S,\n$T.class,\n$S,\n$S,\n$S,\n$S,\n$L,\n$L$L$<$<)",
                         RuntimeNames.MEMO_FUNCTION, m.functionId(), model.target(), m.name(), m.descriptor(),
-                        m.compileVersion(), m.sourceFingerprint(), codec, m.returnType().mutable())
+                        m.compileVersion(), m.sourceFingerprint(), codec, m.returnType().mutable(),
+                        m.valueClasses().stream().map(n -> CodeBlock.of(",\n$S", n).toString())
+                                .collect(Collectors.joining()))
                 .build();
     }
 

@@ -82,6 +82,7 @@ final class ModelBuilder {
                 descriptor(m),
                 sha256(compileVersion),
                 sha256(sourceOf(m)),
+                valueClasses(params, result),
                 List.copyOf(typeVariables),
                 List.copyOf(params),
                 m.isVarArgs(),
@@ -89,6 +90,39 @@ final class ModelBuilder {
                 TypeName.get(m.getReturnType()),
                 result,
                 javadocSignature);
+    }
+
+    /** Binary names of the records and enums in the parameter and return types, sorted. */
+    private static List<String> valueClasses(List<MemoModel.Parameter> params, ValueType result) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (MemoModel.Parameter p : params) {
+            collect(p.type(), names);
+        }
+        collect(result, names);
+        return List.copyOf(names);
+    }
+
+    private static void collect(ValueType t, java.util.Set<String> names) {
+        if (t instanceof ValueType.RecordType r) {
+            if (names.add(r.binaryName())) {
+                for (ValueType.Component c : r.components()) {
+                    collect(c.type(), names);
+                }
+            }
+        } else if (t instanceof ValueType.EnumType e) {
+            names.add(e.binaryName());
+        } else if (t instanceof ValueType.ArrayType a) {
+            collect(a.component(), names);
+        } else if (t instanceof ValueType.ListType l) {
+            collect(l.element(), names);
+        } else if (t instanceof ValueType.SetType s) {
+            collect(s.element(), names);
+        } else if (t instanceof ValueType.MapType m) {
+            collect(m.key(), names);
+            collect(m.value(), names);
+        } else if (t instanceof ValueType.OptionalType o) {
+            collect(o.element(), names);
+        }
     }
 
     /** The JVM descriptor of a method, e.g. {@code ([DI)[D}. */

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -38,6 +37,10 @@ import java.util.zip.ZipFile;
  * whole, by a digest of its content; JDK classes count by the JDK's version. memogen's own
  * runtime classes do not count.
  *
+ * <p>Virtual calls are resolved as in rapid type analysis: an override counts when its class is
+ * instantiated by the code reached (or arrives as an argument), since only then can it run.
+ * Every instance method of such a class counts.
+ *
  * <p>Bytecode is normalised before hashing: constant-pool indices are replaced by what they
  * point to (so unrelated constants do not matter), debug attributes are never read, and the
  * names javac gives lambdas are left out (bodies count, not names).
@@ -52,27 +55,37 @@ final class CodeFingerprint {
 
     private final ClassLoader loader;
     private final String home; // origin of the memoized class: classes from it are followed
-    private final Map<String, Object> classes = new HashMap<>(); // name -> ClassFileReader or origin string
+    /**
+     * Parsed class files (or the label of an external origin) per class loader, shared by the
+     * fingerprints of all functions in this JVM: class files do not change under a running JVM.
+     */
+    private static final Map<ClassLoader, Map<String, Object>> PARSED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private final Map<String, Object> classes; // name -> ClassFileReader or external label
+    private final Set<String> reachedClasses = new HashSet<>();
     private final Set<String> visited = new HashSet<>();
     private final Deque<String[]> queue = new ArrayDeque<>();
     private final Set<String> externals = new TreeSet<>();
     private final Set<String> mutableStatics = new TreeSet<>();
     private final Set<String> instantiated = new HashSet<>();
     private final HashStream128 out = Hashing.xxh3_128().hashStream();
-    private Map<String, List<String>> subtypes;
     private int methodCount;
 
     private CodeFingerprint(ClassLoader loader, String home) {
         this.loader = loader;
         this.home = home;
+        this.classes = PARSED.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
     }
 
     /**
-     * Fingerprints {@code owner.method(descriptor)}. Throws if the class files cannot be read
-     * (a class loader that does not expose them); callers then fall back to the compile-time
-     * fingerprint.
+     * Fingerprints {@code owner.method(descriptor)}. {@code valueClasses} are the records and
+     * enums its parameter and return types hold (binary names): their instances reach the
+     * method without being created in it. Throws if the class files cannot be read (a class
+     * loader that does not expose them); callers then fall back to the compile-time fingerprint.
      */
-    static Result compute(Class<?> owner, String method, String descriptor) throws IOException {
+    static Result compute(Class<?> owner, String method, String descriptor, List<String> valueClasses)
+            throws IOException {
         ClassLoader loader = owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
         String internal = owner.getName().replace('.', '/');
         URL url = loader.getResource(internal + ".class");
@@ -80,18 +93,21 @@ final class CodeFingerprint {
             throw new IOException("class file of " + owner.getName() + " is not readable");
         }
         CodeFingerprint f = new CodeFingerprint(loader, rootOf(url, internal));
-        f.enqueue(internal, method, descriptor, false);
+        f.enqueue(internal, method, descriptor);
+        for (String v : valueClasses) {
+            f.instantiate(v.replace('.', '/')); // arguments arrive as instances of these
+        }
         f.run();
         HashValue128 v = f.out.get();
         return new Result(FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits()),
-                f.methodCount, (int) f.classes.values().stream().filter(c -> c instanceof ClassFileReader).count(),
+                f.methodCount, f.reachedClasses.size(),
                 List.copyOf(f.externals), List.copyOf(f.mutableStatics));
     }
 
     private void run() throws IOException {
         while (!queue.isEmpty()) {
             String[] next = queue.poll();
-            visit(next[0], next[1], next[2], next[3] != null);
+            visit(next[0], next[1], next[2]);
         }
         out.putInt(externals.size());
         for (String e : externals) {
@@ -99,41 +115,48 @@ final class CodeFingerprint {
         }
     }
 
-    private void enqueue(String owner, String name, String descriptor, boolean virtual) {
-        queue.add(new String[] {owner, name, descriptor, virtual ? "v" : null});
+    private void enqueue(String owner, String name, String descriptor) {
+        queue.add(new String[] {owner, name, descriptor});
     }
 
     // ---- origins ----
 
     /** The class file of an application class, or {@code null} for an external or missing one. */
     private ClassFileReader load(String internal) throws IOException {
-        Object known = classes.get(internal);
+        String key = home + '\n' + internal; // what is "the application" depends on the home
+        Object known = classes.get(key);
         if (known == null) {
             known = resolve(internal);
-            classes.put(internal, known);
+            classes.put(key, known);
         }
-        return known instanceof ClassFileReader c ? c : null;
+        if (known instanceof ClassFileReader c) {
+            reachedClasses.add(internal);
+            return c;
+        }
+        if (!known.equals(MEMOGEN)) {
+            externals.add((String) known);
+        }
+        return null;
     }
 
+    private static final String MEMOGEN = "memogen";
+
+    /** A parsed application class, or the label of the external code it belongs to. */
     private Object resolve(String internal) throws IOException {
         if (isMemogenRuntime(internal)) {
-            return "memogen";
+            return MEMOGEN;
         }
         URL url = loader.getResource(internal + ".class");
         if (url == null) {
-            externals.add("missing " + internal);
-            return "missing";
+            return "missing " + internal;
         }
         String protocol = url.getProtocol();
         if (protocol.equals("jrt")) {
-            externals.add(JDK);
-            return "jdk";
+            return JDK;
         }
         String root = rootOf(url, internal);
         if (protocol.equals("jar") && !root.equals(home)) {
-            String jar = jarDigest(root);
-            externals.add(jar);
-            return jar;
+            return jarDigest(root);
         }
         try (InputStream in = url.openStream()) {
             return ClassFileReader.parse(in.readAllBytes());
@@ -218,8 +241,8 @@ final class CodeFingerprint {
 
     // ---- traversal ----
 
-    private void visit(String owner, String name, String descriptor, boolean virtual) throws IOException {
-        if (!visited.add(owner + '.' + name + descriptor + (virtual ? "+v" : ""))) {
+    private void visit(String owner, String name, String descriptor) throws IOException {
+        if (!visited.add(owner + '.' + name + descriptor)) {
             return;
         }
         ClassFileReader cf = load(owner);
@@ -232,25 +255,17 @@ final class CodeFingerprint {
         } else if (!name.equals("<clinit>")) {
             // Inherited: the declaration is in a super class or a (default method of an) interface.
             if (cf.superName != null) {
-                enqueue(cf.superName, name, descriptor, false);
+                enqueue(cf.superName, name, descriptor);
             }
             for (String i : cf.interfaces) {
-                enqueue(i, name, descriptor, false);
-            }
-        }
-        if (virtual) {
-            for (String sub : subtypesOf(owner)) {
-                ClassFileReader s = load(sub);
-                if (s != null && s.method(name, descriptor) != null) {
-                    enqueue(sub, name, descriptor, false);
-                }
+                enqueue(i, name, descriptor);
             }
         }
     }
 
     /** A class whose instances the code creates: its static initializer and all its instance methods. */
     private void instantiate(String owner) throws IOException {
-        enqueue(owner, "<clinit>", "()V", false);
+        enqueue(owner, "<clinit>", "()V");
         if (!instantiated.add(owner)) {
             return;
         }
@@ -260,7 +275,7 @@ final class CodeFingerprint {
         }
         for (ClassFileReader.Method m : cf.methods) {
             if ((m.access() & ClassFileReader.ACC_STATIC) == 0) {
-                enqueue(owner, m.name(), m.descriptor(), false);
+                enqueue(owner, m.name(), m.descriptor());
             }
         }
     }
@@ -372,7 +387,7 @@ final class CodeFingerprint {
                 String field = cf.utf(nat.a());
                 put("field " + owner + "." + field + " " + cf.utf(nat.b()));
                 if (op == 0xb2 || op == 0xb3) {
-                    enqueue(owner, "<clinit>", "()V", false);
+                    enqueue(owner, "<clinit>", "()V");
                 }
                 if (op == 0xb2) {
                     ClassFileReader o = load(owner);
@@ -383,16 +398,16 @@ final class CodeFingerprint {
                     }
                 }
             }
-            case 10, 11 -> methodReference(cf, c, op == 0xb6 || op == 0xb9);
+            case 10, 11 -> methodReference(cf, c);
             case 15 -> {
                 put("handle " + c.a());
                 ClassFileReader.Constant ref = cf.pool[c.b()];
                 if (ref.tag() == 9) {
                     String owner = cf.className(ref.a());
                     put("field " + owner + "." + cf.utf(cf.pool[ref.b()].a()));
-                    enqueue(owner, "<clinit>", "()V", false);
+                    enqueue(owner, "<clinit>", "()V");
                 } else {
-                    methodReference(cf, ref, c.a() == 5 || c.a() == 9);
+                    methodReference(cf, ref);
                 }
             }
             case 17, 18 -> {
@@ -409,7 +424,7 @@ final class CodeFingerprint {
         }
     }
 
-    private void methodReference(ClassFileReader cf, ClassFileReader.Constant c, boolean virtual) throws IOException {
+    private void methodReference(ClassFileReader cf, ClassFileReader.Constant c) throws IOException {
         String owner = cf.className(c.a());
         ClassFileReader.Constant nat = cf.pool[c.b()];
         String name = cf.utf(nat.a());
@@ -422,79 +437,7 @@ final class CodeFingerprint {
         if (name.equals("<init>")) {
             instantiate(owner);
         }
-        enqueue(owner, name, descriptor, virtual);
-    }
-
-    private Iterable<String> subtypesOf(String owner) throws IOException {
-        if (subtypes == null) {
-            subtypes = hierarchy();
-        }
-        Set<String> all = new TreeSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(owner));
-        while (!todo.isEmpty()) {
-            for (String s : subtypes.getOrDefault(todo.poll(), List.of())) {
-                if (all.add(s)) {
-                    todo.add(s);
-                }
-            }
-        }
-        return all;
-    }
-
-    /** Direct subtypes of every application class: from the class path's directories and the home jar. */
-    private Map<String, List<String>> hierarchy() throws IOException {
-        Set<String> roots = new TreeSet<>();
-        roots.add(home);
-        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
-            if (!entry.isEmpty() && Files.isDirectory(Path.of(entry))) {
-                roots.add(Path.of(entry).toAbsolutePath().toUri().toString());
-            }
-        }
-        Map<String, List<String>> result = new HashMap<>();
-        for (String root : roots) {
-            Path jar = jarPath(root);
-            if (jar != null) {
-                try (ZipFile zip = new ZipFile(jar.toFile())) {
-                    for (ZipEntry e : java.util.Collections.list(zip.entries())) {
-                        if (e.getName().endsWith(".class") && !e.getName().endsWith("module-info.class")) {
-                            try (InputStream in = zip.getInputStream(e)) {
-                                addToHierarchy(in.readAllBytes(), result);
-                            }
-                        }
-                    }
-                }
-            } else if (root.startsWith("file:")) {
-                Path dir;
-                try {
-                    dir = Path.of(new URI(root));
-                } catch (URISyntaxException | IllegalArgumentException e) {
-                    continue;
-                }
-                if (!Files.isDirectory(dir)) {
-                    continue;
-                }
-                List<Path> files;
-                try (Stream<Path> s = Files.walk(dir)) {
-                    files = s.filter(p -> p.toString().endsWith(".class")
-                            && !p.getFileName().toString().equals("module-info.class")).toList();
-                }
-                for (Path p : files) {
-                    addToHierarchy(Files.readAllBytes(p), result);
-                }
-            }
-        }
-        return result;
-    }
-
-    private static void addToHierarchy(byte[] bytes, Map<String, List<String>> result) throws IOException {
-        ClassFileReader h = ClassFileReader.parseHeader(bytes);
-        List<String> supers = new ArrayList<>(h.interfaces);
-        if (h.superName != null) {
-            supers.add(h.superName);
-        }
-        for (String s : supers) {
-            result.computeIfAbsent(s, k -> new ArrayList<>()).add(h.name);
-        }
+        enqueue(owner, name, descriptor);
     }
 
     // ---- bytes ----

@@ -49,6 +49,8 @@ public final class MemoFunction<T> {
     private final String compileVersion;
     /** The method's source fingerprint, used when its bytecode cannot be read. */
     private final String sourceFingerprint;
+    /** Records and enums in the parameter and return types: their code counts too. */
+    private final java.util.List<String> valueClasses;
     /** Computed on first use: reading class files is done once per function and JVM, never on a hit. */
     private volatile String version;
     private final boolean mutable;
@@ -64,8 +66,9 @@ public final class MemoFunction<T> {
     private final LongAdder invalidations = new LongAdder();
 
     private MemoFunction(String id, Class<?> owner, String methodName, String descriptor, String compileVersion,
-            String sourceFingerprint, Codec<T> codec, boolean mutable) {
+            String sourceFingerprint, Codec<T> codec, boolean mutable, String[] valueClasses) {
         this.id = id;
+        this.valueClasses = java.util.List.of(valueClasses);
         this.owner = owner;
         this.methodName = methodName;
         this.descriptor = descriptor;
@@ -93,18 +96,21 @@ public final class MemoFunction<T> {
      * @param codec             reads and writes the return type
      * @param mutable           whether a returned value can be changed by its caller (arrays,
      *                          collections): every caller then gets its own copy
+     * @param valueClasses      binary names of the records and enums in the parameter and return
+     *                          types: their code counts in the fingerprint
      */
     public static <T> MemoFunction<T> create(String id, Class<?> owner, String methodName, String descriptor,
-            String compileVersion, String sourceFingerprint, Codec<T> codec, boolean mutable) {
+            String compileVersion, String sourceFingerprint, Codec<T> codec, boolean mutable,
+            String... valueClasses) {
         MemoFunction<T> fn = new MemoFunction<>(id, owner, methodName, descriptor, compileVersion, sourceFingerprint,
-                codec, mutable);
+                codec, mutable, valueClasses);
         MemoRuntime.register(fn);
         return fn;
     }
 
     /** A function with a fixed version that no code fingerprint joins (tests, hand-written wrappers). */
     public static <T> MemoFunction<T> create(String id, String version, Codec<T> codec, boolean mutable) {
-        MemoFunction<T> fn = new MemoFunction<>(id, null, null, null, version, null, codec, mutable);
+        MemoFunction<T> fn = new MemoFunction<>(id, null, null, null, version, null, codec, mutable, new String[0]);
         MemoRuntime.register(fn);
         return fn;
     }
@@ -128,11 +134,24 @@ public final class MemoFunction<T> {
         return v;
     }
 
+    /**
+     * The code fingerprint of {@code owner.method(descriptor)}, computed afresh (for benchmarks
+     * and tools): a summary of what was reached and the digest.
+     */
+    public static String fingerprint(Class<?> owner, String method, String descriptor, String... valueClasses) {
+        try {
+            CodeFingerprint.Result r = CodeFingerprint.compute(owner, method, descriptor, java.util.List.of(valueClasses));
+            return r.methods() + " methods in " + r.classes() + " classes " + r.externals() + ": " + r.digest();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private String computeVersion() {
         long start = System.nanoTime();
         String code;
         try {
-            CodeFingerprint.Result r = CodeFingerprint.compute(owner, methodName, descriptor);
+            CodeFingerprint.Result r = CodeFingerprint.compute(owner, methodName, descriptor, valueClasses);
             code = "bytecode " + r.digest();
             if (Problems.debugEnabled()) {
                 Problems.debug("memogen: code fingerprint of " + id + ": " + r.methods() + " methods in "

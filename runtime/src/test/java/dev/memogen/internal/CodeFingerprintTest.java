@@ -99,7 +99,7 @@ class CodeFingerprintTest {
         args.addAll(files);
         assertEquals(0, javac.run(null, null, null, args.toArray(String[]::new)), "compiles");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()}, null)) {
-            return CodeFingerprint.compute(loader.loadClass("app.Main"), "run", "(I)I");
+            return CodeFingerprint.compute(loader.loadClass("app.Main"), "run", "(I)I", List.of());
         }
     }
 
@@ -199,7 +199,7 @@ class CodeFingerprintTest {
         Files.writeString(appSrc, "package app; public final class Uses { public static int run(int x) { return lib.Lib.f(x); } }");
         assertEquals(0, javac.run(null, null, null, "-d", appClasses.toString(), "-cp", jar.toString(), appSrc.toString()));
         try (URLClassLoader loader = new URLClassLoader(new URL[] {appClasses.toUri().toURL(), jar.toUri().toURL()}, null)) {
-            CodeFingerprint.Result r = CodeFingerprint.compute(loader.loadClass("app.Uses"), "run", "(I)I");
+            CodeFingerprint.Result r = CodeFingerprint.compute(loader.loadClass("app.Uses"), "run", "(I)I", List.of());
             assertTrue(r.externals().stream().anyMatch(x -> x.startsWith("jar ")), r.externals().toString());
             return r.digest().substring(0, 32) + r.externals().stream().filter(x -> x.startsWith("jar")).toList();
         }
@@ -209,6 +209,44 @@ class CodeFingerprintTest {
     private static long count(Path p) throws IOException {
         try (Stream<Path> s = Files.walk(p)) {
             return s.count();
+        }
+    }
+
+    @Test
+    void codeOfArgumentClassesCounts() throws Exception {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("app/Main.java", """
+                package app;
+                public final class Main {
+                    public static double run(java.util.List<Square> squares) {
+                        double total = 0;
+                        for (Shape shape : squares) total += shape.area();
+                        return total;
+                    }
+                }
+                """);
+        s.put("app/Shape.java", app().get("app/Shape.java"));
+        s.put("app/Square.java", app().get("app/Square.java"));
+        String base = withValueClasses(s);
+        s.put("app/Square.java", s.get("app/Square.java").replace("side * side", "side * side * 2"));
+        assertNotEquals(base, withValueClasses(s), "Square arrives as an argument: its area() can run");
+    }
+
+    private String withValueClasses(Map<String, String> sources) throws Exception {
+        Path src = dir.resolve("vsrc" + builds);
+        Path out = dir.resolve("vclasses" + builds);
+        builds++;
+        List<String> args = new ArrayList<>(List.of("-d", out.toString()));
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            Path f = src.resolve(e.getKey());
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, e.getValue());
+            args.add(f.toString());
+        }
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)));
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()}, null)) {
+            return CodeFingerprint.compute(loader.loadClass("app.Main"), "run", "(Ljava/util/List;)D",
+                    List.of("app.Square")).digest();
         }
     }
 }
