@@ -3,6 +3,9 @@ package dev.memogen.internal;
 import com.dynatrace.hash4j.hashing.HashStream128;
 import com.dynatrace.hash4j.hashing.HashValue128;
 import com.dynatrace.hash4j.hashing.Hashing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -25,10 +28,10 @@ public final class KeyHasher {
     static final byte NULL = 0x00;
     static final byte BOOLEAN = 0x01;
     static final byte BYTE = 0x02;
-    static final byte SHORT = 0x03;
+    static final byte SHORT_TAG = 0x03;
     static final byte CHAR = 0x04;
-    static final byte INT = 0x05;
-    static final byte LONG = 0x06;
+    static final byte INT_TAG = 0x05;
+    static final byte LONG_TAG = 0x06;
     static final byte FLOAT = 0x07;
     static final byte DOUBLE = 0x08;
     static final byte STRING = 0x09;
@@ -49,8 +52,18 @@ public final class KeyHasher {
     static final byte OBJECT_ARRAY = 0x18;
 
     private static final ThreadLocal<KeyHasher> PER_THREAD = ThreadLocal.withInitial(KeyHasher::new);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final HashStream128 stream = Hashing.xxh3_128().hashStream();
+    /**
+     * Streams of up to {@value Xxh3Short#MAX} bytes (most argument lists) are collected here and
+     * digested by {@link Xxh3Short} without allocating; longer ones spill into hash4j's stream.
+     */
+    private final byte[] buffer = new byte[Xxh3Short.MAX];
+    private int length;
+    private HashStream128 stream; // created on the first spill, reused after
+    private boolean spilled; // whether this stream's bytes went to {@code stream}
     private boolean busy;
     private long high;
     private long low;
@@ -65,15 +78,18 @@ public final class KeyHasher {
             h = new KeyHasher();
         }
         h.busy = true;
-        h.stream.reset();
+        h.reset();
         return h;
     }
 
     /** A fresh, empty hasher that is not shared with anybody (tests, tools). */
     public static KeyHasher create() {
-        KeyHasher h = new KeyHasher();
-        h.stream.reset();
-        return h;
+        return new KeyHasher();
+    }
+
+    private void reset() {
+        length = 0;
+        spilled = false;
     }
 
     /**
@@ -81,10 +97,20 @@ public final class KeyHasher {
      * Read the digest with {@link #high()} and {@link #low()} right after.
      */
     public void finish() {
-        HashValue128 v = stream.get();
-        high = v.getMostSignificantBits();
-        low = v.getLeastSignificantBits();
+        if (spilled) {
+            stream.putBytes(buffer, 0, length);
+            HashValue128 v = stream.get();
+            high = v.getMostSignificantBits();
+            low = v.getLeastSignificantBits();
+        } else {
+            Xxh3Short.hash(buffer, length, this);
+        }
         busy = false;
+    }
+
+    void setDigest(long high, long low) {
+        this.high = high;
+        this.low = low;
     }
 
     /** The upper 64 bits of the last digest (the first 8 bytes of XXH3-128's canonical form). */
@@ -107,79 +133,172 @@ public final class KeyHasher {
             c = new KeyHasher();
             child = c;
         }
-        c.stream.reset();
+        c.reset();
         return c;
     }
 
+    /** Room for {@code n} more bytes in the buffer; if there is none, the buffer goes to the stream. */
+    private boolean room(long n) {
+        if (length + n <= buffer.length) {
+            return true;
+        }
+        spill();
+        return false;
+    }
+
+    /** Moves the buffered bytes into hash4j's stream; later bytes go there too. */
+    private HashStream128 spill() {
+        if (stream == null) {
+            stream = Hashing.xxh3_128().hashStream();
+        }
+        if (!spilled) {
+            stream.reset();
+            spilled = true;
+        }
+        stream.putBytes(buffer, 0, length);
+        length = 0;
+        return stream;
+    }
+
+    private void tag(byte tag) {
+        int8(tag);
+    }
+
+    private void int8(byte v) {
+        if (room(1)) {
+            buffer[length++] = v;
+        } else {
+            stream.putByte(v);
+        }
+    }
+
+    private void int16(short v) {
+        if (room(2)) {
+            SHORT.set(buffer, length, v);
+            length += 2;
+        } else {
+            stream.putShort(v);
+        }
+    }
+
+    private void int32(int v) {
+        if (room(4)) {
+            INT.set(buffer, length, v);
+            length += 4;
+        } else {
+            stream.putInt(v);
+        }
+    }
+
+    private void int64(long v) {
+        if (room(8)) {
+            LONG.set(buffer, length, v);
+            length += 8;
+        } else {
+            stream.putLong(v);
+        }
+    }
+
+    private void chars(String s) {
+        int n = s.length();
+        if (room(2L * n)) {
+            for (int i = 0; i < n; i++) {
+                SHORT.set(buffer, length, (short) s.charAt(i));
+                length += 2;
+            }
+        } else {
+            stream.putChars(s);
+        }
+    }
+
+    /** Bulk data: hashed straight from the array by hash4j once the buffer cannot hold it. */
+    private HashStream128 bulk(byte tag, int count, long bytes) {
+        tag(tag);
+        int32(count);
+        return room(bytes) ? null : stream;
+    }
+
     public void putNull() {
-        stream.putByte(NULL);
+        tag(NULL);
     }
 
     public void putBoolean(boolean v) {
-        stream.putByte(BOOLEAN).putByte(v ? (byte) 1 : (byte) 0);
+        tag(BOOLEAN);
+        int8(v ? (byte) 1 : (byte) 0);
     }
 
     public void putByte(byte v) {
-        stream.putByte(BYTE).putByte(v);
+        tag(BYTE);
+        int8(v);
     }
 
     public void putShort(short v) {
-        stream.putByte(SHORT).putShort(v);
+        tag(SHORT_TAG);
+        int16(v);
     }
 
     public void putChar(char v) {
-        stream.putByte(CHAR).putChar(v);
+        tag(CHAR);
+        int16((short) v);
     }
 
     public void putInt(int v) {
-        stream.putByte(INT).putInt(v);
+        tag(INT_TAG);
+        int32(v);
     }
 
     public void putLong(long v) {
-        stream.putByte(LONG).putLong(v);
+        tag(LONG_TAG);
+        int64(v);
     }
 
     /** Canonical bits: every NaN hashes alike; {@code 0.0f} and {@code -0.0f} differ. */
     public void putFloat(float v) {
-        stream.putByte(FLOAT).putInt(Float.floatToIntBits(v));
+        tag(FLOAT);
+        int32(Float.floatToIntBits(v));
     }
 
     /** Canonical bits: every NaN hashes alike; {@code 0.0} and {@code -0.0} differ. */
     public void putDouble(double v) {
-        stream.putByte(DOUBLE).putLong(Double.doubleToLongBits(v));
+        tag(DOUBLE);
+        int64(Double.doubleToLongBits(v));
     }
 
     public void putString(String v) {
-        stream.putByte(STRING).putInt(v.length()).putChars(v);
+        tag(STRING);
+        rawString(v);
     }
 
     /** An enum constant, by the enum's binary class name and the constant's name. */
     public void putEnum(String enumClassName, String constantName) {
-        stream.putByte(ENUM);
+        tag(ENUM);
         rawString(enumClassName);
         rawString(constantName);
     }
 
     /** Starts a record; its components follow, in declaration order, each with its own tag. */
     public void beginRecord(String recordClassName, int componentCount) {
-        stream.putByte(RECORD);
+        tag(RECORD);
         rawString(recordClassName);
-        stream.putInt(componentCount);
+        int32(componentCount);
     }
 
     /** Starts a list; its elements follow, in order. */
     public void beginList(int size) {
-        stream.putByte(LIST).putInt(size);
+        tag(LIST);
+        int32(size);
     }
 
     /** Starts an array of references; its elements follow, in order. */
     public void beginArray(int length) {
-        stream.putByte(OBJECT_ARRAY).putInt(length);
+        tag(OBJECT_ARRAY);
+        int32(length);
     }
 
     /** Starts an optional; if present, its value follows. */
     public void beginOptional(boolean present) {
-        stream.putByte(OPTIONAL).putByte(present ? (byte) 1 : (byte) 0);
+        tag(OPTIONAL);
+        int8(present ? (byte) 1 : (byte) 0);
     }
 
     /**
@@ -202,9 +321,11 @@ public final class KeyHasher {
             sorted[i] = new Long128(digests[2 * i], digests[2 * i + 1]);
         }
         Arrays.sort(sorted);
-        stream.putByte(tag).putInt(n);
+        tag(tag);
+        int32(n);
         for (Long128 d : sorted) {
-            stream.putLong(d.high).putLong(d.low);
+            int64(d.high);
+            int64(d.low);
         }
     }
 
@@ -217,40 +338,96 @@ public final class KeyHasher {
     }
 
     public void putBooleanArray(boolean[] a) {
-        stream.putByte(BOOLEAN_ARRAY).putInt(a.length).putBooleans(a);
+        HashStream128 s = bulk(BOOLEAN_ARRAY, a.length, a.length);
+        if (s != null) {
+            s.putBooleans(a);
+        } else {
+            for (boolean v : a) {
+                buffer[length++] = v ? (byte) 1 : (byte) 0;
+            }
+        }
     }
 
     public void putByteArray(byte[] a) {
-        stream.putByte(BYTE_ARRAY).putInt(a.length).putBytes(a);
+        HashStream128 s = bulk(BYTE_ARRAY, a.length, a.length);
+        if (s != null) {
+            s.putBytes(a);
+        } else {
+            System.arraycopy(a, 0, buffer, length, a.length);
+            length += a.length;
+        }
     }
 
     public void putShortArray(short[] a) {
-        stream.putByte(SHORT_ARRAY).putInt(a.length).putShorts(a);
+        HashStream128 s = bulk(SHORT_ARRAY, a.length, 2L * a.length);
+        if (s != null) {
+            s.putShorts(a);
+        } else {
+            for (short v : a) {
+                int16(v);
+            }
+        }
     }
 
     public void putCharArray(char[] a) {
-        stream.putByte(CHAR_ARRAY).putInt(a.length).putChars(a);
+        HashStream128 s = bulk(CHAR_ARRAY, a.length, 2L * a.length);
+        if (s != null) {
+            s.putChars(a);
+        } else {
+            for (char v : a) {
+                int16((short) v);
+            }
+        }
     }
 
     public void putIntArray(int[] a) {
-        stream.putByte(INT_ARRAY).putInt(a.length).putInts(a);
+        HashStream128 s = bulk(INT_ARRAY, a.length, 4L * a.length);
+        if (s != null) {
+            s.putInts(a);
+        } else {
+            for (int v : a) {
+                int32(v);
+            }
+        }
     }
 
     public void putLongArray(long[] a) {
-        stream.putByte(LONG_ARRAY).putInt(a.length).putLongs(a);
+        HashStream128 s = bulk(LONG_ARRAY, a.length, 8L * a.length);
+        if (s != null) {
+            s.putLongs(a);
+        } else {
+            for (long v : a) {
+                int64(v);
+            }
+        }
     }
 
     /** Raw bits, hashed straight from the array: NaNs with different payloads differ. */
     public void putFloatArray(float[] a) {
-        stream.putByte(FLOAT_ARRAY).putInt(a.length).putFloats(a);
+        HashStream128 s = bulk(FLOAT_ARRAY, a.length, 4L * a.length);
+        if (s != null) {
+            s.putFloats(a);
+        } else {
+            for (float v : a) {
+                int32(Float.floatToRawIntBits(v));
+            }
+        }
     }
 
     /** Raw bits, hashed straight from the array: NaNs with different payloads differ. */
     public void putDoubleArray(double[] a) {
-        stream.putByte(DOUBLE_ARRAY).putInt(a.length).putDoubles(a);
+        HashStream128 s = bulk(DOUBLE_ARRAY, a.length, 8L * a.length);
+        if (s != null) {
+            s.putDoubles(a);
+        } else {
+            for (double v : a) {
+                int64(Double.doubleToRawLongBits(v));
+            }
+        }
     }
 
     private void rawString(String s) {
-        stream.putInt(s.length()).putChars(s);
+        int32(s.length());
+        chars(s);
     }
 }

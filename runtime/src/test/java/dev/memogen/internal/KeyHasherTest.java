@@ -187,4 +187,61 @@ class KeyHasherTest {
         assertSame(outer, again);
         again.finish();
     }
+
+    @Test
+    void shortInputsDigestExactlyAsHash4jDoes() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int len = 0; len <= 300; len++) {
+            for (int trial = 0; trial < 20; trial++) {
+                byte[] bytes = new byte[len];
+                for (int i = 0; i < len; i++) {
+                    bytes[i] = (byte) random.nextInt();
+                }
+                KeyHasher h = KeyHasher.create();
+                h.putByteArray(bytes);
+                h.finish();
+                SpecStream expected = new SpecStream().tag(0x11).raw(4, len);
+                for (byte b : bytes) {
+                    expected.raw(1, b);
+                }
+                assertEquals(expected.digest(), FileStore.hex(h.high()) + FileStore.hex(h.low()), "length " + (len + 5));
+            }
+        }
+    }
+
+    @Test
+    void everyLengthAroundTheBufferDigestsAsOneStream() {
+        // Streams that cross the in-memory buffer mix buffered and streamed writes.
+        for (int strings = 0; strings < 40; strings++) {
+            int n = strings;
+            SpecStream expected = new SpecStream();
+            for (int i = 0; i < n; i++) {
+                expected.tag(0x09).str("s" + i).tag(0x17).raw(4, i);
+                for (int k = 0; k < i; k++) {
+                    expected.raw(8, Double.doubleToRawLongBits(k * 0.5));
+                }
+            }
+            assertEquals(expected.digest(), digest(h -> {
+                for (int i = 0; i < n; i++) {
+                    h.putString("s" + i);
+                    double[] d = new double[i];
+                    for (int k = 0; k < i; k++) {
+                        d[k] = k * 0.5;
+                    }
+                    h.putDoubleArray(d);
+                }
+            }), "strings " + n);
+        }
+    }
+
+    @Test
+    void aReusedHasherForgetsItsLastStream() {
+        KeyHasher h = KeyHasher.acquire();
+        h.putDoubleArray(new double[1000]); // spills
+        h.finish();
+        KeyHasher again = KeyHasher.acquire();
+        again.putInt(7);
+        again.finish();
+        assertEquals(digest(x -> x.putInt(7)), FileStore.hex(again.high()) + FileStore.hex(again.low()));
+    }
 }
