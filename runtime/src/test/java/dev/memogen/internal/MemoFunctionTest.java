@@ -88,16 +88,12 @@ class MemoFunctionTest {
             int before = runs.get();
             assertEquals("value-7", call(TEXT, 7, this::text), "byte " + i);
             assertEquals(before + 1, runs.get(), "byte " + i + " flipped must be a miss");
-            assertArrayEquals(good.length, Files.readAllBytes(file).length);
+            assertEquals(good.length, Files.readAllBytes(file).length, "rewritten whole");
         }
         MemoRuntime.get().clearMemoryTier();
         int before = runs.get();
         assertEquals("value-7", call(TEXT, 7, this::text));
         assertEquals(before, runs.get(), "the recomputed entry is a hit again");
-    }
-
-    private static void assertArrayEquals(int expected, int actual) {
-        assertEquals(expected, actual);
     }
 
     @Test
@@ -156,13 +152,13 @@ class MemoFunctionTest {
         double[] first = call(ARRAY, 4, x -> new double[] {x, x + 1});
         first[0] = 99;
         double[] fromMemory = call(ARRAY, 4, x -> new double[] {-1});
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 5}, fromMemory);
+        assertArrayEquals(new double[] {4, 5}, fromMemory);
         fromMemory[1] = 99;
         fresh();
         double[] fromStore = call(ARRAY, 4, x -> new double[] {-1});
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 5}, fromStore);
+        assertArrayEquals(new double[] {4, 5}, fromStore);
         fromStore[0] = 99;
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {4, 5}, call(ARRAY, 4, x -> new double[] {-1}));
+        assertArrayEquals(new double[] {4, 5}, call(ARRAY, 4, x -> new double[] {-1}));
     }
 
     @Test
