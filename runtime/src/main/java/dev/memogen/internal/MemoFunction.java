@@ -58,7 +58,7 @@ public final class MemoFunction<T> {
     private final String directoryName;
     private final ConcurrentHashMap<FlightKey, Flight<T>> flights = new ConcurrentHashMap<>();
 
-    private final LongAdder memoryHits = new LongAdder();
+    private final StripedCounter memoryHits = new StripedCounter();
     private final LongAdder storeHits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder computeNanos = new LongAdder();
