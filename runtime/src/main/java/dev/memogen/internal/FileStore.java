@@ -60,7 +60,7 @@ final class FileStore implements StoreIndex.Objects {
     FileStore(Path root, String systemState, MemoConfig config, Problems problems) throws IOException {
         this.root = root;
         this.objects = root.resolve("objects");
-        this.locks = root.resolve("locks");
+        this.locks = root.resolve("keylocks");
         this.systemState = systemState;
         this.problems = problems;
         StoreIndex opened = null;
@@ -281,12 +281,12 @@ final class FileStore implements StoreIndex.Objects {
      * process (or another function of this JVM with the same id) holds it.
      */
     KeyLock tryLockKey(MemoFunction<?> fn, long k0, long k1) throws IOException {
-        return KeyLock.tryAcquire(locks.resolve(fn.directoryName() + "-" + hex(k0) + hex(k1)));
+        return KeyLock.tryAcquire(locks, fn.idHash(), k0, k1);
     }
 
     /**
      * Deletes what no live writer can be using and no index entry refers to: temporary files of
-     * dead processes, objects without an index entry, lock files nobody holds. Returns how many
+     * dead processes and objects without an index entry. Returns how many
      * files were deleted. Safe while other threads and processes use the store: an object is
      * deleted only after the index, under its lock, confirms it has no entry, and objects are
      * installed under that same lock together with their entries.
@@ -310,17 +310,6 @@ final class FileStore implements StoreIndex.Objects {
                                 removed += removeOrphansIn(fn, shard);
                             }
                         }
-                    }
-                }
-            }
-        }
-        if (Files.isDirectory(locks)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(locks)) {
-                for (Path lockFile : files) {
-                    KeyLock unused = KeyLock.tryAcquire(lockFile);
-                    if (unused != null) {
-                        unused.release(); // nobody holds it: a leftover of a killed process
-                        removed++;
                     }
                 }
             }

@@ -272,7 +272,7 @@ final class StoreIndex {
         LONG.setVolatile(map, H_VERSION, VERSION);
         LONG.setVolatile(map, H_SLOTS, (long) slots);
         LONG.setVolatile(map, H_CHECK, headerCheck(slots));
-        rebuild();
+        rebuild(length == 0);
         LONG.setVolatile(map, H_DIRTY, 0L);
     }
 
@@ -327,7 +327,7 @@ final class StoreIndex {
             } catch (Damaged d) {
                 problems.event("index", "the store index " + file + " is damaged (" + d.getMessage()
                         + "); rebuilt from the objects");
-                rebuild();
+                rebuild(false);
                 result = op.run();
             }
             LONG.setVolatile(map, H_DIRTY, 0L);
@@ -369,7 +369,7 @@ final class StoreIndex {
         if (why != null) {
             LONG.setVolatile(map, H_DIRTY, 1L);
             problems.event("index", "the store index " + file + " was not sound (" + why + "); rebuilt from the objects");
-            rebuild();
+            rebuild(false);
         }
     }
 
@@ -687,9 +687,12 @@ final class StoreIndex {
         return true;
     }
 
-    /** Rebuilds the index from the object files. Under the lock, with the dirty mark set. */
-    private void rebuild() throws IOException {
-        for (int i = 0; i <= mask; i++) {
+    /**
+     * Rebuilds the index from the object files. Under the lock, with the dirty mark set. A
+     * {@code fresh} file is all zeros already: its slots are not visited (which would read every page).
+     */
+    private void rebuild(boolean fresh) throws IOException {
+        for (int i = 0; i <= mask && !fresh; i++) {
             boolean nonZero = false;
             for (int f = 0; f < SLOT_BYTES && !nonZero; f += 8) {
                 nonZero = get(i, f) != 0;
