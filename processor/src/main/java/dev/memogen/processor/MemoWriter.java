@@ -120,10 +120,14 @@ final class MemoWriter {
                         .addCode(decode.build())
                         .build())
                 .build();
+        CodeBlock create = CodeBlock.of("$T.create(\n$>$>$S,\n$S,\n$L,\n$L$<$<)", RuntimeNames.MEMO_FUNCTION,
+                m.functionId(), m.functionVersion(), codec, m.returnType().mutable());
+        if (!m.ttl().isEmpty()) {
+            create = CodeBlock.of("$L\n$>$>.withTtl($S)$<$<", create, m.ttl());
+        }
         return FieldSpec.builder(ParameterizedTypeName.get(RuntimeNames.MEMO_FUNCTION, boxed), field,
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.create(\n$>$>$S,\n$S,\n$L,\n$L$<$<)", RuntimeNames.MEMO_FUNCTION, m.functionId(),
-                        m.functionVersion(), codec, m.returnType().mutable())
+                .initializer(create)
                 .build();
     }
 

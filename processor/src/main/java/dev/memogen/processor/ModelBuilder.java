@@ -90,7 +90,8 @@ final class ModelBuilder {
                 List.copyOf(thrown),
                 TypeName.get(m.getReturnType()),
                 result,
-                javadocSignature);
+                javadocSignature,
+                Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl").trim());
     }
 
     /** The method's syntax tree, printed: comments and formatting do not show in it. */
