@@ -116,7 +116,8 @@ final class StoreIndex {
     private final DirectoryLock lock;
     private final long lockTimeoutNanos;
     private volatile long maxBytes;
-    private FileChannel channel; // guarded by lock
+    /** The index file's identity (inode) when it was mapped: a file re-created by someone else is noticed. */
+    private Object fileKey; // guarded by lock
     private volatile MappedByteBuffer map;
     private volatile int mask;
     /** Set by a lock-free read that saw something odd; the next locked operation checks the table. */
@@ -247,15 +248,23 @@ final class StoreIndex {
         }
     }
 
-    /** Maps the index file, creating or re-creating it when its header is not sound. Under the lock. */
+    /**
+     * Maps the index file, creating or re-creating it when its header is not sound. Under the lock.
+     * The channel is closed once mapped (the mapping stays valid): no descriptor is held.
+     */
     private void attach() throws IOException {
-        if (channel == null || !channel.isOpen()) {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            fileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            attach(channel);
         }
+    }
+
+    private void attach(FileChannel channel) throws IOException {
         long length = channel.size();
-        int slots = readSlotsIfSound(length);
+        int slots = readSlotsIfSound(channel, length);
         if (slots > 0) {
-            mapFor(slots);
+            mapFor(channel, slots);
             return;
         }
         slots = slotsFor(maxBytes);
@@ -263,7 +272,7 @@ final class StoreIndex {
         if (length < needed) {
             channel.write(ByteBuffer.wrap(new byte[1]), needed - 1); // sparse: untouched slots take no disk
         }
-        mapFor(slots);
+        mapFor(channel, slots);
         if (length > 0) {
             problems.event("index", "the store index " + file + " was damaged or unreadable; rebuilt from the objects");
         }
@@ -277,7 +286,7 @@ final class StoreIndex {
     }
 
     /** The slot count of a sound header, or 0. */
-    private int readSlotsIfSound(long length) throws IOException {
+    private static int readSlotsIfSound(FileChannel channel, long length) throws IOException {
         if (length < HEADER_BYTES) {
             return 0;
         }
@@ -300,7 +309,7 @@ final class StoreIndex {
         return (int) slots;
     }
 
-    private void mapFor(int slots) throws IOException {
+    private void mapFor(FileChannel channel, int slots) throws IOException {
         MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) HEADER_BYTES + (long) slots * SLOT_BYTES);
         m.order(ByteOrder.LITTLE_ENDIAN);
         this.map = m;
@@ -343,12 +352,19 @@ final class StoreIndex {
 
     /** Under the lock: the header is sound and no change was left half done; else rebuild. */
     private void ensureSound() throws IOException {
-        if (channel == null || !channel.isOpen() || channel.size() < (long) HEADER_BYTES + (long) slots() * SLOT_BYTES
-                || readSlotsIfSound(channel.size()) != slots()) {
-            // Truncated, overwritten, or re-created by another process with another size.
-            channel = null;
+        java.nio.file.attribute.BasicFileAttributes now;
+        try {
+            now = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            now = null;
+        }
+        if (now == null || !java.util.Objects.equals(now.fileKey(), fileKey)
+                || now.size() < (long) HEADER_BYTES + (long) slots() * SLOT_BYTES
+                || (long) LONG.getVolatile(map, H_MAGIC) != MAGIC || (long) LONG.getVolatile(map, H_VERSION) != VERSION
+                || (long) LONG.getVolatile(map, H_SLOTS) != slots()
+                || (long) LONG.getVolatile(map, H_CHECK) != headerCheck(slots())) {
+            // Deleted, re-created, truncated or overwritten: map it again (and rebuild it if it is not sound).
             attach();
-            return;
         }
         long dirty = (long) LONG.getVolatile(map, H_DIRTY);
         long total = (long) LONG.getVolatile(map, H_TOTAL);
