@@ -31,6 +31,22 @@ public @interface Memo {
      */
     String version() default "";
 
+    /**
+     * How long a stored result stays valid; empty (the default) for as long as its function
+     * version holds. A maximum age: {@code "90s"}, {@code "15m"}, {@code "2h"}, {@code "7d"},
+     * or ISO-8601 such as {@code "PT1H30M"}: a result older than that is a miss, recomputed and
+     * replaced. Or an interval, {@code "every 1d"}: all results of the method expire together at
+     * each multiple of the interval since the epoch (UTC midnight for {@code "every 1d"}), like
+     * charmonium.cache's {@code TTLInterval}. The text is checked at compile time
+     * ({@code [MemoBadTtl]}); it is not part of the function version, so changing it keeps results.
+     *
+     * <pre>{@code
+     * @Memo(ttl = "6h")         static Quote quote(String ticker) { ... }
+     * @Memo(ttl = "every 1d")   static Report daily(String region) { ... }
+     * }</pre>
+     */
+    String ttl() default "";
+
     /** Leaves a method of a {@link GenerateMemo} class out of the generated class. */
     @Documented
     @Retention(RetentionPolicy.CLASS)

@@ -24,7 +24,12 @@ import java.util.Optional;
  * {@code MEMOGEN_DISABLE=1} (call every method straight through), {@code memogen.memorySize} /
  * {@code MEMOGEN_MEMORY_SIZE} (bytes of values kept in memory, e.g. {@code 256MiB}) and
  * {@code memogen.extraSystemState} / {@code MEMOGEN_EXTRA_SYSTEM_STATE} (any string; entries
- * stored under another string are stale).
+ * stored under another string are stale), {@code memogen.maxSize} / {@code MEMOGEN_MAX_SIZE}
+ * (bound of the store, default {@code 1GiB}), {@code memogen.readOnly} /
+ * {@code MEMOGEN_READ_ONLY} (read stored results, never write), {@code memogen.policy} /
+ * {@code MEMOGEN_POLICY} ({@code gds}, the default, or {@code lru}) and
+ * {@code memogen.lockTimeout} / {@code MEMOGEN_LOCK_TIMEOUT} (how long a call waits for another
+ * process computing the same result, default {@code 10m}).
  */
 public final class Memogen {
     private Memogen() {}
@@ -56,6 +61,56 @@ public final class Memogen {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Sets the bound of the persistent store, in bytes of stored entries, for this JVM, and
+     * evicts at once down to it (entries that are cheapest to recompute per byte go first). The
+     * bound is shared by every memoized function; it starts as {@code memogen.maxSize}.
+     *
+     * <pre>{@code
+     * Memogen.setMaxSize(500L << 20);   // 500 MiB
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public static void setMaxSize(long bytes) {
+        try {
+            MemoRuntime.get().setMaxSize(bytes);
+        } catch (java.io.IOException e) {
+            // The bound is set; eviction runs again with the next store.
+        }
+    }
+
+    /** The bound of the persistent store in bytes, as this JVM enforces it. */
+    public static long maxSize() {
+        return MemoRuntime.get().maxSize();
+    }
+
+    /** Bytes of entries in the persistent store (all processes), or -1 without a writable store. */
+    public static long storedBytes() {
+        return MemoRuntime.get().storedBytes();
+    }
+
+    /**
+     * Deletes files of the store that nothing refers to: temporary files left by writers that were
+     * killed, and entries that the store's index does not know (e.g. after a crash at the wrong
+     * moment). Safe while other threads and processes use the store: nothing a live writer is
+     * writing, and no indexed entry, is removed. Never runs by itself.
+     *
+     * <pre>{@code
+     * long removed = Memogen.removeOrphans();
+     * System.out.println("removed " + removed + " orphaned files");
+     * }</pre>
+     *
+     * @return the number of files deleted (0 for a read-only or unavailable store)
+     */
+    public static long removeOrphans() {
+        try {
+            return MemoRuntime.get().removeOrphans();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     /**

@@ -23,7 +23,8 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
             List<TypeName> thrown,
             TypeName returnTypeName,
             ValueType returnType,
-            String javadocSignature) {}
+            String javadocSignature,
+            String ttl) {}
 
     record Parameter(String name, TypeName typeName, ValueType type) {}
 }

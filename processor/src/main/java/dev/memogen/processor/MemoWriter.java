@@ -120,13 +120,16 @@ final class MemoWriter {
                         .addCode(decode.build())
                         .build())
                 .build();
+        CodeBlock create = CodeBlock.of("$T.create(\n$>$>$S,\n$T.class,\n$S,\n$S,\n$S,\n$S,\n$L,\n$L$L$<$<)",
+                RuntimeNames.MEMO_FUNCTION, m.functionId(), model.target(), m.name(), m.descriptor(),
+                m.compileVersion(), m.sourceFingerprint(), codec, m.returnType().mutable(),
+                m.valueClasses().stream().map(n -> CodeBlock.of(",\n$S", n).toString()).collect(Collectors.joining()));
+        if (!m.ttl().isEmpty()) {
+            create = CodeBlock.of("$L\n$>$>.withTtl($S)$<$<", create, m.ttl());
+        }
         return FieldSpec.builder(ParameterizedTypeName.get(RuntimeNames.MEMO_FUNCTION, boxed), field,
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.create(\n$>$>$S,\n$T.class,\n$S,\n$S,\n$S,\n$S,\n$L,\n$L$L$<$<)",
-                        RuntimeNames.MEMO_FUNCTION, m.functionId(), model.target(), m.name(), m.descriptor(),
-                        m.compileVersion(), m.sourceFingerprint(), codec, m.returnType().mutable(),
-                        m.valueClasses().stream().map(n -> CodeBlock.of(",\n$S", n).toString())
-                                .collect(Collectors.joining()))
+                .initializer(create)
                 .build();
     }
 

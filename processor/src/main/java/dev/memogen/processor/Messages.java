@@ -73,6 +73,11 @@ final class Messages {
         return "[MemoUnresolvedType] type " + type + " could not be resolved; fix the errors above first";
     }
 
+    static String badTtl(String text) {
+        return "[MemoBadTtl] ttl \"" + text + "\" is not a duration: use e.g. \"90s\", \"15m\", \"2h\", \"7d\","
+                + " ISO-8601 such as \"PT1H30M\", or \"every 1d\" for results that all expire at fixed boundaries";
+    }
+
     static String cannotWrite(String cls, String reason) {
         return "[MemoCannotWrite] could not write " + cls + ": " + reason;
     }

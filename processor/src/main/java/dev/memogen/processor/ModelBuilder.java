@@ -89,7 +89,8 @@ final class ModelBuilder {
                 List.copyOf(thrown),
                 TypeName.get(m.getReturnType()),
                 result,
-                javadocSignature);
+                javadocSignature,
+                Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl").trim());
     }
 
     /** Binary names of the records and enums in the parameter and return types, sorted. */

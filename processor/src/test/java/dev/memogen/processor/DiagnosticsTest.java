@@ -123,6 +123,31 @@ class DiagnosticsTest {
     }
 
     @Test
+    void aTtlThatIsNotADurationIsReportedOnTheMethod() {
+        JavaFileObject src = memoClass(
+                "  @Memo(ttl = \"2 hours\") static int slow(int x) { return x; }",
+                "  @Memo(ttl = \"0s\") static int zero(int x) { return x; }",
+                "  @Memo(ttl = \"2h\") static int age(int x) { return x; }",
+                "  @Memo(ttl = \"PT1H30M\") static int iso(int x) { return x; }",
+                "  @Memo(ttl = \"every 1d\") static int daily(int x) { return x; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("[MemoBadTtl] ttl \"2 hours\" is not a duration").inFile(src)
+                .onLineContaining("int slow");
+        assertThat(c).hadErrorContaining("[MemoBadTtl] ttl \"0s\"").inFile(src).onLineContaining("int zero");
+    }
+
+    @Test
+    void aValidTtlIsPassedToTheRuntime() {
+        JavaFileObject src = memoClass(
+                "  @Memo(ttl = \"every 1d\") static int daily(int x) { return x; }",
+                "  static int plain(int x) { return x; }");
+        Compilation c = compile(src);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).generatedSourceFile("p.BadMemo").contentsAsUtf8String().contains(".withTtl(\"every 1d\")");
+    }
+
+    @Test
     void memoOnAVoidMethod() {
         JavaFileObject src = memoClass("  @Memo static void print(int x) { }");
         Compilation c = compile(src);

@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,8 +27,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * to a temporary file in the same directory and moved into place atomically, so readers and
  * other processes see either the old entry or the new one, never a torn one. A file whose
  * checksum or key does not match is a miss.
+ *
+ * <p>Sizes, compute costs and eviction priorities of all entries, and the store's byte total, are
+ * kept in a {@link StoreIndex}; every rename that installs an object happens under the index lock
+ * together with its index entry, and the entries over the size bound are evicted there too. A
+ * store opened read-only ({@code memogen.readOnly}) has no index and never writes. See
+ * {@code docs/store-format.md}.
  */
-final class FileStore {
+final class FileStore implements StoreIndex.Objects {
     /** "MGEN" in little-endian byte order. */
     static final int MAGIC = 0x4E45474D;
     /** Version of the on-disk format; part of every entry's system state. */
@@ -37,39 +44,103 @@ final class FileStore {
 
     enum Status { HIT, ABSENT, STALE, CORRUPT }
 
-    /** What a read found; {@code payload*} are set for {@link Status#HIT}. */
-    record Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength) {
-        static final Found ABSENT = new Found(Status.ABSENT, "", null, 0, 0);
+    /** What a read found; {@code payload*}, {@code createdMillis} are set for {@link Status#HIT}. */
+    record Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis) {
+        static final Found ABSENT = new Found(Status.ABSENT, "", null, 0, 0, 0);
     }
 
+    private final Path root;
     private final Path objects;
+    private final Path locks;
     private final String systemState;
+    private final Problems problems;
+    /** {@code null} when the store is read-only (by request, or because the index cannot be opened). */
+    private final StoreIndex index;
 
-    FileStore(Path root, String systemState) throws IOException {
+    FileStore(Path root, String systemState, MemoConfig config, Problems problems) throws IOException {
+        this.root = root;
         this.objects = root.resolve("objects");
+        this.locks = root.resolve("keylocks");
         this.systemState = systemState;
-        Files.createDirectories(objects);
+        this.problems = problems;
+        StoreIndex opened = null;
+        if (!config.readOnly()) {
+            Files.createDirectories(objects);
+            try {
+                opened = StoreIndex.open(root.resolve("index"), this, EvictionPolicy.named(config.policy()), problems,
+                        config.maxSize(), config.lockTimeoutMillis() * 1_000_000L);
+            } catch (IOException | RuntimeException e) {
+                problems.warnOnce("index", "cannot open the store index in " + root
+                        + "; the store is used read-only (hits are served, nothing is written)", e);
+            }
+        } else if (!Files.isDirectory(objects)) {
+            throw new NoSuchFileException(objects.toString(), null, "no store to read (memogen.readOnly is set)");
+        }
+        this.index = opened;
     }
 
     Path objectsDirectory() {
         return objects;
     }
 
-    Path pathFor(MemoFunction<?> fn, long k0, long k1) {
-        String hex = hex(k0) + hex(k1);
-        return objects.resolve(fn.directoryName()).resolve(hex.substring(0, 2)).resolve(hex);
+    @Override
+    public Path directory() {
+        return objects;
     }
 
-    /** Reads the entry for a key; any I/O error other than absence is thrown to the caller. */
+    /** Whether results are written (not read-only). */
+    boolean writable() {
+        return index != null;
+    }
+
+    /** The index, or {@code null} for a read-only store. */
+    StoreIndex index() {
+        return index;
+    }
+
+    Path pathFor(MemoFunction<?> fn, long k0, long k1) {
+        return pathOf(fn.idHash(), k0, k1);
+    }
+
+    @Override
+    public Path pathOf(long fn, long k0, long k1) {
+        String hex = hex(k0) + hex(k1);
+        return objects.resolve(hex(fn)).resolve(hex.substring(0, 2)).resolve(hex);
+    }
+
+    /**
+     * Reads the entry for a key; any I/O error other than absence is thrown to the caller. Keeps
+     * the index in step: a hit raises the entry's priority (or indexes an object the index lost),
+     * an indexed key whose object is gone loses its index entry, a damaged object is deleted.
+     */
     Found read(MemoFunction<?> fn, long k0, long k1) throws IOException {
         Path path = pathFor(fn, k0, k1);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
+            if (index != null && index.contains(fn.idHash(), k0, k1)) {
+                problems.event("missing", "an indexed entry of " + fn.id() + " has no object at " + path
+                        + "; it is recomputed");
+                index.forget(fn.idHash(), k0, k1);
+            }
             return Found.ABSENT;
         }
-        return parse(bytes, fn, k0, k1);
+        Found found = parse(bytes, fn, k0, k1);
+        if (index != null) {
+            if (found.status() == Status.HIT) {
+                if (!index.touch(fn.idHash(), k0, k1)) {
+                    index.adopt(fn.idHash(), k0, k1, bytes.length, costOf(bytes));
+                }
+            } else if (found.status() == Status.CORRUPT) {
+                index.remove(fn.idHash(), k0, k1);
+            }
+        }
+        return found;
+    }
+
+    private static long costOf(byte[] entry) {
+        return Math.max(0, (long) LONG.get(entry, 8));
     }
 
     Found parse(byte[] bytes, MemoFunction<?> fn, long k0, long k1) {
@@ -89,10 +160,10 @@ final class FileStore {
             }
             int format = in.readInt();
             if (format != FORMAT_VERSION) {
-                return new Found(Status.STALE, "store format " + format + " != " + FORMAT_VERSION, null, 0, 0);
+                return new Found(Status.STALE, "store format " + format + " != " + FORMAT_VERSION, null, 0, 0, 0);
             }
             in.readLong(); // compute nanos, read by the eviction policy
-            in.readLong(); // created, epoch millis
+            long created = in.readLong();
             long storedK0 = in.readLong();
             long storedK1 = in.readLong();
             in.readLong(); // argument version, high
@@ -110,24 +181,34 @@ final class FileStore {
                 return corrupt("entry belongs to another key (" + id + ")");
             }
             if (!state.equals(systemState)) {
-                return new Found(Status.STALE, "system state changed", null, 0, 0);
+                return new Found(Status.STALE, "system state changed", null, 0, 0, 0);
             }
             if (!version.equals(fn.version())) {
-                return new Found(Status.STALE, "function version changed", null, 0, 0);
+                return new Found(Status.STALE, "function version changed", null, 0, 0, 0);
             }
-            return new Found(Status.HIT, "", bytes, payloadOffset, payloadLength);
+            if (fn.ttl().expired(created, System.currentTimeMillis())) {
+                return new Found(Status.STALE, "older than its ttl", null, 0, 0, 0);
+            }
+            return new Found(Status.HIT, "", bytes, payloadOffset, payloadLength, created);
         } catch (CorruptValueException e) {
             return corrupt(e.getMessage());
         }
     }
 
     private static Found corrupt(String detail) {
-        return new Found(Status.CORRUPT, detail, null, 0, 0);
+        return new Found(Status.CORRUPT, detail, null, 0, 0, 0);
     }
 
-    /** Writes an entry atomically, replacing any older entry for the same key. */
-    void write(MemoFunction<?> fn, long k0, long k1, byte[] payload, int payloadLength, long computeNanos)
+    /**
+     * Writes an entry atomically, replacing any older entry for the same key, and evicts entries
+     * until the store is within its bound again. Does nothing on a read-only store. Returns the
+     * stored size in bytes (0 when nothing was written).
+     */
+    long write(MemoFunction<?> fn, long k0, long k1, byte[] payload, int payloadLength, long computeNanos)
             throws IOException {
+        if (index == null) {
+            return 0;
+        }
         ValueWriter header = new ValueWriter(128 + 2 * (systemState.length() + fn.id().length() + fn.version().length()));
         header.writeInt(MAGIC);
         header.writeInt(FORMAT_VERSION);
@@ -161,6 +242,7 @@ final class FileStore {
             ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         boolean moved = false;
+        long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
         try {
             try (FileChannel out = ch) {
                 ByteBuffer[] parts = {
@@ -174,18 +256,102 @@ final class FileStore {
                     written += out.write(parts);
                 }
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // The rename happens under the index lock, with the index entry: no other process
+            // (eviction, removeOrphans) ever sees the object without its entry.
+            index.commit(fn.idHash(), k0, k1, size, Math.max(0, computeNanos), () ->
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
             moved = true;
         } finally {
             if (!moved) {
                 Files.deleteIfExists(tmp);
             }
         }
+        return size;
     }
 
-    /** Deletes the entry for a key if present (a corrupt or stale file). */
+    /** Deletes the entry for a key if present (a corrupt or stale file), with its index entry. */
     void delete(MemoFunction<?> fn, long k0, long k1) throws IOException {
-        Files.deleteIfExists(pathFor(fn, k0, k1));
+        if (index != null) {
+            index.remove(fn.idHash(), k0, k1);
+        }
+    }
+
+    /**
+     * The cross-process lock of a key that is about to be computed, or {@code null} when another
+     * process (or another function of this JVM with the same id) holds it.
+     */
+    KeyLock tryLockKey(MemoFunction<?> fn, long k0, long k1) throws IOException {
+        return KeyLock.tryAcquire(locks, fn.idHash(), k0, k1);
+    }
+
+    /**
+     * Deletes what no live writer can be using and no index entry refers to: temporary files of
+     * dead processes and objects without an index entry. Returns how many
+     * files were deleted. Safe while other threads and processes use the store: an object is
+     * deleted only after the index, under its lock, confirms it has no entry, and objects are
+     * installed under that same lock together with their entries.
+     */
+    long removeOrphans() throws IOException {
+        if (index == null) {
+            return 0;
+        }
+        long removed = 0;
+        if (Files.isDirectory(objects)) {
+            try (DirectoryStream<Path> functions = Files.newDirectoryStream(objects)) {
+                for (Path fnDir : functions) {
+                    String fnName = fnDir.getFileName().toString();
+                    long fn = StoreIndex.parseHex(fnName, 16);
+                    if (!Files.isDirectory(fnDir) || (fn == 0 && !fnName.equals(hex(0)))) {
+                        continue;
+                    }
+                    try (DirectoryStream<Path> shards = Files.newDirectoryStream(fnDir)) {
+                        for (Path shard : shards) {
+                            if (Files.isDirectory(shard)) {
+                                removed += removeOrphansIn(fn, shard);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    private long removeOrphansIn(long fn, Path shard) throws IOException {
+        long removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                int tmp = name.indexOf(".tmp-");
+                if (tmp == 32) {
+                    if (writerGone(name.substring(tmp + 5)) && Files.deleteIfExists(entry)) {
+                        removed++;
+                    }
+                } else if (name.length() == 32) {
+                    long k0 = StoreIndex.parseHex(name.substring(0, 16), 16);
+                    long k1 = StoreIndex.parseHex(name.substring(16), 16);
+                    if (!index.contains(fn, k0, k1) && index.deleteIfUnindexed(fn, k0, k1, entry)) {
+                        removed++;
+                        problems.event("orphan", "removed an object no index entry refers to: " + entry);
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Whether the writer of a temporary file named {@code <pid>-<random>} is no longer running. */
+    private static boolean writerGone(String pidAndRandom) {
+        int dash = pidAndRandom.indexOf('-');
+        try {
+            long pid = Long.parseLong(dash < 0 ? pidAndRandom : pidAndRandom.substring(0, dash));
+            if (pid == ProcessHandle.current().pid()) {
+                return false; // ours: a write of this JVM may be under way
+            }
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static String hex(long v) {

@@ -13,39 +13,90 @@ import java.util.Locale;
  * <tr><td>memogen.disable</td><td>MEMOGEN_DISABLE</td><td>false: every call goes straight to the method</td></tr>
  * <tr><td>memogen.memorySize</td><td>MEMOGEN_MEMORY_SIZE</td><td>64MiB, or an eighth of the heap if less</td></tr>
  * <tr><td>memogen.extraSystemState</td><td>MEMOGEN_EXTRA_SYSTEM_STATE</td><td>empty; a different value makes every stored entry stale</td></tr>
+ * <tr><td>memogen.maxSize</td><td>MEMOGEN_MAX_SIZE</td><td>1GiB: bytes of stored objects, shared by every function</td></tr>
+ * <tr><td>memogen.readOnly</td><td>MEMOGEN_READ_ONLY</td><td>false: when true, stored results are read, nothing is written</td></tr>
+ * <tr><td>memogen.policy</td><td>MEMOGEN_POLICY</td><td>gds (GreedyDual-Size); or lru</td></tr>
+ * <tr><td>memogen.lockTimeout</td><td>MEMOGEN_LOCK_TIMEOUT</td><td>10m: how long a call waits for another process computing the same key</td></tr>
  * </table>
  */
-public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes, String extraSystemState) {
+public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes, String extraSystemState,
+        long maxSize, boolean readOnly, String policy, long lockTimeoutMillis) {
+
+    /** The default bound of the store: 1 GiB. */
+    public static final long DEFAULT_MAX_SIZE = 1L << 30;
+    /** How long a call waits for another process computing the same key by default: 10 minutes. */
+    public static final long DEFAULT_LOCK_TIMEOUT_MILLIS = 10 * 60_000L;
 
     public static MemoConfig fromEnvironment() {
         String dir = setting("memogen.dir", "MEMOGEN_DIR");
         String disable = setting("memogen.disable", "MEMOGEN_DISABLE");
         String memory = setting("memogen.memorySize", "MEMOGEN_MEMORY_SIZE");
         String extra = setting("memogen.extraSystemState", "MEMOGEN_EXTRA_SYSTEM_STATE");
+        String maxSize = setting("memogen.maxSize", "MEMOGEN_MAX_SIZE");
+        String readOnly = setting("memogen.readOnly", "MEMOGEN_READ_ONLY");
+        String policy = setting("memogen.policy", "MEMOGEN_POLICY");
+        String lockTimeout = setting("memogen.lockTimeout", "MEMOGEN_LOCK_TIMEOUT");
         long defaultMemory = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
         return new MemoConfig(
                 Path.of(dir == null || dir.isBlank() ? ".memogen" : dir).toAbsolutePath(),
                 isTrue(disable),
                 memory == null ? defaultMemory : parseSize(memory),
-                extra == null ? "" : extra);
+                extra == null ? "" : extra,
+                maxSize == null || maxSize.isBlank() ? DEFAULT_MAX_SIZE : parseSize(maxSize),
+                isTrue(readOnly),
+                policy == null || policy.isBlank() ? "gds" : policy.trim(),
+                lockTimeout == null || lockTimeout.isBlank() ? DEFAULT_LOCK_TIMEOUT_MILLIS
+                        : Ttl.parseDuration(lockTimeout, lockTimeout));
     }
 
     /** A configuration for a store in {@code directory}, with the defaults otherwise. */
     public static MemoConfig at(Path directory) {
         MemoConfig env = fromEnvironment();
-        return new MemoConfig(directory.toAbsolutePath(), false, env.memoryTierBytes, "");
+        return new MemoConfig(directory.toAbsolutePath(), false, env.memoryTierBytes, "", DEFAULT_MAX_SIZE, false,
+                "gds", DEFAULT_LOCK_TIMEOUT_MILLIS);
     }
 
     public MemoConfig withDisabled(boolean value) {
-        return new MemoConfig(directory, value, memoryTierBytes, extraSystemState);
+        return new MemoConfig(directory, value, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
+                lockTimeoutMillis);
     }
 
     public MemoConfig withMemoryTierBytes(long value) {
-        return new MemoConfig(directory, disabled, value, extraSystemState);
+        return new MemoConfig(directory, disabled, value, extraSystemState, maxSize, readOnly, policy,
+                lockTimeoutMillis);
     }
 
     public MemoConfig withExtraSystemState(String value) {
-        return new MemoConfig(directory, disabled, memoryTierBytes, value);
+        return new MemoConfig(directory, disabled, memoryTierBytes, value, maxSize, readOnly, policy,
+                lockTimeoutMillis);
+    }
+
+    /** The store's bound in bytes of stored objects. */
+    public MemoConfig withMaxSize(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("maxSize must not be negative: " + value);
+        }
+        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, value, readOnly, policy,
+                lockTimeoutMillis);
+    }
+
+    /** Read stored results, never write (for consumers of a store built elsewhere). */
+    public MemoConfig withReadOnly(boolean value) {
+        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, value, policy,
+                lockTimeoutMillis);
+    }
+
+    /** {@code gds} (GreedyDual-Size, the default) or {@code lru}. */
+    public MemoConfig withPolicy(String value) {
+        EvictionPolicy.named(value); // fails early on an unknown name
+        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, value,
+                lockTimeoutMillis);
+    }
+
+    /** How long a call waits for another process computing the same key before computing itself. */
+    public MemoConfig withLockTimeoutMillis(long value) {
+        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
+                value);
     }
 
     private static String setting(String property, String env) {

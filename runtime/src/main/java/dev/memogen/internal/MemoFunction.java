@@ -57,6 +57,7 @@ public final class MemoFunction<T> {
     private final long idHash;
     private final String directoryName;
     private final ConcurrentHashMap<FlightKey, Flight<T>> flights = new ConcurrentHashMap<>();
+    private volatile Ttl ttl = Ttl.NONE;
 
     private final StripedCounter memoryHits = new StripedCounter();
     private final LongAdder storeHits = new LongAdder();
@@ -170,6 +171,24 @@ public final class MemoFunction<T> {
         return compileVersion + "/" + code;
     }
 
+    /**
+     * Sets how long results stay valid ({@code @Memo(ttl)}): {@code "2h"}, {@code "PT90M"},
+     * {@code "every 1d"}; see {@link Ttl#parse}. The processor has checked the text; a text it
+     * would have rejected leaves results valid forever, after a warning. Returns this function.
+     */
+    public MemoFunction<T> withTtl(String text) {
+        try {
+            this.ttl = Ttl.parse(text);
+        } catch (IllegalArgumentException e) {
+            Problems.LOG.log(System.Logger.Level.WARNING, "memogen: ignoring the ttl of " + id + ": " + e.getMessage());
+        }
+        return this;
+    }
+
+    Ttl ttl() {
+        return ttl;
+    }
+
     long idHash() {
         return idHash;
     }
@@ -219,9 +238,21 @@ public final class MemoFunction<T> {
     }
 
     private Object readStore(MemoRuntime rt, long k0, long k1) {
+        Loaded loaded = loadFromStore(rt, k0, k1, false);
+        return loaded == null ? MISS : loaded.value;
+    }
+
+    /** A value read from the store: what the memory tier holds for it, and what the caller gets. */
+    private record Loaded(Object held, Object value) {}
+
+    /**
+     * Reads the key from the store into the memory tier; {@code null} when it must be computed.
+     * A {@code recheck} (the same miss looked at again) does not count a stale entry twice.
+     */
+    private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, boolean recheck) {
         FileStore store = rt.store;
         if (store == null) {
-            return MISS;
+            return null;
         }
         FileStore.Found found;
         try {
@@ -229,21 +260,24 @@ public final class MemoFunction<T> {
         } catch (IOException | RuntimeException e) {
             rt.problems.warnOnce("read", "cannot read from the store at " + rt.config.directory()
                     + "; computing instead", e);
-            return MISS;
+            return null;
         }
         switch (found.status()) {
             case ABSENT:
-                return MISS;
+                return null;
             case STALE:
+                if (recheck) {
+                    return null;
+                }
                 invalidations.increment();
                 if (Problems.debugEnabled()) {
                     Problems.debug("memogen: invalidate " + id + ": " + found.detail());
                 }
-                return MISS; // the next store replaces the stale entry
+                return null; // the next store replaces the stale entry
             case CORRUPT:
                 rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found at "
                         + store.pathFor(this, k0, k1) + " (" + found.detail() + "); it is recomputed", null);
-                return MISS;
+                return null;
             default:
                 break;
         }
@@ -253,7 +287,7 @@ public final class MemoFunction<T> {
         } catch (RuntimeException e) {
             rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
                     + e + "); it is recomputed", null);
-            return MISS;
+            return null;
         }
         storeHits.increment();
         Object held;
@@ -265,11 +299,11 @@ public final class MemoFunction<T> {
         } else {
             held = value;
         }
-        rt.memory.put(this, k0, k1, held, found.payloadLength());
+        rt.memory.put(this, k0, k1, held, found.payloadLength(), ttl.expiresAt(found.createdMillis()));
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: load " + id + " from the store");
         }
-        return value;
+        return new Loaded(held, value);
     }
 
     /** Casts a value returned by {@link #get} to the return type. */
@@ -281,7 +315,9 @@ public final class MemoFunction<T> {
     /**
      * Starts computing the value for a key that missed. If another thread of this JVM is already
      * computing it, waits for that result instead ({@link Flight#hasValue()}); if that thread
-     * fails, this one computes.
+     * fails, this one computes. Likewise between processes: the thread that leads in this JVM
+     * takes the key's {@link KeyLock}, or, when another process holds it, waits for that process
+     * to store the value (at most {@code memogen.lockTimeout}, then it computes itself).
      */
     public Flight<T> miss(long k0, long k1) {
         FlightKey key = new FlightKey(k0, k1);
@@ -298,6 +334,12 @@ public final class MemoFunction<T> {
                     memoryHits.increment();
                     return Flight.withValue(this, fromMemory(held));
                 }
+                Loaded elsewhere = singleFlightAcrossProcesses(mine, k0, k1);
+                if (elsewhere != null) {
+                    mine.publish(elsewhere.held);
+                    flights.remove(key, mine);
+                    return Flight.withValue(this, elsewhere.value);
+                }
                 return mine;
             }
             if (running.owner == me) {
@@ -311,6 +353,57 @@ public final class MemoFunction<T> {
                 return Flight.withValue(this, fromMemory(held));
             }
             flights.remove(key, running);
+        }
+    }
+
+    /**
+     * Takes the key's cross-process lock for {@code mine}, or waits for the process that holds it
+     * and returns the value it stored. Returns {@code null} when this JVM is to compute: it holds
+     * the lock, or the store cannot coordinate (read-only, failing), or the wait timed out.
+     */
+    private Loaded singleFlightAcrossProcesses(Flight<T> mine, long k0, long k1) {
+        MemoRuntime rt = MemoRuntime.get();
+        FileStore store = rt.store;
+        if (store == null || !store.writable()) {
+            return null;
+        }
+        long deadline = System.nanoTime() + rt.config.lockTimeoutMillis() * 1_000_000L;
+        long pauseMillis = 1;
+        while (true) {
+            KeyLock lock;
+            try {
+                lock = store.tryLockKey(this, k0, k1);
+            } catch (IOException | RuntimeException e) {
+                rt.problems.warnOnce("keylock", "cannot lock keys in " + rt.config.directory()
+                        + "; processes sharing the store may compute the same result more than once", e);
+                return null;
+            }
+            if (lock != null) {
+                // Ours now. The process that held it may have stored the value since our lookup.
+                Loaded stored = loadFromStore(rt, k0, k1, true);
+                if (stored != null) {
+                    lock.release();
+                    return stored;
+                }
+                mine.keyLock = lock;
+                return null;
+            }
+            Loaded stored = loadFromStore(rt, k0, k1, true);
+            if (stored != null) {
+                return stored;
+            }
+            if (System.nanoTime() > deadline) {
+                rt.problems.warnOnce("keylock-timeout:" + id, "waited " + rt.config.lockTimeoutMillis() / 1000
+                        + " s for another process computing a result of " + id + "; computing it here", null);
+                return null;
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 50);
         }
     }
 
@@ -329,6 +422,8 @@ public final class MemoFunction<T> {
         private final long start = System.nanoTime();
         private final CountDownLatch done;
         private volatile Object held;
+        /** The key's cross-process lock, held from {@link #miss} until the result is stored; owner thread only. */
+        private KeyLock keyLock;
         private final boolean hasValue;
         private final T value;
 
@@ -376,6 +471,7 @@ public final class MemoFunction<T> {
                 if (key != null) {
                     fn.flights.remove(key, this);
                 }
+                releaseKeyLock();
             }
             return result;
         }
@@ -385,6 +481,15 @@ public final class MemoFunction<T> {
             publish(FAILED);
             if (key != null) {
                 fn.flights.remove(key, this);
+            }
+            releaseKeyLock();
+        }
+
+        private void releaseKeyLock() {
+            KeyLock l = keyLock;
+            if (l != null) {
+                keyLock = null;
+                l.release();
             }
         }
 
@@ -435,12 +540,13 @@ public final class MemoFunction<T> {
         if (key == null) {
             return held; // recursion on the same key: the outer call stores
         }
-        rt.memory.put(this, key.k0, key.k1, held, out.size());
+        rt.memory.put(this, key.k0, key.k1, held, out.size(), ttl.expiresAt(System.currentTimeMillis()));
         FileStore store = rt.store;
         if (store != null) {
             try {
-                store.write(this, key.k0, key.k1, out.array(), out.size(), nanos);
-                storedBytes.add(out.size());
+                if (store.write(this, key.k0, key.k1, out.array(), out.size(), nanos) > 0) {
+                    storedBytes.add(out.size());
+                }
             } catch (IOException | RuntimeException e) {
                 rt.problems.warnOnce("write", "cannot write to the store at " + rt.config.directory()
                         + "; results are kept in memory only", e);

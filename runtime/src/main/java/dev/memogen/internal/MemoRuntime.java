@@ -31,7 +31,7 @@ public final class MemoRuntime {
         FileStore opened = null;
         if (!config.disabled()) {
             try {
-                opened = new FileStore(config.directory(), systemState);
+                opened = new FileStore(config.directory(), systemState, config, problems);
             } catch (IOException | RuntimeException e) {
                 problems.warnOnce("open", "cannot open the store at " + config.directory()
                         + "; results are kept in memory only", e);
@@ -89,5 +89,45 @@ public final class MemoRuntime {
 
     public void clearMemoryTier() {
         memory.clear();
+    }
+
+    /** The persistent store, or {@code null} when it could not be opened or memogen is disabled. */
+    FileStore store() {
+        return store;
+    }
+
+    /** See {@link FileStore#removeOrphans()}; 0 without a writable store. */
+    public long removeOrphans() throws IOException {
+        return store == null ? 0 : store.removeOrphans();
+    }
+
+    /** Changes the store's bound for this JVM and evicts at once down to it. */
+    public void setMaxSize(long bytes) throws IOException {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxSize must not be negative: " + bytes);
+        }
+        StoreIndex index = store == null ? null : store.index();
+        if (index != null) {
+            index.setMaxBytes(bytes);
+            index.enforceBound();
+        }
+    }
+
+    /** The bound of the store in bytes as this JVM enforces it. */
+    public long maxSize() {
+        StoreIndex index = store == null ? null : store.index();
+        return index == null ? config.maxSize() : index.maxBytes();
+    }
+
+    /** Bytes of stored objects as the index counts them (-1 without a writable store). */
+    public long storedBytes() {
+        StoreIndex index = store == null ? null : store.index();
+        return index == null ? -1 : index.totalBytes();
+    }
+
+    /** Entries in the store as the index counts them (-1 without a writable store). */
+    public long storedEntries() {
+        StoreIndex index = store == null ? null : store.index();
+        return index == null ? -1 : index.count();
     }
 }

@@ -20,14 +20,17 @@ final class MemoryTier {
         /** The value itself for immutable result types, its encoded bytes for mutable ones. */
         final Object value;
         final long weight;
+        /** Epoch millis from which the value is no longer valid (a ttl); {@link Long#MAX_VALUE} for never. */
+        final long expiresAt;
         volatile boolean referenced;
 
-        Entry(MemoFunction<?> fn, long k0, long k1, Object value, long weight) {
+        Entry(MemoFunction<?> fn, long k0, long k1, Object value, long weight, long expiresAt) {
             this.fn = fn;
             this.k0 = k0;
             this.k1 = k1;
             this.value = value;
             this.weight = weight;
+            this.expiresAt = expiresAt;
         }
     }
 
@@ -55,6 +58,9 @@ final class MemoryTier {
         for (int i = start; i < start + WAYS; i++) {
             Entry e = slots.getAcquire(i);
             if (e != null && e.k1 == k1 && e.k0 == k0 && e.fn == fn) {
+                if (e.expiresAt != Long.MAX_VALUE && System.currentTimeMillis() >= e.expiresAt) {
+                    return null; // older than its ttl: the store decides (and replaces it)
+                }
                 if (!e.referenced) {
                     e.referenced = true;
                 }
@@ -66,10 +72,15 @@ final class MemoryTier {
 
     /** Keeps {@code value} unless it weighs more than an eighth of the tier. */
     void put(MemoFunction<?> fn, long k0, long k1, Object value, long weight) {
+        put(fn, k0, k1, value, weight, Long.MAX_VALUE);
+    }
+
+    /** Keeps {@code value} until {@code expiresAt} (epoch millis), unless it weighs more than an eighth of the tier. */
+    void put(MemoFunction<?> fn, long k0, long k1, Object value, long weight, long expiresAt) {
         if (weight > maxBytes / 8) {
             return;
         }
-        Entry fresh = new Entry(fn, k0, k1, value, weight);
+        Entry fresh = new Entry(fn, k0, k1, value, weight, expiresAt);
         synchronized (this) {
             int start = bucketStart(fn, k1);
             int victim = -1;

@@ -28,6 +28,20 @@ final class Problems {
         }
     }
 
+    /**
+     * Reports something the store found and repaired (a damaged entry or index, an orphan): at
+     * WARNING the first time per kind, at DEBUG afterwards.
+     */
+    void event(String kind, String message) {
+        if (reported.contains(kind)) {
+            if (debugEnabled()) {
+                debug("memogen: " + message);
+            }
+            return;
+        }
+        warnOnce(kind, message, null);
+    }
+
     static boolean debugEnabled() {
         return LOG.isLoggable(Level.DEBUG);
     }

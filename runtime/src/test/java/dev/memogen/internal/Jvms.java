@@ -1,0 +1,38 @@
+package dev.memogen.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts separate JVMs running {@link StoreWorker} on the test class path. */
+final class Jvms {
+    private Jvms() {}
+
+    static ProcessBuilder worker(Path workDir, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:TieredStopAtLevel=1"); // these JVMs live briefly: start fast
+        command.add("-Xshare:auto");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(StoreWorker.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(workDir.toFile());
+    }
+
+    /** Whether the long versions of the multi-process tests were asked for ({@code -Dmemogen.longTests=true}). */
+    static boolean longTests() {
+        return Boolean.getBoolean("memogen.longTests");
+    }
+
+    static String run(Path workDir, String... args) throws IOException, InterruptedException {
+        Process p = worker(workDir, args).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        int exit = p.waitFor();
+        if (exit != 0) {
+            throw new AssertionError("worker " + String.join(" ", args) + " exited with " + exit + ":\n" + out);
+        }
+        return out;
+    }
+}
