@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Does the store scale? A store of 1,000 entries against one of 1,000,000: the latency of a hit
+ * Does the store scale? A store of 1,000 entries against ones of 100,000 and 1,000,000: the latency of a hit
  * served by the persistent store (the in-memory tier is off, so every call reads its entry's
  * object and refreshes its priority in the index), and the time to open the store (a new
  * runtime plus its first hit).
@@ -48,7 +48,7 @@ public class StoreScaleBenchmark {
     /** Keys visited by the hit benchmark, spread over the whole store; a power of two. */
     static final int SAMPLE = 1 << 14;
 
-    @Param({"1000", "1000000"})
+    @Param({"1000", "100000", "1000000"})
     public int entries;
 
     final int[] keys = new int[SAMPLE];
