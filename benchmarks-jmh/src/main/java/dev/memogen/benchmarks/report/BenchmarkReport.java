@@ -322,43 +322,40 @@ public final class BenchmarkReport {
         List<Result> hash = of("ArgumentHashingBenchmark");
         if (!hash.isEmpty()) {
             List<String> sizes = distinct(hash, "size");
-            String largest = sizes.get(sizes.size() - 1);
-            CategoryChart c = bar("2. Hashing a " + size(largest) + " argument", "GB/s (higher is better)");
-            for (String method : distinct(hash, "method")) {
-                List<String> x = new ArrayList<>();
-                List<Double> y = new ArrayList<>();
-                for (String type : distinct(hash, "type")) {
-                    Result r = find("ArgumentHashingBenchmark", "hash", "type", type, "size", largest, "method", method);
-                    if (r != null) {
-                        x.add(type.toLowerCase(Locale.ROOT).replace("_array", "[]"));
-                        y.add(gbPerSecond(r));
-                    }
-                }
-                c.addSeries(method.toLowerCase(Locale.ROOT).replace('_', ' '), x, y);
-            }
-            charts.add(c);
-        }
-        List<Result> tier = of("PersistentTierBenchmark");
-        if (!tier.isEmpty()) {
-            for (String op : List.of("get", "put")) {
-                CategoryChart c = bar("3. Persistent tier: " + op, "µs/op, log scale (lower is better)");
-                c.getStyler().setYAxisLogarithmic(true);
-                for (String store : distinct(tier, "store")) {
+            for (String z : List.of(sizes.get(0), sizes.get(sizes.size() - 1))) {
+                CategoryChart c = bar("2. Hashing one " + size(z) + " argument", "GB/s (higher is better)");
+                for (String method : distinct(hash, "method")) {
                     List<String> x = new ArrayList<>();
                     List<Double> y = new ArrayList<>();
-                    for (String z : distinct(tier, "valueBytes")) {
-                        Result r = find("PersistentTierBenchmark", op, "store", store, "valueBytes", z);
+                    for (String type : distinct(hash, "type")) {
+                        Result r = find("ArgumentHashingBenchmark", "hash", "type", type, "size", z, "method", method);
                         if (r != null) {
-                            x.add(size(z));
-                            y.add(r.score());
+                            x.add(type.toLowerCase(Locale.ROOT).replace("_array", "[]"));
+                            y.add(gbPerSecond(r));
                         }
                     }
-                    if (!x.isEmpty()) {
-                        c.addSeries(store.toLowerCase(Locale.ROOT).replace('_', ' '), x, y);
-                    }
+                    c.addSeries(method.toLowerCase(Locale.ROOT).replace('_', ' '), x, y);
                 }
                 charts.add(c);
             }
+        }
+        List<Result> tier = of("PersistentTierBenchmark");
+        if (!tier.isEmpty()) {
+            CategoryChart c = bar("3. Persistent tier, one value", "time / Files.write or readAllBytes (lower is better)");
+            for (String store : distinct(tier, "store")) {
+                List<String> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (String op : List.of("get", "put")) {
+                    for (String z : distinct(tier, "valueBytes")) {
+                        Result r = find("PersistentTierBenchmark", op, "store", store, "valueBytes", z);
+                        Result files = find("PersistentTierBenchmark", op, "store", "FILES", "valueBytes", z);
+                        x.add(op + " " + size(z));
+                        y.add(r == null || files == null ? 0.0 : r.score() / files.score());
+                    }
+                }
+                c.addSeries(store.toLowerCase(Locale.ROOT).replace('_', ' '), x, y);
+            }
+            charts.add(c);
         }
         if (charts.isEmpty()) {
             return;
