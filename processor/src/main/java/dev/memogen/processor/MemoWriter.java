@@ -159,15 +159,26 @@ final class MemoWriter {
                 m.parameters().stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", ")));
 
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
-        b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
-        b.beginControlFlow("try");
-        for (MemoModel.Parameter p : m.parameters()) {
-            hashes.emit(b, p.type(), p.name(), true, h, names);
+        int packed = PackedKeyEmitter.packedLength(m.parameters());
+        if (packed >= 0) {
+            // A few primitives: the key's stream is packed into two longs, no hasher needed.
+            String s0 = names.fresh("s0");
+            String s1 = names.fresh("s1");
+            b.beginControlFlow("if ($L.disabled())", field).addStatement("return $L", call).endControlFlow();
+            PackedKeyEmitter.emit(b, m.parameters(), s0, s1);
+            b.addStatement("long $L = $T.packedHigh($L, $L, $L)", k0, RuntimeNames.KEY_HASHER, s0, s1, packed);
+            b.addStatement("long $L = $T.packedLow($L, $L, $L)", k1, RuntimeNames.KEY_HASHER, s0, s1, packed);
+        } else {
+            b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
+            b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
+            b.beginControlFlow("try");
+            for (MemoModel.Parameter p : m.parameters()) {
+                hashes.emit(b, p.type(), p.name(), true, h, names);
+            }
+            b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
+            b.addStatement("long $L = $L.high()", k0, h);
+            b.addStatement("long $L = $L.low()", k1, h);
         }
-        b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
-        b.addStatement("long $L = $L.high()", k0, h);
-        b.addStatement("long $L = $L.low()", k1, h);
         b.addStatement("Object $L = $L.get($L, $L)", cached, field, k0, k1);
         b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                 .addStatement("return $L.value($L)", field, cached)

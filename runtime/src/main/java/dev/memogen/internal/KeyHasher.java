@@ -82,6 +82,21 @@ public final class KeyHasher {
         return h;
     }
 
+    /**
+     * The high half of the digest of a stream of at most 16 bytes packed into two little-endian
+     * words ({@code s0}: bytes 0..7, {@code s1}: bytes 8..15, unused bytes zero). Generated code
+     * for methods whose parameters are a few primitives packs their stream itself and calls this
+     * and {@link #packedLow}: no hasher, no thread-local, the same digest as {@link #finish()}.
+     */
+    public static long packedHigh(long s0, long s1, int length) {
+        return Xxh3Short.packedHigh(s0, s1, length);
+    }
+
+    /** The low half; see {@link #packedHigh}. */
+    public static long packedLow(long s0, long s1, int length) {
+        return Xxh3Short.packedLow(s0, s1, length);
+    }
+
     /** A fresh, empty hasher that is not shared with anybody (tests, tools). */
     public static KeyHasher create() {
         return new KeyHasher();

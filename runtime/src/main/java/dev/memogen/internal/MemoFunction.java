@@ -197,6 +197,11 @@ public final class MemoFunction<T> {
         return directoryName;
     }
 
+    /** Whether memoization is off: the generated method then calls the original straight away. */
+    public boolean disabled() {
+        return MemoRuntime.get().config.disabled();
+    }
+
     /** A hasher for this call's arguments, or {@code null} when memoization is disabled. */
     public KeyHasher begin() {
         if (MemoRuntime.get().config.disabled()) {

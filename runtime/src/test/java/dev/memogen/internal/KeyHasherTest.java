@@ -244,4 +244,28 @@ class KeyHasherTest {
         again.finish();
         assertEquals(digest(x -> x.putInt(7)), FileStore.hex(again.high()) + FileStore.hex(again.low()));
     }
+
+    @Test
+    void packedStreamsDigestLikeTheSameBytes() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int len = 0; len <= 16; len++) {
+            for (int trial = 0; trial < 200; trial++) {
+                byte[] bytes = new byte[len];
+                long s0 = 0;
+                long s1 = 0;
+                for (int i = 0; i < len; i++) {
+                    bytes[i] = (byte) random.nextInt();
+                    long b = bytes[i] & 0xffL;
+                    if (i < 8) {
+                        s0 |= b << (8 * i);
+                    } else {
+                        s1 |= b << (8 * (i - 8));
+                    }
+                }
+                HashValue128 expected = Hashing.xxh3_128().hashBytesTo128Bits(bytes);
+                assertEquals(expected.getMostSignificantBits(), KeyHasher.packedHigh(s0, s1, len), "high, length " + len);
+                assertEquals(expected.getLeastSignificantBits(), KeyHasher.packedLow(s0, s1, len), "low, length " + len);
+            }
+        }
+    }
 }
