@@ -11,6 +11,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -72,6 +73,13 @@ final class MemoWriter {
                     .returns(r.typeName())
                     .addParameter(RuntimeNames.VALUE_READER, "in")
                     .addCode(codecs.decodeRecordBody(r))
+                    .build());
+        }
+        // Class names in key streams, digested once per class.
+        for (Map.Entry<String, String> tag : helpers.typeTags().entrySet()) {
+            type.addField(FieldSpec.builder(RuntimeNames.TYPE_TAG, tag.getValue(),
+                            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("$T.typeTag($S)", RuntimeNames.KEY_HASHER, tag.getKey())
                     .build());
         }
         return JavaFile.builder(model.generated().packageName(), type.build())
