@@ -61,23 +61,18 @@ public final class SpectraMemo {
    * Memoized {@link Spectra#area(int,int)}.
    */
   public static long area(int width, int height) {
-    KeyHasher h = AREA.begin();
-    if (h == null) {
+    if (AREA.disabled()) {
       return Spectra.area(width, height);
     }
-    try {
-      h.putInt(width);
-      h.putInt(height);
-    } finally {
-      h.finish();
-    }
-    long k0 = h.high();
-    long k1 = h.low();
-    Object cached = AREA.get(k0, k1);
+    long s0 = 0x50000000005L | (Integer.toUnsignedLong(width) << 8) | (Integer.toUnsignedLong(height) << 48);
+    long s1 = (Integer.toUnsignedLong(height) >>> 16);
+    Object cached = AREA.getPacked(s0, s1, 10);
     if (cached != MemoFunction.MISS) {
       return AREA.value(cached);
     }
-    MemoFunction.Flight<Long> flight = AREA.miss(k0, k1);
+    long k0 = KeyHasher.packedHigh(s0, s1, 10);
+    long k1 = KeyHasher.packedLow(s0, s1, 10);
+    MemoFunction.Flight<Long> flight = AREA.miss(k0, k1, s0, s1);
     if (flight.hasValue()) {
       return flight.value();
     }

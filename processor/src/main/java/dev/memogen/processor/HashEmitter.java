@@ -39,9 +39,9 @@ final class HashEmitter {
         } else if (t instanceof ValueType.Str) {
             b.addStatement("$L.putString($L)", h, v);
         } else if (t instanceof ValueType.EnumType e) {
-            b.addStatement("$L.putEnum($S, $L.name())", h, e.binaryName(), v);
+            b.addStatement("$L.putEnum($L, $L.name())", h, helpers.typeTag(e.binaryName()), v);
         } else if (t instanceof ValueType.EnumVariable) {
-            b.addStatement("$L.putEnum($L.getDeclaringClass().getName(), $L.name())", h, v, v);
+            b.addStatement("$L.putEnum($T.typeTag($L.getDeclaringClass()), $L.name())", h, RuntimeNames.KEY_HASHER, v, v);
         } else if (t instanceof ValueType.RecordType r) {
             b.addStatement("$L($L, $L)", helpers.hashHelper(r), h, v);
         } else if (t instanceof ValueType.RecordRef r) {
@@ -114,7 +114,7 @@ final class HashEmitter {
         LocalNames names = new LocalNames();
         names.reserve("h");
         names.reserve("v");
-        b.addStatement("h.beginRecord($S, $L)", r.binaryName(), r.components().size());
+        b.addStatement("h.beginRecord($L, $L)", helpers.typeTag(r.binaryName()), r.components().size());
         for (ValueType.Component c : r.components()) {
             emit(b, c.type(), "v." + c.name() + "()", false, "h", names);
         }

@@ -11,6 +11,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -72,6 +73,13 @@ final class MemoWriter {
                     .returns(r.typeName())
                     .addParameter(RuntimeNames.VALUE_READER, "in")
                     .addCode(codecs.decodeRecordBody(r))
+                    .build());
+        }
+        // Class names in key streams, digested once per class.
+        for (Map.Entry<String, String> tag : helpers.typeTags().entrySet()) {
+            type.addField(FieldSpec.builder(RuntimeNames.TYPE_TAG, tag.getValue(),
+                            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("$T.typeTag($S)", RuntimeNames.KEY_HASHER, tag.getKey())
                     .build());
         }
         return JavaFile.builder(model.generated().packageName(), type.build())
@@ -159,21 +167,38 @@ final class MemoWriter {
                 m.parameters().stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", ")));
 
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
-        b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
-        b.beginControlFlow("try");
-        for (MemoModel.Parameter p : m.parameters()) {
-            hashes.emit(b, p.type(), p.name(), true, h, names);
+        int packed = PackedKeyEmitter.packedLength(m.parameters());
+        TypeName flightType = ParameterizedTypeName.get(RuntimeNames.FLIGHT, m.returnType().typeName().box());
+        if (packed >= 0) {
+            // A few primitives: the key's stream is packed into two longs, an exact key for the
+            // memory tier; its digest is computed only when the store is needed.
+            String s0 = names.fresh("s0");
+            String s1 = names.fresh("s1");
+            b.beginControlFlow("if ($L.disabled())", field).addStatement("return $L", call).endControlFlow();
+            PackedKeyEmitter.emit(b, m.parameters(), s0, s1);
+            b.addStatement("Object $L = $L.getPacked($L, $L, $L)", cached, field, s0, s1, packed);
+            b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
+                    .addStatement("return $L.value($L)", field, cached)
+                    .endControlFlow();
+            b.addStatement("long $L = $T.packedHigh($L, $L, $L)", k0, RuntimeNames.KEY_HASHER, s0, s1, packed);
+            b.addStatement("long $L = $T.packedLow($L, $L, $L)", k1, RuntimeNames.KEY_HASHER, s0, s1, packed);
+            b.addStatement("$T $L = $L.miss($L, $L, $L, $L)", flightType, flight, field, k0, k1, s0, s1);
+        } else {
+            b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
+            b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
+            b.beginControlFlow("try");
+            for (MemoModel.Parameter p : m.parameters()) {
+                hashes.emit(b, p.type(), p.name(), true, h, names);
+            }
+            b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
+            b.addStatement("long $L = $L.high()", k0, h);
+            b.addStatement("long $L = $L.low()", k1, h);
+            b.addStatement("Object $L = $L.get($L, $L)", cached, field, k0, k1);
+            b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
+                    .addStatement("return $L.value($L)", field, cached)
+                    .endControlFlow();
+            b.addStatement("$T $L = $L.miss($L, $L)", flightType, flight, field, k0, k1);
         }
-        b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
-        b.addStatement("long $L = $L.high()", k0, h);
-        b.addStatement("long $L = $L.low()", k1, h);
-        b.addStatement("Object $L = $L.get($L, $L)", cached, field, k0, k1);
-        b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
-                .addStatement("return $L.value($L)", field, cached)
-                .endControlFlow();
-        b.addStatement("$T $L = $L.miss($L, $L)",
-                ParameterizedTypeName.get(RuntimeNames.FLIGHT, m.returnType().typeName().box()), flight, field, k0, k1);
         b.beginControlFlow("if ($L.hasValue())", flight).addStatement("return $L.value()", flight).endControlFlow();
         b.addStatement("$T $L", m.returnTypeName(), result);
         b.beginControlFlow("try");

@@ -19,6 +19,26 @@ final class RecordHelpers {
     private final Deque<ValueType.RecordType> pendingCodec = new ArrayDeque<>();
     private final Set<String> hashRequested = new HashSet<>();
     private final Set<String> codecRequested = new HashSet<>();
+    private final Map<String, String> typeTags = new LinkedHashMap<>(); // binary name -> field name
+    private final Set<String> typeTagFields = new HashSet<>();
+
+    /** The {@code static final KeyHasher.TypeTag} field naming a record or enum class in key streams. */
+    String typeTag(String binaryName) {
+        return typeTags.computeIfAbsent(binaryName, n -> {
+            String simple = n.substring(Math.max(n.lastIndexOf('.'), n.lastIndexOf('$')) + 1);
+            String base = simple.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT) + "_TYPE";
+            String field = base;
+            for (int i = 2; !typeTagFields.add(field); i++) {
+                field = base + "_" + i;
+            }
+            return field;
+        });
+    }
+
+    /** Every type tag asked for: binary name to field name, in order of first use. */
+    Map<String, String> typeTags() {
+        return typeTags;
+    }
 
     /** The base name of the helpers of a record type ({@code Fit}, {@code Pair2}). */
     String baseName(String key, String simpleName) {

@@ -8,6 +8,7 @@ final class RuntimeNames {
 
     static final String INTERNAL = "dev.memogen.internal";
     static final ClassName KEY_HASHER = ClassName.get(INTERNAL, "KeyHasher");
+    static final ClassName TYPE_TAG = KEY_HASHER.nestedClass("TypeTag");
     static final ClassName MEMO_FUNCTION = ClassName.get(INTERNAL, "MemoFunction");
     static final ClassName FLIGHT = MEMO_FUNCTION.nestedClass("Flight");
     static final ClassName CODEC = ClassName.get(INTERNAL, "Codec");

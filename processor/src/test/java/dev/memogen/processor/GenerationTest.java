@@ -361,4 +361,25 @@ class GenerationTest {
         call("strings", "a", "b");
         assertEquals(2, runs());
     }
+
+    @Test
+    void packedPrimitiveKeysAreExactAndSurviveANewRuntime() throws Exception {
+        Class<?> memo = loaded.type("p.EverythingMemo");
+        Method overInt = memo.getDeclaredMethod("over", int.class);
+        Method overLong = memo.getDeclaredMethod("over", long.class);
+        for (int round = 0; round < 2; round++) {
+            for (int i = -300; i <= 300; i += 3) {
+                assertEquals(i, overInt.invoke(null, i));
+                assertEquals((long) -i, overLong.invoke(null, (long) i));
+            }
+        }
+        assertEquals(2 * 201, runs(), "each argument computed once, then served from memory");
+        MemoRuntime.install(MemoConfig.at(dir)); // from the store, then from memory again
+        for (int i = -300; i <= 300; i += 3) {
+            assertEquals(i, overInt.invoke(null, i));
+            assertEquals(i, overInt.invoke(null, i));
+        }
+        assertEquals(2 * 201, runs());
+        assertEquals("true,1,2,c,3,4,5.0,6.0", twice("prims", true, (byte) 1, (short) 2, 'c', 3, 4L, 5f, 6d));
+    }
 }

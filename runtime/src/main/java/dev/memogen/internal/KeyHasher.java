@@ -22,7 +22,7 @@ import java.util.Arrays;
 public final class KeyHasher {
 
     /** Version of the hash spec; part of every stored entry's system state. */
-    public static final int SPEC_VERSION = 1;
+    public static final int SPEC_VERSION = 2;
 
     // Type tags: one byte before every value, so values of different types never share a stream.
     static final byte NULL = 0x00;
@@ -80,6 +80,21 @@ public final class KeyHasher {
         h.busy = true;
         h.reset();
         return h;
+    }
+
+    /**
+     * The high half of the digest of a stream of at most 16 bytes packed into two little-endian
+     * words ({@code s0}: bytes 0..7, {@code s1}: bytes 8..15, unused bytes zero). Generated code
+     * for methods whose parameters are a few primitives packs their stream itself and calls this
+     * and {@link #packedLow}: no hasher, no thread-local, the same digest as {@link #finish()}.
+     */
+    public static long packedHigh(long s0, long s1, int length) {
+        return Xxh3Short.packedHigh(s0, s1, length);
+    }
+
+    /** The low half; see {@link #packedHigh}. */
+    public static long packedLow(long s0, long s1, int length) {
+        return Xxh3Short.packedLow(s0, s1, length);
     }
 
     /** A fresh, empty hasher that is not shared with anybody (tests, tools). */
@@ -269,17 +284,44 @@ public final class KeyHasher {
         rawString(v);
     }
 
-    /** An enum constant, by the enum's binary class name and the constant's name. */
-    public void putEnum(String enumClassName, String constantName) {
+    /**
+     * A record or enum class, by the XXH3-128 digest of its binary name (as UTF-16 code units).
+     * Generated code holds one per type in a {@code static final} field, so a call hashes 16
+     * bytes instead of the name. Its fields are constants to the JIT (a record's are trusted).
+     */
+    public record TypeTag(long high, long low) {}
+
+    private static final ClassValue<TypeTag> TAGS = new ClassValue<>() {
+        @Override
+        protected TypeTag computeValue(Class<?> type) {
+            return typeTag(type.getName());
+        }
+    };
+
+    /** The tag of the class with this binary name. */
+    public static TypeTag typeTag(String binaryName) {
+        HashValue128 v = Hashing.xxh3_128().hashCharsTo128Bits(binaryName);
+        return new TypeTag(v.getMostSignificantBits(), v.getLeastSignificantBits());
+    }
+
+    /** The tag of a class known only at run time (an enum constant of a type variable), cached. */
+    public static TypeTag typeTag(Class<?> type) {
+        return TAGS.get(type);
+    }
+
+    /** An enum constant, by its enum class and the constant's name (not its ordinal). */
+    public void putEnum(TypeTag enumClass, String constantName) {
         tag(ENUM);
-        rawString(enumClassName);
+        int64(enumClass.high);
+        int64(enumClass.low);
         rawString(constantName);
     }
 
     /** Starts a record; its components follow, in declaration order, each with its own tag. */
-    public void beginRecord(String recordClassName, int componentCount) {
+    public void beginRecord(TypeTag recordClass, int componentCount) {
         tag(RECORD);
-        rawString(recordClassName);
+        int64(recordClass.high);
+        int64(recordClass.low);
         int32(componentCount);
     }
 

@@ -197,6 +197,11 @@ public final class MemoFunction<T> {
         return directoryName;
     }
 
+    /** Whether memoization is off: the generated method then calls the original straight away. */
+    public boolean disabled() {
+        return MemoRuntime.get().config.disabled();
+    }
+
     /** A hasher for this call's arguments, or {@code null} when memoization is disabled. */
     public KeyHasher begin() {
         if (MemoRuntime.get().config.disabled()) {
@@ -216,7 +221,23 @@ public final class MemoFunction<T> {
             memoryHits.increment();
             return fromMemory(held);
         }
-        return readStore(rt, k0, k1);
+        return readStore(rt, k0, k1, k0, k1);
+    }
+
+    /**
+     * Like {@link #get}, for a method whose arguments pack into a stream of at most 16 bytes
+     * ({@link KeyHasher#packedHigh}): the packed words themselves key the memory tier (an exact
+     * key, no digest needed on a memory hit); the digest is computed only to read the store.
+     * Every call of such a method uses this, so its memory entries are all keyed alike.
+     */
+    public Object getPacked(long s0, long s1, int length) {
+        MemoRuntime rt = MemoRuntime.get();
+        Object held = rt.memory.get(this, s0, s1);
+        if (held != null) {
+            memoryHits.increment();
+            return fromMemory(held);
+        }
+        return readStore(rt, KeyHasher.packedHigh(s0, s1, length), KeyHasher.packedLow(s0, s1, length), s0, s1);
     }
 
     private Object fromMemory(Object held) {
@@ -237,8 +258,9 @@ public final class MemoFunction<T> {
         return value;
     }
 
-    private Object readStore(MemoRuntime rt, long k0, long k1) {
-        Loaded loaded = loadFromStore(rt, k0, k1, false);
+    /** Reads store key ({@code k0}, {@code k1}) into the memory tier under key ({@code m0}, {@code m1}). */
+    private Object readStore(MemoRuntime rt, long k0, long k1, long m0, long m1) {
+        Loaded loaded = loadFromStore(rt, k0, k1, m0, m1, false);
         return loaded == null ? MISS : loaded.value;
     }
 
@@ -249,7 +271,7 @@ public final class MemoFunction<T> {
      * Reads the key from the store into the memory tier; {@code null} when it must be computed.
      * A {@code recheck} (the same miss looked at again) does not count a stale entry twice.
      */
-    private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, boolean recheck) {
+    private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, long m0, long m1, boolean recheck) {
         FileStore store = rt.store;
         if (store == null) {
             return null;
@@ -299,7 +321,7 @@ public final class MemoFunction<T> {
         } else {
             held = value;
         }
-        rt.memory.put(this, k0, k1, held, found.payloadLength(), ttl.expiresAt(found.createdMillis()));
+        rt.memory.put(this, m0, m1, held, found.payloadLength(), ttl.expiresAt(found.createdMillis()));
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: load " + id + " from the store");
         }
@@ -320,21 +342,26 @@ public final class MemoFunction<T> {
      * to store the value (at most {@code memogen.lockTimeout}, then it computes itself).
      */
     public Flight<T> miss(long k0, long k1) {
-        FlightKey key = new FlightKey(k0, k1);
+        return miss(k0, k1, k0, k1);
+    }
+
+    /** {@link #miss(long, long)} for a method keyed in memory by its packed stream ({@link #getPacked}). */
+    public Flight<T> miss(long k0, long k1, long m0, long m1) {
+        FlightKey key = new FlightKey(k0, k1, m0, m1);
         Thread me = Thread.currentThread();
         while (true) {
             Flight<T> mine = new Flight<>(this, key, me);
             Flight<T> running = flights.putIfAbsent(key, mine);
             if (running == null) {
                 // Leader. Another thread may have stored the value between our lookup and now.
-                Object held = MemoRuntime.get().memory.get(this, k0, k1);
+                Object held = MemoRuntime.get().memory.get(this, m0, m1);
                 if (held != null) {
                     mine.publish(held);
                     flights.remove(key, mine);
                     memoryHits.increment();
                     return Flight.withValue(this, fromMemory(held));
                 }
-                Loaded elsewhere = singleFlightAcrossProcesses(mine, k0, k1);
+                Loaded elsewhere = singleFlightAcrossProcesses(mine, key);
                 if (elsewhere != null) {
                     mine.publish(elsewhere.held);
                     flights.remove(key, mine);
@@ -361,7 +388,9 @@ public final class MemoFunction<T> {
      * and returns the value it stored. Returns {@code null} when this JVM is to compute: it holds
      * the lock, or the store cannot coordinate (read-only, failing), or the wait timed out.
      */
-    private Loaded singleFlightAcrossProcesses(Flight<T> mine, long k0, long k1) {
+    private Loaded singleFlightAcrossProcesses(Flight<T> mine, FlightKey key) {
+        long k0 = key.k0;
+        long k1 = key.k1;
         MemoRuntime rt = MemoRuntime.get();
         FileStore store = rt.store;
         if (store == null || !store.writable()) {
@@ -380,7 +409,7 @@ public final class MemoFunction<T> {
             }
             if (lock != null) {
                 // Ours now. The process that held it may have stored the value since our lookup.
-                Loaded stored = loadFromStore(rt, k0, k1, true);
+                Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, true);
                 if (stored != null) {
                     lock.release();
                     return stored;
@@ -388,7 +417,7 @@ public final class MemoFunction<T> {
                 mine.keyLock = lock;
                 return null;
             }
-            Loaded stored = loadFromStore(rt, k0, k1, true);
+            Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, true);
             if (stored != null) {
                 return stored;
             }
@@ -407,7 +436,8 @@ public final class MemoFunction<T> {
         }
     }
 
-    private record FlightKey(long k0, long k1) {}
+    /** The store key ({@code k0}, {@code k1}) and the memory key ({@code m0}, {@code m1}) of a miss. */
+    private record FlightKey(long k0, long k1, long m0, long m1) {}
 
     /**
      * One computation of a missing value. Generated code runs the method and calls
@@ -540,7 +570,7 @@ public final class MemoFunction<T> {
         if (key == null) {
             return held; // recursion on the same key: the outer call stores
         }
-        rt.memory.put(this, key.k0, key.k1, held, out.size(), ttl.expiresAt(System.currentTimeMillis()));
+        rt.memory.put(this, key.m0, key.m1, held, out.size(), ttl.expiresAt(System.currentTimeMillis()));
         FileStore store = rt.store;
         if (store != null) {
             try {

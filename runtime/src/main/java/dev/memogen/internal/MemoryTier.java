@@ -47,14 +47,15 @@ final class MemoryTier {
         this.maxBytes = Math.max(0, maxBytes);
     }
 
-    private int bucketStart(MemoFunction<?> fn, long k1) {
-        long h = k1 ^ fn.idHash();
-        return ((int) (h ^ (h >>> 32)) & bucketMask) * WAYS;
+    /** Keys are digests or packed argument bytes (then often mostly zero): mix before indexing. */
+    private int bucketStart(MemoFunction<?> fn, long k0, long k1) {
+        long h = (k0 ^ Long.rotateLeft(k1, 29) ^ fn.idHash()) * 0x9E3779B97F4A7C15L;
+        return ((int) (h >>> 32) & bucketMask) * WAYS;
     }
 
     /** The stored object for the key, or {@code null}. */
     Object get(MemoFunction<?> fn, long k0, long k1) {
-        int start = bucketStart(fn, k1);
+        int start = bucketStart(fn, k0, k1);
         for (int i = start; i < start + WAYS; i++) {
             Entry e = slots.getAcquire(i);
             if (e != null && e.k1 == k1 && e.k0 == k0 && e.fn == fn) {
@@ -82,7 +83,7 @@ final class MemoryTier {
         }
         Entry fresh = new Entry(fn, k0, k1, value, weight, expiresAt);
         synchronized (this) {
-            int start = bucketStart(fn, k1);
+            int start = bucketStart(fn, k0, k1);
             int victim = -1;
             for (int i = start; i < start + WAYS; i++) {
                 Entry e = slots.get(i);

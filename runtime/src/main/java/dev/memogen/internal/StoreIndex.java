@@ -152,9 +152,12 @@ final class StoreIndex {
         return index;
     }
 
-    /** Slots for a store bounded to {@code maxBytes}: room for entries of 512 bytes on average. */
+    /**
+     * Slots for a store bounded to {@code maxBytes}: room for entries of 2 KiB on average (a small
+     * entry still takes a file system block), so the index is about 3% of the bound.
+     */
     static int slotsFor(long maxBytes) {
-        long wanted = Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, maxBytes / 512));
+        long wanted = Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, maxBytes / 2048));
         return Integer.highestOneBit((int) wanted);
     }
 
@@ -270,7 +273,14 @@ final class StoreIndex {
         slots = slotsFor(maxBytes);
         long needed = (long) HEADER_BYTES + (long) slots * SLOT_BYTES;
         if (length < needed) {
-            channel.write(ByteBuffer.wrap(new byte[1]), needed - 1); // sparse: untouched slots take no disk
+            // Written out in full, not sparse: a page of a mapped file that the file system cannot
+            // allocate (a full disk) faults the JVM at an arbitrary later point. Allocating it all
+            // now turns a full disk into an IOException here, where it is handled.
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long at = length; at < needed; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), needed - at));
+                at += channel.write(zeros, at);
+            }
         }
         mapFor(channel, slots);
         if (length > 0) {

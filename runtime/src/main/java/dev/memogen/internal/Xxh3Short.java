@@ -29,7 +29,6 @@ final class Xxh3Short {
     private static final long S14 = 0x3159b4cd4be0518aL;
     private static final long S15 = 0x647378d9c97e9fc8L;
 
-    private static final long P32_1 = 0x9E3779B1L;
     private static final long P32_2 = 0x85EBCA77L;
     private static final long P64_1 = 0x9E3779B185EBCA87L;
     private static final long P64_2 = 0xC2B2AE3D27D4EB4FL;
@@ -40,21 +39,13 @@ final class Xxh3Short {
 
     private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
             .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles
-            .byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Digests {@code b[0..len)}; stores the high half in {@code out.high}, the low half in {@code out.low}. */
     static void hash(byte[] b, int len, KeyHasher out) {
         if (len <= 16) {
-            if (len > 8) {
-                len9to16(b, len, out);
-            } else if (len >= 4) {
-                len4to8(b, len, out);
-            } else if (len > 0) {
-                len1to3(b, len, out);
-            } else {
-                out.setDigest(avalanche64(S10 ^ S11), avalanche64(S08 ^ S09));
-            }
+            long s0 = len >= 8 ? r64(b, 0) : partial(b, 0, len);
+            long s1 = len >= 16 ? r64(b, 8) : len > 8 ? partial(b, 8, len - 8) : 0;
+            out.setDigest(packedHigh(s0, s1, len), packedLow(s0, s1, len));
         } else {
             len17to128(b, len, out);
         }
@@ -64,54 +55,98 @@ final class Xxh3Short {
         return (long) LONG.get(b, i);
     }
 
-    private static long r32(byte[] b, int i) {
-        return (int) INT.get(b, i) & 0xffffffffL;
+    private static long partial(byte[] b, int from, int n) {
+        long v = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            v = (v << 8) | (b[from + i] & 0xff);
+        }
+        return v;
     }
 
-    private static void len1to3(byte[] b, int len, KeyHasher out) {
-        int c1 = b[0] & 0xff;
-        int c2 = b[len >> 1] & 0xff;
-        int c3 = b[len - 1] & 0xff;
-        int combinedl = (c1 << 16) | (c2 << 24) | c3 | (len << 8);
-        int combinedh = Integer.rotateLeft(Integer.reverseBytes(combinedl), 13);
-        long bitflipl = ((S00 ^ (S00 >>> 32)) & 0xffffffffL);
-        long bitfliph = ((S01 ^ (S01 >>> 32)) & 0xffffffffL);
-        long low = avalanche64((combinedl & 0xffffffffL) ^ bitflipl);
-        long high = avalanche64((combinedh & 0xffffffffL) ^ bitfliph);
-        out.setDigest(high, low);
+    /**
+     * The high half of XXH3-128 of a stream of {@code len <= 16} bytes given as two
+     * little-endian words ({@code s0} = bytes 0..7, {@code s1} = bytes 8..15, unused bytes zero).
+     * Generated code packs short argument lists of primitives this way and calls this and
+     * {@link #packedLow}; both are pure, so the JIT computes their common part once.
+     */
+    static long packedHigh(long s0, long s1, int len) {
+        if (len > 8) {
+            long inputHi = word(s0, s1, len - 8);
+            long mLo = m9to16Lo(s0, inputHi, len);
+            long mHi = m9to16Hi(s0, inputHi, len);
+            mLo ^= Long.reverseBytes(mHi);
+            return avalanche3(unsignedMultiplyHigh(mLo, P64_2) + mHi * P64_2);
+        }
+        if (len >= 4) {
+            long keyed = keyed4to8(s0, len);
+            long m = P64_1 + ((long) len << 2);
+            return avalanche3(unsignedMultiplyHigh(keyed, m) + ((keyed * m) << 1));
+        }
+        if (len > 0) {
+            int combinedl = combined1to3(s0, len);
+            int combinedh = Integer.rotateLeft(Integer.reverseBytes(combinedl), 13);
+            return avalanche64((combinedh & 0xffffffffL) ^ ((S01 ^ (S01 >>> 32)) & 0xffffffffL));
+        }
+        return avalanche64(S10 ^ S11);
     }
 
-    private static void len4to8(byte[] b, int len, KeyHasher out) {
-        long inputLo = r32(b, 0);
-        long inputHi = r32(b, len - 4);
-        long input64 = inputLo + (inputHi << 32);
-        long keyed = input64 ^ (S02 ^ S03);
-        long m = P64_1 + ((long) len << 2);
-        long lo = keyed * m;
-        long hi = unsignedMultiplyHigh(keyed, m);
-        hi += lo << 1;
-        lo ^= hi >>> 3;
-        lo ^= lo >>> 35;
-        lo *= MX2;
-        lo ^= lo >>> 28;
-        out.setDigest(avalanche3(hi), lo);
+    /** The low half; see {@link #packedHigh}. */
+    static long packedLow(long s0, long s1, int len) {
+        if (len > 8) {
+            long inputHi = word(s0, s1, len - 8);
+            long mLo = m9to16Lo(s0, inputHi, len);
+            long mHi = m9to16Hi(s0, inputHi, len);
+            mLo ^= Long.reverseBytes(mHi);
+            return avalanche3(mLo * P64_2);
+        }
+        if (len >= 4) {
+            long keyed = keyed4to8(s0, len);
+            long m = P64_1 + ((long) len << 2);
+            long lo = keyed * m;
+            long hi = unsignedMultiplyHigh(keyed, m) + (lo << 1);
+            lo ^= hi >>> 3;
+            lo ^= lo >>> 35;
+            lo *= MX2;
+            return lo ^ (lo >>> 28);
+        }
+        if (len > 0) {
+            return avalanche64((combined1to3(s0, len) & 0xffffffffL) ^ ((S00 ^ (S00 >>> 32)) & 0xffffffffL));
+        }
+        return avalanche64(S08 ^ S09);
     }
 
-    private static void len9to16(byte[] b, int len, KeyHasher out) {
-        long bitflipl = S04 ^ S05;
-        long bitfliph = S06 ^ S07;
-        long inputLo = r64(b, 0);
-        long inputHi = r64(b, len - 8);
-        long x = inputLo ^ inputHi ^ bitflipl;
-        long mLo = x * P64_1;
-        long mHi = unsignedMultiplyHigh(x, P64_1);
-        mLo += (long) (len - 1) << 54;
-        inputHi ^= bitfliph;
-        mHi += inputHi + (inputHi & 0xffffffffL) * (P32_2 - 1);
-        mLo ^= Long.reverseBytes(mHi);
-        long hLo = mLo * P64_2;
-        long hHi = unsignedMultiplyHigh(mLo, P64_2) + mHi * P64_2;
-        out.setDigest(avalanche3(hHi), avalanche3(hLo));
+    /** The eight bytes at {@code offset} (0..8) of the packed stream. */
+    private static long word(long s0, long s1, int offset) {
+        if (offset == 0) {
+            return s0;
+        }
+        if (offset == 8) {
+            return s1; // a shift by 64 would be a shift by 0 in Java
+        }
+        return (s0 >>> (8 * offset)) | (s1 << (64 - 8 * offset));
+    }
+
+    private static long m9to16Lo(long inputLo, long inputHi, int len) {
+        return (inputLo ^ inputHi ^ (S04 ^ S05)) * P64_1 + ((long) (len - 1) << 54);
+    }
+
+    private static long m9to16Hi(long inputLo, long inputHi, int len) {
+        long x = inputLo ^ inputHi ^ (S04 ^ S05);
+        long hi = inputHi ^ (S06 ^ S07);
+        return unsignedMultiplyHigh(x, P64_1) + hi + (hi & 0xffffffffL) * (P32_2 - 1);
+    }
+
+    private static long keyed4to8(long s0, int len) {
+        long inputLo = s0 & 0xffffffffL;
+        long inputHi = (s0 >>> (8 * (len - 4))) & 0xffffffffL;
+        return (inputLo + (inputHi << 32)) ^ (S02 ^ S03);
+    }
+
+    private static int combined1to3(long s0, int len) {
+        int c1 = (int) s0 & 0xff;
+        int c2 = (int) (s0 >>> (8 * (len >> 1))) & 0xff;
+        int c3 = (int) (s0 >>> (8 * (len - 1))) & 0xff;
+        return (c1 << 16) | (c2 << 24) | c3 | (len << 8);
     }
 
     private static void len17to128(byte[] b, int len, KeyHasher out) {

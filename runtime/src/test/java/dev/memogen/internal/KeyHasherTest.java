@@ -48,6 +48,12 @@ class KeyHasherTest {
             return this;
         }
 
+        /** A class name as the spec writes it: XXH3-128 of its UTF-16LE code units, high then low. */
+        SpecStream name(String binaryName) {
+            HashValue128 v = Hashing.xxh3_128().hashBytesTo128Bits(binaryName.getBytes(StandardCharsets.UTF_16LE));
+            return raw(8, v.getMostSignificantBits()).raw(8, v.getLeastSignificantBits());
+        }
+
         String digest() {
             HashValue128 v = Hashing.xxh3_128().hashBytesTo128Bits(bytes.toByteArray());
             return FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits());
@@ -56,16 +62,16 @@ class KeyHasherTest {
 
     @Test
     void goldenDigests() {
-        // Pinned: a change to any of these is a change of the hash spec (bump SPEC_VERSION).
+        // Spec version 2. Pinned: a change to any of these is a change of the hash spec (bump SPEC_VERSION).
         assertEquals("99aa06d3014798d86001c324468d497f", digest(h -> {}));
         assertEquals("ce3c812dc599b22f563c4cfaf3650be6", digest(h -> h.putInt(7)));
         assertEquals("9a92605ea01e708422f1cb14370b87aa", digest(h -> h.putLong(7)));
         assertEquals("0926b1b4bd741d150d399adffdc2b102", digest(h -> h.putString("memogen")));
         assertEquals("dfcec9e8a37567c3ffd555622e36aa4f", digest(h -> h.putDoubleArray(new double[] {1.5, -2.25})));
-        assertEquals("e230c29efc1903c66d0e349400d8ff6e", digest(h -> {
-            h.beginRecord("com.acme.Sample", 2);
+        assertEquals("b675bd66cac7e1048f40b1436fd7c068", digest(h -> {
+            h.beginRecord(KeyHasher.typeTag("com.acme.Sample"), 2);
             h.putString("x");
-            h.putEnum("com.acme.Color", "RED");
+            h.putEnum(KeyHasher.typeTag("com.acme.Color"), "RED");
         }));
     }
 
@@ -83,10 +89,10 @@ class KeyHasherTest {
                 digest(h -> h.putDouble(-0.5)));
         assertEquals(new SpecStream().tag(0x09).str("héllo").digest(), digest(h -> h.putString("héllo")));
         assertEquals(new SpecStream().tag(0x00).digest(), digest(KeyHasher::putNull));
-        assertEquals(new SpecStream().tag(0x0A).str("a.Color").str("RED").digest(),
-                digest(h -> h.putEnum("a.Color", "RED")));
-        assertEquals(new SpecStream().tag(0x0B).str("a.R").raw(4, 1).tag(0x05).raw(4, 2).digest(), digest(h -> {
-            h.beginRecord("a.R", 1);
+        assertEquals(new SpecStream().tag(0x0A).name("a.Color").str("RED").digest(),
+                digest(h -> h.putEnum(KeyHasher.typeTag("a.Color"), "RED")));
+        assertEquals(new SpecStream().tag(0x0B).name("a.R").raw(4, 1).tag(0x05).raw(4, 2).digest(), digest(h -> {
+            h.beginRecord(KeyHasher.typeTag("a.R"), 1);
             h.putInt(2);
         }));
         assertEquals(new SpecStream().tag(0x0C).raw(4, 1).tag(0x09).str("x").digest(), digest(h -> {
@@ -159,7 +165,8 @@ class KeyHasherTest {
         assertNotEquals(digest(h -> h.putDouble(0.0)), digest(h -> h.putDouble(-0.0)));
         assertNotEquals(digest(h -> h.putNull()), digest(h -> h.putString("")));
         assertNotEquals(digest(h -> h.putIntArray(new int[0])), digest(h -> h.putLongArray(new long[0])));
-        assertNotEquals(digest(h -> h.putEnum("a.E", "X")), digest(h -> h.putEnum("a.F", "X")));
+        assertNotEquals(digest(h -> h.putEnum(KeyHasher.typeTag("a.E"), "X")),
+                digest(h -> h.putEnum(KeyHasher.typeTag("a.F"), "X")));
     }
 
     @Test
@@ -168,6 +175,11 @@ class KeyHasherTest {
         assertEquals(digest(h -> h.putDouble(Double.NaN)), digest(h -> h.putDouble(otherNaN)));
         float otherFloatNaN = Float.intBitsToFloat(0x7fc00001);
         assertEquals(digest(h -> h.putFloat(Float.NaN)), digest(h -> h.putFloat(otherFloatNaN)));
+    }
+
+    @Test
+    void aClassKnownAtRunTimeHasTheTagOfItsName() {
+        assertEquals(KeyHasher.typeTag(Thread.State.class.getName()), KeyHasher.typeTag(Thread.State.class));
     }
 
     @Test
@@ -243,5 +255,29 @@ class KeyHasherTest {
         again.putInt(7);
         again.finish();
         assertEquals(digest(x -> x.putInt(7)), FileStore.hex(again.high()) + FileStore.hex(again.low()));
+    }
+
+    @Test
+    void packedStreamsDigestLikeTheSameBytes() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int len = 0; len <= 16; len++) {
+            for (int trial = 0; trial < 200; trial++) {
+                byte[] bytes = new byte[len];
+                long s0 = 0;
+                long s1 = 0;
+                for (int i = 0; i < len; i++) {
+                    bytes[i] = (byte) random.nextInt();
+                    long b = bytes[i] & 0xffL;
+                    if (i < 8) {
+                        s0 |= b << (8 * i);
+                    } else {
+                        s1 |= b << (8 * (i - 8));
+                    }
+                }
+                HashValue128 expected = Hashing.xxh3_128().hashBytesTo128Bits(bytes);
+                assertEquals(expected.getMostSignificantBits(), KeyHasher.packedHigh(s0, s1, len), "high, length " + len);
+                assertEquals(expected.getLeastSignificantBits(), KeyHasher.packedLow(s0, s1, len), "low, length " + len);
+            }
+        }
     }
 }

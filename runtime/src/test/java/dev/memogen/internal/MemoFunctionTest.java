@@ -265,6 +265,37 @@ class MemoFunctionTest {
         assertEquals(1, entryFiles().size(), "nothing could be written");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"192k", "1m"}) // full at once; full on the way
+    void aFullDiskStillGivesCorrectResults(String size) throws Exception {
+        Path small = dir.resolve("small-disk");
+        Files.createDirectories(small);
+        int rc = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", small.toString())
+                .redirectErrorStream(true).start().waitFor();
+        Assumptions.assumeTrue(rc == 0, "cannot mount a small file system here (needs root)");
+        try {
+            MemoRuntime.install(MemoConfig.at(small.resolve("store")));
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 20; i++) {
+                    int n = 1000 * (i + 1); // 8 KB .. 160 KB, 1.7 MB in all: the disk fills up on the way
+                    double[] value = call(ARRAY, n, x -> {
+                        runs.incrementAndGet();
+                        double[] d = new double[x];
+                        java.util.Arrays.fill(d, x);
+                        return d;
+                    });
+                    assertEquals(n, value.length);
+                    assertEquals(n, value[n - 1]);
+                }
+            }
+            assertEquals(20, runs.get(), "kept in memory when the disk is full");
+        } finally {
+            MemoRuntime.install(MemoConfig.at(dir));
+            // Lazily: the index stays mapped until the collector frees its buffer.
+            new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
+        }
+    }
+
     private void makeReadOnly(Path p) throws Exception {
         p.toFile().setWritable(false, false);
         if (Files.isWritable(p) || canCreateIn(p)) {
