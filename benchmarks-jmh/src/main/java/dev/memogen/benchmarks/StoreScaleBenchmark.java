@@ -83,7 +83,7 @@ public class StoreScaleBenchmark {
 
     private void fill() throws Exception {
         long start = System.nanoTime();
-        MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0));
+        MemoRuntime.install(config());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         AtomicLong next = new AtomicLong();
         Future<?>[] done = new Future<?>[2];
@@ -105,8 +105,18 @@ public class StoreScaleBenchmark {
                 MemoRuntime.get().storedBytes() >> 20, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * The bound: large enough that a million small entries fit (the index has a slot per 2 KiB of
+     * bound and holds at most 3/4 of its slots), so nothing is evicted while filling.
+     */
+    static final long BOUND = 4L << 30;
+
+    private MemoConfig config() {
+        return MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(BOUND);
+    }
+
     private void open() {
-        MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0));
+        MemoRuntime.install(config());
     }
 
     private static FunctionStats stats() {
@@ -144,6 +154,6 @@ public class StoreScaleBenchmark {
         if (after.misses() != 0) {
             throw new IllegalStateException("some measured calls were misses: " + after);
         }
-        MemoRuntime.install(MemoConfig.at(store)); // let the next trial's runtime start clean
+        MemoRuntime.install(MemoConfig.at(store).withMaxSize(BOUND)); // let the next trial's runtime start clean
     }
 }
