@@ -2,6 +2,7 @@ package dev.memogen.benchmarks;
 
 import dev.memogen.FunctionStats;
 import dev.memogen.Memogen;
+import dev.memogen.internal.KeyHasher;
 import dev.memogen.internal.MemoConfig;
 import dev.memogen.internal.MemoRuntime;
 import java.io.IOException;
@@ -60,10 +61,14 @@ public class StoreScaleBenchmark {
     public void setUp() throws Exception {
         store = Path.of(System.getProperty("memogen.scaleStores", "target/scale-stores")).resolve("store-" + entries)
                 .toAbsolutePath();
+        // The marker names the hash spec the store was filled under: a store from another spec
+        // would be all stale entries, so it is filled again.
         Path filled = store.resolve("filled");
-        if (!Files.exists(filled)) {
+        String marker = "hash spec " + KeyHasher.SPEC_VERSION;
+        if (!Files.exists(filled) || !Files.readString(filled).equals(marker)) {
+            Benchmarks.deleteRecursively(store);
             fill();
-            Files.createFile(filled);
+            Files.writeString(filled, marker);
         }
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < SAMPLE; i++) {

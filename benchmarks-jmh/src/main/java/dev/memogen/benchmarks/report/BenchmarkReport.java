@@ -371,7 +371,8 @@ public final class BenchmarkReport {
     private static CategoryChart bar(String title, String yTitle) {
         CategoryChart c = new CategoryChartBuilder().width(760).height(440).title(title).yAxisTitle(yTitle).build();
         Styler st = c.getStyler();
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        st.setLegendPosition(Styler.LegendPosition.OutsideS);
+        st.setLegendLayout(Styler.LegendLayout.Horizontal);
         st.setSeriesColors(PALETTE);
         st.setChartBackgroundColor(Color.WHITE);
         c.getStyler().setOverlapped(false);
