@@ -146,6 +146,9 @@ final class CodeFingerprint {
         if (isMemogenRuntime(internal)) {
             return MEMOGEN;
         }
+        if (internal.startsWith("[")) {
+            return JDK; // an array type (clone() of a double[]): the JVM's code
+        }
         URL url = loader.getResource(internal + ".class");
         if (url == null) {
             return "missing " + internal;

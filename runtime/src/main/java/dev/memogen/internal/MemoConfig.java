@@ -37,16 +37,52 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
         String policy = setting("memogen.policy", "MEMOGEN_POLICY");
         String lockTimeout = setting("memogen.lockTimeout", "MEMOGEN_LOCK_TIMEOUT");
         long defaultMemory = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
+        String policyName = policy == null || policy.isBlank() ? "gds" : policy.trim();
+        try {
+            EvictionPolicy.named(policyName);
+        } catch (IllegalArgumentException e) {
+            ignored("memogen.policy", policy, e.getMessage(), "gds");
+            policyName = "gds";
+        }
         return new MemoConfig(
                 Path.of(dir == null || dir.isBlank() ? ".memogen" : dir).toAbsolutePath(),
                 isTrue(disable),
-                memory == null ? defaultMemory : parseSize(memory),
+                size("memogen.memorySize", memory, defaultMemory),
                 extra == null ? "" : extra,
-                maxSize == null || maxSize.isBlank() ? DEFAULT_MAX_SIZE : parseSize(maxSize),
+                size("memogen.maxSize", maxSize, DEFAULT_MAX_SIZE),
                 isTrue(readOnly),
-                policy == null || policy.isBlank() ? "gds" : policy.trim(),
-                lockTimeout == null || lockTimeout.isBlank() ? DEFAULT_LOCK_TIMEOUT_MILLIS
-                        : Ttl.parseDuration(lockTimeout, lockTimeout));
+                policyName,
+                duration("memogen.lockTimeout", lockTimeout, DEFAULT_LOCK_TIMEOUT_MILLIS));
+    }
+
+    /** A size setting; a value that does not parse is reported and the default used (never thrown at a caller). */
+    private static long size(String name, String value, long fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return parseSize(value);
+        } catch (IllegalArgumentException e) {
+            ignored(name, value, e.getMessage(), fallback + " bytes");
+            return fallback;
+        }
+    }
+
+    private static long duration(String name, String value, long fallbackMillis) {
+        if (value == null || value.isBlank()) {
+            return fallbackMillis;
+        }
+        try {
+            return Ttl.parseDuration(value, value);
+        } catch (IllegalArgumentException e) {
+            ignored(name, value, e.getMessage(), fallbackMillis + " ms");
+            return fallbackMillis;
+        }
+    }
+
+    private static void ignored(String name, String value, String why, String used) {
+        Problems.LOG.log(System.Logger.Level.WARNING,
+                "memogen: ignoring " + name + "='" + value + "' (" + why + "); using " + used);
     }
 
     /** A configuration for a store in {@code directory}, with the defaults otherwise. */

@@ -1,17 +1,20 @@
 package dev.memogen.internal;
 
 /**
- * XXH3-128 (seed 0, default secret) for inputs of at most {@value #MAX} bytes, written for the
+ * XXH3-128 (seed 0, default secret) for inputs of at most {@value #MAX} bytes (XXH3's short and mid-size paths), written for the
  * hit path: no allocation, small enough to inline. Inputs that are longer go through hash4j's
  * streaming XXH3; both give the same digests (checked for every length in tests), so which one
  * hashed a key never matters.
  */
 final class Xxh3Short {
-    static final int MAX = 128;
+    static final int MAX = 240;
 
     private Xxh3Short() {}
 
-    // The default secret of XXH3 (the first 128 of its 192 bytes), as little-endian words.
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    // The default secret of XXH3 (192 bytes), as little-endian words.
     private static final long S00 = 0xbe4ba423396cfeb8L;
     private static final long S01 = 0x1cad21f72c81017cL;
     private static final long S02 = 0xdb979083e96dd4deL;
@@ -29,6 +32,19 @@ final class Xxh3Short {
     private static final long S14 = 0x3159b4cd4be0518aL;
     private static final long S15 = 0x647378d9c97e9fc8L;
 
+    /** The whole default secret, for the mid-size path, which reads it at unaligned offsets. */
+    private static final byte[] SECRET = secret(S00, S01, S02, S03, S04, S05, S06, S07, S08, S09, S10, S11, S12,
+            S13, S14, S15, 0xc3ebd33483acc5eaL, 0xeb6313faffa081c5L, 0x49daf0b751dd0d17L, 0x9e68d429265516d3L,
+            0xfca1477d58be162bL, 0xce31d07ad1b8f88fL, 0x280416958f3acb45L, 0x7e404bbbcafbd7afL);
+
+    private static byte[] secret(long... words) {
+        byte[] b = new byte[8 * words.length];
+        for (int i = 0; i < words.length; i++) {
+            LONG.set(b, 8 * i, words[i]);
+        }
+        return b;
+    }
+
     private static final long P32_2 = 0x85EBCA77L;
     private static final long P64_1 = 0x9E3779B185EBCA87L;
     private static final long P64_2 = 0xC2B2AE3D27D4EB4FL;
@@ -37,18 +53,54 @@ final class Xxh3Short {
     private static final long MX1 = 0x165667919E3779F9L;
     private static final long MX2 = 0x9FB21C651E98DF25L;
 
-    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
-            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
     /** Digests {@code b[0..len)}; stores the high half in {@code out.high}, the low half in {@code out.low}. */
     static void hash(byte[] b, int len, KeyHasher out) {
         if (len <= 16) {
             long s0 = len >= 8 ? r64(b, 0) : partial(b, 0, len);
             long s1 = len >= 16 ? r64(b, 8) : len > 8 ? partial(b, 8, len - 8) : 0;
             out.setDigest(packedHigh(s0, s1, len), packedLow(s0, s1, len));
-        } else {
+        } else if (len <= 128) {
             len17to128(b, len, out);
+        } else {
+            len129to240(b, len, out);
         }
+    }
+
+    private static void len129to240(byte[] b, int len, KeyHasher out) {
+        long accLo = len * P64_1;
+        long accHi = 0;
+        for (int i = 32; i < 160; i += 32) {
+            long lo1 = mix16s(b, i - 32, i - 32);
+            long hi1 = mix16s(b, i - 16, i - 16);
+            accLo += lo1;
+            accLo ^= r64(b, i - 16) + r64(b, i - 8);
+            accHi += hi1;
+            accHi ^= r64(b, i - 32) + r64(b, i - 24);
+        }
+        accLo = avalanche3(accLo);
+        accHi = avalanche3(accHi);
+        for (int i = 160; i <= len; i += 32) {
+            int secretAt = 3 + i - 160;
+            accLo += mix16s(b, i - 32, secretAt);
+            accLo ^= r64(b, i - 16) + r64(b, i - 8);
+            accHi += mix16s(b, i - 16, secretAt + 16);
+            accHi ^= r64(b, i - 32) + r64(b, i - 24);
+        }
+        // The last 32 bytes, input halves swapped, secret at 136 - 17 - 16.
+        accLo += mix16s(b, len - 16, 103);
+        accLo ^= r64(b, len - 32) + r64(b, len - 24);
+        accHi += mix16s(b, len - 32, 119);
+        accHi ^= r64(b, len - 16) + r64(b, len - 8);
+        long low = accLo + accHi;
+        long high = accLo * P64_1 + accHi * P64_4 + len * P64_2;
+        out.setDigest(-avalanche3(high), avalanche3(low));
+    }
+
+    /** XXH3's mix16B with the secret read at {@code secretAt}. */
+    private static long mix16s(byte[] b, int i, int secretAt) {
+        long x = r64(b, i) ^ r64(SECRET, secretAt);
+        long y = r64(b, i + 8) ^ r64(SECRET, secretAt + 8);
+        return x * y ^ unsignedMultiplyHigh(x, y);
     }
 
     private static long r64(byte[] b, int i) {

@@ -17,4 +17,45 @@ class MemoConfigTest {
         assertThrows(IllegalArgumentException.class, () -> MemoConfig.parseSize("lots"));
         assertThrows(IllegalArgumentException.class, () -> MemoConfig.parseSize("5 parsecs"));
     }
+
+    @Test
+    void settingsComeFromSystemPropertiesAndBadValuesFallBackToDefaults() {
+        String[] keys = {"memogen.dir", "memogen.disable", "memogen.maxSize", "memogen.memorySize", "memogen.policy",
+            "memogen.lockTimeout"};
+        java.util.Map<String, String> saved = new java.util.HashMap<>();
+        for (String k : keys) {
+            saved.put(k, System.getProperty(k));
+        }
+        try {
+            System.setProperty("memogen.dir", "/tmp/somewhere");
+            System.setProperty("memogen.disable", "true");
+            System.setProperty("memogen.maxSize", "500MiB");
+            System.setProperty("memogen.memorySize", "8m");
+            System.setProperty("memogen.policy", "lru");
+            System.setProperty("memogen.lockTimeout", "30s");
+            MemoConfig c = MemoConfig.fromEnvironment();
+            assertEquals(java.nio.file.Path.of("/tmp/somewhere"), c.directory());
+            assertEquals(true, c.disabled());
+            assertEquals(500L << 20, c.maxSize());
+            assertEquals(8L << 20, c.memoryTierBytes());
+            assertEquals("lru", c.policy());
+            assertEquals(30_000L, c.lockTimeoutMillis());
+
+            System.setProperty("memogen.maxSize", "lots");
+            System.setProperty("memogen.policy", "fifo");
+            System.setProperty("memogen.lockTimeout", "soon");
+            MemoConfig bad = MemoConfig.fromEnvironment(); // warns, never throws
+            assertEquals(MemoConfig.DEFAULT_MAX_SIZE, bad.maxSize());
+            assertEquals("gds", bad.policy());
+            assertEquals(MemoConfig.DEFAULT_LOCK_TIMEOUT_MILLIS, bad.lockTimeoutMillis());
+        } finally {
+            for (String k : keys) {
+                if (saved.get(k) == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, saved.get(k));
+                }
+            }
+        }
+    }
 }
