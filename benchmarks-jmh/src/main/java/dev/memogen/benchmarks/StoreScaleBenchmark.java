@@ -2,6 +2,7 @@ package dev.memogen.benchmarks;
 
 import dev.memogen.FunctionStats;
 import dev.memogen.Memogen;
+import dev.memogen.internal.KeyHasher;
 import dev.memogen.internal.MemoConfig;
 import dev.memogen.internal.MemoRuntime;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Does the store scale? A store of 1,000 entries against one of 1,000,000: the latency of a hit
+ * Does the store scale? A store of 1,000 entries against ones of 100,000 and 1,000,000: the latency of a hit
  * served by the persistent store (the in-memory tier is off, so every call reads its entry's
  * object and refreshes its priority in the index), and the time to open the store (a new
  * runtime plus its first hit).
@@ -48,7 +49,7 @@ public class StoreScaleBenchmark {
     /** Keys visited by the hit benchmark, spread over the whole store; a power of two. */
     static final int SAMPLE = 1 << 14;
 
-    @Param({"1000", "1000000"})
+    @Param({"1000", "100000", "1000000"})
     public int entries;
 
     final int[] keys = new int[SAMPLE];
@@ -60,10 +61,14 @@ public class StoreScaleBenchmark {
     public void setUp() throws Exception {
         store = Path.of(System.getProperty("memogen.scaleStores", "target/scale-stores")).resolve("store-" + entries)
                 .toAbsolutePath();
+        // The marker names the hash spec the store was filled under: a store from another spec
+        // would be all stale entries, so it is filled again.
         Path filled = store.resolve("filled");
-        if (!Files.exists(filled)) {
+        String marker = "hash spec " + KeyHasher.SPEC_VERSION;
+        if (!Files.exists(filled) || !Files.readString(filled).equals(marker)) {
+            Benchmarks.deleteRecursively(store);
             fill();
-            Files.createFile(filled);
+            Files.writeString(filled, marker);
         }
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < SAMPLE; i++) {
@@ -83,7 +88,7 @@ public class StoreScaleBenchmark {
 
     private void fill() throws Exception {
         long start = System.nanoTime();
-        MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0));
+        MemoRuntime.install(config());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         AtomicLong next = new AtomicLong();
         Future<?>[] done = new Future<?>[2];
@@ -105,8 +110,18 @@ public class StoreScaleBenchmark {
                 MemoRuntime.get().storedBytes() >> 20, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * The bound: large enough that a million small entries fit (the index has a slot per 2 KiB of
+     * bound and holds at most 3/4 of its slots), so nothing is evicted while filling.
+     */
+    static final long BOUND = 4L << 30;
+
+    private MemoConfig config() {
+        return MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(BOUND);
+    }
+
     private void open() {
-        MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0));
+        MemoRuntime.install(config());
     }
 
     private static FunctionStats stats() {
@@ -144,6 +159,6 @@ public class StoreScaleBenchmark {
         if (after.misses() != 0) {
             throw new IllegalStateException("some measured calls were misses: " + after);
         }
-        MemoRuntime.install(MemoConfig.at(store)); // let the next trial's runtime start clean
+        MemoRuntime.install(MemoConfig.at(store).withMaxSize(BOUND)); // let the next trial's runtime start clean
     }
 }

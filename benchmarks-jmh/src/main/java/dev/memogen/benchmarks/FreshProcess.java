@@ -1,0 +1,32 @@
+package dev.memogen.benchmarks;
+
+/**
+ * The program of the whole-process benchmark ({@code benchmarks/fresh-process.sh}): builds an
+ * 8 MB {@code double[]} signal, smooths it ({@code Signals.smooth}, 8 MB result) and prints a
+ * checksum. {@code memo} calls the generated {@code SignalsMemo.smooth} (store in
+ * {@code memogen.dir}); {@code plain} calls the method itself.
+ *
+ * <pre>
+ * java -cp benchmarks-jmh/target/memogen-benchmarks.jar dev.memogen.benchmarks.FreshProcess memo
+ * </pre>
+ */
+public final class FreshProcess {
+    static final int N = 1 << 20; // doubles: 8 MiB
+    static final int PASSES = 1000;
+
+    private FreshProcess() {}
+
+    public static void main(String[] args) {
+        boolean memo = args.length > 0 && args[0].equals("memo");
+        double[] signal = new double[N];
+        for (int i = 0; i < N; i++) {
+            signal[i] = Math.sin(i * 1e-3) + ((i * 2654435761L) % 1000) * 1e-4;
+        }
+        double[] smooth = memo ? SignalsMemo.smooth(signal, PASSES) : Signals.smooth(signal, PASSES);
+        double sum = 0;
+        for (double v : smooth) {
+            sum += v;
+        }
+        System.out.printf("%s checksum %.6f%n", memo ? "memo" : "plain", sum);
+    }
+}

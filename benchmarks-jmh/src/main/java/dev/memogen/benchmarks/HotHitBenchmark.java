@@ -1,0 +1,233 @@
+package dev.memogen.benchmarks;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.CacheLoader;
+import com.google.common.cache.LoadingCache;
+import dev.memogen.FunctionStats;
+import dev.memogen.Memogen;
+import dev.memogen.benchmarks.HitFunctions.Fit;
+import dev.memogen.benchmarks.HitFunctions.Sample;
+import dev.memogen.internal.MemoConfig;
+import dev.memogen.internal.MemoRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Group 1 of the published benchmarks: a hit with small arguments, memogen's generated wrapper
+ * against the caches a Java developer would otherwise write, for {@code long f(int, int)}
+ * ({@link #smallInts}) and {@code Fit fit(Sample, double)} with a record argument and a record
+ * result ({@link #recordAndDouble}).
+ *
+ * <p>Organised like Caffeine's own benchmarks: a small facade ({@link Memo}), one adapter per
+ * competitor, chosen by the {@link #cache} parameter, and pre-generated keys that every
+ * competitor sees in the same order. Every cache holds all {@value #KEYS} keys before measuring,
+ * so each measured call is a hit; for memogen the tear-down checks this against its statistics.
+ *
+ * <pre>
+ * java -jar benchmarks-jmh/target/memogen-benchmarks.jar HotHit -prof gc
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class HotHitBenchmark {
+    /** Distinct keys per function; a power of two so the cursor wraps with a mask. */
+    static final int KEYS = 1024;
+
+    /** What every competitor offers: the two memoized functions. */
+    interface Memo {
+        long f(int a, int b);
+
+        Fit fit(Sample sample, double weight);
+    }
+
+    record IntsKey(int a, int b) {}
+
+    record FitKey(Sample sample, double weight) {}
+
+    public enum CacheType {
+        /** The generated wrappers {@code SmallFunctionsMemo.f} and {@code HitFunctionsMemo.fit}. */
+        MEMOGEN {
+            @Override
+            Memo create() {
+                return new Memo() {
+                    @Override
+                    public long f(int a, int b) {
+                        return SmallFunctionsMemo.f(a, b);
+                    }
+
+                    @Override
+                    public Fit fit(Sample sample, double weight) {
+                        return HitFunctionsMemo.fit(sample, weight);
+                    }
+                };
+            }
+        },
+        /** A record key in a {@link ConcurrentHashMap}: get, then computeIfAbsent on a miss. */
+        HAND_WRITTEN_MAP {
+            @Override
+            Memo create() {
+                ConcurrentHashMap<IntsKey, Long> ints = new ConcurrentHashMap<>();
+                ConcurrentHashMap<FitKey, Fit> fits = new ConcurrentHashMap<>();
+                return new Memo() {
+                    @Override
+                    public long f(int a, int b) {
+                        IntsKey key = new IntsKey(a, b);
+                        Long v = ints.get(key);
+                        return v != null ? v : ints.computeIfAbsent(key, k -> SmallFunctions.f(k.a(), k.b()));
+                    }
+
+                    @Override
+                    public Fit fit(Sample sample, double weight) {
+                        FitKey key = new FitKey(sample, weight);
+                        Fit v = fits.get(key);
+                        return v != null ? v : fits.computeIfAbsent(key, k -> HitFunctions.fit(k.sample(), k.weight()));
+                    }
+                };
+            }
+        },
+        /** Caffeine {@code Cache.get(key, mappingFunction)}, bounded by entry count like memogen's memory tier. */
+        CAFFEINE {
+            @Override
+            Memo create() {
+                com.github.benmanes.caffeine.cache.Cache<IntsKey, Long> ints =
+                        Caffeine.newBuilder().maximumSize(4 * KEYS).build();
+                com.github.benmanes.caffeine.cache.Cache<FitKey, Fit> fits =
+                        Caffeine.newBuilder().maximumSize(4 * KEYS).build();
+                return new Memo() {
+                    @Override
+                    public long f(int a, int b) {
+                        return ints.get(new IntsKey(a, b), k -> SmallFunctions.f(k.a(), k.b()));
+                    }
+
+                    @Override
+                    public Fit fit(Sample sample, double weight) {
+                        return fits.get(new FitKey(sample, weight), k -> HitFunctions.fit(k.sample(), k.weight()));
+                    }
+                };
+            }
+        },
+        /** Guava {@code LoadingCache.getUnchecked}, bounded by entry count. */
+        GUAVA {
+            @Override
+            Memo create() {
+                LoadingCache<IntsKey, Long> ints = CacheBuilder.newBuilder().maximumSize(4 * KEYS)
+                        .build(CacheLoader.from(k -> SmallFunctions.f(k.a(), k.b())));
+                LoadingCache<FitKey, Fit> fits = CacheBuilder.newBuilder().maximumSize(4 * KEYS)
+                        .build(CacheLoader.from(k -> HitFunctions.fit(k.sample(), k.weight())));
+                return new Memo() {
+                    @Override
+                    public long f(int a, int b) {
+                        return ints.getUnchecked(new IntsKey(a, b));
+                    }
+
+                    @Override
+                    public Fit fit(Sample sample, double weight) {
+                        return fits.getUnchecked(new FitKey(sample, weight));
+                    }
+                };
+            }
+        };
+
+        abstract Memo create();
+    }
+
+    /** Each thread walks the keys with its own cursor. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+
+        int advance() {
+            int i = next;
+            next = (i + 1) & (KEYS - 1);
+            return i;
+        }
+    }
+
+    @Param
+    public CacheType cache;
+
+    final int[] as = new int[KEYS];
+    final int[] bs = new int[KEYS];
+    final Sample[] samples = new Sample[KEYS];
+    final double[] weights = new double[KEYS];
+    Memo memo;
+    Path storeDirectory;
+    long missesBefore;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        SplittableRandom random = new SplittableRandom(20240611L);
+        for (int i = 0; i < KEYS; i++) {
+            as[i] = random.nextInt();
+            bs[i] = random.nextInt();
+            samples[i] = new Sample("sample-" + i, random.nextDouble(), random.nextDouble(), random.nextInt(100));
+            weights[i] = random.nextDouble();
+        }
+        storeDirectory = Files.createTempDirectory("memogen-hothit-");
+        MemoRuntime.install(MemoConfig.at(storeDirectory));
+        memo = cache.create();
+        for (int pass = 0; pass < 2; pass++) { // the second pass must be all hits
+            for (int i = 0; i < KEYS; i++) {
+                if (memo.f(as[i], bs[i]) != SmallFunctions.f(as[i], bs[i])
+                        || !memo.fit(samples[i], weights[i]).equals(HitFunctions.fit(samples[i], weights[i]))) {
+                    throw new IllegalStateException(cache + " returned a wrong value for key " + i);
+                }
+            }
+        }
+        missesBefore = misses();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        try {
+            if (misses() != missesBefore) {
+                throw new IllegalStateException("memogen missed " + (misses() - missesBefore) + " measured calls");
+            }
+        } finally {
+            Benchmarks.deleteRecursively(storeDirectory);
+        }
+    }
+
+    private static long misses() {
+        long n = 0;
+        for (String id : new String[] {HitLatencyBenchmark.FUNCTION_ID,
+                "dev.memogen.benchmarks.HitFunctions#fit(dev.memogen.benchmarks.HitFunctions.Sample,double)"}) {
+            n += Memogen.statistics(id).map(FunctionStats::misses).orElse(0L);
+        }
+        return n;
+    }
+
+    @Benchmark
+    public long smallInts(Cursor cursor) {
+        int i = cursor.advance();
+        return memo.f(as[i], bs[i]);
+    }
+
+    @Benchmark
+    public Fit recordAndDouble(Cursor cursor) {
+        int i = cursor.advance();
+        return memo.fit(samples[i], weights[i]);
+    }
+}
