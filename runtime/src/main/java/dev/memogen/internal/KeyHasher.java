@@ -63,6 +63,7 @@ public final class KeyHasher {
     private final byte[] buffer = new byte[Xxh3Short.MAX];
     private int length;
     private HashStream128 stream; // created on the first spill, reused after
+    private java.nio.ByteBuffer chunk; // little-endian staging for large arrays, created on first use
     private boolean spilled; // whether this stream's bytes went to {@code stream}
     private boolean busy;
     private long high;
@@ -379,6 +380,25 @@ public final class KeyHasher {
         }
     }
 
+    /**
+     * A large array's bytes, fed to the stream through a small little-endian staging buffer:
+     * bulk copies of 16 KiB that stay in the CPU cache, then hash4j's byte path (several times
+     * faster than its element-by-element path). The array itself is never copied whole.
+     */
+    private java.nio.ByteBuffer staging() {
+        java.nio.ByteBuffer c = chunk;
+        if (c == null) {
+            c = java.nio.ByteBuffer.allocate(1 << 14).order(ByteOrder.LITTLE_ENDIAN);
+            chunk = c;
+        }
+        return c;
+    }
+
+    private void putStaged(HashStream128 s, java.nio.ByteBuffer c) {
+        s.putBytes(c.array(), 0, c.position());
+        c.clear();
+    }
+
     public void putBooleanArray(boolean[] a) {
         HashStream128 s = bulk(BOOLEAN_ARRAY, a.length, a.length);
         if (s != null) {
@@ -436,7 +456,15 @@ public final class KeyHasher {
     public void putLongArray(long[] a) {
         HashStream128 s = bulk(LONG_ARRAY, a.length, 8L * a.length);
         if (s != null) {
-            s.putLongs(a);
+            java.nio.ByteBuffer c = staging();
+            java.nio.LongBuffer view = c.asLongBuffer();
+            for (int from = 0; from < a.length; from += view.capacity()) {
+                int n = Math.min(view.capacity(), a.length - from);
+                view.clear();
+                view.put(a, from, n);
+                c.position(8 * n);
+                putStaged(s, c);
+            }
         } else {
             for (long v : a) {
                 int64(v);
@@ -460,7 +488,15 @@ public final class KeyHasher {
     public void putDoubleArray(double[] a) {
         HashStream128 s = bulk(DOUBLE_ARRAY, a.length, 8L * a.length);
         if (s != null) {
-            s.putDoubles(a);
+            java.nio.ByteBuffer c = staging();
+            java.nio.DoubleBuffer view = c.asDoubleBuffer(); // raw bits, as the spec says
+            for (int from = 0; from < a.length; from += view.capacity()) {
+                int n = Math.min(view.capacity(), a.length - from);
+                view.clear();
+                view.put(a, from, n);
+                c.position(8 * n);
+                putStaged(s, c);
+            }
         } else {
             for (double v : a) {
                 int64(Double.doubleToRawLongBits(v));

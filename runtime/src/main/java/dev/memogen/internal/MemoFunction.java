@@ -264,7 +264,10 @@ public final class MemoFunction<T> {
         return loaded == null ? MISS : loaded.value;
     }
 
-    /** A value read from the store: what the memory tier holds for it, and what the caller gets. */
+    /**
+     * A value read from the store: what the memory tier holds for it (null when nothing keeps a
+     * large mutable value), and what the caller gets.
+     */
     private record Loaded(Object held, Object value) {}
 
     /**
@@ -316,12 +319,18 @@ public final class MemoFunction<T> {
         if (value == null) {
             held = NULL;
         } else if (mutable) {
-            held = java.util.Arrays.copyOfRange(found.bytes(), found.payloadOffset(),
-                    found.payloadOffset() + found.payloadLength());
+            // The encoded bytes, copied only if somebody keeps them: the memory tier, or threads
+            // waiting on this flight (a recheck). A large value the tier would drop is not copied.
+            held = recheck || rt.memory.keeps(found.payloadLength())
+                    ? java.util.Arrays.copyOfRange(found.bytes(), found.payloadOffset(),
+                            found.payloadOffset() + found.payloadLength())
+                    : null;
         } else {
             held = value;
         }
-        rt.memory.put(this, m0, m1, held, found.payloadLength(), ttl.expiresAt(found.createdMillis()));
+        if (held != null) {
+            rt.memory.put(this, m0, m1, held, found.payloadLength(), ttl.expiresAt(found.createdMillis()));
+        }
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: load " + id + " from the store");
         }

@@ -76,9 +76,14 @@ final class MemoryTier {
         put(fn, k0, k1, value, weight, Long.MAX_VALUE);
     }
 
+    /** Whether a value of this weight would be kept: at most an eighth of the tier. */
+    boolean keeps(long weight) {
+        return weight <= maxBytes / 8;
+    }
+
     /** Keeps {@code value} until {@code expiresAt} (epoch millis), unless it weighs more than an eighth of the tier. */
     void put(MemoFunction<?> fn, long k0, long k1, Object value, long weight, long expiresAt) {
-        if (weight > maxBytes / 8) {
+        if (!keeps(weight)) {
             return;
         }
         Entry fresh = new Entry(fn, k0, k1, value, weight, expiresAt);

@@ -280,4 +280,29 @@ class KeyHasherTest {
             }
         }
     }
+
+    @Test
+    void largeArraysAcrossStagingChunksDigestAsTheirRawBits() {
+        int n = 5_000; // 40 KB: several 16 KiB staging chunks
+        double[] doubles = new double[n];
+        long[] longs = new long[n];
+        for (int i = 0; i < n; i++) {
+            doubles[i] = i % 97 == 0 ? Double.longBitsToDouble(0x7ff8000000000000L + i) : i * 0.25; // NaN payloads kept
+            longs[i] = i * 0x9E3779B97F4A7C15L;
+        }
+        SpecStream d = new SpecStream().tag(0x05).raw(4, 7).tag(0x17).raw(4, n);
+        SpecStream l = new SpecStream().tag(0x05).raw(4, 7).tag(0x15).raw(4, n);
+        for (int i = 0; i < n; i++) {
+            d.raw(8, Double.doubleToRawLongBits(doubles[i]));
+            l.raw(8, longs[i]);
+        }
+        assertEquals(d.digest(), digest(h -> {
+            h.putInt(7);
+            h.putDoubleArray(doubles);
+        }));
+        assertEquals(l.digest(), digest(h -> {
+            h.putInt(7);
+            h.putLongArray(longs);
+        }));
+    }
 }
