@@ -5,14 +5,11 @@ import dev.memogen.Memogen;
 import dev.memogen.internal.MemoConfig;
 import dev.memogen.internal.MemoRuntime;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -102,7 +99,7 @@ public class HitLatencyBenchmark {
         try {
             warmUp();
         } catch (RuntimeException e) {
-            deleteRecursively(storeDirectory); // JMH skips the tear-down when set-up fails
+            Benchmarks.deleteRecursively(storeDirectory); // JMH skips the tear-down when set-up fails
             throw e;
         }
     }
@@ -138,7 +135,7 @@ public class HitLatencyBenchmark {
                         + beforeMeasuring + ", after " + after);
             }
         } finally {
-            deleteRecursively(storeDirectory);
+            Benchmarks.deleteRecursively(storeDirectory);
         }
     }
 
@@ -163,20 +160,5 @@ public class HitLatencyBenchmark {
     private static FunctionStats stats() {
         return Memogen.statistics(FUNCTION_ID)
                 .orElseThrow(() -> new IllegalStateException("no memogen function " + FUNCTION_ID));
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }
