@@ -212,7 +212,7 @@ public class HotHitBenchmark {
 
     private static long misses() {
         long n = 0;
-        for (String id : new String[] {HitLatencyBenchmark.FUNCTION_ID,
+        for (String id : new String[] {SmallFunctions.F_ID,
                 "dev.memogen.benchmarks.HitFunctions#fit(dev.memogen.benchmarks.HitFunctions.Sample,double)"}) {
             n += Memogen.statistics(id).map(FunctionStats::misses).orElse(0L);
         }

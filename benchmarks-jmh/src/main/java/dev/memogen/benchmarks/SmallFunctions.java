@@ -10,6 +10,9 @@ import dev.memogen.GenerateMemo;
 final class SmallFunctions {
     private SmallFunctions() {}
 
+    /** The function id of {@link #f}, for its statistics. */
+    static final String F_ID = "dev.memogen.benchmarks.SmallFunctions#f(int,int)";
+
     /**
      * A little real work (a few dozen dependent multiply-xor-shift steps), so that calling it
      * directly is a meaningful reference next to a cache hit, and the JIT cannot fold it away.

@@ -125,7 +125,7 @@ public class StoreScaleBenchmark {
     }
 
     private static FunctionStats stats() {
-        return Memogen.statistics(HitLatencyBenchmark.FUNCTION_ID).orElseThrow();
+        return Memogen.statistics(SmallFunctions.F_ID).orElseThrow();
     }
 
     /** A hit read from the persistent store (object file, checksum, decode, index priority refresh). */

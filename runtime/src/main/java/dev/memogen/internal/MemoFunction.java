@@ -204,7 +204,7 @@ public final class MemoFunction<T> {
 
     /** A hasher for this call's arguments, or {@code null} when memoization is disabled. */
     public KeyHasher begin() {
-        if (MemoRuntime.get().config.disabled()) {
+        if (disabled()) {
             return null;
         }
         return KeyHasher.acquire();
