@@ -1,5 +1,6 @@
 package com.acme;
 
+import dev.memogen.internal.Cached;
 import dev.memogen.internal.Codec;
 import dev.memogen.internal.KeyHasher;
 import dev.memogen.internal.MemoFunction;
@@ -61,18 +62,22 @@ public final class SpectraMemo {
    * Memoized {@link Spectra#area(int,int)}.
    */
   public static long area(int width, int height) {
+    long s0 = 0x50000000005L | (Integer.toUnsignedLong(width) << 8) | (Integer.toUnsignedLong(height) << 48);
+    long s1 = (Integer.toUnsignedLong(height) >>> 16);
+    Cached c = AREA.probe(s0, s1);
+    if (c != null) {
+      return AREA.hitBits(c);
+    }
     if (AREA.disabled()) {
       return Spectra.area(width, height);
     }
-    long s0 = 0x50000000005L | (Integer.toUnsignedLong(width) << 8) | (Integer.toUnsignedLong(height) << 48);
-    long s1 = (Integer.toUnsignedLong(height) >>> 16);
-    Object cached = AREA.getPacked(s0, s1, 10);
+    long k0 = KeyHasher.packedHigh(s0, s1, 10);
+    long k1 = KeyHasher.packedLow(s0, s1, 10);
+    Object cached = AREA.load(k0, k1, s0, s1, null);
     if (cached != MemoFunction.MISS) {
       return AREA.value(cached);
     }
-    long k0 = KeyHasher.packedHigh(s0, s1, 10);
-    long k1 = KeyHasher.packedLow(s0, s1, 10);
-    MemoFunction.Flight<Long> flight = AREA.miss(k0, k1, s0, s1);
+    MemoFunction.Flight<Long> flight = AREA.miss(k0, k1, s0, s1, null);
     if (flight.hasValue()) {
       return flight.value();
     }

@@ -11,6 +11,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
@@ -31,6 +32,7 @@ final class MemoWriter {
         RecordHelpers helpers = new RecordHelpers();
         HashEmitter hashes = new HashEmitter(helpers);
         CodecEmitter codecs = new CodecEmitter(helpers);
+        MemoryKeyEmitter memoryKeys = new MemoryKeyEmitter(helpers);
 
         TypeSpec.Builder type = TypeSpec.classBuilder(model.generated())
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -48,7 +50,7 @@ final class MemoWriter {
         for (MemoModel.Method m : model.methods()) {
             String field = fieldName(m.name(), fieldNames);
             type.addField(functionField(model, m, field, codecs));
-            type.addMethod(wrapper(model, m, field, hashes));
+            type.addMethod(wrapper(model, m, field, hashes, memoryKeys));
         }
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
 
@@ -59,6 +61,21 @@ final class MemoWriter {
                     .addParameter(RuntimeNames.KEY_HASHER, "h")
                     .addParameter(r.typeName(), "v")
                     .addCode(hashes.recordBody(r))
+                    .build());
+        }
+        for (ValueType.RecordType r; (r = helpers.nextMemory()) != null; ) {
+            type.addMethod(MethodSpec.methodBuilder(helpers.memoryHashHelper(r))
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .returns(long.class)
+                    .addParameter(r.typeName(), "v")
+                    .addCode(memoryKeys.recordHashBody(r))
+                    .build());
+            type.addMethod(MethodSpec.methodBuilder(helpers.sameHelper(r))
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .returns(boolean.class)
+                    .addParameter(r.typeName(), "a")
+                    .addParameter(r.typeName(), "b")
+                    .addCode(memoryKeys.recordSameBody(r))
                     .build());
         }
         for (ValueType.RecordType r; (r = helpers.nextCodec()) != null; ) {
@@ -141,7 +158,8 @@ final class MemoWriter {
                 .build();
     }
 
-    private MethodSpec wrapper(MemoModel model, MemoModel.Method m, String field, HashEmitter hashes) {
+    private MethodSpec wrapper(MemoModel model, MemoModel.Method m, String field, HashEmitter hashes,
+            MemoryKeyEmitter memoryKeys) {
         MethodSpec.Builder method = MethodSpec.methodBuilder(m.name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .addTypeVariables(m.typeVariables())
@@ -174,23 +192,66 @@ final class MemoWriter {
             // memory tier; its digest is computed only when the store is needed.
             String s0 = names.fresh("s0");
             String s1 = names.fresh("s1");
-            b.beginControlFlow("if ($L.disabled())", field).addStatement("return $L", call).endControlFlow();
+            String c = names.fresh("c");
             PackedKeyEmitter.emit(b, m.parameters(), s0, s1);
-            b.addStatement("Object $L = $L.getPacked($L, $L, $L)", cached, field, s0, s1, packed);
+            b.addStatement("$T $L = $L.probe($L, $L)", RuntimeNames.CACHED, c, field, s0, s1);
+            b.beginControlFlow("if ($L != null)", c).addStatement("return $L", hit(m, field, c)).endControlFlow();
+            b.beginControlFlow("if ($L.disabled())", field).addStatement("return $L", call).endControlFlow();
+            b.addStatement("long $L = $T.packedHigh($L, $L, $L)", k0, RuntimeNames.KEY_HASHER, s0, s1, packed);
+            b.addStatement("long $L = $T.packedLow($L, $L, $L)", k1, RuntimeNames.KEY_HASHER, s0, s1, packed);
+            b.addStatement("Object $L = $L.load($L, $L, $L, $L, null)", cached, field, k0, k1, s0, s1);
             b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                     .addStatement("return $L.value($L)", field, cached)
                     .endControlFlow();
-            b.addStatement("long $L = $T.packedHigh($L, $L, $L)", k0, RuntimeNames.KEY_HASHER, s0, s1, packed);
-            b.addStatement("long $L = $T.packedLow($L, $L, $L)", k1, RuntimeNames.KEY_HASHER, s0, s1, packed);
-            b.addStatement("$T $L = $L.miss($L, $L, $L, $L)", flightType, flight, field, k0, k1, s0, s1);
+            b.addStatement("$T $L = $L.miss($L, $L, $L, $L, null)", flightType, flight, field, k0, k1, s0, s1);
+        } else if (MemoryKeyEmitter.applies(m.parameters())) {
+            // Values as arguments: memory is keyed by a cheap hash of them, and a hit compares the
+            // arguments kept with the value; the key stream and its digest are made only on a miss.
+            String mk = names.fresh("m");
+            String c = names.fresh("c");
+            String args = names.fresh("args");
+            List<MemoModel.Parameter> ps = m.parameters();
+            b.addStatement("long $L = $L", mk, memoryKeys.hash(ps.get(0).type(), ps.get(0).name()));
+            for (int i = 1; i < ps.size(); i++) {
+                b.addStatement("$L = 31 * $L + $L", mk, mk, memoryKeys.hash(ps.get(i).type(), ps.get(i).name()));
+            }
+            b.addStatement("$T $L = $L.probe($L, 0L)", RuntimeNames.CACHED, c, field, mk);
+            CodeBlock.Builder same = CodeBlock.builder();
+            if (ps.size() == 1) {
+                MemoModel.Parameter p = ps.get(0);
+                same.add(memoryKeys.same(p.type(),
+                        MemoryKeyEmitter.keptAs(p.type(), CodeBlock.of("$L.args()", c)), CodeBlock.of("$L", p.name())));
+            } else {
+                for (int i = 0; i < ps.size(); i++) {
+                    MemoModel.Parameter p = ps.get(i);
+                    CodeBlock kept = MemoryKeyEmitter.keptAs(p.type(), CodeBlock.of("(($T) $L.args())[$L]",
+                            Object[].class, c, i));
+                    same.add(i == 0 ? "" : "\n&& ").add(memoryKeys.same(p.type(), kept, CodeBlock.of("$L", p.name())));
+                }
+            }
+            b.beginControlFlow("if ($L != null\n$>$>&& $L$<$<)", c, same.build())
+                    .addStatement("return $L", hit(m, field, c))
+                    .endControlFlow();
+            b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
+            b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
+            hashArguments(b, m, hashes, h, names);
+            b.addStatement("long $L = $L.high()", k0, h);
+            b.addStatement("long $L = $L.low()", k1, h);
+            if (ps.size() == 1) {
+                b.addStatement("Object $L = $L", args, ps.get(0).name());
+            } else {
+                b.addStatement("Object $L = new Object[] {$L}", args,
+                        ps.stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", ")));
+            }
+            b.addStatement("Object $L = $L.load($L, $L, $L, 0L, $L)", cached, field, k0, k1, mk, args);
+            b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
+                    .addStatement("return $L.value($L)", field, cached)
+                    .endControlFlow();
+            b.addStatement("$T $L = $L.miss($L, $L, $L, 0L, $L)", flightType, flight, field, k0, k1, mk, args);
         } else {
             b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
             b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
-            b.beginControlFlow("try");
-            for (MemoModel.Parameter p : m.parameters()) {
-                hashes.emit(b, p.type(), p.name(), true, h, names);
-            }
-            b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
+            hashArguments(b, m, hashes, h, names);
             b.addStatement("long $L = $L.high()", k0, h);
             b.addStatement("long $L = $L.low()", k1, h);
             b.addStatement("Object $L = $L.get($L, $L)", cached, field, k0, k1);
@@ -209,5 +270,30 @@ final class MemoWriter {
         b.endControlFlow();
         b.addStatement("return $L.complete($L)", flight, result);
         return method.addCode(b.build()).build();
+    }
+
+    private static void hashArguments(CodeBlock.Builder b, MemoModel.Method m, HashEmitter hashes, String h,
+            LocalNames names) {
+        b.beginControlFlow("try");
+        for (MemoModel.Parameter p : m.parameters()) {
+            hashes.emit(b, p.type(), p.name(), true, h, names);
+        }
+        b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
+    }
+
+    /** The value of memory entry {@code c} as the method returns it: primitives from its bits, unboxed. */
+    private static CodeBlock hit(MemoModel.Method m, String field, String c) {
+        if (!(m.returnType() instanceof ValueType.Primitive p)) {
+            return CodeBlock.of("$L.hit($L)", field, c);
+        }
+        CodeBlock bits = CodeBlock.of("$L.hitBits($L)", field, c);
+        return switch (p.kind()) {
+            case LONG -> bits;
+            case INT, SHORT, BYTE, CHAR -> CodeBlock.of("($T) $L", p.typeName(), bits);
+            case BOOLEAN -> CodeBlock.of("$L != 0", bits);
+            case DOUBLE -> CodeBlock.of("$T.longBitsToDouble($L)", Double.class, bits);
+            case FLOAT -> CodeBlock.of("$T.intBitsToFloat((int) $L)", Float.class, bits);
+            default -> throw new IllegalStateException("not a primitive: " + p);
+        };
     }
 }

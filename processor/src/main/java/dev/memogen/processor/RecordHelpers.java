@@ -17,6 +17,8 @@ final class RecordHelpers {
     private final Set<String> taken = new HashSet<>();
     private final Deque<ValueType.RecordType> pendingHash = new ArrayDeque<>();
     private final Deque<ValueType.RecordType> pendingCodec = new ArrayDeque<>();
+    private final Deque<ValueType.RecordType> pendingMemory = new ArrayDeque<>();
+    private final Set<String> memoryRequested = new HashSet<>();
     private final Set<String> hashRequested = new HashSet<>();
     private final Set<String> codecRequested = new HashSet<>();
     private final Map<String, String> typeTags = new LinkedHashMap<>(); // binary name -> field name
@@ -60,6 +62,32 @@ final class RecordHelpers {
 
     String hashHelper(ValueType.RecordRef r) {
         return "hash" + names.get(r.key());
+    }
+
+    /** {@code long memoryHashX(X v)}: the record's part of a memory key ({@link MemoryKeyEmitter}). */
+    String memoryHashHelper(ValueType.RecordType r) {
+        if (memoryRequested.add(r.key())) {
+            pendingMemory.add(r);
+        }
+        return "memoryHash" + baseName(r.key(), simpleName(r));
+    }
+
+    String memoryHashHelper(ValueType.RecordRef r) {
+        return "memoryHash" + names.get(r.key());
+    }
+
+    /** {@code boolean sameX(X a, X b)}: whether two records make the same key. */
+    String sameHelper(ValueType.RecordType r) {
+        memoryHashHelper(r);
+        return "same" + names.get(r.key());
+    }
+
+    String sameHelper(ValueType.RecordRef r) {
+        return "same" + names.get(r.key());
+    }
+
+    ValueType.RecordType nextMemory() {
+        return pendingMemory.poll();
     }
 
     String encodeHelper(ValueType.RecordType r) {

@@ -11,6 +11,8 @@ final class RuntimeNames {
     static final ClassName TYPE_TAG = KEY_HASHER.nestedClass("TypeTag");
     static final ClassName MEMO_FUNCTION = ClassName.get(INTERNAL, "MemoFunction");
     static final ClassName FLIGHT = MEMO_FUNCTION.nestedClass("Flight");
+    static final ClassName CACHED = ClassName.get(INTERNAL, "Cached");
+    static final ClassName MEMORY_KEYS = ClassName.get(INTERNAL, "MemoryKeys");
     static final ClassName CODEC = ClassName.get(INTERNAL, "Codec");
     static final ClassName VALUE_WRITER = ClassName.get(INTERNAL, "ValueWriter");
     static final ClassName VALUE_READER = ClassName.get(INTERNAL, "ValueReader");

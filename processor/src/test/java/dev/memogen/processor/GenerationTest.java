@@ -75,6 +75,9 @@ class GenerationTest {
                         "  static Tree grow(int depth) { runs++; return build(depth); }",
                         "  private static Tree build(int depth) { List<Tree> kids = new ArrayList<>(); if (depth > 0) { kids.add(build(depth - 1)); kids.add(build(depth - 1)); } return new Tree(\"d\" + depth, kids); }",
                         "  static Sample sample(Sample s) { runs++; return new Sample(s.name() + \"!\", s.values().clone(), s.color(), s.weight()); }",
+                        "  record Point(String label, double x, Integer n, Color c) {}",
+                        "  static String point(Point p, double w) { runs++; return p + \"*\" + w; }",
+                        "  static long triple(long a, long b, float c) { runs++; return a + b + (long) c; }",
                         "  static int[] ints(int[] a) { runs++; return a.clone(); }",
                         "  static double[] doubles(double[] a) { runs++; return a.clone(); }",
                         "  static long[] longs(long[] a, byte[] b, short[] s, char[] c, float[] f, boolean[] z) { runs++; return new long[] {a.length, b.length, s.length, c.length, f.length, z.length}; }",
@@ -381,5 +384,65 @@ class GenerationTest {
         }
         assertEquals(2 * 201, runs());
         assertEquals("true,1,2,c,3,4,5.0,6.0", twice("prims", true, (byte) 1, (short) 2, 'c', 3, 4L, 5f, 6d));
+    }
+
+    private static long memoryHits(String function) {
+        return dev.memogen.Memogen.statistics("p.Everything#" + function).orElseThrow().memoryHits();
+    }
+
+    @Test
+    void valueArgumentsHitMemoryByEqualityAndNeverConfuseCollidingHashes() {
+        Object red = constant("p.Everything$Color", "RED");
+        // "Aa" and "BB" have the same String.hashCode, so these arguments share a memory key.
+        assertEquals("Aa|x", call("strings", "Aa", "x"));
+        assertEquals("BB|x", call("strings", "BB", "x"));
+        assertEquals("Aa|x", call("strings", "Aa", "x"));
+        assertEquals("BB|x", call("strings", "BB", "x"));
+        assertEquals(2, runs());
+
+        Object aa = record("p.Everything$Point", "Aa", 1.5, null, red);
+        Object bb = record("p.Everything$Point", "BB", 1.5, null, red);
+        String first = (String) call("point", aa, 2.0);
+        assertEquals(aa + "*2.0", first);
+        // An equal record in another instance (another String too) is a memory hit.
+        Object aaAgain = record("p.Everything$Point", new String("Aa"), 1.5, null, red);
+        assertEquals(first, call("point", aaAgain, 2.0));
+        assertEquals(1, memoryHits("point(p.Everything.Point,double)"));
+        // bb shares aa's memory key: it is computed, then each is right whatever the tier holds.
+        assertEquals(bb + "*2.0", call("point", bb, 2.0));
+        assertEquals(first, call("point", aaAgain, 2.0));
+        assertEquals(bb + "*2.0", call("point", bb, 2.0));
+        assertEquals(4, runs());
+
+        // The hash spec's equality: 0.0 and -0.0 differ, every NaN is alike, null is a value.
+        int before = runs();
+        call("point", record("p.Everything$Point", "z", 0.0, 1, red), 1.0);
+        call("point", record("p.Everything$Point", "z", -0.0, 1, red), 1.0);
+        call("point", record("p.Everything$Point", "z", 0.0, 1, red), -0.0);
+        assertEquals(before + 3, runs());
+        call("point", record("p.Everything$Point", "n", Double.NaN, 1, red), 1.0);
+        call("point", record("p.Everything$Point", "n", Double.longBitsToDouble(0x7ff8000000000123L), 1, red), 1.0);
+        assertEquals(before + 4, runs());
+        assertEquals("null*1.0", call("point", null, 1.0));
+        assertEquals("null*1.0", call("point", null, 1.0));
+        Object noLabel = record("p.Everything$Point", null, 1.0, 2, null);
+        assertEquals(noLabel + "*1.0", call("point", noLabel, 1.0));
+        assertEquals(noLabel + "*1.0", call("point", record("p.Everything$Point", null, 1.0, 2, null), 1.0));
+        assertEquals(before + 6, runs());
+
+        // More primitives than pack into 16 bytes: the same path, boxed only on a miss.
+        assertEquals(6L, twice("triple", 1L, 2L, 3.5f));
+        assertEquals(6L, twice("triple", 2L, 1L, 3.0f));
+    }
+
+    @Test
+    void valueArgumentsAreFoundInTheStoreByANewRuntime() {
+        Object p = record("p.Everything$Point", "s", 3.0, 7, constant("p.Everything$Color", "GREEN"));
+        String first = (String) call("point", p, 0.5);
+        MemoRuntime.install(MemoConfig.at(dir));
+        assertEquals(first, call("point", record("p.Everything$Point", "s", 3.0, 7, constant("p.Everything$Color", "GREEN")), 0.5));
+        assertEquals(first, call("point", p, 0.5));
+        assertEquals(1, runs());
+        assertEquals(1, memoryHits("point(p.Everything.Point,double)"));
     }
 }

@@ -10,21 +10,33 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One memoized method: its identity, its version, the codec of its return type, its statistics,
- * and the lookup and store logic that generated code calls. A generated method reads:
+ * and the lookup and store logic that generated code calls. A generated method whose arguments
+ * are values (here a record and a {@code double}) reads:
  *
  * <pre>{@code
+ * long m = memoryHashSample(s);                            // a cheap hash of the arguments
+ * m = 31 * m + Double.doubleToLongBits(w);
+ * Cached c = FN.probe(m, 0L);                              // the memory tier; no allocation
+ * if (c != null && sameSample((Sample) ((Object[]) c.args())[0], s)
+ *         && MemoryKeys.same(((Double) ((Object[]) c.args())[1]).doubleValue(), w)) {
+ *     return FN.hit(c);                                    // a memory hit ends here
+ * }
  * KeyHasher h = FN.begin();
- * if (h == null) return Target.f(a, b);                 // memogen disabled
- * try { h.putInt(a); h.putInt(b); } finally { h.finish(); }
- * long k0 = h.high(), k1 = h.low();
- * Object cached = FN.get(k0, k1);
+ * if (h == null) return Target.fit(s, w);                 // memogen disabled
+ * try { hashSample(h, s); h.putDouble(w); } finally { h.finish(); }
+ * long k0 = h.high(), k1 = h.low();                        // the key stream's digest
+ * Object args = new Object[] {s, w};
+ * Object cached = FN.load(k0, k1, m, 0L, args);            // the store
  * if (cached != MemoFunction.MISS) return FN.value(cached);
- * MemoFunction.Flight<Long> flight = FN.miss(k0, k1);
- * if (flight.hasValue()) return flight.value();          // another thread computed it meanwhile
- * long result;
- * try { result = Target.f(a, b); } catch (Throwable t) { flight.fail(); throw t; }
+ * MemoFunction.Flight<Fit> flight = FN.miss(k0, k1, m, 0L, args);
+ * if (flight.hasValue()) return flight.value();          // another thread or process computed it
+ * Fit result;
+ * try { result = Target.fit(s, w); } catch (Throwable t) { flight.fail(); throw t; }
  * return flight.complete(result);
  * }</pre>
+ *
+ * <p>A method of a few primitives keys memory by its packed key stream instead ({@code probe(s0,
+ * s1)}, exact, nothing to compare); any other method by the digest ({@link #get}).
  *
  * <p>Nothing that goes wrong inside the cache reaches the caller: a store that cannot be read or
  * written, or an entry that does not decode, makes the call compute, after one warning.
@@ -216,28 +228,50 @@ public final class MemoFunction<T> {
      */
     public Object get(long k0, long k1) {
         MemoRuntime rt = MemoRuntime.get();
-        Object held = rt.memory.get(this, k0, k1);
-        if (held != null) {
+        Cached c = rt.memory.get(this, k0, k1);
+        if (c != null) {
             memoryHits.increment();
-            return fromMemory(held);
+            return fromMemory(c.value);
         }
-        return readStore(rt, k0, k1, k0, k1);
+        return readStore(rt, k0, k1, k0, k1, null);
     }
 
     /**
-     * Like {@link #get}, for a method whose arguments pack into a stream of at most 16 bytes
-     * ({@link KeyHasher#packedHigh}): the packed words themselves key the memory tier (an exact
-     * key, no digest needed on a memory hit); the digest is computed only to read the store.
-     * Every call of such a method uses this, so its memory entries are all keyed alike.
+     * The memory tier's entry for memory key ({@code m0}, {@code m1}), or {@code null}: the first
+     * step of a generated method whose memory key is not the digest. For a packed stream
+     * ({@link KeyHasher#packedHigh}) the key is exact; for a hash of the arguments the generated
+     * method compares {@link Cached#args()} with its arguments before taking the value with
+     * {@link #hit} or {@link #hitBits}. Allocates nothing; needs no runtime (an empty tier before
+     * the first miss, and always while memogen is disabled: generated code checks
+     * {@link #disabled()} after a probe that found nothing).
      */
-    public Object getPacked(long s0, long s1, int length) {
-        MemoRuntime rt = MemoRuntime.get();
-        Object held = rt.memory.get(this, s0, s1);
-        if (held != null) {
-            memoryHits.increment();
-            return fromMemory(held);
-        }
-        return readStore(rt, KeyHasher.packedHigh(s0, s1, length), KeyHasher.packedLow(s0, s1, length), s0, s1);
+    public Cached probe(long m0, long m1) {
+        return MemoryTier.probe(this, m0, m1);
+    }
+
+    /** The value of an entry {@link #probe} found (a fresh copy for a mutable type); counts a memory hit. */
+    public T hit(Cached c) {
+        memoryHits.increment();
+        return value(fromMemory(c.value));
+    }
+
+    /**
+     * The value of an entry {@link #probe} found, for a primitive return type: its bits
+     * ({@code doubleToRawLongBits}, {@code floatToRawIntBits}, the widened integer, 1/0 for a
+     * {@code boolean}), which generated code narrows back. Counts a memory hit.
+     */
+    public long hitBits(Cached c) {
+        memoryHits.increment();
+        return c.bits;
+    }
+
+    /**
+     * Reads store key ({@code k0}, {@code k1}) after {@link #probe} found nothing in memory, and
+     * keeps the value in memory under ({@code m0}, {@code m1}) with {@code args}; returns the value
+     * or {@link #MISS}.
+     */
+    public Object load(long k0, long k1, long m0, long m1, Object args) {
+        return readStore(MemoRuntime.get(), k0, k1, m0, m1, args);
     }
 
     private Object fromMemory(Object held) {
@@ -259,8 +293,8 @@ public final class MemoFunction<T> {
     }
 
     /** Reads store key ({@code k0}, {@code k1}) into the memory tier under key ({@code m0}, {@code m1}). */
-    private Object readStore(MemoRuntime rt, long k0, long k1, long m0, long m1) {
-        Loaded loaded = loadFromStore(rt, k0, k1, m0, m1, false);
+    private Object readStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args) {
+        Loaded loaded = loadFromStore(rt, k0, k1, m0, m1, args, false);
         return loaded == null ? MISS : loaded.value;
     }
 
@@ -274,7 +308,7 @@ public final class MemoFunction<T> {
      * Reads the key from the store into the memory tier; {@code null} when it must be computed.
      * A {@code recheck} (the same miss looked at again) does not count a stale entry twice.
      */
-    private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, long m0, long m1, boolean recheck) {
+    private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args, boolean recheck) {
         FileStore store = rt.store;
         if (store == null) {
             return null;
@@ -329,7 +363,8 @@ public final class MemoFunction<T> {
             held = value;
         }
         if (held != null) {
-            rt.memory.put(this, m0, m1, held, found.payloadLength(), ttl.expiresAt(found.createdMillis()));
+            rt.memory.put(this, m0, m1, k0, k1, held, args, found.payloadLength(),
+                    ttl.expiresAt(found.createdMillis()));
         }
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: load " + id + " from the store");
@@ -351,19 +386,24 @@ public final class MemoFunction<T> {
      * to store the value (at most {@code memogen.lockTimeout}, then it computes itself).
      */
     public Flight<T> miss(long k0, long k1) {
-        return miss(k0, k1, k0, k1);
+        return miss(k0, k1, k0, k1, null);
     }
 
-    /** {@link #miss(long, long)} for a method keyed in memory by its packed stream ({@link #getPacked}). */
-    public Flight<T> miss(long k0, long k1, long m0, long m1) {
+    /**
+     * {@link #miss(long, long)} for a method keyed in memory by ({@code m0}, {@code m1}), a packed
+     * stream or a hash of the arguments ({@link #probe}); {@code args} is kept with the value.
+     */
+    public Flight<T> miss(long k0, long k1, long m0, long m1, Object args) {
         FlightKey key = new FlightKey(k0, k1, m0, m1);
         Thread me = Thread.currentThread();
         while (true) {
-            Flight<T> mine = new Flight<>(this, key, me);
+            Flight<T> mine = new Flight<>(this, key, args, me);
             Flight<T> running = flights.putIfAbsent(key, mine);
             if (running == null) {
-                // Leader. Another thread may have stored the value between our lookup and now.
-                Object held = MemoRuntime.get().memory.get(this, m0, m1);
+                // Leader. Another thread may have stored the value between our lookup and now
+                // (the same digest: a hash of the arguments may be shared by other arguments).
+                Cached c = MemoRuntime.get().memory.get(this, m0, m1);
+                Object held = c != null && c.k0 == k0 && c.k1 == k1 ? c.value : null;
                 if (held != null) {
                     mine.publish(held);
                     flights.remove(key, mine);
@@ -381,7 +421,7 @@ public final class MemoFunction<T> {
             if (running.owner == me) {
                 // The same key again on this thread (recursion through user code): never wait on
                 // ourselves; compute without coordination.
-                return new Flight<>(this, null, me);
+                return new Flight<>(this, null, null, me);
             }
             Object held = running.await();
             if (held != Flight.FAILED) {
@@ -418,7 +458,7 @@ public final class MemoFunction<T> {
             }
             if (lock != null) {
                 // Ours now. The process that held it may have stored the value since our lookup.
-                Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, true);
+                Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, true);
                 if (stored != null) {
                     lock.release();
                     return stored;
@@ -426,7 +466,7 @@ public final class MemoFunction<T> {
                 mine.keyLock = lock;
                 return null;
             }
-            Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, true);
+            Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, true);
             if (stored != null) {
                 return stored;
             }
@@ -457,6 +497,8 @@ public final class MemoFunction<T> {
 
         private final MemoFunction<T> fn;
         private final FlightKey key;
+        /** What the memory tier keeps with the value ({@link Cached#args()}). */
+        private final Object args;
         private final Thread owner;
         private final long start = System.nanoTime();
         private final CountDownLatch done;
@@ -466,9 +508,10 @@ public final class MemoFunction<T> {
         private final boolean hasValue;
         private final T value;
 
-        private Flight(MemoFunction<T> fn, FlightKey key, Thread owner) {
+        private Flight(MemoFunction<T> fn, FlightKey key, Object args, Thread owner) {
             this.fn = fn;
             this.key = key;
+            this.args = args;
             this.owner = owner;
             this.done = new CountDownLatch(1);
             this.hasValue = false;
@@ -478,6 +521,7 @@ public final class MemoFunction<T> {
         private Flight(MemoFunction<T> fn, T value) {
             this.fn = fn;
             this.key = null;
+            this.args = null;
             this.owner = null;
             this.done = null;
             this.hasValue = true;
@@ -504,7 +548,7 @@ public final class MemoFunction<T> {
             fn.computeNanos.add(nanos);
             Object held = Flight.FAILED;
             try {
-                held = fn.remember(key, result, nanos);
+                held = fn.remember(key, args, result, nanos);
             } finally {
                 publish(held);
                 if (key != null) {
@@ -555,7 +599,7 @@ public final class MemoFunction<T> {
     }
 
     /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
-    private Object remember(FlightKey key, T result, long nanos) {
+    private Object remember(FlightKey key, Object args, T result, long nanos) {
         MemoRuntime rt = MemoRuntime.get();
         ValueWriter out = new ValueWriter();
         try {
@@ -579,7 +623,8 @@ public final class MemoFunction<T> {
         if (key == null) {
             return held; // recursion on the same key: the outer call stores
         }
-        rt.memory.put(this, key.m0, key.m1, held, out.size(), ttl.expiresAt(System.currentTimeMillis()));
+        rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size(),
+                ttl.expiresAt(System.currentTimeMillis()));
         FileStore store = rt.store;
         if (store != null) {
             try {

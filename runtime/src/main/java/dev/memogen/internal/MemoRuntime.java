@@ -49,7 +49,9 @@ public final class MemoRuntime {
     private static MemoRuntime init() {
         synchronized (LOCK) {
             if (current == null) {
-                current = new MemoRuntime(MemoConfig.fromEnvironment());
+                MemoRuntime r = new MemoRuntime(MemoConfig.fromEnvironment());
+                current = r;
+                r.memory.activate();
             }
             return current;
         }
@@ -63,6 +65,7 @@ public final class MemoRuntime {
         synchronized (LOCK) {
             MemoRuntime r = new MemoRuntime(config);
             current = r;
+            r.memory.activate();
             for (MemoFunction<?> fn : FUNCTIONS) {
                 fn.resetStatistics();
             }

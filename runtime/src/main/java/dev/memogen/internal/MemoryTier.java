@@ -1,6 +1,7 @@
 package dev.memogen.internal;
 
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The in-memory tier in front of the store: recently used values of every memoized function in
@@ -12,68 +13,67 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class MemoryTier {
     static final int WAYS = 8;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Cached[].class);
 
-    static final class Entry {
-        final MemoFunction<?> fn;
-        final long k0;
-        final long k1;
-        /** The value itself for immutable result types, its encoded bytes for mutable ones. */
-        final Object value;
-        final long weight;
-        /** Epoch millis from which the value is no longer valid (a ttl); {@link Long#MAX_VALUE} for never. */
-        final long expiresAt;
-        volatile boolean referenced;
+    /**
+     * The table of the runtime in use, read by {@link #probe} with one load: a hit then costs a
+     * load of this field, of the slot and of the entry's fields. Before any runtime exists, an
+     * empty bucket.
+     */
+    private static volatile Cached[] active = new Cached[WAYS];
 
-        Entry(MemoFunction<?> fn, long k0, long k1, Object value, long weight, long expiresAt) {
-            this.fn = fn;
-            this.k0 = k0;
-            this.k1 = k1;
-            this.value = value;
-            this.weight = weight;
-            this.expiresAt = expiresAt;
-        }
-    }
-
-    private final AtomicReferenceArray<Entry> slots;
-    private final int bucketMask;
+    private final Cached[] slots;
     private final long maxBytes;
     private long bytes; // guarded by this
     private int hand; // guarded by this
 
     MemoryTier(long maxBytes, int buckets) {
         int b = Integer.highestOneBit(Math.max(1, buckets));
-        this.slots = new AtomicReferenceArray<>(b * WAYS);
-        this.bucketMask = b - 1;
+        this.slots = new Cached[b * WAYS];
         this.maxBytes = Math.max(0, maxBytes);
     }
 
-    /** Keys are digests or packed argument bytes (then often mostly zero): mix before indexing. */
-    private int bucketStart(MemoFunction<?> fn, long k0, long k1) {
-        long h = (k0 ^ Long.rotateLeft(k1, 29) ^ fn.idHash()) * 0x9E3779B97F4A7C15L;
-        return ((int) (h >>> 32) & bucketMask) * WAYS;
+    /** Makes this the table {@link #probe} reads (the runtime in use changed). */
+    void activate() {
+        active = slots;
     }
 
-    /** The stored object for the key, or {@code null}. */
-    Object get(MemoFunction<?> fn, long k0, long k1) {
-        int start = bucketStart(fn, k0, k1);
+    /** Keys are digests or packed argument bytes (then often mostly zero): mix before indexing. */
+    private static int bucketStart(int slotCount, MemoFunction<?> fn, long k0, long k1) {
+        long h = (k0 ^ Long.rotateLeft(k1, 29) ^ fn.idHash()) * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 32) & (slotCount - WAYS);
+    }
+
+    /** The live entry of the runtime in use for the memory key, or {@code null}. Allocates nothing. */
+    static Cached probe(MemoFunction<?> fn, long m0, long m1) {
+        return find(active, fn, m0, m1);
+    }
+
+    private static Cached find(Cached[] slots, MemoFunction<?> fn, long m0, long m1) {
+        int start = bucketStart(slots.length, fn, m0, m1);
         for (int i = start; i < start + WAYS; i++) {
-            Entry e = slots.getAcquire(i);
-            if (e != null && e.k1 == k1 && e.k0 == k0 && e.fn == fn) {
+            Cached e = (Cached) SLOT.getAcquire(slots, i);
+            if (e != null && e.m1 == m1 && e.m0 == m0 && e.fn == fn) {
                 if (e.expiresAt != Long.MAX_VALUE && System.currentTimeMillis() >= e.expiresAt) {
                     return null; // older than its ttl: the store decides (and replaces it)
                 }
                 if (!e.referenced) {
                     e.referenced = true;
                 }
-                return e.value;
+                return e;
             }
         }
         return null;
     }
 
-    /** Keeps {@code value} unless it weighs more than an eighth of the tier. */
+    /** The entry of this tier for the memory key, or {@code null}. */
+    Cached get(MemoFunction<?> fn, long m0, long m1) {
+        return find(slots, fn, m0, m1);
+    }
+
+    /** Keeps {@code value} under its digest, unless it weighs more than an eighth of the tier. */
     void put(MemoFunction<?> fn, long k0, long k1, Object value, long weight) {
-        put(fn, k0, k1, value, weight, Long.MAX_VALUE);
+        put(fn, k0, k1, k0, k1, value, null, weight, Long.MAX_VALUE);
     }
 
     /** Whether a value of this weight would be kept: at most an eighth of the tier. */
@@ -81,27 +81,35 @@ final class MemoryTier {
         return weight <= maxBytes / 8;
     }
 
-    /** Keeps {@code value} until {@code expiresAt} (epoch millis), unless it weighs more than an eighth of the tier. */
-    void put(MemoFunction<?> fn, long k0, long k1, Object value, long weight, long expiresAt) {
+    /**
+     * Keeps {@code value} under the memory key ({@code m0}, {@code m1}) until {@code expiresAt}
+     * (epoch millis), unless it weighs more than an eighth of the tier. ({@code k0}, {@code k1}) is
+     * the store key, {@code args} what {@link Cached#args()} returns.
+     */
+    void put(MemoFunction<?> fn, long m0, long m1, long k0, long k1, Object value, Object args, long weight,
+            long expiresAt) {
         if (!keeps(weight)) {
             return;
         }
-        Entry fresh = new Entry(fn, k0, k1, value, weight, expiresAt);
+        Cached fresh = new Cached(fn, m0, m1, k0, k1, value, args, weight, expiresAt);
         synchronized (this) {
-            int start = bucketStart(fn, k0, k1);
+            int start = bucketStart(slots.length, fn, m0, m1);
             int victim = -1;
             for (int i = start; i < start + WAYS; i++) {
-                Entry e = slots.get(i);
-                if (e == null || (e.k1 == k1 && e.k0 == k0 && e.fn == fn)) {
+                Cached e = slots[i];
+                if (e != null && e.m1 == m1 && e.m0 == m0 && e.fn == fn) {
                     victim = i;
                     break;
+                }
+                if (e == null && victim < 0) {
+                    victim = i;
                 }
             }
             if (victim < 0) {
                 // Second chance within the bucket: the first entry not referenced since the last sweep.
                 for (int round = 0; round < 2 && victim < 0; round++) {
                     for (int i = start; i < start + WAYS; i++) {
-                        Entry e = slots.get(i);
+                        Cached e = slots[i];
                         if (!e.referenced) {
                             victim = i;
                             break;
@@ -110,11 +118,11 @@ final class MemoryTier {
                     }
                 }
             }
-            Entry old = slots.get(victim);
+            Cached old = slots[victim];
             if (old != null) {
                 bytes -= old.weight;
             }
-            slots.set(victim, fresh);
+            SLOT.setRelease(slots, victim, fresh);
             bytes += weight;
             while (bytes > maxBytes) {
                 evictOne(victim);
@@ -124,11 +132,11 @@ final class MemoryTier {
 
     /** CLOCK over the whole table, sparing {@code keep} (the entry just added). */
     private void evictOne(int keep) {
-        int n = slots.length();
+        int n = slots.length;
         for (int step = 0; step < 2 * n + 1; step++) {
             int i = hand;
             hand = (hand + 1) % n;
-            Entry e = slots.get(i);
+            Cached e = slots[i];
             if (e == null || i == keep) {
                 continue;
             }
@@ -136,19 +144,19 @@ final class MemoryTier {
                 e.referenced = false;
                 continue;
             }
-            slots.set(i, null);
+            SLOT.setRelease(slots, i, (Cached) null);
             bytes -= e.weight;
             return;
         }
         // Only the kept entry is left.
-        Entry e = slots.get(keep);
-        slots.set(keep, null);
+        Cached e = slots[keep];
+        SLOT.setRelease(slots, keep, (Cached) null);
         bytes -= e.weight;
     }
 
     synchronized void clear() {
-        for (int i = 0; i < slots.length(); i++) {
-            slots.set(i, null);
+        for (int i = 0; i < slots.length; i++) {
+            SLOT.setRelease(slots, i, (Cached) null);
         }
         bytes = 0;
     }

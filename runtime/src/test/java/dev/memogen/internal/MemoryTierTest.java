@@ -15,8 +15,8 @@ class MemoryTierTest {
         MemoryTier tier = new MemoryTier(1 << 20, 64);
         tier.put(F, 1, 2, "f12", 3);
         tier.put(G, 1, 2, "g12", 3);
-        assertEquals("f12", tier.get(F, 1, 2));
-        assertEquals("g12", tier.get(G, 1, 2));
+        assertEquals("f12", tier.get(F, 1, 2).value);
+        assertEquals("g12", tier.get(G, 1, 2).value);
         assertNull(tier.get(F, 2, 1));
     }
 
@@ -27,7 +27,7 @@ class MemoryTierTest {
             tier.put(F, i, i * 31L, "v" + i, 100);
             assertTrue(tier.bytes() <= 10_000, "over bound after put " + i + ": " + tier.bytes());
         }
-        assertEquals("v4999", tier.get(F, 4999, 4999 * 31L));
+        assertEquals("v4999", tier.get(F, 4999, 4999 * 31L).value);
     }
 
     @Test
@@ -36,6 +36,6 @@ class MemoryTierTest {
         tier.put(F, 1, 1, "big", 1_001);
         assertNull(tier.get(F, 1, 1));
         tier.put(F, 1, 1, "ok", 1_000);
-        assertEquals("ok", tier.get(F, 1, 1));
+        assertEquals("ok", tier.get(F, 1, 1).value);
     }
 }

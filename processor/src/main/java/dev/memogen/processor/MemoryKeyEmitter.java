@@ -1,0 +1,139 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.ParameterizedTypeName;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * For methods whose arguments are values (primitives, their boxes, strings, enums and records of
+ * those), the memory tier is keyed by a cheap hash of the arguments computed by generated code,
+ * and a hit compares the arguments kept with the value against the call's: no key stream, no
+ * XXH3 on a memory hit. Equality follows the hash spec (see {@code MemoryKeys}); the digest is
+ * computed only when the store is needed.
+ */
+final class MemoryKeyEmitter {
+    private final RecordHelpers helpers;
+
+    MemoryKeyEmitter(RecordHelpers helpers) {
+        this.helpers = helpers;
+    }
+
+    /** Whether every parameter is a value the memory tier can be keyed by (and there is one). */
+    static boolean applies(List<MemoModel.Parameter> params) {
+        if (params.isEmpty()) {
+            return false;
+        }
+        for (MemoModel.Parameter p : params) {
+            if (!isValue(p.type(), new HashSet<>())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Immutable all the way down, so that arguments kept with a value cannot change. Generic
+     * records are left out: their kept arguments could only be cast back unchecked.
+     */
+    private static boolean isValue(ValueType t, Set<String> visiting) {
+        if (t instanceof ValueType.Primitive || t instanceof ValueType.Boxed || t instanceof ValueType.Str
+                || t instanceof ValueType.EnumType || t instanceof ValueType.EnumVariable
+                || t instanceof ValueType.RecordRef) {
+            return true;
+        }
+        if (t instanceof ValueType.RecordType r) {
+            if (r.typeName() instanceof ParameterizedTypeName || !visiting.add(r.key())) {
+                return !(r.typeName() instanceof ParameterizedTypeName);
+            }
+            for (ValueType.Component c : r.components()) {
+                if (!isValue(c.type(), visiting)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** A {@code long} expression hashing {@code expr} (evaluated once) of type {@code t}. */
+    CodeBlock hash(ValueType t, String expr) {
+        if (t instanceof ValueType.Primitive p) {
+            return switch (p.kind()) {
+                case BOOLEAN -> CodeBlock.of("($L ? 1L : 0L)", expr);
+                case FLOAT -> CodeBlock.of("$T.floatToIntBits($L)", Float.class, expr);
+                case DOUBLE -> CodeBlock.of("$T.doubleToLongBits($L)", Double.class, expr);
+                default -> CodeBlock.of("$L", expr);
+            };
+        }
+        if (t instanceof ValueType.RecordType r) {
+            return CodeBlock.of("$L($L)", helpers.memoryHashHelper(r), expr);
+        }
+        if (t instanceof ValueType.RecordRef r) {
+            return CodeBlock.of("$L($L)", helpers.memoryHashHelper(r), expr);
+        }
+        return CodeBlock.of("$T.hash($L)", RuntimeNames.MEMORY_KEYS, expr);
+    }
+
+    /** A {@code boolean} expression: whether {@code a} and {@code b} of type {@code t} make the same key. */
+    CodeBlock same(ValueType t, CodeBlock a, CodeBlock b) {
+        if (t instanceof ValueType.Primitive p) {
+            return switch (p.kind()) {
+                case FLOAT, DOUBLE -> CodeBlock.of("$T.same($L, $L)", RuntimeNames.MEMORY_KEYS, a, b);
+                default -> CodeBlock.of("$L == $L", a, b);
+            };
+        }
+        if (t instanceof ValueType.EnumType || t instanceof ValueType.EnumVariable) {
+            return CodeBlock.of("$L == $L", a, b);
+        }
+        if (t instanceof ValueType.RecordType r) {
+            return CodeBlock.of("$L($L, $L)", helpers.sameHelper(r), a, b);
+        }
+        if (t instanceof ValueType.RecordRef r) {
+            return CodeBlock.of("$L($L, $L)", helpers.sameHelper(r), a, b);
+        }
+        return CodeBlock.of("$T.same($L, $L)", RuntimeNames.MEMORY_KEYS, a, b);
+    }
+
+    /**
+     * The kept argument {@code kept} (an {@code Object}) cast back to the parameter's type; for a
+     * primitive, unboxed.
+     */
+    static CodeBlock keptAs(ValueType t, CodeBlock kept) {
+        if (t instanceof ValueType.Primitive p) {
+            return CodeBlock.of("(($T) $L).$LValue()", p.typeName().box(), kept, p.typeName());
+        }
+        if (t instanceof ValueType.EnumVariable) {
+            return kept; // compared by identity
+        }
+        return CodeBlock.of("(($T) $L)", t.typeName(), kept);
+    }
+
+    /** The body of {@code memoryHashX(X v)} for a record. */
+    CodeBlock recordHashBody(ValueType.RecordType r) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.beginControlFlow("if (v == null)").addStatement("return $T.NULL", RuntimeNames.MEMORY_KEYS).endControlFlow();
+        b.addStatement("long h = $L", r.components().size());
+        for (ValueType.Component c : r.components()) {
+            b.addStatement("h = 31 * h + $L", hash(c.type(), "v." + c.name() + "()"));
+        }
+        b.addStatement("return h");
+        return b.build();
+    }
+
+    /** The body of {@code sameX(X a, X b)} for a record. */
+    CodeBlock recordSameBody(ValueType.RecordType r) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.beginControlFlow("if (a == b)").addStatement("return true").endControlFlow();
+        b.beginControlFlow("if (a == null || b == null)").addStatement("return false").endControlFlow();
+        CodeBlock.Builder all = CodeBlock.builder();
+        for (int i = 0; i < r.components().size(); i++) {
+            ValueType.Component c = r.components().get(i);
+            all.add(i == 0 ? "" : "\n$>$>&& $<$<").add(same(c.type(), CodeBlock.of("a.$L()", c.name()),
+                    CodeBlock.of("b.$L()", c.name())));
+        }
+        b.addStatement("return $L", r.components().isEmpty() ? CodeBlock.of("true") : all.build());
+        return b.build();
+    }
+}
