@@ -4,6 +4,7 @@ import dev.memogen.internal.Cached;
 import dev.memogen.internal.Codec;
 import dev.memogen.internal.KeyHasher;
 import dev.memogen.internal.MemoFunction;
+import dev.memogen.internal.MemoryKeys;
 import dev.memogen.internal.ValueReader;
 import dev.memogen.internal.ValueWriter;
 import javax.annotation.processing.Generated;
@@ -54,6 +55,29 @@ public final class SpectraMemo {
       },
       false,
       "com.acme.Spectra$Fit");
+
+  private static final MemoFunction<Double> SCALE = MemoFunction.create(
+      "com.acme.Spectra#scale(com.acme.Spectra.Fit,double)",
+      Spectra.class,
+      "scale",
+      "(Lcom/acme/Spectra$Fit;D)D",
+      "<function version>",
+      "<function version>",
+      new Codec<Double>() {
+        @Override
+        public void encode(ValueWriter out, Double value) {
+          out.writeDouble(value);
+        }
+
+        @Override
+        public Double decode(ValueReader in) {
+          return in.readDouble();
+        }
+      },
+      false,
+      "com.acme.Spectra$Fit");
+
+  private static final KeyHasher.TypeTag FIT_TYPE = KeyHasher.typeTag("com.acme.Spectra$Fit");
 
   private SpectraMemo() {
   }
@@ -131,6 +155,85 @@ public final class SpectraMemo {
       throw t;
     }
     return flight.complete(result);
+  }
+
+  /**
+   * Memoized {@link Spectra#scale(com.acme.Spectra.Fit,double)}.
+   */
+  public static double scale(Spectra.Fit fit, double factor) {
+    long m = memoryHashFit(fit);
+    m = 31 * m + Double.doubleToLongBits(factor);
+    Cached c = SCALE.probe(m, 0L);
+    if (c != null
+        && sameFit(((Spectra.Fit) ((Object[]) c.args())[0]), fit)
+        && MemoryKeys.same(((Double) ((Object[]) c.args())[1]).doubleValue(), factor)) {
+      return Double.longBitsToDouble(SCALE.hitBits(c));
+    }
+    KeyHasher h = SCALE.begin();
+    if (h == null) {
+      return Spectra.scale(fit, factor);
+    }
+    try {
+      if (fit == null) {
+        h.putNull();
+      } else {
+        hashFit(h, fit);
+      }
+      h.putDouble(factor);
+    } finally {
+      h.finish();
+    }
+    long k0 = h.high();
+    long k1 = h.low();
+    Object args = new Object[] {fit, factor};
+    Object cached = SCALE.load(k0, k1, m, 0L, args);
+    if (cached != MemoFunction.MISS) {
+      return SCALE.value(cached);
+    }
+    MemoFunction.Flight<Double> flight = SCALE.miss(k0, k1, m, 0L, args);
+    if (flight.hasValue()) {
+      return flight.value();
+    }
+    double result;
+    try {
+      result = Spectra.scale(fit, factor);
+    } catch (Throwable t) {
+      flight.fail();
+      throw t;
+    }
+    return flight.complete(result);
+  }
+
+  private static void hashFit(KeyHasher h, Spectra.Fit v) {
+    h.beginRecord(FIT_TYPE, 2);
+    h.putDouble(v.slope());
+    String v2 = v.label();
+    if (v2 == null) {
+      h.putNull();
+    } else {
+      h.putString(v2);
+    }
+  }
+
+  private static long memoryHashFit(Spectra.Fit v) {
+    if (v == null) {
+      return MemoryKeys.NULL;
+    }
+    long h = 2;
+    h = 31 * h + Double.doubleToLongBits(v.slope());
+    h = 31 * h + MemoryKeys.hash(v.label());
+    return h;
+  }
+
+  private static boolean sameFit(Spectra.Fit a, Spectra.Fit b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null) {
+      return false;
+    }
+    return MemoryKeys.same(a.slope(), b.slope())
+            && MemoryKeys.same(a.label(), b.label());
   }
 
   private static void encodeFit(ValueWriter out, Spectra.Fit v) {

@@ -26,6 +26,7 @@ class GoldenSourceTest {
                 "  static long area(int width, int height) { return (long) width * height; }",
                 "  @Memo(version = \"3\")",
                 "  public static Fit fit(double[] signal, String label) { return new Fit(signal.length, label); }",
+                "  public static double scale(Fit fit, double factor) { return fit.slope() * factor; }",
                 "}"));
         assertThat(c).succeeded();
         String generated = TestCompiler.generatedSource(c, "com.acme.SpectraMemo");
