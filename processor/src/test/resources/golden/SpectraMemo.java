@@ -92,6 +92,13 @@ public final class SpectraMemo {
     if (c != null) {
       return AREA.hitBits(c);
     }
+    return miss$area(width, height, s0, s1);
+  }
+
+  /**
+   * {@link #area} when memory had no value: the store, or the computation.
+   */
+  private static long miss$area(int width, int height, long s0, long s1) {
     if (AREA.disabled()) {
       return Spectra.area(width, height);
     }
@@ -143,6 +150,13 @@ public final class SpectraMemo {
     if (cached != MemoFunction.MISS) {
       return FIT.value(cached);
     }
+    return miss$fit(signal, label, k0, k1);
+  }
+
+  /**
+   * {@link #fit} when memory had no value: the store, or the computation.
+   */
+  private static Spectra.Fit miss$fit(double[] signal, String label, long k0, long k1) {
     MemoFunction.Flight<Spectra.Fit> flight = FIT.miss(k0, k1);
     if (flight.hasValue()) {
       return flight.value();
@@ -169,6 +183,13 @@ public final class SpectraMemo {
         && MemoryKeys.same(((Double) ((Object[]) c.args())[1]).doubleValue(), factor)) {
       return Double.longBitsToDouble(SCALE.hitBits(c));
     }
+    return miss$scale(fit, factor, m);
+  }
+
+  /**
+   * {@link #scale} when memory had no value: the store, or the computation.
+   */
+  private static double miss$scale(Spectra.Fit fit, double factor, long m) {
     KeyHasher h = SCALE.begin();
     if (h == null) {
       return Spectra.scale(fit, factor);

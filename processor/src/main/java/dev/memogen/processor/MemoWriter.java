@@ -50,7 +50,7 @@ final class MemoWriter {
         for (MemoModel.Method m : model.methods()) {
             String field = fieldName(m.name(), fieldNames);
             type.addField(functionField(model, m, field, codecs));
-            type.addMethod(wrapper(model, m, field, hashes, memoryKeys));
+            type.addMethods(wrapper(model, m, field, hashes, memoryKeys));
         }
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
 
@@ -158,18 +158,25 @@ final class MemoWriter {
                 .build();
     }
 
-    private MethodSpec wrapper(MemoModel model, MemoModel.Method m, String field, HashEmitter hashes,
+    /**
+     * The memoized method and its miss path. The method itself holds only what a memory hit runs
+     * (and, for arguments hashed into a digest, the hashing), so that the JIT inlines it into its
+     * callers; everything else is in {@code miss$name}, which it calls with the keys computed so far.
+     */
+    private List<MethodSpec> wrapper(MemoModel model, MemoModel.Method m, String field, HashEmitter hashes,
             MemoryKeyEmitter memoryKeys) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(m.name())
+        MethodSpec.Builder method = signature(m, m.name())
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addTypeVariables(m.typeVariables())
-                .returns(m.returnTypeName())
                 .varargs(m.varargs())
-                .addExceptions(m.thrown())
                 .addJavadoc("Memoized {@link $T#$L}.\n", model.target(), m.javadocSignature());
+        MethodSpec.Builder missMethod = signature(m, "miss$" + m.name())
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("{@link #$L} when memory had no value: the store, or the computation.\n", m.name());
         LocalNames names = new LocalNames();
         for (MemoModel.Parameter p : m.parameters()) {
-            method.addParameter(ParameterSpec.builder(p.typeName(), names.reserve(p.name())).build());
+            ParameterSpec param = ParameterSpec.builder(p.typeName(), names.reserve(p.name())).build();
+            method.addParameter(param);
+            missMethod.addParameter(param);
         }
         String h = names.fresh("h");
         String k0 = names.fresh("k0");
@@ -178,39 +185,45 @@ final class MemoWriter {
         String flight = names.fresh("flight");
         String result = names.fresh("result");
         String thrown = names.fresh("t");
+        String c = names.fresh("c");
 
         String typeArgs = m.typeVariables().isEmpty() ? ""
                 : m.typeVariables().stream().map(TypeName::toString).collect(Collectors.joining(", ", "<", ">"));
-        CodeBlock call = CodeBlock.of("$T.$L$L($L)", model.target(), typeArgs, m.name(),
-                m.parameters().stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", ")));
+        String argList = m.parameters().stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", "));
+        CodeBlock call = CodeBlock.of("$T.$L$L($L)", model.target(), typeArgs, m.name(), argList);
+        String missName = "miss$" + m.name();
+        // Explicit type arguments need a qualified call.
+        CodeBlock missCall = typeArgs.isEmpty() ? CodeBlock.of("$L", missName)
+                : CodeBlock.of("$T.$L$L", model.generated(), typeArgs, missName);
 
-        CodeBlock.Builder b = CodeBlock.builder();
+        CodeBlock.Builder b = CodeBlock.builder(); // the memoized method
+        CodeBlock.Builder x = CodeBlock.builder(); // its miss path
         int packed = PackedKeyEmitter.packedLength(m.parameters());
         TypeName flightType = ParameterizedTypeName.get(RuntimeNames.FLIGHT, m.returnType().typeName().box());
+        List<MemoModel.Parameter> ps = m.parameters();
         if (packed >= 0) {
             // A few primitives: the key's stream is packed into two longs, an exact key for the
             // memory tier; its digest is computed only when the store is needed.
             String s0 = names.fresh("s0");
             String s1 = names.fresh("s1");
-            String c = names.fresh("c");
             PackedKeyEmitter.emit(b, m.parameters(), s0, s1);
             b.addStatement("$T $L = $L.probe($L, $L)", RuntimeNames.CACHED, c, field, s0, s1);
             b.beginControlFlow("if ($L != null)", c).addStatement("return $L", hit(m, field, c)).endControlFlow();
-            b.beginControlFlow("if ($L.disabled())", field).addStatement("return $L", call).endControlFlow();
-            b.addStatement("long $L = $T.packedHigh($L, $L, $L)", k0, RuntimeNames.KEY_HASHER, s0, s1, packed);
-            b.addStatement("long $L = $T.packedLow($L, $L, $L)", k1, RuntimeNames.KEY_HASHER, s0, s1, packed);
-            b.addStatement("Object $L = $L.load($L, $L, $L, $L, null)", cached, field, k0, k1, s0, s1);
-            b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
+            b.addStatement("return $L($L)", missCall, join(argList, s0, s1));
+            missMethod.addParameter(long.class, s0).addParameter(long.class, s1);
+            x.beginControlFlow("if ($L.disabled())", field).addStatement("return $L", call).endControlFlow();
+            x.addStatement("long $L = $T.packedHigh($L, $L, $L)", k0, RuntimeNames.KEY_HASHER, s0, s1, packed);
+            x.addStatement("long $L = $T.packedLow($L, $L, $L)", k1, RuntimeNames.KEY_HASHER, s0, s1, packed);
+            x.addStatement("Object $L = $L.load($L, $L, $L, $L, null)", cached, field, k0, k1, s0, s1);
+            x.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                     .addStatement("return $L.value($L)", field, cached)
                     .endControlFlow();
-            b.addStatement("$T $L = $L.miss($L, $L, $L, $L, null)", flightType, flight, field, k0, k1, s0, s1);
-        } else if (MemoryKeyEmitter.applies(m.parameters())) {
+            x.addStatement("$T $L = $L.miss($L, $L, $L, $L, null)", flightType, flight, field, k0, k1, s0, s1);
+        } else if (MemoryKeyEmitter.applies(ps)) {
             // Values as arguments: memory is keyed by a cheap hash of them, and a hit compares the
             // arguments kept with the value; the key stream and its digest are made only on a miss.
             String mk = names.fresh("m");
-            String c = names.fresh("c");
             String args = names.fresh("args");
-            List<MemoModel.Parameter> ps = m.parameters();
             b.addStatement("long $L = $L", mk, memoryKeys.hash(ps.get(0).type(), ps.get(0).name()));
             for (int i = 1; i < ps.size(); i++) {
                 b.addStatement("$L = 31 * $L + $L", mk, mk, memoryKeys.hash(ps.get(i).type(), ps.get(i).name()));
@@ -232,22 +245,23 @@ final class MemoWriter {
             b.beginControlFlow("if ($L != null\n$>$>&& $L$<$<)", c, same.build())
                     .addStatement("return $L", hit(m, field, c))
                     .endControlFlow();
-            b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
-            b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
-            hashArguments(b, m, hashes, h, names);
-            b.addStatement("long $L = $L.high()", k0, h);
-            b.addStatement("long $L = $L.low()", k1, h);
+            b.addStatement("return $L($L)", missCall, join(argList, mk));
+            missMethod.addParameter(long.class, mk);
+            x.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
+            x.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
+            hashArguments(x, m, hashes, h, names);
+            x.addStatement("long $L = $L.high()", k0, h);
+            x.addStatement("long $L = $L.low()", k1, h);
             if (ps.size() == 1) {
-                b.addStatement("Object $L = $L", args, ps.get(0).name());
+                x.addStatement("Object $L = $L", args, ps.get(0).name());
             } else {
-                b.addStatement("Object $L = new Object[] {$L}", args,
-                        ps.stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", ")));
+                x.addStatement("Object $L = new Object[] {$L}", args, argList);
             }
-            b.addStatement("Object $L = $L.load($L, $L, $L, 0L, $L)", cached, field, k0, k1, mk, args);
-            b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
+            x.addStatement("Object $L = $L.load($L, $L, $L, 0L, $L)", cached, field, k0, k1, mk, args);
+            x.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                     .addStatement("return $L.value($L)", field, cached)
                     .endControlFlow();
-            b.addStatement("$T $L = $L.miss($L, $L, $L, 0L, $L)", flightType, flight, field, k0, k1, mk, args);
+            x.addStatement("$T $L = $L.miss($L, $L, $L, 0L, $L)", flightType, flight, field, k0, k1, mk, args);
         } else {
             b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
             b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
@@ -258,18 +272,33 @@ final class MemoWriter {
             b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                     .addStatement("return $L.value($L)", field, cached)
                     .endControlFlow();
-            b.addStatement("$T $L = $L.miss($L, $L)", flightType, flight, field, k0, k1);
+            b.addStatement("return $L($L)", missCall, join(argList, k0, k1));
+            missMethod.addParameter(long.class, k0).addParameter(long.class, k1);
+            x.addStatement("$T $L = $L.miss($L, $L)", flightType, flight, field, k0, k1);
         }
-        b.beginControlFlow("if ($L.hasValue())", flight).addStatement("return $L.value()", flight).endControlFlow();
-        b.addStatement("$T $L", m.returnTypeName(), result);
-        b.beginControlFlow("try");
-        b.addStatement("$L = $L", result, call);
-        b.nextControlFlow("catch (Throwable $L)", thrown);
-        b.addStatement("$L.fail()", flight);
-        b.addStatement("throw $L", thrown);
-        b.endControlFlow();
-        b.addStatement("return $L.complete($L)", flight, result);
-        return method.addCode(b.build()).build();
+        x.beginControlFlow("if ($L.hasValue())", flight).addStatement("return $L.value()", flight).endControlFlow();
+        x.addStatement("$T $L", m.returnTypeName(), result);
+        x.beginControlFlow("try");
+        x.addStatement("$L = $L", result, call);
+        x.nextControlFlow("catch (Throwable $L)", thrown);
+        x.addStatement("$L.fail()", flight);
+        x.addStatement("throw $L", thrown);
+        x.endControlFlow();
+        x.addStatement("return $L.complete($L)", flight, result);
+        return List.of(method.addCode(b.build()).build(), missMethod.addCode(x.build()).build());
+    }
+
+    /** A method with {@code m}'s type variables, return type and exceptions, named {@code name}. */
+    private static MethodSpec.Builder signature(MemoModel.Method m, String name) {
+        return MethodSpec.methodBuilder(name)
+                .addTypeVariables(m.typeVariables())
+                .returns(m.returnTypeName())
+                .addExceptions(m.thrown());
+    }
+
+    private static String join(String argList, String... more) {
+        String extra = String.join(", ", more);
+        return argList.isEmpty() ? extra : argList + ", " + extra;
     }
 
     private static void hashArguments(CodeBlock.Builder b, MemoModel.Method m, HashEmitter hashes, String h,
