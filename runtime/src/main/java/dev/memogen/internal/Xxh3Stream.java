@@ -16,8 +16,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 
 /**
@@ -27,10 +29,12 @@ import java.nio.ShortBuffer;
  * stripes, scrambled after every block of 16 stripes, then the last stripe and the 128-bit merge.
  *
  * <p>Large arrays are read straight from the array, a stripe at a time: {@code byte[]} through a
- * little-endian {@code long} view, {@code long[]} and {@code double[]} element by element. The
- * stream before an array (a tag and a length) usually leaves its elements at an offset that is
- * not a multiple of 8; each lane is then the high bytes of one element and the low bytes of the
- * next, joined with two shifts. Other arrays and strings go through a small staging buffer.
+ * little-endian {@code long} view, {@code long[]} and {@code double[]} one element a lane when
+ * their elements fall on the stream's 8-byte lanes. The tag and length before an array usually
+ * put them elsewhere (5 bytes on); such arrays, strings and the other arrays are copied in 8 KiB
+ * chunks into a little-endian staging buffer (a bulk copy that stays in the CPU cache) and read
+ * from there like a {@code byte[]}: measured faster than joining every lane from two elements
+ * with shifts.
  *
  * <p>XXH3 gives the last stripe of the input its own secret, and a stripe (or block) is consumed
  * the usual way only when at least one byte follows it. The stream therefore consumes a stripe
@@ -92,6 +96,8 @@ final class Xxh3Stream {
     private ShortBuffer shortView;
     private IntBuffer intView;
     private FloatBuffer floatView;
+    private LongBuffer longView;
+    private DoubleBuffer doubleView;
 
     void reset() {
         n = 0;
@@ -181,12 +187,15 @@ final class Xxh3Stream {
             n = at;
             return;
         }
-        int r = at & 7; // the elements' offset from the stream's 8-byte lanes
-        int head = ((-at & (STRIPE - 1)) + 7) >>> 3; // elements that fill the buffer up to (or r bytes past) a stripe
-        long rest = r + 8L * (len - head); // bytes after that stripe boundary
-        if (rest < 2 * STRIPE) {
-            for (long v : a) {
-                int64(v);
+        int head = (-at & (STRIPE - 1)) >>> 3; // elements that fill the buffer up to a stripe boundary
+        if ((at & 7) != 0 || len - head < 16) { // elements across lanes: staged, see putBytes
+            staging();
+            LongBuffer view = longView;
+            for (int from = 0; from < len; from += view.capacity()) {
+                int m = Math.min(view.capacity(), len - from);
+                view.clear();
+                view.put(a, from, m);
+                putBytes(stage, 0, 8 * m);
             }
             return;
         }
@@ -194,15 +203,11 @@ final class Xxh3Stream {
             LONG.set(buf, at, a[i]);
             at += 8;
         }
-        byteStripes(buf, 0, (at - r) >>> 6);
-        int count = (int) ((rest - STRIPE) >>> 6);
-        longStripes(a, head, head > 0 ? a[head - 1] : 0, r << 3, count);
+        byteStripes(buf, 0, at >>> 6);
+        int count = (len - head - 8) >>> 3; // in place, keeping the last 8..15 elements back
+        longStripes(a, head, count);
         int i = head + (count << 3);
         at = 0;
-        if (r != 0) { // the high bytes of the last element read in place start the next lane
-            LONG.set(buf, 0, a[i - 1] >>> (64 - 8 * r));
-            at = r;
-        }
         for (; i < len; i++) {
             LONG.set(buf, at, a[i]);
             at += 8;
@@ -222,12 +227,15 @@ final class Xxh3Stream {
             n = at;
             return;
         }
-        int r = at & 7;
-        int head = ((-at & (STRIPE - 1)) + 7) >>> 3;
-        long rest = r + 8L * (len - head);
-        if (rest < 2 * STRIPE) {
-            for (double v : a) {
-                int64(Double.doubleToRawLongBits(v));
+        int head = (-at & (STRIPE - 1)) >>> 3;
+        if ((at & 7) != 0 || len - head < 16) {
+            staging();
+            DoubleBuffer view = doubleView; // raw bits, as a bulk copy
+            for (int from = 0; from < len; from += view.capacity()) {
+                int m = Math.min(view.capacity(), len - from);
+                view.clear();
+                view.put(a, from, m);
+                putBytes(stage, 0, 8 * m);
             }
             return;
         }
@@ -235,15 +243,11 @@ final class Xxh3Stream {
             LONG.set(buf, at, Double.doubleToRawLongBits(a[i]));
             at += 8;
         }
-        byteStripes(buf, 0, (at - r) >>> 6);
-        int count = (int) ((rest - STRIPE) >>> 6);
-        doubleStripes(a, head, head > 0 ? Double.doubleToRawLongBits(a[head - 1]) : 0, r << 3, count);
+        byteStripes(buf, 0, at >>> 6);
+        int count = (len - head - 8) >>> 3;
+        doubleStripes(a, head, count);
         int i = head + (count << 3);
         at = 0;
-        if (r != 0) {
-            LONG.set(buf, 0, Double.doubleToRawLongBits(a[i - 1]) >>> (64 - 8 * r));
-            at = r;
-        }
         for (; i < len; i++) {
             LONG.set(buf, at, Double.doubleToRawLongBits(a[i]));
             at += 8;
@@ -381,6 +385,8 @@ final class Xxh3Stream {
             shortView = b.asShortBuffer();
             intView = b.asIntBuffer();
             floatView = b.asFloatBuffer();
+            longView = b.asLongBuffer();
+            doubleView = b.asDoubleBuffer();
         }
     }
 
@@ -525,15 +531,10 @@ final class Xxh3Stream {
         stripe = s;
     }
 
-    /**
-     * Consumes {@code count} stripes of elements of {@code a} from {@code from}: lane {@code j} is
-     * {@code (a[from+j-1] >>> (64 - shift)) | (a[from+j] << shift)}, with {@code prev} standing for
-     * {@code a[from-1]} ({@code shift} is 8 times the elements' offset from the lanes, 0..56).
-     */
-    private void longStripes(long[] a, int from, long prev, int shift, int count) {
+    /** Consumes {@code count} stripes of elements of {@code a} from {@code from}, one element a lane. */
+    private void longStripes(long[] a, int from, int count) {
         start();
         consumed += (long) count << 6;
-        int down = 63 - shift; // (x >>> 1) >>> down is x >>> (64 - shift), and 0 when shift is 0
         long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
         int s = stripe;
         while (count > 0) {
@@ -550,15 +551,14 @@ final class Xxh3Stream {
                 long e5 = a[p + 5];
                 long e6 = a[p + 6];
                 long e7 = a[p + 7];
-                long d0 = (prev >>> 1 >>> down) | (e0 << shift);
-                long d1 = (e0 >>> 1 >>> down) | (e1 << shift);
-                long d2 = (e1 >>> 1 >>> down) | (e2 << shift);
-                long d3 = (e2 >>> 1 >>> down) | (e3 << shift);
-                long d4 = (e3 >>> 1 >>> down) | (e4 << shift);
-                long d5 = (e4 >>> 1 >>> down) | (e5 << shift);
-                long d6 = (e5 >>> 1 >>> down) | (e6 << shift);
-                long d7 = (e6 >>> 1 >>> down) | (e7 << shift);
-                prev = e7;
+                long d0 = e0;
+                long d1 = e1;
+                long d2 = e2;
+                long d3 = e3;
+                long d4 = e4;
+                long d5 = e5;
+                long d6 = e6;
+                long d7 = e7;
                 long k0 = d0 ^ KEY[s];
                 long k1 = d1 ^ KEY[s + 1];
                 long k2 = d2 ^ KEY[s + 2];
@@ -601,10 +601,9 @@ final class Xxh3Stream {
     }
 
     /** {@link #longStripes} over the raw bits of {@code a}. */
-    private void doubleStripes(double[] a, int from, long prev, int shift, int count) {
+    private void doubleStripes(double[] a, int from, int count) {
         start();
         consumed += (long) count << 6;
-        int down = 63 - shift;
         long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
         int s = stripe;
         while (count > 0) {
@@ -621,15 +620,14 @@ final class Xxh3Stream {
                 long e5 = Double.doubleToRawLongBits(a[p + 5]);
                 long e6 = Double.doubleToRawLongBits(a[p + 6]);
                 long e7 = Double.doubleToRawLongBits(a[p + 7]);
-                long d0 = (prev >>> 1 >>> down) | (e0 << shift);
-                long d1 = (e0 >>> 1 >>> down) | (e1 << shift);
-                long d2 = (e1 >>> 1 >>> down) | (e2 << shift);
-                long d3 = (e2 >>> 1 >>> down) | (e3 << shift);
-                long d4 = (e3 >>> 1 >>> down) | (e4 << shift);
-                long d5 = (e4 >>> 1 >>> down) | (e5 << shift);
-                long d6 = (e5 >>> 1 >>> down) | (e6 << shift);
-                long d7 = (e6 >>> 1 >>> down) | (e7 << shift);
-                prev = e7;
+                long d0 = e0;
+                long d1 = e1;
+                long d2 = e2;
+                long d3 = e3;
+                long d4 = e4;
+                long d5 = e5;
+                long d6 = e6;
+                long d7 = e7;
                 long k0 = d0 ^ KEY[s];
                 long k1 = d1 ^ KEY[s + 1];
                 long k2 = d2 ^ KEY[s + 2];
