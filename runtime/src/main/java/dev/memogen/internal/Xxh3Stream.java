@@ -152,7 +152,7 @@ final class Xxh3Stream {
 
     /** {@code b[off..off+len)}. */
     void putBytes(byte[] b, int off, int len) {
-        if (n + len <= CAPACITY) {
+        if (n + (long) len <= CAPACITY) {
             System.arraycopy(b, off, buf, n, len);
             n += len;
             return;
