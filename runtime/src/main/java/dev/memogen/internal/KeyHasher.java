@@ -1,11 +1,5 @@
 package dev.memogen.internal;
 
-import com.dynatrace.hash4j.hashing.HashStream128;
-import com.dynatrace.hash4j.hashing.HashValue128;
-import com.dynatrace.hash4j.hashing.Hashing;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -52,19 +46,12 @@ public final class KeyHasher {
     static final byte OBJECT_ARRAY = 0x18;
 
     private static final ThreadLocal<KeyHasher> PER_THREAD = ThreadLocal.withInitial(KeyHasher::new);
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     /**
-     * Streams of up to {@value Xxh3Short#MAX} bytes (most argument lists) are collected here and
-     * digested by {@link Xxh3Short} without allocating; longer ones spill into hash4j's stream.
+     * The stream and its digest: streams of up to {@value Xxh3Short#MAX} bytes (most argument
+     * lists) are buffered and digested by {@link Xxh3Short}; longer ones are consumed as they
+     * come, large arrays straight from the array. Neither allocates.
      */
-    private final byte[] buffer = new byte[Xxh3Short.MAX];
-    private int length;
-    private HashStream128 stream; // created on the first spill, reused after
-    private java.nio.ByteBuffer chunk; // little-endian staging for large arrays, created on first use
-    private boolean spilled; // whether this stream's bytes went to {@code stream}
+    private final Xxh3Stream stream = new Xxh3Stream();
     private boolean busy;
     private long high;
     private long low;
@@ -104,8 +91,7 @@ public final class KeyHasher {
     }
 
     private void reset() {
-        length = 0;
-        spilled = false;
+        stream.reset();
     }
 
     /**
@@ -113,14 +99,7 @@ public final class KeyHasher {
      * Read the digest with {@link #high()} and {@link #low()} right after.
      */
     public void finish() {
-        if (spilled) {
-            stream.putBytes(buffer, 0, length);
-            HashValue128 v = stream.get();
-            high = v.getMostSignificantBits();
-            low = v.getLeastSignificantBits();
-        } else {
-            Xxh3Short.hash(buffer, length, this);
-        }
+        stream.finish(this);
         busy = false;
     }
 
@@ -153,85 +132,30 @@ public final class KeyHasher {
         return c;
     }
 
-    /** Room for {@code n} more bytes in the buffer; if there is none, the buffer goes to the stream. */
-    private boolean room(long n) {
-        if (length + n <= buffer.length) {
-            return true;
-        }
-        spill();
-        return false;
-    }
-
-    /** Moves the buffered bytes into hash4j's stream; later bytes go there too. */
-    private HashStream128 spill() {
-        if (stream == null) {
-            stream = Hashing.xxh3_128().hashStream();
-        }
-        if (!spilled) {
-            stream.reset();
-            spilled = true;
-        }
-        stream.putBytes(buffer, 0, length);
-        length = 0;
-        return stream;
-    }
-
     private void tag(byte tag) {
-        int8(tag);
+        stream.int8(tag);
     }
 
     private void int8(byte v) {
-        if (room(1)) {
-            buffer[length++] = v;
-        } else {
-            stream.putByte(v);
-        }
+        stream.int8(v);
     }
 
     private void int16(short v) {
-        if (room(2)) {
-            SHORT.set(buffer, length, v);
-            length += 2;
-        } else {
-            stream.putShort(v);
-        }
+        stream.int16(v);
     }
 
     private void int32(int v) {
-        if (room(4)) {
-            INT.set(buffer, length, v);
-            length += 4;
-        } else {
-            stream.putInt(v);
-        }
+        stream.int32(v);
     }
 
     private void int64(long v) {
-        if (room(8)) {
-            LONG.set(buffer, length, v);
-            length += 8;
-        } else {
-            stream.putLong(v);
-        }
+        stream.int64(v);
     }
 
-    private void chars(String s) {
-        int n = s.length();
-        if (room(2L * n)) {
-            for (int i = 0; i < n; i++) {
-                SHORT.set(buffer, length, (short) s.charAt(i));
-                length += 2;
-            }
-        } else {
-            stream.putChars(s);
-        }
-    }
-
-    /** Bulk data: hashed straight from the array by hash4j once the buffer cannot hold it. */
-    private HashStream128 bulk(byte tag, int count, long bytes) {
-        tag(tag);
-        int32(count);
-        return room(bytes) ? null : stream;
+    /** A primitive array's tag and length; its elements follow. */
+    private void arrayHeader(byte tag, int length) {
+        stream.int8(tag);
+        stream.int32(length);
     }
 
     public void putNull() {
@@ -301,8 +225,10 @@ public final class KeyHasher {
 
     /** The tag of the class with this binary name. */
     public static TypeTag typeTag(String binaryName) {
-        HashValue128 v = Hashing.xxh3_128().hashCharsTo128Bits(binaryName);
-        return new TypeTag(v.getMostSignificantBits(), v.getLeastSignificantBits());
+        KeyHasher h = new KeyHasher();
+        h.stream.putChars(binaryName);
+        h.finish();
+        return new TypeTag(h.high, h.low);
     }
 
     /** The tag of a class known only at run time (an enum constant of a type variable), cached. */
@@ -380,132 +306,50 @@ public final class KeyHasher {
         }
     }
 
-    /**
-     * A large array's bytes, fed to the stream through a small little-endian staging buffer:
-     * bulk copies of 16 KiB that stay in the CPU cache, then hash4j's byte path (several times
-     * faster than its element-by-element path). The array itself is never copied whole.
-     */
-    private java.nio.ByteBuffer staging() {
-        java.nio.ByteBuffer c = chunk;
-        if (c == null) {
-            c = java.nio.ByteBuffer.allocate(1 << 14).order(ByteOrder.LITTLE_ENDIAN);
-            chunk = c;
-        }
-        return c;
-    }
-
-    private void putStaged(HashStream128 s, java.nio.ByteBuffer c) {
-        s.putBytes(c.array(), 0, c.position());
-        c.clear();
-    }
-
     public void putBooleanArray(boolean[] a) {
-        HashStream128 s = bulk(BOOLEAN_ARRAY, a.length, a.length);
-        if (s != null) {
-            s.putBooleans(a);
-        } else {
-            for (boolean v : a) {
-                buffer[length++] = v ? (byte) 1 : (byte) 0;
-            }
-        }
+        arrayHeader(BOOLEAN_ARRAY, a.length);
+        stream.putBooleans(a);
     }
 
     public void putByteArray(byte[] a) {
-        HashStream128 s = bulk(BYTE_ARRAY, a.length, a.length);
-        if (s != null) {
-            s.putBytes(a);
-        } else {
-            System.arraycopy(a, 0, buffer, length, a.length);
-            length += a.length;
-        }
+        arrayHeader(BYTE_ARRAY, a.length);
+        stream.putBytes(a, 0, a.length);
     }
 
     public void putShortArray(short[] a) {
-        HashStream128 s = bulk(SHORT_ARRAY, a.length, 2L * a.length);
-        if (s != null) {
-            s.putShorts(a);
-        } else {
-            for (short v : a) {
-                int16(v);
-            }
-        }
+        arrayHeader(SHORT_ARRAY, a.length);
+        stream.putShorts(a);
     }
 
     public void putCharArray(char[] a) {
-        HashStream128 s = bulk(CHAR_ARRAY, a.length, 2L * a.length);
-        if (s != null) {
-            s.putChars(a);
-        } else {
-            for (char v : a) {
-                int16((short) v);
-            }
-        }
+        arrayHeader(CHAR_ARRAY, a.length);
+        stream.putChars(a);
     }
 
     public void putIntArray(int[] a) {
-        HashStream128 s = bulk(INT_ARRAY, a.length, 4L * a.length);
-        if (s != null) {
-            s.putInts(a);
-        } else {
-            for (int v : a) {
-                int32(v);
-            }
-        }
+        arrayHeader(INT_ARRAY, a.length);
+        stream.putInts(a);
     }
 
     public void putLongArray(long[] a) {
-        HashStream128 s = bulk(LONG_ARRAY, a.length, 8L * a.length);
-        if (s != null) {
-            java.nio.ByteBuffer c = staging();
-            java.nio.LongBuffer view = c.asLongBuffer();
-            for (int from = 0; from < a.length; from += view.capacity()) {
-                int n = Math.min(view.capacity(), a.length - from);
-                view.clear();
-                view.put(a, from, n);
-                c.position(8 * n);
-                putStaged(s, c);
-            }
-        } else {
-            for (long v : a) {
-                int64(v);
-            }
-        }
+        arrayHeader(LONG_ARRAY, a.length);
+        stream.putLongs(a);
     }
 
     /** Raw bits, hashed straight from the array: NaNs with different payloads differ. */
     public void putFloatArray(float[] a) {
-        HashStream128 s = bulk(FLOAT_ARRAY, a.length, 4L * a.length);
-        if (s != null) {
-            s.putFloats(a);
-        } else {
-            for (float v : a) {
-                int32(Float.floatToRawIntBits(v));
-            }
-        }
+        arrayHeader(FLOAT_ARRAY, a.length);
+        stream.putFloats(a);
     }
 
     /** Raw bits, hashed straight from the array: NaNs with different payloads differ. */
     public void putDoubleArray(double[] a) {
-        HashStream128 s = bulk(DOUBLE_ARRAY, a.length, 8L * a.length);
-        if (s != null) {
-            java.nio.ByteBuffer c = staging();
-            java.nio.DoubleBuffer view = c.asDoubleBuffer(); // raw bits, as the spec says
-            for (int from = 0; from < a.length; from += view.capacity()) {
-                int n = Math.min(view.capacity(), a.length - from);
-                view.clear();
-                view.put(a, from, n);
-                c.position(8 * n);
-                putStaged(s, c);
-            }
-        } else {
-            for (double v : a) {
-                int64(Double.doubleToRawLongBits(v));
-            }
-        }
+        arrayHeader(DOUBLE_ARRAY, a.length);
+        stream.putDoubles(a);
     }
 
     private void rawString(String s) {
         int32(s.length());
-        chars(s);
+        stream.putChars(s);
     }
 }

@@ -2,16 +2,16 @@ package dev.memogen.internal;
 
 /**
  * XXH3-128 (seed 0, default secret) for inputs of at most {@value #MAX} bytes (XXH3's short and mid-size paths), written for the
- * hit path: no allocation, small enough to inline. Inputs that are longer go through hash4j's
- * streaming XXH3; both give the same digests (checked for every length in tests), so which one
- * hashed a key never matters.
+ * hit path: no allocation, small enough to inline. Longer inputs go through {@link Xxh3Stream}
+ * (XXH3's long-input path), which shares the secret and helpers below; tests check both
+ * against hash4j's XXH3-128 for every length, so which one hashed a key never matters.
  */
 final class Xxh3Short {
     static final int MAX = 240;
 
     private Xxh3Short() {}
 
-    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
+    static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
             .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     // The default secret of XXH3 (192 bytes), as little-endian words.
@@ -33,7 +33,7 @@ final class Xxh3Short {
     private static final long S15 = 0x647378d9c97e9fc8L;
 
     /** The whole default secret, for the mid-size path, which reads it at unaligned offsets. */
-    private static final byte[] SECRET = secret(S00, S01, S02, S03, S04, S05, S06, S07, S08, S09, S10, S11, S12,
+    static final byte[] SECRET = secret(S00, S01, S02, S03, S04, S05, S06, S07, S08, S09, S10, S11, S12,
             S13, S14, S15, 0xc3ebd33483acc5eaL, 0xeb6313faffa081c5L, 0x49daf0b751dd0d17L, 0x9e68d429265516d3L,
             0xfca1477d58be162bL, 0xce31d07ad1b8f88fL, 0x280416958f3acb45L, 0x7e404bbbcafbd7afL);
 
@@ -45,13 +45,13 @@ final class Xxh3Short {
         return b;
     }
 
-    private static final long P32_2 = 0x85EBCA77L;
-    private static final long P64_1 = 0x9E3779B185EBCA87L;
-    private static final long P64_2 = 0xC2B2AE3D27D4EB4FL;
-    private static final long P64_3 = 0x165667B19E3779F9L;
-    private static final long P64_4 = 0x85EBCA77C2B2AE63L;
-    private static final long MX1 = 0x165667919E3779F9L;
-    private static final long MX2 = 0x9FB21C651E98DF25L;
+    static final long P32_2 = 0x85EBCA77L;
+    static final long P64_1 = 0x9E3779B185EBCA87L;
+    static final long P64_2 = 0xC2B2AE3D27D4EB4FL;
+    static final long P64_3 = 0x165667B19E3779F9L;
+    static final long P64_4 = 0x85EBCA77C2B2AE63L;
+    static final long MX1 = 0x165667919E3779F9L;
+    static final long MX2 = 0x9FB21C651E98DF25L;
 
     /** Digests {@code b[0..len)}; stores the high half in {@code out.high}, the low half in {@code out.low}. */
     static void hash(byte[] b, int len, KeyHasher out) {
@@ -103,7 +103,7 @@ final class Xxh3Short {
         return x * y ^ unsignedMultiplyHigh(x, y);
     }
 
-    private static long r64(byte[] b, int i) {
+    static long r64(byte[] b, int i) {
         return (long) LONG.get(b, i);
     }
 
@@ -237,7 +237,7 @@ final class Xxh3Short {
         return x * y ^ unsignedMultiplyHigh(x, y);
     }
 
-    private static long unsignedMultiplyHigh(long x, long y) {
+    static long unsignedMultiplyHigh(long x, long y) {
         return Math.multiplyHigh(x, y) + ((x >> 63) & y) + ((y >> 63) & x);
     }
 
@@ -249,7 +249,7 @@ final class Xxh3Short {
         return h ^ (h >>> 32);
     }
 
-    private static long avalanche3(long h) {
+    static long avalanche3(long h) {
         h ^= h >>> 37;
         h *= MX1;
         return h ^ (h >>> 32);

@@ -283,7 +283,7 @@ class KeyHasherTest {
 
     @Test
     void largeArraysAcrossStagingChunksDigestAsTheirRawBits() {
-        int n = 5_000; // 40 KB: several 16 KiB staging chunks
+        int n = 5_000; // 40 KB: several 8 KiB staging chunks
         double[] doubles = new double[n];
         long[] longs = new long[n];
         for (int i = 0; i < n; i++) {
