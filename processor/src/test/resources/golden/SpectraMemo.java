@@ -104,11 +104,11 @@ public final class SpectraMemo {
     }
     long k0 = KeyHasher.packedHigh(s0, s1, 10);
     long k1 = KeyHasher.packedLow(s0, s1, 10);
-    Object cached = AREA.load(k0, k1, s0, s1, null);
+    Object cached = AREA.load(k0, k1, s0, s1, null, 0);
     if (cached != MemoFunction.MISS) {
       return AREA.value(cached);
     }
-    MemoFunction.Flight<Long> flight = AREA.miss(k0, k1, s0, s1, null);
+    MemoFunction.Flight<Long> flight = AREA.miss(k0, k1, s0, s1, null, 0);
     if (flight.hasValue()) {
       return flight.value();
     }
@@ -206,12 +206,13 @@ public final class SpectraMemo {
     }
     long k0 = h.high();
     long k1 = h.low();
+    long argsBytes = h.length();
     Object args = new Object[] {fit, factor};
-    Object cached = SCALE.load(k0, k1, m, 0L, args);
+    Object cached = SCALE.load(k0, k1, m, 0L, args, argsBytes);
     if (cached != MemoFunction.MISS) {
       return SCALE.value(cached);
     }
-    MemoFunction.Flight<Double> flight = SCALE.miss(k0, k1, m, 0L, args);
+    MemoFunction.Flight<Double> flight = SCALE.miss(k0, k1, m, 0L, args, argsBytes);
     if (flight.hasValue()) {
       return flight.value();
     }

@@ -214,16 +214,17 @@ final class MemoWriter {
             x.beginControlFlow("if ($L.disabled())", field).addStatement("return $L", call).endControlFlow();
             x.addStatement("long $L = $T.packedHigh($L, $L, $L)", k0, RuntimeNames.KEY_HASHER, s0, s1, packed);
             x.addStatement("long $L = $T.packedLow($L, $L, $L)", k1, RuntimeNames.KEY_HASHER, s0, s1, packed);
-            x.addStatement("Object $L = $L.load($L, $L, $L, $L, null)", cached, field, k0, k1, s0, s1);
+            x.addStatement("Object $L = $L.load($L, $L, $L, $L, null, 0)", cached, field, k0, k1, s0, s1);
             x.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                     .addStatement("return $L.value($L)", field, cached)
                     .endControlFlow();
-            x.addStatement("$T $L = $L.miss($L, $L, $L, $L, null)", flightType, flight, field, k0, k1, s0, s1);
+            x.addStatement("$T $L = $L.miss($L, $L, $L, $L, null, 0)", flightType, flight, field, k0, k1, s0, s1);
         } else if (MemoryKeyEmitter.applies(ps)) {
             // Values as arguments: memory is keyed by a cheap hash of them, and a hit compares the
             // arguments kept with the value; the key stream and its digest are made only on a miss.
             String mk = names.fresh("m");
             String args = names.fresh("args");
+            String argsBytes = names.fresh("argsBytes");
             b.addStatement("long $L = $L", mk, memoryKeys.hash(ps.get(0).type(), ps.get(0).name()));
             for (int i = 1; i < ps.size(); i++) {
                 b.addStatement("$L = 31 * $L + $L", mk, mk, memoryKeys.hash(ps.get(i).type(), ps.get(i).name()));
@@ -252,16 +253,18 @@ final class MemoWriter {
             hashArguments(x, m, hashes, h, names);
             x.addStatement("long $L = $L.high()", k0, h);
             x.addStatement("long $L = $L.low()", k1, h);
+            x.addStatement("long $L = $L.length()", argsBytes, h);
             if (ps.size() == 1) {
                 x.addStatement("Object $L = $L", args, ps.get(0).name());
             } else {
                 x.addStatement("Object $L = new Object[] {$L}", args, argList);
             }
-            x.addStatement("Object $L = $L.load($L, $L, $L, 0L, $L)", cached, field, k0, k1, mk, args);
+            x.addStatement("Object $L = $L.load($L, $L, $L, 0L, $L, $L)", cached, field, k0, k1, mk, args, argsBytes);
             x.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                     .addStatement("return $L.value($L)", field, cached)
                     .endControlFlow();
-            x.addStatement("$T $L = $L.miss($L, $L, $L, 0L, $L)", flightType, flight, field, k0, k1, mk, args);
+            x.addStatement("$T $L = $L.miss($L, $L, $L, 0L, $L, $L)", flightType, flight, field, k0, k1, mk, args,
+                    argsBytes);
         } else {
             b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
             b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();

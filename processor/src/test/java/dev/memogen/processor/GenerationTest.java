@@ -78,6 +78,7 @@ class GenerationTest {
                         "  record Point(String label, double x, Integer n, Color c) {}",
                         "  static String point(Point p, double w) { runs++; return p + \"*\" + w; }",
                         "  static long triple(long a, long b, float c) { runs++; return a + b + (long) c; }",
+                        "  static int length(String s) { runs++; return s.length(); }",
                         "  static int[] ints(int[] a) { runs++; return a.clone(); }",
                         "  static double[] doubles(double[] a) { runs++; return a.clone(); }",
                         "  static long[] longs(long[] a, byte[] b, short[] s, char[] c, float[] f, boolean[] z) { runs++; return new long[] {a.length, b.length, s.length, c.length, f.length, z.length}; }",
@@ -444,5 +445,17 @@ class GenerationTest {
         assertEquals(first, call("point", p, 0.5));
         assertEquals(1, runs());
         assertEquals(1, memoryHits("point(p.Everything.Point,double)"));
+    }
+
+    @Test
+    void argumentsKeptInMemoryCountTowardsItsBound() {
+        MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(64 << 10));
+        String big = "x".repeat(20_000); // a 40 KB key stream: more than an eighth of the tier
+        assertEquals(20_000, call("length", big));
+        assertEquals(20_000, call("length", big));
+        assertEquals(3, call("length", "abc"));
+        assertEquals(3, call("length", "abc"));
+        assertEquals(2, runs());
+        assertEquals(1, memoryHits("length(java.lang.String)"), "only the small argument stays in memory");
     }
 }

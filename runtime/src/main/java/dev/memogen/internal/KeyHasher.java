@@ -55,6 +55,7 @@ public final class KeyHasher {
     private boolean busy;
     private long high;
     private long low;
+    private long length;
     private KeyHasher child;
 
     KeyHasher() {}
@@ -99,6 +100,7 @@ public final class KeyHasher {
      * Read the digest with {@link #high()} and {@link #low()} right after.
      */
     public void finish() {
+        length = stream.length();
         stream.finish(this);
         busy = false;
     }
@@ -116,6 +118,11 @@ public final class KeyHasher {
     /** The lower 64 bits of the last digest. */
     public long low() {
         return low;
+    }
+
+    /** The length in bytes of the last digested stream: what the arguments weigh, roughly. */
+    public long length() {
+        return length;
     }
 
     /**

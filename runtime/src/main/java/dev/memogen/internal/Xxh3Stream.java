@@ -391,6 +391,11 @@ final class Xxh3Stream {
     }
 
     /** Digests the stream; stores the high half in {@code out.high}, the low half in {@code out.low}. */
+    /** Bytes written since {@link #reset()}. */
+    long length() {
+        return consumed + n;
+    }
+
     void finish(KeyHasher out) {
         if (consumed == 0 && n <= Xxh3Short.MAX) {
             Xxh3Short.hash(buf, n, out);
