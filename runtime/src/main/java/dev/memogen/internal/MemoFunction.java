@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  * try { hashSample(h, s); h.putDouble(w); } finally { h.finish(); }
  * long k0 = h.high(), k1 = h.low();                        // the key stream's digest
  * Object args = new Object[] {s, w};
- * Object cached = FN.load(k0, k1, m, 0L, args);            // the store
+ * long argsBytes = h.length();                             // what the kept arguments weigh
+ * Object cached = FN.load(k0, k1, m, 0L, args, argsBytes);  // the store
  * if (cached != MemoFunction.MISS) return FN.value(cached);
- * MemoFunction.Flight<Fit> flight = FN.miss(k0, k1, m, 0L, args);
+ * MemoFunction.Flight<Fit> flight = FN.miss(k0, k1, m, 0L, args, argsBytes);
  * if (flight.hasValue()) return flight.value();          // another thread or process computed it
  * Fit result;
  * try { result = Target.fit(s, w); } catch (Throwable t) { flight.fail(); throw t; }
@@ -233,7 +234,7 @@ public final class MemoFunction<T> {
             memoryHits.increment();
             return fromMemory(c.value);
         }
-        return readStore(rt, k0, k1, k0, k1, null);
+        return readStore(rt, k0, k1, k0, k1, null, 0);
     }
 
     /**
@@ -267,11 +268,12 @@ public final class MemoFunction<T> {
 
     /**
      * Reads store key ({@code k0}, {@code k1}) after {@link #probe} found nothing in memory, and
-     * keeps the value in memory under ({@code m0}, {@code m1}) with {@code args}; returns the value
-     * or {@link #MISS}.
+     * keeps the value in memory under ({@code m0}, {@code m1}) with {@code args}, which weigh
+     * about {@code argsBytes} (the key stream's length; the memory tier counts them); returns the
+     * value or {@link #MISS}.
      */
-    public Object load(long k0, long k1, long m0, long m1, Object args) {
-        return readStore(MemoRuntime.get(), k0, k1, m0, m1, args);
+    public Object load(long k0, long k1, long m0, long m1, Object args, long argsBytes) {
+        return readStore(MemoRuntime.get(), k0, k1, m0, m1, args, argsBytes);
     }
 
     private Object fromMemory(Object held) {
@@ -293,8 +295,8 @@ public final class MemoFunction<T> {
     }
 
     /** Reads store key ({@code k0}, {@code k1}) into the memory tier under key ({@code m0}, {@code m1}). */
-    private Object readStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args) {
-        Loaded loaded = loadFromStore(rt, k0, k1, m0, m1, args, false);
+    private Object readStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args, long argsBytes) {
+        Loaded loaded = loadFromStore(rt, k0, k1, m0, m1, args, argsBytes, false);
         return loaded == null ? MISS : loaded.value;
     }
 
@@ -308,7 +310,8 @@ public final class MemoFunction<T> {
      * Reads the key from the store into the memory tier; {@code null} when it must be computed.
      * A {@code recheck} (the same miss looked at again) does not count a stale entry twice.
      */
-    private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args, boolean recheck) {
+    private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args, long argsBytes,
+            boolean recheck) {
         FileStore store = rt.store;
         if (store == null) {
             return null;
@@ -355,7 +358,7 @@ public final class MemoFunction<T> {
         } else if (mutable) {
             // The encoded bytes, copied only if somebody keeps them: the memory tier, or threads
             // waiting on this flight (a recheck). A large value the tier would drop is not copied.
-            held = recheck || rt.memory.keeps(found.payloadLength())
+            held = recheck || rt.memory.keeps(found.payloadLength() + argsBytes)
                     ? java.util.Arrays.copyOfRange(found.bytes(), found.payloadOffset(),
                             found.payloadOffset() + found.payloadLength())
                     : null;
@@ -363,7 +366,7 @@ public final class MemoFunction<T> {
             held = value;
         }
         if (held != null) {
-            rt.memory.put(this, m0, m1, k0, k1, held, args, found.payloadLength(),
+            rt.memory.put(this, m0, m1, k0, k1, held, args, found.payloadLength() + argsBytes,
                     ttl.expiresAt(found.createdMillis()));
         }
         if (Problems.debugEnabled()) {
@@ -386,18 +389,19 @@ public final class MemoFunction<T> {
      * to store the value (at most {@code memogen.lockTimeout}, then it computes itself).
      */
     public Flight<T> miss(long k0, long k1) {
-        return miss(k0, k1, k0, k1, null);
+        return miss(k0, k1, k0, k1, null, 0);
     }
 
     /**
      * {@link #miss(long, long)} for a method keyed in memory by ({@code m0}, {@code m1}), a packed
-     * stream or a hash of the arguments ({@link #probe}); {@code args} is kept with the value.
+     * stream or a hash of the arguments ({@link #probe}); {@code args} is kept with the value
+     * (see {@link #load}).
      */
-    public Flight<T> miss(long k0, long k1, long m0, long m1, Object args) {
+    public Flight<T> miss(long k0, long k1, long m0, long m1, Object args, long argsBytes) {
         FlightKey key = new FlightKey(k0, k1, m0, m1);
         Thread me = Thread.currentThread();
         while (true) {
-            Flight<T> mine = new Flight<>(this, key, args, me);
+            Flight<T> mine = new Flight<>(this, key, args, argsBytes, me);
             Flight<T> running = flights.putIfAbsent(key, mine);
             if (running == null) {
                 // Leader. Another thread may have stored the value between our lookup and now
@@ -421,7 +425,7 @@ public final class MemoFunction<T> {
             if (running.owner == me) {
                 // The same key again on this thread (recursion through user code): never wait on
                 // ourselves; compute without coordination.
-                return new Flight<>(this, null, null, me);
+                return new Flight<>(this, null, null, 0, me);
             }
             Object held = running.await();
             if (held != Flight.FAILED) {
@@ -458,7 +462,7 @@ public final class MemoFunction<T> {
             }
             if (lock != null) {
                 // Ours now. The process that held it may have stored the value since our lookup.
-                Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, true);
+                Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
                 if (stored != null) {
                     lock.release();
                     return stored;
@@ -466,7 +470,7 @@ public final class MemoFunction<T> {
                 mine.keyLock = lock;
                 return null;
             }
-            Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, true);
+            Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
             if (stored != null) {
                 return stored;
             }
@@ -499,6 +503,7 @@ public final class MemoFunction<T> {
         private final FlightKey key;
         /** What the memory tier keeps with the value ({@link Cached#args()}). */
         private final Object args;
+        private final long argsBytes;
         private final Thread owner;
         private final long start = System.nanoTime();
         private final CountDownLatch done;
@@ -508,10 +513,11 @@ public final class MemoFunction<T> {
         private final boolean hasValue;
         private final T value;
 
-        private Flight(MemoFunction<T> fn, FlightKey key, Object args, Thread owner) {
+        private Flight(MemoFunction<T> fn, FlightKey key, Object args, long argsBytes, Thread owner) {
             this.fn = fn;
             this.key = key;
             this.args = args;
+            this.argsBytes = argsBytes;
             this.owner = owner;
             this.done = new CountDownLatch(1);
             this.hasValue = false;
@@ -522,6 +528,7 @@ public final class MemoFunction<T> {
             this.fn = fn;
             this.key = null;
             this.args = null;
+            this.argsBytes = 0;
             this.owner = null;
             this.done = null;
             this.hasValue = true;
@@ -548,7 +555,7 @@ public final class MemoFunction<T> {
             fn.computeNanos.add(nanos);
             Object held = Flight.FAILED;
             try {
-                held = fn.remember(key, args, result, nanos);
+                held = fn.remember(key, args, argsBytes, result, nanos);
             } finally {
                 publish(held);
                 if (key != null) {
@@ -599,7 +606,7 @@ public final class MemoFunction<T> {
     }
 
     /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
-    private Object remember(FlightKey key, Object args, T result, long nanos) {
+    private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos) {
         MemoRuntime rt = MemoRuntime.get();
         ValueWriter out = new ValueWriter();
         try {
@@ -623,7 +630,7 @@ public final class MemoFunction<T> {
         if (key == null) {
             return held; // recursion on the same key: the outer call stores
         }
-        rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size(),
+        rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
                 ttl.expiresAt(System.currentTimeMillis()));
         FileStore store = rt.store;
         if (store != null) {
