@@ -104,8 +104,25 @@ final class FileStore implements StoreIndex.Objects {
 
     @Override
     public Path pathOf(long fn, long k0, long k1) {
-        String hex = hex(k0) + hex(k1);
-        return objects.resolve(hex(fn)).resolve(hex.substring(0, 2)).resolve(hex);
+        // One string, parsed once: "<fn>/<xx>/<k0><k1>" (this runs on every store read and write).
+        char[] name = new char[16 + 1 + 2 + 1 + 32];
+        putHex(name, 0, fn);
+        name[16] = '/';
+        putHex(name, 20, k0);
+        putHex(name, 36, k1);
+        name[17] = name[20];
+        name[18] = name[21];
+        name[19] = '/';
+        return objects.resolve(new String(name));
+    }
+
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
+    private static void putHex(char[] into, int at, long v) {
+        for (int i = 15; i >= 0; i--) {
+            into[at + i] = HEX_DIGITS[(int) v & 0xF];
+            v >>>= 4;
+        }
     }
 
     /**
@@ -115,9 +132,15 @@ final class FileStore implements StoreIndex.Objects {
      */
     Found read(MemoFunction<?> fn, long k0, long k1) throws IOException {
         Path path = pathFor(fn, k0, k1);
+        if (index != null && !index.contains(fn.idHash(), k0, k1) && !Files.exists(path)) {
+            // The usual miss: a key neither indexed nor stored. One access(2), no exception; an
+            // object the index does not know (a crash between rename and index write) still
+            // exists and is read, and adopted, below.
+            return Found.ABSENT;
+        }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(path);
+            bytes = readObject(path);
         } catch (NoSuchFileException e) {
             if (index != null && index.contains(fn.idHash(), k0, k1)) {
                 problems.event("missing", "an indexed entry of " + fn.id() + " has no object at " + path
@@ -137,6 +160,39 @@ final class FileStore implements StoreIndex.Objects {
             }
         }
         return found;
+    }
+
+    /** Reads at most this much per read(2): the JDK copies through a temporary buffer this large, which stays in cache. */
+    private static final int READ_CHUNK = 256 * 1024;
+
+    /**
+     * The whole object file: open, size, read, close (no read at the end to find EOF: object
+     * files never change once in place, and the parse checks every length). A thread with its
+     * interrupt status set, or interrupted during the read, reads through
+     * {@link Files#readAllBytes}, which ignores interrupts, instead of failing.
+     */
+    private static byte[] readObject(Path path) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            return Files.readAllBytes(path);
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IOException("object file " + path + " is too large (" + size + " bytes)");
+            }
+            byte[] bytes = new byte[(int) size];
+            ByteBuffer into = ByteBuffer.wrap(bytes);
+            while (into.position() < bytes.length) {
+                into.limit(Math.min(bytes.length, into.position() + READ_CHUNK));
+                if (ch.read(into) < 0) {
+                    // Shorter than its size said: the parse reports it as damaged.
+                    return java.util.Arrays.copyOf(bytes, into.position());
+                }
+            }
+            return bytes;
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            return Files.readAllBytes(path);
+        }
     }
 
     private static long costOf(byte[] entry) {
@@ -245,15 +301,23 @@ final class FileStore implements StoreIndex.Objects {
         long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
         try {
             try (FileChannel out = ch) {
-                ByteBuffer[] parts = {
-                    ByteBuffer.wrap(header.array(), 0, header.size()),
-                    ByteBuffer.wrap(payload, 0, payloadLength),
-                    ByteBuffer.wrap(trailer)
-                };
-                long total = (long) header.size() + payloadLength + CHECKSUM_BYTES;
-                long written = 0;
-                while (written < total) {
-                    written += out.write(parts);
+                if (size <= WRITE_CHUNK) {
+                    ByteBuffer[] parts = {
+                        ByteBuffer.wrap(header.array(), 0, header.size()),
+                        ByteBuffer.wrap(payload, 0, payloadLength),
+                        ByteBuffer.wrap(trailer)
+                    };
+                    long written = 0;
+                    while (written < size) {
+                        written += out.write(parts);
+                    }
+                } else {
+                    // A large entry goes in slices: the JDK copies each heap slice through a
+                    // temporary direct buffer of its size, which then stays in cache for the
+                    // kernel's copy (one 8 MiB buffer would not).
+                    writeFully(out, header.array(), 0, header.size());
+                    writeFully(out, payload, 0, payloadLength);
+                    writeFully(out, trailer, 0, CHECKSUM_BYTES);
                 }
             }
             // The rename happens under the index lock, with the index entry: no other process
@@ -267,6 +331,18 @@ final class FileStore implements StoreIndex.Objects {
             }
         }
         return size;
+    }
+
+    /** Writes at most this much per write(2); see {@link #READ_CHUNK}. */
+    private static final int WRITE_CHUNK = 256 * 1024;
+
+    private static void writeFully(FileChannel out, byte[] bytes, int offset, int length) throws IOException {
+        ByteBuffer from = ByteBuffer.wrap(bytes, offset, length);
+        int end = offset + length;
+        while (from.position() < end) {
+            from.limit(Math.min(end, from.position() + WRITE_CHUNK));
+            out.write(from);
+        }
     }
 
     /** Deletes the entry for a key if present (a corrupt or stale file), with its index entry. */
@@ -355,7 +431,8 @@ final class FileStore implements StoreIndex.Objects {
     }
 
     static String hex(long v) {
-        String s = Long.toHexString(v);
-        return "0000000000000000".substring(s.length()) + s;
+        char[] digits = new char[16];
+        putHex(digits, 0, v);
+        return new String(digits);
     }
 }

@@ -572,7 +572,10 @@ public final class MemoFunction<T> {
         if (result == null) {
             held = NULL;
         } else if (mutable) {
-            held = out.toByteArray();
+            // The memory tier (and threads waiting on this flight) hold the encoded bytes. A single
+            // array result fills the writer exactly: its buffer is used as it is, not copied (the
+            // writer is not written again, and the store only reads it).
+            held = out.size() == out.array().length ? out.array() : out.toByteArray();
         } else {
             held = result;
         }
