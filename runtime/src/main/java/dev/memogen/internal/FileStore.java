@@ -44,9 +44,99 @@ final class FileStore implements StoreIndex.Objects {
 
     enum Status { HIT, ABSENT, STALE, CORRUPT }
 
-    /** What a read found; {@code payload*}, {@code createdMillis} are set for {@link Status#HIT}. */
-    record Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis) {
+    /**
+     * What a read found; {@code payload*}, {@code createdMillis} are set for {@link Status#HIT}. A
+     * hit holds either the whole file ({@code bytes}, checksum verified) or, for a large file the
+     * caller decodes as it is read, a {@link Streamed} whose checksum is verified after decoding.
+     */
+    record Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis,
+            long cost, Streamed streamed) {
         static final Found ABSENT = new Found(Status.ABSENT, "", null, 0, 0, 0);
+
+        Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis) {
+            this(status, detail, bytes, payloadOffset, payloadLength, createdMillis, 0, null);
+        }
+    }
+
+    /**
+     * Files larger than this are decoded while they are read, in {@link #READ_CHUNK} pieces, when
+     * the caller does not keep the encoded bytes: no array the size of the file, and the checksum
+     * is computed over each piece while it is in cache.
+     */
+    static final int STREAM_ABOVE = 1 << 20;
+
+    /**
+     * An object file being decoded as it is read: the payload's {@link #reader()} refills from
+     * the file and feeds every byte to the checksum; {@link #checksumMatches()} then compares it
+     * with the file's trailer. Nothing decoded from it may be used before that returns true.
+     */
+    static final class Streamed implements ValueReader.Source, AutoCloseable {
+        private final FileChannel channel;
+        /** Bytes before the checksum trailer. */
+        private final long body;
+        private long at;
+        private final HashStream128 sum = Hashing.xxh3_128().hashStream();
+        private ValueReader reader;
+
+        Streamed(FileChannel channel, long body) {
+            this.channel = channel;
+            this.body = body;
+        }
+
+        ValueReader reader() {
+            return reader;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            int want = (int) Math.min(length, body - at);
+            if (want <= 0) {
+                throw new CorruptValueException("object file ends before its value does");
+            }
+            try {
+                int n = channel.read(ByteBuffer.wrap(into, offset, want), at);
+                if (n <= 0) {
+                    throw new CorruptValueException("object file is shorter than its size said");
+                }
+                sum.putBytes(into, offset, n);
+                at += n;
+                return n;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Reads what the decoder left (nothing, for a sound file) and compares the checksum. */
+        boolean checksumMatches() throws IOException {
+            byte[] rest = new byte[(int) Math.min(READ_CHUNK, Math.max(16, body - at))];
+            try {
+                while (at < body) {
+                    read(rest, 0, rest.length);
+                }
+            } catch (CorruptValueException e) {
+                return false; // shorter than its size said
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            while (trailer.hasRemaining()) {
+                if (channel.read(trailer, body + trailer.position()) < 0) {
+                    return false;
+                }
+            }
+            HashValue128 digest = sum.get();
+            return trailer.getLong(0) == digest.getMostSignificantBits()
+                    && trailer.getLong(8) == digest.getLeastSignificantBits();
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // read-only: nothing is lost
+            }
+        }
     }
 
     private final Path root;
@@ -104,8 +194,25 @@ final class FileStore implements StoreIndex.Objects {
 
     @Override
     public Path pathOf(long fn, long k0, long k1) {
-        String hex = hex(k0) + hex(k1);
-        return objects.resolve(hex(fn)).resolve(hex.substring(0, 2)).resolve(hex);
+        // One string, parsed once: "<fn>/<xx>/<k0><k1>" (this runs on every store read and write).
+        char[] name = new char[16 + 1 + 2 + 1 + 32];
+        putHex(name, 0, fn);
+        name[16] = '/';
+        putHex(name, 20, k0);
+        putHex(name, 36, k1);
+        name[17] = name[20];
+        name[18] = name[21];
+        name[19] = '/';
+        return objects.resolve(new String(name));
+    }
+
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
+    private static void putHex(char[] into, int at, long v) {
+        for (int i = 15; i >= 0; i--) {
+            into[at + i] = HEX_DIGITS[(int) v & 0xF];
+            v >>>= 4;
+        }
     }
 
     /**
@@ -114,10 +221,55 @@ final class FileStore implements StoreIndex.Objects {
      * an indexed key whose object is gone loses its index entry, a damaged object is deleted.
      */
     Found read(MemoFunction<?> fn, long k0, long k1) throws IOException {
+        return read(fn, k0, k1, null);
+    }
+
+    /**
+     * {@link #read(MemoFunction, long, long)}, decoding a file larger than {@link #STREAM_ABOVE}
+     * as it is read ({@link Found#streamed()}) unless {@code keepsBytes} says the caller keeps
+     * the encoded bytes of a file that size ({@code null}: always read whole). The caller closes
+     * a streamed hit.
+     */
+    Found read(MemoFunction<?> fn, long k0, long k1, java.util.function.LongPredicate keepsBytes) throws IOException {
         Path path = pathFor(fn, k0, k1);
-        byte[] bytes;
+        if (index != null && !index.contains(fn.idHash(), k0, k1) && !Files.exists(path)) {
+            // The usual miss: a key neither indexed nor stored. One access(2), no exception; an
+            // object the index does not know (a crash between rename and index write) still
+            // exists and is read, and adopted, below.
+            return Found.ABSENT;
+        }
+        Found found;
+        long fileSize;
         try {
-            bytes = Files.readAllBytes(path);
+            if (Thread.currentThread().isInterrupted()) {
+                // FileChannel reads fail on an interrupted thread; Files.readAllBytes ignores interrupts.
+                byte[] bytes = Files.readAllBytes(path);
+                fileSize = bytes.length;
+                found = parse(bytes, fn, k0, k1);
+            } else {
+                FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+                boolean handedOver = false;
+                try {
+                    fileSize = ch.size();
+                    if (fileSize > Integer.MAX_VALUE - 16) {
+                        throw new IOException("object file " + path + " is too large (" + fileSize + " bytes)");
+                    }
+                    if (fileSize > STREAM_ABOVE && keepsBytes != null && !keepsBytes.test(fileSize)) {
+                        found = parseStreamed(ch, fileSize, fn, k0, k1);
+                        handedOver = found.streamed() != null;
+                    } else {
+                        found = parse(readFully(ch, (int) fileSize), fn, k0, k1);
+                    }
+                } finally {
+                    if (!handedOver) {
+                        ch.close();
+                    }
+                }
+            }
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            byte[] bytes = Files.readAllBytes(path);
+            fileSize = bytes.length;
+            found = parse(bytes, fn, k0, k1);
         } catch (NoSuchFileException e) {
             if (index != null && index.contains(fn.idHash(), k0, k1)) {
                 problems.event("missing", "an indexed entry of " + fn.id() + " has no object at " + path
@@ -126,11 +278,10 @@ final class FileStore implements StoreIndex.Objects {
             }
             return Found.ABSENT;
         }
-        Found found = parse(bytes, fn, k0, k1);
         if (index != null) {
             if (found.status() == Status.HIT) {
                 if (!index.touch(fn.idHash(), k0, k1)) {
-                    index.adopt(fn.idHash(), k0, k1, bytes.length, costOf(bytes));
+                    index.adopt(fn.idHash(), k0, k1, fileSize, Math.max(0, found.cost()));
                 }
             } else if (found.status() == Status.CORRUPT) {
                 index.remove(fn.idHash(), k0, k1);
@@ -139,8 +290,51 @@ final class FileStore implements StoreIndex.Objects {
         return found;
     }
 
-    private static long costOf(byte[] entry) {
-        return Math.max(0, (long) LONG.get(entry, 8));
+    /** Reads at most this much per read(2): the JDK copies through a temporary buffer this large, which stays in cache. */
+    private static final int READ_CHUNK = 256 * 1024;
+
+    /**
+     * The rest of an object file whose size is known: no read at the end to find EOF (object
+     * files never change once in place, and the parse checks every length), in pieces of
+     * {@link #READ_CHUNK}.
+     */
+    private static byte[] readFully(FileChannel ch, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        ByteBuffer into = ByteBuffer.wrap(bytes);
+        while (into.position() < size) {
+            into.limit(Math.min(size, into.position() + READ_CHUNK));
+            if (ch.read(into) < 0) {
+                // Shorter than its size said: the parse reports it as damaged.
+                return java.util.Arrays.copyOf(bytes, into.position());
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Checks the header of a large file read in pieces; a hit leaves the channel open in the
+     * returned {@link Streamed}, positioned at the payload. The checksum comes last, after the
+     * caller has decoded the payload ({@link Streamed#checksumMatches()}).
+     */
+    private Found parseStreamed(FileChannel ch, long size, MemoFunction<?> fn, long k0, long k1) throws IOException {
+        long body = size - CHECKSUM_BYTES;
+        Streamed streamed = new Streamed(ch, body);
+        byte[] buf = new byte[READ_CHUNK];
+        try {
+            int n = streamed.read(buf, 0, (int) Math.min(buf.length, body));
+            ValueReader in = new ValueReader(buf, n, streamed, body - n);
+            Found found = checkHeader(in, body, fn, k0, k1);
+            if (found.status() != Status.HIT) {
+                return found;
+            }
+            streamed.reader = in;
+            return new Found(Status.HIT, "", null, found.payloadOffset(), found.payloadLength(), found.createdMillis(),
+                    found.cost(), streamed);
+        } catch (CorruptValueException e) {
+            return corrupt(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     Found parse(byte[] bytes, MemoFunction<?> fn, long k0, long k1) {
@@ -154,45 +348,56 @@ final class FileStore implements StoreIndex.Objects {
             return corrupt("checksum mismatch");
         }
         try {
-            ValueReader in = new ValueReader(bytes, 0, body);
-            if (in.readInt() != MAGIC) {
-                return corrupt("not a memogen entry");
-            }
-            int format = in.readInt();
-            if (format != FORMAT_VERSION) {
-                return new Found(Status.STALE, "store format " + format + " != " + FORMAT_VERSION, null, 0, 0, 0);
-            }
-            in.readLong(); // compute nanos, read by the eviction policy
-            long created = in.readLong();
-            long storedK0 = in.readLong();
-            long storedK1 = in.readLong();
-            in.readLong(); // argument version, high
-            in.readLong(); // argument version, low
-            String state = in.readString();
-            String id = in.readString();
-            String version = in.readString();
-            int payloadLength = in.readSize(1);
-            if (payloadLength != in.remaining()) {
-                return corrupt("payload length " + payloadLength + " != " + in.remaining());
-            }
-            int payloadOffset = body - payloadLength;
-            if (storedK0 != k0 || storedK1 != k1 || !id.equals(fn.id())) {
-                // A different key at this path: a 128-bit collision or a misplaced file. Never a hit.
-                return corrupt("entry belongs to another key (" + id + ")");
-            }
-            if (!state.equals(systemState)) {
-                return new Found(Status.STALE, "system state changed", null, 0, 0, 0);
-            }
-            if (!version.equals(fn.version())) {
-                return new Found(Status.STALE, "function version changed", null, 0, 0, 0);
-            }
-            if (fn.ttl().expired(created, System.currentTimeMillis())) {
-                return new Found(Status.STALE, "older than its ttl", null, 0, 0, 0);
-            }
-            return new Found(Status.HIT, "", bytes, payloadOffset, payloadLength, created);
+            Found found = checkHeader(new ValueReader(bytes, 0, body), body, fn, k0, k1);
+            return found.status() == Status.HIT
+                    ? new Found(Status.HIT, "", bytes, found.payloadOffset(), found.payloadLength(), found.createdMillis(),
+                            found.cost(), null)
+                    : found;
         } catch (CorruptValueException e) {
             return corrupt(e.getMessage());
         }
+    }
+
+    /**
+     * Reads and checks the header; for a hit, {@code in} is left at the payload and the result
+     * holds its offset and length, but no bytes.
+     */
+    private Found checkHeader(ValueReader in, long body, MemoFunction<?> fn, long k0, long k1) {
+        if (in.readInt() != MAGIC) {
+            return corrupt("not a memogen entry");
+        }
+        int format = in.readInt();
+        if (format != FORMAT_VERSION) {
+            return new Found(Status.STALE, "store format " + format + " != " + FORMAT_VERSION, null, 0, 0, 0);
+        }
+        long cost = in.readLong(); // compute nanos, read by the eviction policy
+        long created = in.readLong();
+        long storedK0 = in.readLong();
+        long storedK1 = in.readLong();
+        in.readLong(); // argument version, high
+        in.readLong(); // argument version, low
+        String state = in.readString();
+        String id = in.readString();
+        String version = in.readString();
+        int payloadLength = in.readSize(1);
+        if (payloadLength != in.remaining()) {
+            return corrupt("payload length " + payloadLength + " != " + in.remaining());
+        }
+        int payloadOffset = (int) (body - payloadLength);
+        if (storedK0 != k0 || storedK1 != k1 || !id.equals(fn.id())) {
+            // A different key at this path: a 128-bit collision or a misplaced file. Never a hit.
+            return corrupt("entry belongs to another key (" + id + ")");
+        }
+        if (!state.equals(systemState)) {
+            return new Found(Status.STALE, "system state changed", null, 0, 0, 0);
+        }
+        if (!version.equals(fn.version())) {
+            return new Found(Status.STALE, "function version changed", null, 0, 0, 0);
+        }
+        if (fn.ttl().expired(created, System.currentTimeMillis())) {
+            return new Found(Status.STALE, "older than its ttl", null, 0, 0, 0);
+        }
+        return new Found(Status.HIT, "", null, payloadOffset, payloadLength, created, cost, null);
     }
 
     private static Found corrupt(String detail) {
@@ -245,15 +450,23 @@ final class FileStore implements StoreIndex.Objects {
         long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
         try {
             try (FileChannel out = ch) {
-                ByteBuffer[] parts = {
-                    ByteBuffer.wrap(header.array(), 0, header.size()),
-                    ByteBuffer.wrap(payload, 0, payloadLength),
-                    ByteBuffer.wrap(trailer)
-                };
-                long total = (long) header.size() + payloadLength + CHECKSUM_BYTES;
-                long written = 0;
-                while (written < total) {
-                    written += out.write(parts);
+                if (size <= WRITE_CHUNK) {
+                    ByteBuffer[] parts = {
+                        ByteBuffer.wrap(header.array(), 0, header.size()),
+                        ByteBuffer.wrap(payload, 0, payloadLength),
+                        ByteBuffer.wrap(trailer)
+                    };
+                    long written = 0;
+                    while (written < size) {
+                        written += out.write(parts);
+                    }
+                } else {
+                    // A large entry goes in slices: the JDK copies each heap slice through a
+                    // temporary direct buffer of its size, which then stays in cache for the
+                    // kernel's copy (one 8 MiB buffer would not).
+                    writeFully(out, header.array(), 0, header.size());
+                    writeFully(out, payload, 0, payloadLength);
+                    writeFully(out, trailer, 0, CHECKSUM_BYTES);
                 }
             }
             // The rename happens under the index lock, with the index entry: no other process
@@ -267,6 +480,18 @@ final class FileStore implements StoreIndex.Objects {
             }
         }
         return size;
+    }
+
+    /** Writes at most this much per write(2); see {@link #READ_CHUNK}. */
+    private static final int WRITE_CHUNK = 256 * 1024;
+
+    private static void writeFully(FileChannel out, byte[] bytes, int offset, int length) throws IOException {
+        ByteBuffer from = ByteBuffer.wrap(bytes, offset, length);
+        int end = offset + length;
+        while (from.position() < end) {
+            from.limit(Math.min(end, from.position() + WRITE_CHUNK));
+            out.write(from);
+        }
     }
 
     /** Deletes the entry for a key if present (a corrupt or stale file), with its index entry. */
@@ -355,7 +580,8 @@ final class FileStore implements StoreIndex.Objects {
     }
 
     static String hex(long v) {
-        String s = Long.toHexString(v);
-        return "0000000000000000".substring(s.length()) + s;
+        char[] digits = new char[16];
+        putHex(digits, 0, v);
+        return new String(digits);
     }
 }

@@ -318,7 +318,10 @@ public final class MemoFunction<T> {
         }
         FileStore.Found found;
         try {
-            found = store.read(this, k0, k1);
+            // A large file is decoded as it is read unless its encoded bytes are kept: by the
+            // memory tier (mutable values), or for threads waiting on this flight (a recheck).
+            found = store.read(this, k0, k1, !mutable ? fileSize -> false
+                    : recheck ? fileSize -> true : fileSize -> rt.memory.keeps(fileSize));
         } catch (IOException | RuntimeException e) {
             rt.problems.warnOnce("read", "cannot read from the store at " + rt.config.directory()
                     + "; computing instead", e);
@@ -344,17 +347,26 @@ public final class MemoFunction<T> {
                 break;
         }
         T value;
-        try {
-            value = decode(found.bytes(), found.payloadOffset(), found.payloadLength());
-        } catch (RuntimeException e) {
-            rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
-                    + e + "); it is recomputed", null);
-            return null;
+        if (found.streamed() != null) {
+            value = decodeStreamed(rt, store, found.streamed(), k0, k1);
+            if (value == MISS) {
+                return null;
+            }
+        } else {
+            try {
+                value = decode(found.bytes(), found.payloadOffset(), found.payloadLength());
+            } catch (RuntimeException e) {
+                rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
+                        + e + "); it is recomputed", null);
+                return null;
+            }
         }
         storeHits.increment();
         Object held;
         if (value == null) {
             held = NULL;
+        } else if (mutable && found.bytes() == null) {
+            held = null; // decoded as it was read: no encoded bytes to keep
         } else if (mutable) {
             // The encoded bytes, copied only if somebody keeps them: the memory tier, or threads
             // waiting on this flight (a recheck). A large value the tier would drop is not copied.
@@ -373,6 +385,48 @@ public final class MemoFunction<T> {
             Problems.debug("memogen: load " + id + " from the store");
         }
         return new Loaded(held, value);
+    }
+
+    /**
+     * Decodes a large entry as it is read, then verifies its checksum; {@link #MISS} (cast) when
+     * the value must be computed: a damaged file (deleted, like any corrupt entry), a value that
+     * does not decode, or a read that failed.
+     */
+    @SuppressWarnings("unchecked")
+    private T decodeStreamed(MemoRuntime rt, FileStore store, FileStore.Streamed streamed, long k0, long k1) {
+        try (streamed) {
+            T value;
+            RuntimeException undecodable = null;
+            try {
+                ValueReader in = streamed.reader();
+                value = in.readBoolean() ? codec.decode(in) : null;
+                in.expectEnd();
+            } catch (java.io.UncheckedIOException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                undecodable = e;
+                value = null;
+            }
+            if (!streamed.checksumMatches()) {
+                rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found at "
+                        + store.pathFor(this, k0, k1) + " (checksum mismatch); it is recomputed", null);
+                store.delete(this, k0, k1);
+                return (T) MISS;
+            }
+            if (undecodable != null) {
+                rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
+                        + undecodable + "); it is recomputed", null);
+                return (T) MISS;
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            Throwable cause = e instanceof java.io.UncheckedIOException ? e.getCause() : e;
+            if (!(cause instanceof java.nio.channels.ClosedByInterruptException)) {
+                rt.problems.warnOnce("read", "cannot read from the store at " + rt.config.directory()
+                        + "; computing instead", cause);
+            }
+            return (T) MISS;
+        }
     }
 
     /** Casts a value returned by {@link #get} to the return type. */
@@ -623,7 +677,10 @@ public final class MemoFunction<T> {
         if (result == null) {
             held = NULL;
         } else if (mutable) {
-            held = out.toByteArray();
+            // The memory tier (and threads waiting on this flight) hold the encoded bytes. A single
+            // array result fills the writer exactly: its buffer is used as it is, not copied (the
+            // writer is not written again, and the store only reads it).
+            held = out.size() == out.array().length ? out.array() : out.toByteArray();
         } else {
             held = result;
         }

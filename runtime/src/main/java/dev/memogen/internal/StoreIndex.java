@@ -677,11 +677,14 @@ final class StoreIndex {
         double lowest = Double.POSITIVE_INFINITY;
         int seen = 0;
         for (int n = 0, i = start; n <= mask && seen < SAMPLE; n++, i = (i + 1) & mask) {
+            // An empty slot costs one read: in a sparse table (large entries) the sample walks
+            // thousands of them. Full slots, the candidates, are checked in full.
+            long state = get(i, S_STATE);
+            if (state == EMPTY) {
+                continue;
+            }
             if (!slotSound(i)) {
                 throw new Damaged("slot " + i);
-            }
-            if (get(i, S_STATE) != FULL) {
-                continue;
             }
             seen++;
             double p = Double.longBitsToDouble(get(i, S_PRIORITY));

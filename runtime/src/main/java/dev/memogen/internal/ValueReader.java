@@ -17,9 +17,24 @@ public final class ValueReader {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * Where the bytes after the buffer come from when a value is read from a file in pieces
+     * (see {@code FileStore}): fills {@code into} with at least one byte, or throws
+     * {@link CorruptValueException} at a premature end (and {@link java.io.UncheckedIOException}
+     * when the file cannot be read).
+     */
+    interface Source {
+        int read(byte[] into, int offset, int length);
+    }
+
     private final byte[] buf;
     private int pos;
-    private final int end;
+    /** End of the valid bytes in {@link #buf}. */
+    private int end;
+    /** Null for a value held whole in {@link #buf}. */
+    private final Source source;
+    /** Bytes of the value still in {@link #source}, after {@link #end}. */
+    private long more;
 
     public ValueReader(byte[] buf) {
         this(buf, 0, buf.length);
@@ -29,24 +44,54 @@ public final class ValueReader {
         this.buf = buf;
         this.pos = offset;
         this.end = offset + length;
+        this.source = null;
+    }
+
+    /**
+     * A reader of {@code length} bytes in {@code buf} followed by {@code more} bytes from
+     * {@code source}, which refills {@code buf}: a large value is decoded from a file without
+     * being read whole into memory first.
+     */
+    ValueReader(byte[] buf, int length, Source source, long more) {
+        this.buf = buf;
+        this.pos = 0;
+        this.end = length;
+        this.source = source;
+        this.more = more;
     }
 
     private void need(long n) {
         if (n < 0 || pos + n > end) {
+            fill(n);
+        }
+    }
+
+    /** Makes {@code n} bytes available in the buffer from the source, or throws. */
+    private void fill(long n) {
+        if (source == null || n < 0 || n > buf.length || n > (end - pos) + more) {
             throw new CorruptValueException("stored value is truncated or damaged (needs " + n
-                    + " bytes at offset " + pos + ", " + (end - pos) + " remain)");
+                    + " bytes at offset " + pos + ", " + ((end - pos) + more) + " remain)");
+        }
+        int kept = end - pos;
+        System.arraycopy(buf, pos, buf, 0, kept);
+        pos = 0;
+        end = kept;
+        while (end < n) {
+            int got = source.read(buf, end, (int) Math.min(buf.length - end, more));
+            end += got;
+            more -= got;
         }
     }
 
     /** Bytes not read yet. */
     public int remaining() {
-        return end - pos;
+        return (int) Math.min(Integer.MAX_VALUE, (end - pos) + more);
     }
 
     /** Throws unless every byte was consumed: trailing bytes mean the value does not fit the type. */
     public void expectEnd() {
-        if (pos != end) {
-            throw new CorruptValueException((end - pos) + " unexpected trailing bytes in stored value");
+        if (pos != end || more != 0) {
+            throw new CorruptValueException(((end - pos) + more) + " unexpected trailing bytes in stored value");
         }
     }
 
@@ -105,8 +150,8 @@ public final class ValueReader {
      */
     public int readSize(int minBytesPerElement) {
         int n = readInt();
-        if (n < 0 || (long) n * Math.max(1, minBytesPerElement) > end - pos) {
-            throw new CorruptValueException("bad size " + n + " with " + (end - pos) + " bytes left");
+        if (n < 0 || (long) n * Math.max(1, minBytesPerElement) > (end - pos) + more) {
+            throw new CorruptValueException("bad size " + n + " with " + ((end - pos) + more) + " bytes left");
         }
         return n;
     }
@@ -114,9 +159,15 @@ public final class ValueReader {
     public String readString() {
         int n = readSize(2);
         char[] chars = new char[n];
-        for (int i = 0; i < n; i++) {
-            chars[i] = (char) (short) SHORT.get(buf, pos);
-            pos += 2;
+        if (2L * n <= end - pos) {
+            for (int i = 0; i < n; i++) {
+                chars[i] = (char) (short) SHORT.get(buf, pos);
+                pos += 2;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                chars[i] = readChar();
+            }
         }
         return new String(chars);
     }
@@ -133,45 +184,92 @@ public final class ValueReader {
     public byte[] readByteArray() {
         int n = readSize(1);
         byte[] a = new byte[n];
-        System.arraycopy(buf, pos, a, 0, n);
-        pos += n;
+        if (n <= end - pos) {
+            System.arraycopy(buf, pos, a, 0, n);
+            pos += n;
+            return a;
+        }
+        for (int done = 0; done < n; ) {
+            int k = piece(1, n - done);
+            System.arraycopy(buf, pos, a, done, k);
+            pos += k;
+            done += k;
+        }
         return a;
     }
 
     public short[] readShortArray() {
         short[] a = new short[readSize(2)];
-        bulk(2L * a.length).asShortBuffer().get(a);
+        for (int done = 0; done < a.length; ) {
+            int k = piece(2, a.length - done);
+            bulk(2L * k).asShortBuffer().get(a, done, k);
+            done += k;
+        }
         return a;
     }
 
     public char[] readCharArray() {
         char[] a = new char[readSize(2)];
-        bulk(2L * a.length).asCharBuffer().get(a);
+        for (int done = 0; done < a.length; ) {
+            int k = piece(2, a.length - done);
+            bulk(2L * k).asCharBuffer().get(a, done, k);
+            done += k;
+        }
         return a;
     }
 
     public int[] readIntArray() {
         int[] a = new int[readSize(4)];
-        bulk(4L * a.length).asIntBuffer().get(a);
+        for (int done = 0; done < a.length; ) {
+            int k = piece(4, a.length - done);
+            bulk(4L * k).asIntBuffer().get(a, done, k);
+            done += k;
+        }
         return a;
     }
 
     public long[] readLongArray() {
         long[] a = new long[readSize(8)];
-        bulk(8L * a.length).asLongBuffer().get(a);
+        for (int done = 0; done < a.length; ) {
+            int k = piece(8, a.length - done);
+            bulk(8L * k).asLongBuffer().get(a, done, k);
+            done += k;
+        }
         return a;
     }
 
     public float[] readFloatArray() {
         float[] a = new float[readSize(4)];
-        bulk(4L * a.length).asFloatBuffer().get(a);
+        for (int done = 0; done < a.length; ) {
+            int k = piece(4, a.length - done);
+            bulk(4L * k).asFloatBuffer().get(a, done, k);
+            done += k;
+        }
         return a;
     }
 
     public double[] readDoubleArray() {
         double[] a = new double[readSize(8)];
-        bulk(8L * a.length).asDoubleBuffer().get(a);
+        for (int done = 0; done < a.length; ) {
+            int k = piece(8, a.length - done);
+            bulk(8L * k).asDoubleBuffer().get(a, done, k);
+            done += k;
+        }
         return a;
+    }
+
+    /**
+     * How many of the {@code left} elements of {@code width} bytes can be copied from the buffer
+     * now (all of them for a value held whole): at least one, refilling from the source first if
+     * needed.
+     */
+    private int piece(int width, int left) {
+        int ready = (end - pos) / width;
+        if (ready == 0) {
+            fill(width);
+            ready = (end - pos) / width;
+        }
+        return Math.min(ready, left);
     }
 
     private ByteBuffer bulk(long bytes) {
