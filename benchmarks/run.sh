@@ -49,7 +49,7 @@ if [ "$MODE" = short ]; then
   jmh store-scale StoreScaleBenchmark -p entries=1000,100000 -wi 2 -w 500ms -i 5 -r 500ms
   FRESH_RUNS=1
 else
-  jmh hot-hit HotHitBenchmark -prof gc
+  jmh hot-hit HotHitBenchmark -f 2 -prof gc
   jmh argument-hashing ArgumentHashingBenchmark -wi 2 -i 3
   jmh persistent-tier PersistentTierBenchmark -prof gc
   jmh miss-overhead MissOverheadBenchmark -prof gc
