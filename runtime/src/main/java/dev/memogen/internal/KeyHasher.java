@@ -16,7 +16,7 @@ import java.util.Arrays;
 public final class KeyHasher {
 
     /** Version of the hash spec; part of every stored entry's system state. */
-    public static final int SPEC_VERSION = 2;
+    public static final int SPEC_VERSION = 3;
 
     // Type tags: one byte before every value, so values of different types never share a stream.
     static final byte NULL = 0x00;
@@ -340,6 +340,7 @@ public final class KeyHasher {
 
     public void putLongArray(long[] a) {
         arrayHeader(LONG_ARRAY, a.length);
+        stream.alignTo8();
         stream.putLongs(a);
     }
 
@@ -352,6 +353,7 @@ public final class KeyHasher {
     /** Raw bits, hashed straight from the array: NaNs with different payloads differ. */
     public void putDoubleArray(double[] a) {
         arrayHeader(DOUBLE_ARRAY, a.length);
+        stream.alignTo8();
         stream.putDoubles(a);
     }
 

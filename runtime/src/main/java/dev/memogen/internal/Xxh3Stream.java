@@ -150,6 +150,24 @@ final class Xxh3Stream {
         }
     }
 
+    /**
+     * Zero bytes up to the next multiple of 8 of the stream's length (hash spec v3, before the
+     * elements of a {@code long[]} or {@code double[]}), so that their elements fall on XXH3's
+     * 8-byte lanes and are read straight from the array.
+     */
+    void alignTo8() {
+        int pad = -n & 7; // consumed is a multiple of 64: n has the stream's alignment
+        if (pad == 0) {
+            return;
+        }
+        if (n + pad > CAPACITY) {
+            compact();
+        }
+        for (int i = 0; i < pad; i++) {
+            buf[n++] = 0;
+        }
+    }
+
     /** {@code b[off..off+len)}. */
     void putBytes(byte[] b, int off, int len) {
         if (n + (long) len <= CAPACITY) {
