@@ -320,7 +320,7 @@ public final class KeyHasher {
 
     public void putByteArray(byte[] a) {
         arrayHeader(BYTE_ARRAY, a.length);
-        stream.putBytes(a, 0, a.length);
+        stream.putByteArray(a);
     }
 
     public void putShortArray(short[] a) {

@@ -52,6 +52,11 @@ final class Xxh3Stream {
     private static final long P32_3 = 0xC2B2AE3DL;
     private static final long P64_5 = 0x27D4EB2F165667C5L;
     private static final int STAGE = 1 << 13;
+    /**
+     * The smallest array, in bytes, that may wait for {@link #finish}: the stream is then past
+     * {@link Xxh3Short#MAX}, and its first and last stripes do not overlap.
+     */
+    private static final int DEFERRED_MIN_BYTES = 256;
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -88,6 +93,14 @@ final class Xxh3Stream {
     private long consumed; // bytes consumed as stripes
     private int stripe; // stripes consumed in the current block
     private long a0, a1, a2, a3, a4, a5, a6, a7;
+    /**
+     * A large {@code byte[]}, {@code long[]} or {@code double[]} written right after a head of less
+     * than a stripe (nothing consumed yet; for the last two a whole number of lanes), not hashed
+     * yet: if {@link #finish} comes next, which is the usual case of one array argument, the whole
+     * stream is digested in one pass without copying the array ({@link #finishPending}); any other
+     * write hashes it first ({@link #flush}).
+     */
+    private Object pending;
 
     // Staging for strings and for arrays other than byte[], long[] and double[]; made on first use.
     private byte[] stage;
@@ -100,12 +113,16 @@ final class Xxh3Stream {
     private DoubleBuffer doubleView;
 
     void reset() {
+        pending = null;
         n = 0;
         consumed = 0;
         stripe = 0;
     }
 
     void int8(byte v) {
+        if (pending != null) {
+            flush();
+        }
         if (n + 1 > CAPACITY) {
             compact();
         }
@@ -113,6 +130,9 @@ final class Xxh3Stream {
     }
 
     void int16(short v) {
+        if (pending != null) {
+            flush();
+        }
         if (n + 2 > CAPACITY) {
             compact();
         }
@@ -121,6 +141,9 @@ final class Xxh3Stream {
     }
 
     void int32(int v) {
+        if (pending != null) {
+            flush();
+        }
         if (n + 4 > CAPACITY) {
             compact();
         }
@@ -129,6 +152,9 @@ final class Xxh3Stream {
     }
 
     void int64(long v) {
+        if (pending != null) {
+            flush();
+        }
         if (n + 8 > CAPACITY) {
             compact();
         }
@@ -156,6 +182,9 @@ final class Xxh3Stream {
      * 8-byte lanes and are read straight from the array.
      */
     void alignTo8() {
+        if (pending != null) {
+            flush();
+        }
         int pad = -n & 7; // consumed is a multiple of 64: n has the stream's alignment
         if (pad == 0) {
             return;
@@ -170,6 +199,9 @@ final class Xxh3Stream {
 
     /** {@code b[off..off+len)}. */
     void putBytes(byte[] b, int off, int len) {
+        if (pending != null) {
+            flush();
+        }
         if (n + (long) len <= CAPACITY) {
             System.arraycopy(b, off, buf, n, len);
             n += len;
@@ -195,6 +227,60 @@ final class Xxh3Stream {
 
     /** The elements of {@code a} as little-endian 8-byte values. */
     void putLongs(long[] a) {
+        if (!held(a, 8L * a.length, true)) {
+            putLongsNow(a);
+        }
+    }
+
+    /** The raw bits of the elements of {@code a}; see {@link #putLongs}. */
+    void putDoubles(double[] a) {
+        if (!held(a, 8L * a.length, true)) {
+            putDoublesNow(a);
+        }
+    }
+
+    /**
+     * A whole {@code byte[]}: like {@link #putBytes}, but a large one may wait for {@link #finish}
+     * as {@link #putLongs} does. Only for arrays the caller does not reuse before {@code finish}
+     * (the staging buffer goes through {@link #putBytes}).
+     */
+    void putByteArray(byte[] b) {
+        if (!held(b, b.length, false)) {
+            putBytes(b, 0, b.length);
+        }
+    }
+
+    /**
+     * Makes {@code array} ({@code bytes} long) the {@link #pending} one if it is large and comes
+     * right after a short head (with the head a whole number of lanes, when {@code onLanes}), and
+     * returns whether it did; hashes the array pending before it in any case.
+     */
+    private boolean held(Object array, long bytes, boolean onLanes) {
+        if (pending != null) {
+            flush();
+        }
+        if (consumed == 0 && n < STRIPE && (!onLanes || (n & 7) == 0) && bytes >= DEFERRED_MIN_BYTES) {
+            pending = array;
+            return true;
+        }
+        return false;
+    }
+
+    /** Hashes the pending array as if it had been written at once. */
+    private void flush() {
+        Object p = pending;
+        pending = null;
+        if (p instanceof long[] l) {
+            putLongsNow(l);
+        } else if (p instanceof double[] d) {
+            putDoublesNow(d);
+        } else {
+            byte[] b = (byte[]) p;
+            putBytes(b, 0, b.length);
+        }
+    }
+
+    private void putLongsNow(long[] a) {
         int len = a.length;
         int at = n;
         if (at + 8L * len <= CAPACITY) {
@@ -233,8 +319,8 @@ final class Xxh3Stream {
         n = at;
     }
 
-    /** The raw bits of the elements of {@code a}; the same code as {@link #putLongs}. */
-    void putDoubles(double[] a) {
+    /** The raw bits of the elements of {@code a}; the same code as {@link #putLongsNow}. */
+    private void putDoublesNow(double[] a) {
         int len = a.length;
         int at = n;
         if (at + 8L * len <= CAPACITY) {
@@ -275,6 +361,9 @@ final class Xxh3Stream {
 
     /** The UTF-16LE code units of {@code s}. */
     void putChars(String s) {
+        if (pending != null) {
+            flush();
+        }
         int len = s.length();
         int at = n;
         if (at + 2L * len <= CAPACITY) {
@@ -297,6 +386,9 @@ final class Xxh3Stream {
     }
 
     void putChars(char[] a) {
+        if (pending != null) {
+            flush();
+        }
         int at = n;
         if (at + 2L * a.length <= CAPACITY) {
             for (char v : a) {
@@ -316,6 +408,9 @@ final class Xxh3Stream {
     }
 
     void putShorts(short[] a) {
+        if (pending != null) {
+            flush();
+        }
         int at = n;
         if (at + 2L * a.length <= CAPACITY) {
             for (short v : a) {
@@ -335,6 +430,9 @@ final class Xxh3Stream {
     }
 
     void putInts(int[] a) {
+        if (pending != null) {
+            flush();
+        }
         int at = n;
         if (at + 4L * a.length <= CAPACITY) {
             for (int v : a) {
@@ -355,6 +453,9 @@ final class Xxh3Stream {
 
     /** Raw bits: a float buffer view copies them as they are. */
     void putFloats(float[] a) {
+        if (pending != null) {
+            flush();
+        }
         int at = n;
         if (at + 4L * a.length <= CAPACITY) {
             for (float v : a) {
@@ -375,6 +476,9 @@ final class Xxh3Stream {
 
     /** One byte per element, {@code 01} or {@code 00}. */
     void putBooleans(boolean[] a) {
+        if (pending != null) {
+            flush();
+        }
         int at = n;
         if (at + a.length <= CAPACITY) {
             for (boolean v : a) {
@@ -411,10 +515,17 @@ final class Xxh3Stream {
     /** Digests the stream; stores the high half in {@code out.high}, the low half in {@code out.low}. */
     /** Bytes written since {@link #reset()}. */
     long length() {
-        return consumed + n;
+        Object p = pending;
+        long waiting = p == null ? 0
+                : p instanceof long[] l ? 8L * l.length : p instanceof double[] d ? 8L * d.length : ((byte[]) p).length;
+        return consumed + n + waiting;
     }
 
     void finish(KeyHasher out) {
+        if (pending != null) {
+            finishPending(out);
+            return;
+        }
         if (consumed == 0 && n <= Xxh3Short.MAX) {
             Xxh3Short.hash(buf, n, out);
             return;
@@ -423,40 +534,112 @@ final class Xxh3Stream {
         byteStripes(buf, 0, (n - 1) >>> 6); // the stripes that have at least one byte after them
         byte[] b = buf;
         int p = n - STRIPE; // the last stripe, read with its own secret
+        lastStripe(r64(b, p), r64(b, p + 8), r64(b, p + 16), r64(b, p + 24), r64(b, p + 32), r64(b, p + 40),
+                r64(b, p + 48), r64(b, p + 56), total, out);
+    }
+
+    /**
+     * The pending array and the head before it, in one pass: the first stripe (the head, then the
+     * array's first bytes), the other stripes straight from the array, and the last stripe, which
+     * is the array's last 64 bytes.
+     */
+    private void finishPending(KeyHasher out) {
+        Object p = pending;
+        pending = null;
+        int h = n >>> 3; // the head's words, 0..7 (arrays of 8-byte elements only)
+        byte[] b = buf;
+        if (p instanceof byte[] a) {
+            int head = STRIPE - n;
+            System.arraycopy(a, 0, b, n, head);
+            long total = (long) n + a.length;
+            firstStripe(b);
+            byteStripes(a, head, (int) ((total - 1) >>> 6) - 1);
+            int e = a.length - STRIPE;
+            lastStripe(r64(a, e), r64(a, e + 8), r64(a, e + 16), r64(a, e + 24), r64(a, e + 32), r64(a, e + 40),
+                    r64(a, e + 48), r64(a, e + 56), total, out);
+        } else if (p instanceof long[] a) {
+            for (int w = h; w < 8; w++) {
+                LONG.set(b, w << 3, a[w - h]);
+            }
+            long total = 8L * (h + a.length);
+            firstStripe(b);
+            longStripes(a, 8 - h, (int) ((total - 1) >>> 6) - 1);
+            int e = a.length - 8;
+            lastStripe(a[e], a[e + 1], a[e + 2], a[e + 3], a[e + 4], a[e + 5], a[e + 6], a[e + 7], total, out);
+        } else {
+            double[] a = (double[]) p;
+            for (int w = h; w < 8; w++) {
+                LONG.set(b, w << 3, Double.doubleToRawLongBits(a[w - h]));
+            }
+            long total = 8L * (h + a.length);
+            firstStripe(b);
+            doubleStripes(a, 8 - h, (int) ((total - 1) >>> 6) - 1);
+            int e = a.length - 8;
+            lastStripe(Double.doubleToRawLongBits(a[e]), Double.doubleToRawLongBits(a[e + 1]),
+                    Double.doubleToRawLongBits(a[e + 2]), Double.doubleToRawLongBits(a[e + 3]),
+                    Double.doubleToRawLongBits(a[e + 4]), Double.doubleToRawLongBits(a[e + 5]),
+                    Double.doubleToRawLongBits(a[e + 6]), Double.doubleToRawLongBits(a[e + 7]), total, out);
+        }
+    }
+
+    /** The stream's first stripe, {@code b[0..64)}, into fresh accumulators (nothing consumed yet). */
+    private void firstStripe(byte[] b) {
+        long d0 = r64(b, 0);
+        long d1 = r64(b, 8);
+        long d2 = r64(b, 16);
+        long d3 = r64(b, 24);
+        long d4 = r64(b, 32);
+        long d5 = r64(b, 40);
+        long d6 = r64(b, 48);
+        long d7 = r64(b, 56);
+        long k0 = d0 ^ KEY[0];
+        long k1 = d1 ^ KEY[1];
+        long k2 = d2 ^ KEY[2];
+        long k3 = d3 ^ KEY[3];
+        long k4 = d4 ^ KEY[4];
+        long k5 = d5 ^ KEY[5];
+        long k6 = d6 ^ KEY[6];
+        long k7 = d7 ^ KEY[7];
+        a0 = P32_3 + d1 + (k0 & M32) * (k0 >>> 32);
+        a1 = P64_1 + d0 + (k1 & M32) * (k1 >>> 32);
+        a2 = P64_2 + d3 + (k2 & M32) * (k2 >>> 32);
+        a3 = P64_3 + d2 + (k3 & M32) * (k3 >>> 32);
+        a4 = P64_4 + d5 + (k4 & M32) * (k4 >>> 32);
+        a5 = P32_2 + d4 + (k5 & M32) * (k5 >>> 32);
+        a6 = P64_5 + d7 + (k6 & M32) * (k6 >>> 32);
+        a7 = P32_1 + d6 + (k7 & M32) * (k7 >>> 32);
+        consumed = STRIPE;
+        stripe = 1;
+    }
+
+    /** The last stripe (its 8 lanes), read with its own secret, and the merge of the accumulators. */
+    private void lastStripe(long d0, long d1, long d2, long d3, long d4, long d5, long d6, long d7, long total,
+            KeyHasher out) {
         long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
-        long d;
         long k;
-        d = r64(b, p);
-        k = d ^ L0;
-        x1 += d;
+        k = d0 ^ L0;
+        x1 += d0;
         x0 += (k & M32) * (k >>> 32);
-        d = r64(b, p + 8);
-        k = d ^ L1;
-        x0 += d;
+        k = d1 ^ L1;
+        x0 += d1;
         x1 += (k & M32) * (k >>> 32);
-        d = r64(b, p + 16);
-        k = d ^ L2;
-        x3 += d;
+        k = d2 ^ L2;
+        x3 += d2;
         x2 += (k & M32) * (k >>> 32);
-        d = r64(b, p + 24);
-        k = d ^ L3;
-        x2 += d;
+        k = d3 ^ L3;
+        x2 += d3;
         x3 += (k & M32) * (k >>> 32);
-        d = r64(b, p + 32);
-        k = d ^ L4;
-        x5 += d;
+        k = d4 ^ L4;
+        x5 += d4;
         x4 += (k & M32) * (k >>> 32);
-        d = r64(b, p + 40);
-        k = d ^ L5;
-        x4 += d;
+        k = d5 ^ L5;
+        x4 += d5;
         x5 += (k & M32) * (k >>> 32);
-        d = r64(b, p + 48);
-        k = d ^ L6;
-        x7 += d;
+        k = d6 ^ L6;
+        x7 += d6;
         x6 += (k & M32) * (k >>> 32);
-        d = r64(b, p + 56);
-        k = d ^ L7;
-        x6 += d;
+        k = d7 ^ L7;
+        x6 += d7;
         x7 += (k & M32) * (k >>> 32);
         long low = avalanche3(total * P64_1 + mix(x0 ^ ML0, x1 ^ ML1) + mix(x2 ^ ML2, x3 ^ ML3)
                 + mix(x4 ^ ML4, x5 ^ ML5) + mix(x6 ^ ML6, x7 ^ ML7));

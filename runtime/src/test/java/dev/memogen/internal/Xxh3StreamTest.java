@@ -279,6 +279,46 @@ class Xxh3StreamTest {
         assertEquals(9 * 2101 * 4, checked);
     }
 
+    /**
+     * A large {@code byte[]}, {@code long[]} or {@code double[]} after a short head waits for
+     * {@code finish()} and is digested in one pass; any later write hashes it first. Both ways, for
+     * every head that leaves it waiting and sizes around the smallest array that waits: the digest
+     * is hash4j's and {@code length()} counts the waiting array.
+     */
+    @Test
+    void anArrayWaitingForFinishDigestsAsHash4j() {
+        SplittableRandom random = new SplittableRandom(21);
+        Put[] waiting = {BYTES, LONGS, DOUBLES};
+        String[] names = {"byte[]", "long[]", "double[]"};
+        int checked = 0;
+        for (int type = 0; type < waiting.length; type++) {
+            for (int head = 0; head < 64; head++) {
+                for (int bytes : new int[] {248, 255, 256, 257, 263, 264, 320, 1024, 1031, 1088, 2056, 4096}) {
+                    for (boolean more : new boolean[] {false, true}) {
+                        KeyHasher h = KeyHasher.acquire();
+                        Expected e = new Expected();
+                        for (int i = 0; i < head; i++) {
+                            h.putNull();
+                            e.tag(0x00);
+                        }
+                        waiting[type].write(random, bytes, h, e);
+                        if (more) {
+                            h.putLong(bytes);
+                            e.int64(bytes);
+                        }
+                        String what = names[type] + " of " + bytes + " bytes after " + head + (more ? ", then a long" : "");
+                        String expected = e.digest();
+                        String actual = digest(h);
+                        assertEquals(e.length(), h.length(), what);
+                        assertEquals(expected, actual, what);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertEquals(3 * 64 * 12 * 2, checked);
+    }
+
     /** Streams of every length from 0 to 4200 bytes, made of small writes only (the buffer's compaction). */
     @Test
     void everyLengthOfSmallWritesDigestsAsHash4j() {
