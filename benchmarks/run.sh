@@ -50,7 +50,7 @@ if [ "$MODE" = short ]; then
   FRESH_RUNS=1
 else
   jmh hot-hit HotHitBenchmark -f 2 -prof gc
-  jmh argument-hashing ArgumentHashingBenchmark -wi 2 -i 3
+  jmh argument-hashing ArgumentHashingBenchmark -f 2 -wi 2 -i 3
   jmh persistent-tier PersistentTierBenchmark -prof gc
   jmh miss-overhead MissOverheadBenchmark -prof gc
   jmh fingerprint FingerprintBenchmark
