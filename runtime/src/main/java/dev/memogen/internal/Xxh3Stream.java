@@ -29,12 +29,12 @@ import java.nio.ShortBuffer;
  * stripes, scrambled after every block of 16 stripes, then the last stripe and the 128-bit merge.
  *
  * <p>Large arrays are read straight from the array, a stripe at a time: {@code byte[]} through a
- * little-endian {@code long} view, {@code long[]} and {@code double[]} one element a lane when
- * their elements fall on the stream's 8-byte lanes. The tag and length before an array usually
- * put them elsewhere (5 bytes on); such arrays, strings and the other arrays are copied in 8 KiB
- * chunks into a little-endian staging buffer (a bulk copy that stays in the CPU cache) and read
- * from there like a {@code byte[]}: measured faster than joining every lane from two elements
- * with shifts.
+ * little-endian {@code long} view, {@code long[]} and {@code double[]} one element a lane (hash
+ * spec v3 pads the stream to a lane before their elements, {@link #alignTo8}). Strings, the other
+ * arrays, and a {@code long[]}/{@code double[]} off the lanes (no caller writes one) are copied in
+ * 8 KiB chunks into a little-endian staging buffer (a bulk copy that stays in the CPU cache) and
+ * read from there like a {@code byte[]}: measured faster than joining every lane from two
+ * elements with shifts.
  *
  * <p>XXH3 gives the last stripe of the input its own secret, and a stripe (or block) is consumed
  * the usual way only when at least one byte follows it. The stream therefore consumes a stripe
@@ -512,7 +512,6 @@ final class Xxh3Stream {
         }
     }
 
-    /** Digests the stream; stores the high half in {@code out.high}, the low half in {@code out.low}. */
     /** Bytes written since {@link #reset()}. */
     long length() {
         Object p = pending;
@@ -521,6 +520,7 @@ final class Xxh3Stream {
         return consumed + n + waiting;
     }
 
+    /** Digests the stream; stores the high half in {@code out.high}, the low half in {@code out.low}. */
     void finish(KeyHasher out) {
         if (pending != null) {
             finishPending(out);
@@ -552,7 +552,7 @@ final class Xxh3Stream {
             int head = STRIPE - n;
             System.arraycopy(a, 0, b, n, head);
             long total = (long) n + a.length;
-            firstStripe(b);
+            byteStripes(b, 0, 1);
             byteStripes(a, head, (int) ((total - 1) >>> 6) - 1);
             int e = a.length - STRIPE;
             lastStripe(r64(a, e), r64(a, e + 8), r64(a, e + 16), r64(a, e + 24), r64(a, e + 32), r64(a, e + 40),
@@ -562,7 +562,7 @@ final class Xxh3Stream {
                 LONG.set(b, w << 3, a[w - h]);
             }
             long total = 8L * (h + a.length);
-            firstStripe(b);
+            byteStripes(b, 0, 1);
             longStripes(a, 8 - h, (int) ((total - 1) >>> 6) - 1);
             int e = a.length - 8;
             lastStripe(a[e], a[e + 1], a[e + 2], a[e + 3], a[e + 4], a[e + 5], a[e + 6], a[e + 7], total, out);
@@ -572,7 +572,7 @@ final class Xxh3Stream {
                 LONG.set(b, w << 3, Double.doubleToRawLongBits(a[w - h]));
             }
             long total = 8L * (h + a.length);
-            firstStripe(b);
+            byteStripes(b, 0, 1);
             doubleStripes(a, 8 - h, (int) ((total - 1) >>> 6) - 1);
             int e = a.length - 8;
             lastStripe(Double.doubleToRawLongBits(a[e]), Double.doubleToRawLongBits(a[e + 1]),
@@ -580,36 +580,6 @@ final class Xxh3Stream {
                     Double.doubleToRawLongBits(a[e + 4]), Double.doubleToRawLongBits(a[e + 5]),
                     Double.doubleToRawLongBits(a[e + 6]), Double.doubleToRawLongBits(a[e + 7]), total, out);
         }
-    }
-
-    /** The stream's first stripe, {@code b[0..64)}, into fresh accumulators (nothing consumed yet). */
-    private void firstStripe(byte[] b) {
-        long d0 = r64(b, 0);
-        long d1 = r64(b, 8);
-        long d2 = r64(b, 16);
-        long d3 = r64(b, 24);
-        long d4 = r64(b, 32);
-        long d5 = r64(b, 40);
-        long d6 = r64(b, 48);
-        long d7 = r64(b, 56);
-        long k0 = d0 ^ KEY[0];
-        long k1 = d1 ^ KEY[1];
-        long k2 = d2 ^ KEY[2];
-        long k3 = d3 ^ KEY[3];
-        long k4 = d4 ^ KEY[4];
-        long k5 = d5 ^ KEY[5];
-        long k6 = d6 ^ KEY[6];
-        long k7 = d7 ^ KEY[7];
-        a0 = P32_3 + d1 + (k0 & M32) * (k0 >>> 32);
-        a1 = P64_1 + d0 + (k1 & M32) * (k1 >>> 32);
-        a2 = P64_2 + d3 + (k2 & M32) * (k2 >>> 32);
-        a3 = P64_3 + d2 + (k3 & M32) * (k3 >>> 32);
-        a4 = P64_4 + d5 + (k4 & M32) * (k4 >>> 32);
-        a5 = P32_2 + d4 + (k5 & M32) * (k5 >>> 32);
-        a6 = P64_5 + d7 + (k6 & M32) * (k6 >>> 32);
-        a7 = P32_1 + d6 + (k7 & M32) * (k7 >>> 32);
-        consumed = STRIPE;
-        stripe = 1;
     }
 
     /** The last stripe (its 8 lanes), read with its own secret, and the merge of the accumulators. */
@@ -829,22 +799,14 @@ final class Xxh3Stream {
             int base = from - (s << 3);
             for (; s < end; s++) {
                 int p = base + (s << 3);
-                long e0 = a[p];
-                long e1 = a[p + 1];
-                long e2 = a[p + 2];
-                long e3 = a[p + 3];
-                long e4 = a[p + 4];
-                long e5 = a[p + 5];
-                long e6 = a[p + 6];
-                long e7 = a[p + 7];
-                long d0 = e0;
-                long d1 = e1;
-                long d2 = e2;
-                long d3 = e3;
-                long d4 = e4;
-                long d5 = e5;
-                long d6 = e6;
-                long d7 = e7;
+                long d0 = a[p];
+                long d1 = a[p + 1];
+                long d2 = a[p + 2];
+                long d3 = a[p + 3];
+                long d4 = a[p + 4];
+                long d5 = a[p + 5];
+                long d6 = a[p + 6];
+                long d7 = a[p + 7];
                 long k0 = d0 ^ KEY[s];
                 long k1 = d1 ^ KEY[s + 1];
                 long k2 = d2 ^ KEY[s + 2];
@@ -938,22 +900,14 @@ final class Xxh3Stream {
             int base = from - (s << 3);
             for (; s < end; s++) {
                 int p = base + (s << 3);
-                long e0 = Double.doubleToRawLongBits(a[p]);
-                long e1 = Double.doubleToRawLongBits(a[p + 1]);
-                long e2 = Double.doubleToRawLongBits(a[p + 2]);
-                long e3 = Double.doubleToRawLongBits(a[p + 3]);
-                long e4 = Double.doubleToRawLongBits(a[p + 4]);
-                long e5 = Double.doubleToRawLongBits(a[p + 5]);
-                long e6 = Double.doubleToRawLongBits(a[p + 6]);
-                long e7 = Double.doubleToRawLongBits(a[p + 7]);
-                long d0 = e0;
-                long d1 = e1;
-                long d2 = e2;
-                long d3 = e3;
-                long d4 = e4;
-                long d5 = e5;
-                long d6 = e6;
-                long d7 = e7;
+                long d0 = Double.doubleToRawLongBits(a[p]);
+                long d1 = Double.doubleToRawLongBits(a[p + 1]);
+                long d2 = Double.doubleToRawLongBits(a[p + 2]);
+                long d3 = Double.doubleToRawLongBits(a[p + 3]);
+                long d4 = Double.doubleToRawLongBits(a[p + 4]);
+                long d5 = Double.doubleToRawLongBits(a[p + 5]);
+                long d6 = Double.doubleToRawLongBits(a[p + 6]);
+                long d7 = Double.doubleToRawLongBits(a[p + 7]);
                 long k0 = d0 ^ KEY[s];
                 long k1 = d1 ^ KEY[s + 1];
                 long k2 = d2 ^ KEY[s + 2];
