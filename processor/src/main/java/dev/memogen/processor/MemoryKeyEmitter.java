@@ -44,8 +44,11 @@ final class MemoryKeyEmitter {
             return true;
         }
         if (t instanceof ValueType.RecordType r) {
-            if (r.typeName() instanceof ParameterizedTypeName || !visiting.add(r.key())) {
-                return !(r.typeName() instanceof ParameterizedTypeName);
+            if (r.typeName() instanceof ParameterizedTypeName) {
+                return false;
+            }
+            if (!visiting.add(r.key())) {
+                return true; // a record that contains itself: its components are being checked
             }
             for (ValueType.Component c : r.components()) {
                 if (!isValue(c.type(), visiting)) {

@@ -323,8 +323,7 @@ public final class MemoFunction<T> {
             found = store.read(this, k0, k1, !mutable ? fileSize -> false
                     : recheck ? fileSize -> true : fileSize -> rt.memory.keeps(fileSize));
         } catch (IOException | RuntimeException e) {
-            rt.problems.warnOnce("read", "cannot read from the store at " + rt.config.directory()
-                    + "; computing instead", e);
+            warnUnreadable(rt, e);
             return null;
         }
         switch (found.status()) {
@@ -340,8 +339,7 @@ public final class MemoFunction<T> {
                 }
                 return null; // the next store replaces the stale entry
             case CORRUPT:
-                rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found at "
-                        + store.pathFor(this, k0, k1) + " (" + found.detail() + "); it is recomputed", null);
+                warnCorrupt(rt, store, k0, k1, found.detail());
                 return null;
             default:
                 break;
@@ -356,8 +354,7 @@ public final class MemoFunction<T> {
             try {
                 value = decode(found.bytes(), found.payloadOffset(), found.payloadLength());
             } catch (RuntimeException e) {
-                rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
-                        + e + "); it is recomputed", null);
+                warnUndecodable(rt, e);
                 return null;
             }
         }
@@ -408,25 +405,37 @@ public final class MemoFunction<T> {
                 value = null;
             }
             if (!streamed.checksumMatches()) {
-                rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found at "
-                        + store.pathFor(this, k0, k1) + " (checksum mismatch); it is recomputed", null);
+                warnCorrupt(rt, store, k0, k1, "checksum mismatch");
                 store.delete(this, k0, k1);
                 return (T) MISS;
             }
             if (undecodable != null) {
-                rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
-                        + undecodable + "); it is recomputed", null);
+                warnUndecodable(rt, undecodable);
                 return (T) MISS;
             }
             return value;
         } catch (IOException | RuntimeException e) {
             Throwable cause = e instanceof java.io.UncheckedIOException ? e.getCause() : e;
             if (!(cause instanceof java.nio.channels.ClosedByInterruptException)) {
-                rt.problems.warnOnce("read", "cannot read from the store at " + rt.config.directory()
-                        + "; computing instead", cause);
+                warnUnreadable(rt, cause);
             }
             return (T) MISS;
         }
+    }
+
+    private static void warnUnreadable(MemoRuntime rt, Throwable cause) {
+        rt.problems.warnOnce("read", "cannot read from the store at " + rt.config.directory()
+                + "; computing instead", cause);
+    }
+
+    private void warnCorrupt(MemoRuntime rt, FileStore store, long k0, long k1, String detail) {
+        rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found at "
+                + store.pathFor(this, k0, k1) + " (" + detail + "); it is recomputed", null);
+    }
+
+    private void warnUndecodable(MemoRuntime rt, RuntimeException e) {
+        rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
+                + e + "); it is recomputed", null);
     }
 
     /** Casts a value returned by {@link #get} to the return type. */

@@ -49,12 +49,16 @@ public final class MemoRuntime {
     private static MemoRuntime init() {
         synchronized (LOCK) {
             if (current == null) {
-                MemoRuntime r = new MemoRuntime(MemoConfig.fromEnvironment());
-                current = r;
-                r.memory.activate();
+                use(new MemoRuntime(MemoConfig.fromEnvironment()));
             }
             return current;
         }
+    }
+
+    /** Makes {@code r} the runtime in use, its memory tier the one generated code probes. Under {@link #LOCK}. */
+    private static void use(MemoRuntime r) {
+        current = r;
+        r.memory.activate();
     }
 
     /**
@@ -64,8 +68,7 @@ public final class MemoRuntime {
     public static MemoRuntime install(MemoConfig config) {
         synchronized (LOCK) {
             MemoRuntime r = new MemoRuntime(config);
-            current = r;
-            r.memory.activate();
+            use(r);
             for (MemoFunction<?> fn : FUNCTIONS) {
                 fn.resetStatistics();
             }

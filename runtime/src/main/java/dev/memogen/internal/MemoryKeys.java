@@ -85,11 +85,11 @@ public final class MemoryKeys {
     }
 
     public static boolean same(Float a, Float b) {
-        return a == null ? b == null : b != null && Float.floatToIntBits(a) == Float.floatToIntBits(b);
+        return a == null ? b == null : b != null && same(a.floatValue(), b.floatValue());
     }
 
     public static boolean same(Double a, Double b) {
-        return a == null ? b == null : b != null && Double.doubleToLongBits(a) == Double.doubleToLongBits(b);
+        return a == null ? b == null : b != null && same(a.doubleValue(), b.doubleValue());
     }
 
     public static boolean same(String a, String b) {
