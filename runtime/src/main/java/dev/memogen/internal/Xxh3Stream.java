@@ -97,8 +97,8 @@ final class Xxh3Stream {
      * A large {@code byte[]}, {@code long[]} or {@code double[]} written right after a head of less
      * than a stripe (nothing consumed yet; for the last two a whole number of lanes), not hashed
      * yet: if {@link #finish} comes next, which is the usual case of one array argument, the whole
-     * stream is digested in one pass without copying the array ({@link #finishPending}); any other
-     * write hashes it first ({@link #flush}).
+     * stream is digested in one pass that copies only its first stripe ({@link #finishPending});
+     * any other write hashes it first ({@link #flush}).
      */
     private Object pending;
 
