@@ -61,10 +61,11 @@ public class StoreScaleBenchmark {
     public void setUp() throws Exception {
         store = Path.of(System.getProperty("memogen.scaleStores", "target/scale-stores")).resolve("store-" + entries)
                 .toAbsolutePath();
-        // The marker names the hash spec the store was filled under: a store from another spec
-        // would be all stale entries, so it is filled again.
+        // The marker names the hash spec and the store layout the store was filled under: a store
+        // from another spec would be all stale entries, and one of another layout (before packs:
+        // a file per entry) would be rebuilt when opened, so it is filled again.
         Path filled = store.resolve("filled");
-        String marker = "hash spec " + KeyHasher.SPEC_VERSION;
+        String marker = "hash spec " + KeyHasher.SPEC_VERSION + ", store layout " + STORE_LAYOUT;
         if (!Files.exists(filled) || !Files.readString(filled).equals(marker)) {
             Benchmarks.deleteRecursively(store);
             fill();
@@ -115,6 +116,9 @@ public class StoreScaleBenchmark {
      * bound and holds at most 3/4 of its slots), so nothing is evicted while filling.
      */
     static final long BOUND = 4L << 30;
+
+    /** The store layout the kept stores were filled under: 2 since small entries are pack records. */
+    static final int STORE_LAYOUT = 2;
 
     private MemoConfig config() {
         return MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(BOUND);

@@ -141,6 +141,13 @@ final class FileStore implements StoreIndex.Objects {
 
     private final Path root;
     private final Path objects;
+    private final Packs packs;
+    /** Entries (header, payload, checksum) up to this many bytes are written to packs; 0: never. */
+    private final int packMax;
+    /** Where each key's record is, for a store without an index (read-only); scanned at the first read. */
+    private volatile java.util.Map<PackKey, Long> scannedPacks;
+    /** The lowest pack number this JVM knows to exist; its mappings of lower ones are dropped. */
+    private volatile long firstPack;
     private final Path locks;
     private final String systemState;
     private final Problems problems;
@@ -153,6 +160,8 @@ final class FileStore implements StoreIndex.Objects {
         this.locks = root.resolve("keylocks");
         this.systemState = systemState;
         this.problems = problems;
+        this.packs = new Packs(root.resolve("packs"), !config.readOnly());
+        this.packMax = (int) Math.min(config.packMax(), Packs.MAX_ENTRY);
         StoreIndex opened = null;
         if (!config.readOnly()) {
             Files.createDirectories(objects);
@@ -176,6 +185,11 @@ final class FileStore implements StoreIndex.Objects {
     @Override
     public Path directory() {
         return objects;
+    }
+
+    @Override
+    public Packs packs() {
+        return packs;
     }
 
     /** Whether results are written (not read-only). */
@@ -231,11 +245,20 @@ final class FileStore implements StoreIndex.Objects {
      * a streamed hit.
      */
     Found read(MemoFunction<?> fn, long k0, long k1, java.util.function.LongPredicate keepsBytes) throws IOException {
+        long where = index != null ? index.where(fn.idHash(), k0, k1) : scannedLocation(fn.idHash(), k0, k1);
+        if (StoreIndex.isPacked(where)) {
+            Found found = readPacked(fn, k0, k1, where);
+            if (found != null) {
+                return found;
+            }
+            where = index != null ? index.where(fn.idHash(), k0, k1) : StoreIndex.EMPTY; // moved to a file
+        }
         Path path = pathFor(fn, k0, k1);
-        if (index != null && !index.contains(fn.idHash(), k0, k1) && !Files.exists(path)) {
-            // The usual miss: a key neither indexed nor stored. One access(2), no exception; an
-            // object the index does not know (a crash between rename and index write) still
-            // exists and is read, and adopted, below.
+        if (index != null && where == StoreIndex.EMPTY) {
+            // The usual miss: no system call. Every object is installed under the index lock
+            // together with its index entry, and a process killed in between leaves the index
+            // dirty, so the next change rebuilds it from the objects: an object the index does
+            // not know is one a rebuild had no room for, an orphan (removeOrphans deletes it).
             return Found.ABSENT;
         }
         Found found;
@@ -286,6 +309,102 @@ final class FileStore implements StoreIndex.Objects {
             } else if (found.status() == Status.CORRUPT) {
                 index.remove(fn.idHash(), k0, k1);
             }
+        }
+        if (found.status() == Status.CORRUPT) {
+            return corrupt(path + ": " + found.detail());
+        }
+        return found;
+    }
+
+    /**
+     * Reads a pack record; null when the key's entry turned out to be an object file meanwhile.
+     * A record that is not sound for the key is looked up again (a lock-free lookup can meet a
+     * slot while it changes); one that stays unsound is confirmed under the index lock, with the
+     * pack mapped afresh, before it is reported as damaged and removed.
+     */
+    private Found readPacked(MemoFunction<?> fn, long k0, long k1, long where) throws IOException {
+        long first = index != null ? index.firstPack() : 0;
+        if (first > firstPack) {
+            firstPack = first;
+            packs.dropBelow(first);
+        }
+        for (int attempt = 0; attempt < 4; attempt++) {
+            Found found;
+            try {
+                byte[] entry = Packs.entry(packs.map(StoreIndex.packOf(where)), StoreIndex.offsetOf(where),
+                        Packs.MAX_ENTRY);
+                found = entry == null ? corrupt("no record there") : parse(entry, fn, k0, k1);
+            } catch (NoSuchFileException e) {
+                found = corrupt("the pack is missing");
+            } catch (InternalError e) {
+                found = corrupt("the pack was cut short");
+            }
+            if (found.status() == Status.CORRUPT) {
+                found = corrupt(packs.pathOf(StoreIndex.packOf(where)) + " at " + StoreIndex.offsetOf(where) + ": "
+                        + found.detail());
+            }
+            if (found.status() != Status.CORRUPT) {
+                if (found.status() == Status.HIT && index != null) {
+                    index.touch(fn.idHash(), k0, k1);
+                }
+                return found;
+            }
+            if (index == null) {
+                return found; // read-only: nothing to confirm or remove
+            }
+            long again = index.where(fn.idHash(), k0, k1);
+            if (again == where && attempt > 0) {
+                Found damaged = found;
+                if (index.removeIfUnsound(fn.idHash(), k0, k1, where,
+                        entry -> parse(entry, fn, k0, k1).status() != Status.CORRUPT)) {
+                    return damaged;
+                }
+                again = index.where(fn.idHash(), k0, k1);
+            }
+            if (!StoreIndex.isPacked(again)) {
+                return again == StoreIndex.EMPTY ? Found.ABSENT : null;
+            }
+            where = again;
+        }
+        return Found.ABSENT; // kept changing under us: computing the value is always safe
+    }
+
+    /** A key of a record found by scanning the packs of a store without an index. */
+    private record PackKey(long fn, long k0, long k1) {}
+
+    private long scannedLocation(long fn, long k0, long k1) {
+        java.util.Map<PackKey, Long> scanned = scannedPacks;
+        if (scanned == null) {
+            synchronized (this) {
+                scanned = scannedPacks;
+                if (scanned == null) {
+                    scanned = scanPacks();
+                    scannedPacks = scanned;
+                }
+            }
+        }
+        Long where = scanned.get(new PackKey(fn, k0, k1));
+        return where == null ? StoreIndex.EMPTY : where;
+    }
+
+    /** Every sound, live record of every pack, the later of two for a key winning (as a rebuild does). */
+    private java.util.Map<PackKey, Long> scanPacks() {
+        java.util.Map<PackKey, Long> found = new java.util.HashMap<>();
+        try {
+            for (long number : packs.list()) {
+                try {
+                    Packs.scan(packs.map(number), Packs.MAX_ENTRY, (offset, length, dead, sound, fn, k0, k1, cost) -> {
+                        if (!dead && sound) {
+                            found.put(new PackKey(fn, k0, k1), StoreIndex.packedState(number, offset));
+                        }
+                    });
+                } catch (IOException | InternalError e) {
+                    // a pack that vanished or was cut short: its records are misses
+                }
+            }
+        } catch (IOException e) {
+            problems.warnOnce("packs", "cannot list the packs in " + packs.directory()
+                    + "; their entries are computed again", e);
         }
         return found;
     }
@@ -376,22 +495,22 @@ final class FileStore implements StoreIndex.Objects {
         long storedK1 = in.readLong();
         in.readLong(); // argument version, high
         in.readLong(); // argument version, low
-        String state = in.readString();
-        String id = in.readString();
-        String version = in.readString();
+        boolean sameState = in.readStringEquals(systemState);
+        boolean sameId = in.readStringEquals(fn.id());
+        boolean sameVersion = in.readStringEquals(fn.version());
         int payloadLength = in.readSize(1);
         if (payloadLength != in.remaining()) {
             return corrupt("payload length " + payloadLength + " != " + in.remaining());
         }
         int payloadOffset = (int) (body - payloadLength);
-        if (storedK0 != k0 || storedK1 != k1 || !id.equals(fn.id())) {
-            // A different key at this path: a 128-bit collision or a misplaced file. Never a hit.
-            return corrupt("entry belongs to another key (" + id + ")");
+        if (storedK0 != k0 || storedK1 != k1 || !sameId) {
+            // A different key at this place: a 128-bit collision or a misplaced entry. Never a hit.
+            return corrupt("entry belongs to another key");
         }
-        if (!state.equals(systemState)) {
+        if (!sameState) {
             return new Found(Status.STALE, "system state changed", null, 0, 0, 0);
         }
-        if (!version.equals(fn.version())) {
+        if (!sameVersion) {
             return new Found(Status.STALE, "function version changed", null, 0, 0, 0);
         }
         if (fn.ttl().expired(created, System.currentTimeMillis())) {
@@ -435,6 +554,11 @@ final class FileStore implements StoreIndex.Objects {
         LONG.set(trailer, 0, digest.getMostSignificantBits());
         LONG.set(trailer, 8, digest.getLeastSignificantBits());
 
+        long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
+        if (size <= packMax && index.commitPacked(fn.idHash(), k0, k1, Math.max(0, computeNanos), header.array(),
+                header.size(), payload, payloadLength, trailer, CHECKSUM_BYTES)) {
+            return size;
+        }
         Path target = pathFor(fn, k0, k1);
         Path dir = target.getParent();
         Path tmp = dir.resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
@@ -447,7 +571,6 @@ final class FileStore implements StoreIndex.Objects {
             ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         boolean moved = false;
-        long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
         try {
             try (FileChannel out = ch) {
                 if (size <= WRITE_CHUNK) {

@@ -17,15 +17,20 @@ import java.util.Locale;
  * <tr><td>memogen.readOnly</td><td>MEMOGEN_READ_ONLY</td><td>false: when true, stored results are read, nothing is written</td></tr>
  * <tr><td>memogen.policy</td><td>MEMOGEN_POLICY</td><td>gds (GreedyDual-Size); or lru</td></tr>
  * <tr><td>memogen.lockTimeout</td><td>MEMOGEN_LOCK_TIMEOUT</td><td>10m: how long a call waits for another process computing the same key</td></tr>
+ * <tr><td>memogen.packMax</td><td>MEMOGEN_PACK_MAX</td><td>64KiB: entries up to this size are appended to shared pack files, larger ones get a file each; 0 puts every entry in a file of its own</td></tr>
  * </table>
  */
 public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes, String extraSystemState,
-        long maxSize, boolean readOnly, String policy, long lockTimeoutMillis) {
+        long maxSize, boolean readOnly, String policy, long lockTimeoutMillis, long packMax) {
 
     /** The default bound of the store: 1 GiB. */
     public static final long DEFAULT_MAX_SIZE = 1L << 30;
     /** How long a call waits for another process computing the same key by default: 10 minutes. */
     public static final long DEFAULT_LOCK_TIMEOUT_MILLIS = 10 * 60_000L;
+    /** Entries up to this size (encoded, with their header) go into pack files by default: 64 KiB. */
+    public static final long DEFAULT_PACK_MAX = 64L << 10;
+    /** The largest {@code packMax}: 1 MiB. */
+    public static final long MAX_PACK_MAX = 1L << 20;
 
     public static MemoConfig fromEnvironment() {
         String dir = setting("memogen.dir", "MEMOGEN_DIR");
@@ -36,6 +41,7 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
         String readOnly = setting("memogen.readOnly", "MEMOGEN_READ_ONLY");
         String policy = setting("memogen.policy", "MEMOGEN_POLICY");
         String lockTimeout = setting("memogen.lockTimeout", "MEMOGEN_LOCK_TIMEOUT");
+        String packMax = setting("memogen.packMax", "MEMOGEN_PACK_MAX");
         long defaultMemory = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
         String policyName = policy == null || policy.isBlank() ? "gds" : policy.trim();
         try {
@@ -52,7 +58,16 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
                 size("memogen.maxSize", maxSize, DEFAULT_MAX_SIZE),
                 isTrue(readOnly),
                 policyName,
-                duration("memogen.lockTimeout", lockTimeout, DEFAULT_LOCK_TIMEOUT_MILLIS));
+                duration("memogen.lockTimeout", lockTimeout, DEFAULT_LOCK_TIMEOUT_MILLIS),
+                packMax(size("memogen.packMax", packMax, DEFAULT_PACK_MAX)));
+    }
+
+    private static long packMax(long value) {
+        if (value > MAX_PACK_MAX) {
+            ignored("memogen.packMax", Long.toString(value), "larger than " + MAX_PACK_MAX, MAX_PACK_MAX + " bytes");
+            return MAX_PACK_MAX;
+        }
+        return value;
     }
 
     /** A size setting; a value that does not parse is reported and the default used (never thrown at a caller). */
@@ -89,22 +104,22 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
     public static MemoConfig at(Path directory) {
         MemoConfig env = fromEnvironment();
         return new MemoConfig(directory.toAbsolutePath(), false, env.memoryTierBytes, "", DEFAULT_MAX_SIZE, false,
-                "gds", DEFAULT_LOCK_TIMEOUT_MILLIS);
+                "gds", DEFAULT_LOCK_TIMEOUT_MILLIS, DEFAULT_PACK_MAX);
     }
 
     public MemoConfig withDisabled(boolean value) {
         return new MemoConfig(directory, value, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis);
+                lockTimeoutMillis, packMax);
     }
 
     public MemoConfig withMemoryTierBytes(long value) {
         return new MemoConfig(directory, disabled, value, extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis);
+                lockTimeoutMillis, packMax);
     }
 
     public MemoConfig withExtraSystemState(String value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, value, maxSize, readOnly, policy,
-                lockTimeoutMillis);
+                lockTimeoutMillis, packMax);
     }
 
     /** The store's bound in bytes of stored objects. */
@@ -113,26 +128,38 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
             throw new IllegalArgumentException("maxSize must not be negative: " + value);
         }
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, value, readOnly, policy,
-                lockTimeoutMillis);
+                lockTimeoutMillis, packMax);
     }
 
     /** Read stored results, never write (for consumers of a store built elsewhere). */
     public MemoConfig withReadOnly(boolean value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, value, policy,
-                lockTimeoutMillis);
+                lockTimeoutMillis, packMax);
     }
 
     /** {@code gds} (GreedyDual-Size, the default) or {@code lru}. */
     public MemoConfig withPolicy(String value) {
         EvictionPolicy.named(value); // fails early on an unknown name
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, value,
-                lockTimeoutMillis);
+                lockTimeoutMillis, packMax);
     }
 
     /** How long a call waits for another process computing the same key before computing itself. */
     public MemoConfig withLockTimeoutMillis(long value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                value);
+                value, packMax);
+    }
+
+    /**
+     * Entries whose stored form (header and encoded value) is at most this many bytes are
+     * appended to shared pack files; larger ones get a file each. 0: every entry gets a file.
+     */
+    public MemoConfig withPackMax(long value) {
+        if (value < 0 || value > MAX_PACK_MAX) {
+            throw new IllegalArgumentException("packMax must be between 0 and " + MAX_PACK_MAX + ": " + value);
+        }
+        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
+                lockTimeoutMillis, value);
     }
 
     private static String setting(String property, String env) {

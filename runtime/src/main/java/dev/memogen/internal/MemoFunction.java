@@ -339,7 +339,7 @@ public final class MemoFunction<T> {
                 }
                 return null; // the next store replaces the stale entry
             case CORRUPT:
-                warnCorrupt(rt, store, k0, k1, found.detail());
+                warnCorrupt(rt, found.detail());
                 return null;
             default:
                 break;
@@ -405,7 +405,7 @@ public final class MemoFunction<T> {
                 value = null;
             }
             if (!streamed.checksumMatches()) {
-                warnCorrupt(rt, store, k0, k1, "checksum mismatch");
+                warnCorrupt(rt, store.pathFor(this, k0, k1) + ": checksum mismatch");
                 store.delete(this, k0, k1);
                 return (T) MISS;
             }
@@ -428,9 +428,10 @@ public final class MemoFunction<T> {
                 + "; computing instead", cause);
     }
 
-    private void warnCorrupt(MemoRuntime rt, FileStore store, long k0, long k1, String detail) {
-        rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found at "
-                + store.pathFor(this, k0, k1) + " (" + detail + "); it is recomputed", null);
+    /** {@code where}: the file (and place in it) and what is wrong. */
+    private void warnCorrupt(MemoRuntime rt, String where) {
+        rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found in " + where + "; it is recomputed",
+                null);
     }
 
     private void warnUndecodable(MemoRuntime rt, RuntimeException e) {

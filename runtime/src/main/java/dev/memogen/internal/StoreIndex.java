@@ -40,8 +40,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class StoreIndex {
     /** "MGENIDX1" in little-endian byte order. */
     static final long MAGIC = 0x315844494E45474DL;
-    static final long VERSION = 1;
-    static final int HEADER_BYTES = 128;
+    static final long VERSION = 2;
+    static final int HEADER_BYTES = 192;
     static final int SLOT_BYTES = 64;
     static final int MIN_SLOTS = 1 << 12;
     static final int MAX_SLOTS = 1 << 24;
@@ -58,6 +58,23 @@ final class StoreIndex {
     private static final int H_COUNT_NOT = 56;
     private static final int H_INFLATION = 64;
     private static final int H_DIRTY = 72;
+    /** The lowest pack number that may exist (packs below it were compacted away). */
+    private static final int H_PACK_FIRST = 80;
+    /** The pack records are appended to; 0 before the first. */
+    private static final int H_PACK_LAST = 88;
+    /** Where the next record goes in the last pack. */
+    private static final int H_PACK_TAIL = 96;
+    /** Bytes of records in all packs, dead ones included. */
+    private static final int H_PACK_USED = 104;
+    /** Bytes of the records that index entries refer to. */
+    private static final int H_PACK_LIVE = 112;
+    /** Size of a new pack, fixed when the index is created. */
+    private static final int H_PACK_CAPACITY = 120;
+    /**
+     * Odd while a change is under way, incremented at its start and its end: a lock-free lookup
+     * that found nothing looks again when a change ran meanwhile (a seqlock).
+     */
+    private static final int H_CHANGES = 128;
 
     private static final int S_STATE = 0;
     private static final int S_K0 = 8;
@@ -69,8 +86,17 @@ final class StoreIndex {
     private static final int S_CHECK = 56;
 
     static final long EMPTY = 0;
-    /** "FULLSLOT": a distinctive value, so a damaged state word is recognised. */
+    /** "FULLSLOT": a distinctive value, so a damaged state word is recognised. An entry in an object file. */
     static final long FULL = 0x544F4C534C4C5546L;
+    /**
+     * The top byte of the state of an entry in a pack; the other 56 bits are its location: the
+     * pack number (33 bits) and the record's offset in 8-byte units (23 bits, packs of at most
+     * 64 MiB).
+     */
+    private static final long PACKED_TAG = 0xA7L << 56;
+    private static final int OFFSET_BITS = 23;
+    static final int MAX_PACK_CAPACITY = 64 << 20;
+    static final int MIN_PACK_CAPACITY = 2 << 20;
 
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -93,6 +119,9 @@ final class StoreIndex {
         Path pathOf(long fn, long k0, long k1);
 
         Path directory();
+
+        /** The pack files (read even when this process writes no new records: packMax 0). */
+        Packs packs();
     }
 
     /** Thrown inside a locked operation that found the table damaged; the index is then rebuilt. */
@@ -291,7 +320,10 @@ final class StoreIndex {
         LONG.setVolatile(map, H_VERSION, VERSION);
         LONG.setVolatile(map, H_SLOTS, (long) slots);
         LONG.setVolatile(map, H_CHECK, headerCheck(slots));
+        LONG.setVolatile(map, H_PACK_CAPACITY, (long) packCapacityFor(maxBytes));
+        long changes = beginChange();
         rebuild(length == 0);
+        endChange(changes);
         LONG.setVolatile(map, H_DIRTY, 0L);
     }
 
@@ -326,6 +358,12 @@ final class StoreIndex {
         this.mask = slots - 1;
     }
 
+    /** Packs of a 32nd of the bound, a power of two from 2 MiB to 32 MiB (for the default 1 GiB). */
+    static int packCapacityFor(long maxBytes) {
+        long wanted = Math.max(MIN_PACK_CAPACITY, Math.min(MAX_PACK_CAPACITY / 2, maxBytes / 32));
+        return Integer.highestOneBit((int) wanted);
+    }
+
     private static long headerCheck(int slots) {
         return mix(MAGIC ^ VERSION, slots, 0x6D656D6F67656EL);
     }
@@ -340,6 +378,7 @@ final class StoreIndex {
         try {
             ensureSound();
             LONG.setVolatile(map, H_DIRTY, ProcessHandle.current().pid());
+            long changes = beginChange();
             R result;
             try {
                 result = op.run();
@@ -349,11 +388,23 @@ final class StoreIndex {
                 rebuild(false);
                 result = op.run();
             }
+            endChange(changes);
             LONG.setVolatile(map, H_DIRTY, 0L);
             return result;
         } finally {
             unlock();
         }
+    }
+
+    /** Makes the change counter odd (it may be odd already: a process died in a change). */
+    private long beginChange() {
+        long odd = (long) LONG.getVolatile(map, H_CHANGES) | 1;
+        LONG.setVolatile(map, H_CHANGES, odd);
+        return odd;
+    }
+
+    private void endChange(long odd) {
+        LONG.setVolatile(map, H_CHANGES, odd + 1);
     }
 
     private interface LockedOp<R> {
@@ -388,6 +439,8 @@ final class StoreIndex {
             why = "its entry count is damaged";
         } else if (Double.isNaN(inflation()) || inflation() < 0) {
             why = "its inflation value is damaged";
+        } else if (!packHeaderSound(total)) {
+            why = "its pack fields are damaged";
         } else if (suspect && !tableSound()) {
             why = "a slot is damaged";
         }
@@ -395,8 +448,22 @@ final class StoreIndex {
         if (why != null) {
             LONG.setVolatile(map, H_DIRTY, 1L);
             problems.event("index", "the store index " + file + " was not sound (" + why + "); rebuilt from the objects");
+            long changes = beginChange();
             rebuild(false);
+            endChange(changes);
         }
+    }
+
+    private boolean packHeaderSound(long total) {
+        long capacity = (long) LONG.getVolatile(map, H_PACK_CAPACITY);
+        long first = (long) LONG.getVolatile(map, H_PACK_FIRST);
+        long last = (long) LONG.getVolatile(map, H_PACK_LAST);
+        long tail = (long) LONG.getVolatile(map, H_PACK_TAIL);
+        long used = (long) LONG.getVolatile(map, H_PACK_USED);
+        long live = (long) LONG.getVolatile(map, H_PACK_LIVE);
+        return capacity >= MIN_PACK_CAPACITY && capacity <= MAX_PACK_CAPACITY && Long.bitCount(capacity) == 1
+                && first >= 1 && last >= first - 1 && last < 1L << 33 && tail >= 0 && tail <= MAX_PACK_CAPACITY
+                && (tail & 7) == 0 && (last > 0 || tail == 0) && used >= 0 && live >= 0 && live <= total;
     }
 
     private boolean tableSound() {
@@ -433,8 +500,29 @@ final class StoreIndex {
         return h ^ (h >>> 29);
     }
 
-    private static long slotCheck(long k0, long k1, long fn, long size, long cost) {
-        return mix(k0 ^ size, k1 ^ Long.rotateLeft(cost, 32), fn ^ FULL);
+    private static long slotCheck(long state, long k0, long k1, long fn, long size, long cost) {
+        return mix(k0 ^ size, k1 ^ Long.rotateLeft(cost, 32), fn ^ state);
+    }
+
+    /** Whether a slot state is that of an entry in a pack. */
+    static boolean isPacked(long state) {
+        return (state & 0xFF00_0000_0000_0000L) == PACKED_TAG;
+    }
+
+    static long packedState(long pack, int offset) {
+        return PACKED_TAG | pack << OFFSET_BITS | (offset >>> 3);
+    }
+
+    static long packOf(long state) {
+        return (state & ~0xFF00_0000_0000_0000L) >>> OFFSET_BITS;
+    }
+
+    static int offsetOf(long state) {
+        return (int) (state & ((1L << OFFSET_BITS) - 1)) << 3;
+    }
+
+    private static boolean isFull(long state) {
+        return state == FULL || isPacked(state) && packOf(state) > 0;
     }
 
     private boolean slotSound(int slot) {
@@ -443,13 +531,13 @@ final class StoreIndex {
             return get(slot, S_K0) == 0 && get(slot, S_K1) == 0 && get(slot, S_FN) == 0 && get(slot, S_SIZE) == 0
                     && get(slot, S_COST) == 0 && get(slot, S_CHECK) == 0;
         }
-        if (state != FULL) {
+        if (!isFull(state)) {
             return false;
         }
         long size = get(slot, S_SIZE);
         long cost = get(slot, S_COST);
         return size > 0 && cost >= 0
-                && get(slot, S_CHECK) == slotCheck(get(slot, S_K0), get(slot, S_K1), get(slot, S_FN), size, cost);
+                && get(slot, S_CHECK) == slotCheck(state, get(slot, S_K0), get(slot, S_K1), get(slot, S_FN), size, cost);
     }
 
     /** Under the lock: the slot of the key, or {@code -1 - s} where s is the empty slot to use. */
@@ -478,7 +566,7 @@ final class StoreIndex {
             if (state == EMPTY) {
                 return -1;
             }
-            if (state != FULL) {
+            if (!isFull(state)) {
                 suspect = true;
                 return -1;
             }
@@ -490,15 +578,16 @@ final class StoreIndex {
         return -1;
     }
 
-    private void writeSlot(int slot, long fn, long k0, long k1, long size, long cost, double priority) {
+    private void writeSlot(int slot, long state, long fn, long k0, long k1, long size, long cost, double priority) {
+        set(slot, S_STATE, EMPTY); // a lock-free reader skips the slot while it changes
         set(slot, S_K0, k0);
         set(slot, S_K1, k1);
         set(slot, S_FN, fn);
         set(slot, S_SIZE, size);
         set(slot, S_COST, cost);
         set(slot, S_PRIORITY, Double.doubleToRawLongBits(priority));
-        set(slot, S_CHECK, slotCheck(k0, k1, fn, size, cost));
-        set(slot, S_STATE, FULL);
+        set(slot, S_CHECK, slotCheck(state, k0, k1, fn, size, cost));
+        set(slot, S_STATE, state);
     }
 
     private void clearSlot(int slot) {
@@ -521,9 +610,20 @@ final class StoreIndex {
         return Double.longBitsToDouble((long) LONG.getVolatile(map, H_INFLATION));
     }
 
+    private long header(int field) {
+        return (long) LONG.getVolatile(map, field);
+    }
+
+    private void setHeader(int field, long value) {
+        LONG.setVolatile(map, field, value);
+    }
+
     /** Removes slot {@code i}, shifting later entries of its probe run back (no tombstones). */
     private void removeAt(int i) {
         addTotals(-get(i, S_SIZE), -1);
+        if (isPacked(get(i, S_STATE))) {
+            setHeader(H_PACK_LIVE, Math.max(0, header(H_PACK_LIVE) - get(i, S_SIZE)));
+        }
         int hole = i;
         int j = i;
         while (true) {
@@ -535,12 +635,44 @@ final class StoreIndex {
             // Slot j may move into the hole unless its home lies cyclically in (hole, j].
             boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
             if (!stays) {
-                writeSlot(hole, get(j, S_FN), get(j, S_K0), get(j, S_K1), get(j, S_SIZE), get(j, S_COST),
-                        Double.longBitsToDouble(get(j, S_PRIORITY)));
+                writeSlot(hole, get(j, S_STATE), get(j, S_FN), get(j, S_K0), get(j, S_K1), get(j, S_SIZE),
+                        get(j, S_COST), Double.longBitsToDouble(get(j, S_PRIORITY)));
                 hole = j;
             }
         }
         clearSlot(hole);
+    }
+
+    /**
+     * Under the lock: lets go of the stored form of the entry in slot {@code i}, which is about to
+     * be removed or replaced: a pack record gets its dead mark (so no rebuild brings it back), an
+     * object file is deleted unless {@code keepFile} (it was just replaced by a rename).
+     */
+    private void release(int i, boolean keepFile) {
+        long state = get(i, S_STATE);
+        if (isPacked(state)) {
+            markDead(state);
+        } else if (!keepFile) {
+            Path path = objects.pathOf(get(i, S_FN), get(i, S_K0), get(i, S_K1));
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // Left behind; removeOrphans() deletes it once it can.
+                problems.warnOnce("evict", "cannot delete a stored entry " + path + "; it stays as an orphan", e);
+            }
+        }
+    }
+
+    private void markDead(long state) {
+        Packs packs = objects.packs();
+        if (packs == null) {
+            return;
+        }
+        try {
+            Packs.markDead(packs.map(packOf(state)), offsetOf(state));
+        } catch (IOException | RuntimeException | InternalError e) {
+            // The pack is gone, cut short or not writable: nothing to mark.
+        }
     }
 
     // ---------------------------------------------------------------- operations
@@ -557,28 +689,107 @@ final class StoreIndex {
                 install.run();
                 installed[0] = true;
             }
-            upsert(fn, k0, k1, size, cost);
+            upsert(FULL, fn, k0, k1, size, cost);
             return evictWhileOver();
         });
     }
 
-    private void upsert(long fn, long k0, long k1, long size, long cost) {
+    /**
+     * Appends an entry (the bytes of {@code a}, {@code b}, {@code c} in turn) to the last pack,
+     * starting a new pack when it is full, and records it in the index; then evicts and compacts.
+     * Returns false, having changed nothing, when no pack can take it (a new pack cannot be
+     * created: a full disk); the caller then writes an object file.
+     */
+    boolean commitPacked(long fn, long k0, long k1, long cost, byte[] a, int aLength, byte[] b, int bLength,
+            byte[] c, int cLength) throws IOException {
+        int length = aLength + bLength + cLength;
+        long[] appended = {0};
+        return locked(() -> {
+            if (appended[0] == 0) { // not again when a damaged index made the operation start over
+                appended[0] = append(fn, length, a, aLength, b, bLength, c, cLength);
+                if (appended[0] == 0) {
+                    return false;
+                }
+            }
+            upsert(appended[0], fn, k0, k1, Packs.recordBytes(length), cost);
+            evictWhileOver();
+            compactWhileWasteful();
+            return true;
+        });
+    }
+
+    /** Under the lock: writes a record after the last one; its packed state, or 0 when no pack can take it. */
+    private long append(long fn, int length, byte[] a, int aLength, byte[] b, int bLength, byte[] c, int cLength)
+            throws IOException {
+        Packs packs = objects.packs();
+        int record = Packs.recordBytes(length);
+        long last = header(H_PACK_LAST);
+        long tail = header(H_PACK_TAIL);
+        Packs.Mapped pack = null;
+        if (last > 0) {
+            try {
+                pack = packs.map(last);
+            } catch (NoSuchFileException e) {
+                pack = null; // deleted by hand: start a new one
+            }
+        }
+        if (pack == null || tail + record > pack.capacity()) {
+            long capacity = header(H_PACK_CAPACITY);
+            if (record > capacity / 4 || last + 1 >= 1L << 33) {
+                return 0;
+            }
+            try {
+                pack = packs.create(last + 1, (int) capacity);
+            } catch (IOException e) {
+                problems.warnOnce("pack", "cannot create a pack file in " + packs.directory()
+                        + "; small entries are written as files of their own meanwhile", e);
+                return 0;
+            }
+            last++;
+            tail = 0;
+            setHeader(H_PACK_LAST, last);
+            setHeader(H_PACK_TAIL, 0);
+        }
+        try {
+            packs.append(pack, (int) tail, fn, a, aLength, b, bLength, c, cLength);
+        } catch (IOException e) {
+            packs.closeAppendChannel();
+            problems.warnOnce("pack", "cannot write to the pack " + packs.pathOf(last)
+                    + "; small entries are written as files of their own meanwhile", e);
+            return 0;
+        }
+        setHeader(H_PACK_TAIL, tail + record);
+        setHeader(H_PACK_USED, header(H_PACK_USED) + record);
+        return packedState(last, (int) tail);
+    }
+
+    private void upsert(long state, long fn, long k0, long k1, long size, long cost) {
         int at = probeLocked(fn, k0, k1);
         double priority = policy.priority(inflation(), cost, size);
         if (at >= 0) {
-            addTotals(size - get(at, S_SIZE), 0);
-            writeSlot(at, fn, k0, k1, size, cost, priority);
-            return;
-        }
-        if (count() >= maxEntries()) {
-            evictOne();
-            at = probeLocked(fn, k0, k1); // the table moved
-            if (at >= 0) {
-                throw new Damaged("key appeared during eviction");
+            long old = get(at, S_STATE);
+            if (old != state) { // the same record again: an operation started over after a rebuild found it
+                release(at, state == FULL);
             }
+            addTotals(size - get(at, S_SIZE), 0);
+            if (isPacked(old)) {
+                setHeader(H_PACK_LIVE, Math.max(0, header(H_PACK_LIVE) - get(at, S_SIZE)));
+            }
+            writeSlot(at, state, fn, k0, k1, size, cost, priority);
+        } else {
+            if (count() >= maxEntries()) {
+                evictOne();
+                at = probeLocked(fn, k0, k1); // the table moved
+                if (at >= 0) {
+                    throw new Damaged("key appeared during eviction");
+                }
+            }
+            writeSlot(-1 - at, state, fn, k0, k1, size, cost, priority);
+            addTotals(size, 1);
         }
-        writeSlot(-1 - at, fn, k0, k1, size, cost, priority);
-        addTotals(size, 1);
+        if (isPacked(state)) {
+            setHeader(H_PACK_LIVE, header(H_PACK_LIVE) + size);
+        }
     }
 
     /** Records an object that exists but is not indexed (found by a read). */
@@ -587,51 +798,125 @@ final class StoreIndex {
             if (probeLocked(fn, k0, k1) >= 0 || !Files.exists(objects.pathOf(fn, k0, k1))) {
                 return 0;
             }
-            upsert(fn, k0, k1, size, cost);
+            upsert(FULL, fn, k0, k1, size, cost);
             return evictWhileOver();
         });
     }
 
-    /** Deletes the object of a key and its index entry. */
+    /** Deletes the stored entry of a key (object file or pack record) and its index entry. */
     void remove(long fn, long k0, long k1) throws IOException {
         locked(() -> {
-            Files.deleteIfExists(objects.pathOf(fn, k0, k1));
             int at = probeLocked(fn, k0, k1);
             if (at >= 0) {
+                release(at, false);
                 removeAt(at);
+            }
+            Files.deleteIfExists(objects.pathOf(fn, k0, k1));
+            return null;
+        });
+    }
+
+    /** Drops the index entry of a key whose object file or pack is gone (nothing else is touched). */
+    void forget(long fn, long k0, long k1) throws IOException {
+        locked(() -> {
+            int at = probeLocked(fn, k0, k1);
+            if (at >= 0) {
+                long state = get(at, S_STATE);
+                Path stored = isPacked(state) ? objects.packs().pathOf(packOf(state)) : objects.pathOf(fn, k0, k1);
+                if (!Files.exists(stored)) {
+                    removeAt(at);
+                }
             }
             return null;
         });
     }
 
-    /** Drops the index entry of a key whose object is gone (no file is touched). */
-    void forget(long fn, long k0, long k1) throws IOException {
-        locked(() -> {
+    /**
+     * A lock-free read found the pack record at {@code state} unsound for the key, twice. Under
+     * the lock, with the pack mapped afresh: when the key's entry is still that record and the
+     * record is still unsound, it is removed (dead mark, index entry) and true returned; false
+     * when the entry moved or the record reads sound now (the reader looks again).
+     */
+    boolean removeIfUnsound(long fn, long k0, long k1, long state, java.util.function.Predicate<byte[]> sound)
+            throws IOException {
+        return locked(() -> {
             int at = probeLocked(fn, k0, k1);
-            if (at >= 0 && !Files.exists(objects.pathOf(fn, k0, k1))) {
-                removeAt(at);
+            if (at < 0 || get(at, S_STATE) != state) {
+                return false;
             }
-            return null;
+            byte[] entry;
+            try {
+                entry = Packs.entry(objects.packs().mapNow(packOf(state)), offsetOf(state), Packs.MAX_ENTRY);
+            } catch (NoSuchFileException e) {
+                removeAt(at);
+                return true;
+            } catch (InternalError e) {
+                entry = null; // cut short under the mapping
+            }
+            if (entry != null && sound.test(entry)) {
+                return false;
+            }
+            release(at, false);
+            removeAt(at);
+            return true;
         });
     }
 
     /** Deletes {@code path}, the object of the key, if the index does not know it. Returns whether it did. */
     boolean deleteIfUnindexed(long fn, long k0, long k1, Path path) throws IOException {
-        return locked(() -> probeLocked(fn, k0, k1) < 0 && Files.deleteIfExists(path));
+        return locked(() -> {
+            int at = probeLocked(fn, k0, k1);
+            return (at < 0 || isPacked(get(at, S_STATE))) && Files.deleteIfExists(path);
+        });
     }
 
     /** Runs eviction now (after the bound was lowered). */
     int enforceBound() throws IOException {
-        return locked(this::evictWhileOver);
+        return locked(() -> {
+            int evicted = evictWhileOver();
+            compactWhileWasteful();
+            return evicted;
+        });
     }
 
     /** Lock-free: whether the key has an index entry. */
     boolean contains(long fn, long k0, long k1) {
+        return where(fn, k0, k1) != EMPTY;
+    }
+
+    /**
+     * Lock-free: the state of the key's entry ({@link #FULL} for an object file, a packed state
+     * for a pack record), or {@link #EMPTY}. A lookup that finds nothing while a change runs
+     * looks again once the change is over (briefly; then it reports what it saw).
+     */
+    long where(long fn, long k0, long k1) {
         try {
-            return find(fn, k0, k1) >= 0;
+            for (int attempt = 0; ; attempt++) {
+                long before = header(H_CHANGES);
+                int at = find(fn, k0, k1);
+                long state = at < 0 ? EMPTY : get(at, S_STATE);
+                if (state != EMPTY || attempt >= 64
+                        || ((before & 1) == 0 && header(H_CHANGES) == before)) {
+                    return state;
+                }
+                if (attempt < 16) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(20_000);
+                }
+            }
         } catch (RuntimeException | InternalError e) {
             suspect = true;
-            return false;
+            return EMPTY;
+        }
+    }
+
+    /** The lowest pack number that may still exist; mappings of lower ones can be dropped. */
+    long firstPack() {
+        try {
+            return header(H_PACK_FIRST);
+        } catch (RuntimeException | InternalError e) {
+            return 0;
         }
     }
 
@@ -696,22 +981,77 @@ final class StoreIndex {
         if (victim < 0) {
             throw new Damaged("entry count says " + count() + " but no entry found");
         }
-        long fn = get(victim, S_FN);
-        long k0 = get(victim, S_K0);
-        long k1 = get(victim, S_K1);
         long size = get(victim, S_SIZE);
-        Path path = objects.pathOf(fn, k0, k1);
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // Left behind; removeOrphans() deletes it once it can.
-            problems.warnOnce("evict", "cannot delete an evicted entry " + path + "; it stays as an orphan", e);
-        }
+        release(victim, false);
         double l = policy.inflationAfterEvicting(inflation(), lowest);
         LONG.setVolatile(map, H_INFLATION, Double.doubleToRawLongBits(Math.max(0, l)));
-        removeAt(victim);
         if (Problems.debugEnabled()) {
-            Problems.debug("memogen: evict " + path.getFileName() + " (" + size + " bytes, priority " + lowest + ")");
+            Problems.debug("memogen: evict " + FileStore.hex(get(victim, S_K0)) + FileStore.hex(get(victim, S_K1))
+                    + " (" + size + " bytes, priority " + lowest + ")");
+        }
+        removeAt(victim);
+        return true;
+    }
+
+    /**
+     * Under the lock: while the packs hold more dead bytes than live ones (plus one pack), the
+     * oldest pack's live records are copied to the last pack and the oldest deleted. Oldest
+     * first, so the packs that exist are always a range of numbers and records mostly die
+     * before they are copied.
+     */
+    private void compactWhileWasteful() throws IOException {
+        Packs packs = objects.packs();
+        while (packs != null && header(H_PACK_FIRST) < header(H_PACK_LAST)
+                && header(H_PACK_USED) - header(H_PACK_LIVE) > header(H_PACK_LIVE) + header(H_PACK_CAPACITY)) {
+            if (!compactFirst(packs)) {
+                return;
+            }
+        }
+    }
+
+    /** Moves the live records out of the oldest pack and deletes it; false when a record could not be moved. */
+    private boolean compactFirst(Packs packs) throws IOException {
+        long first = header(H_PACK_FIRST);
+        int end = 0;
+        try {
+            Packs.Mapped pack = packs.map(first);
+            byte[][] moving = {null};
+            boolean[] stuck = {false};
+            end = Packs.scan(pack, Packs.MAX_ENTRY, (offset, length, dead, sound, fn, k0, k1, cost) -> {
+                if (dead || !sound || stuck[0]) {
+                    return;
+                }
+                int at = probeLocked(fn, k0, k1);
+                if (at < 0 || get(at, S_STATE) != packedState(first, offset)) {
+                    return; // replaced or removed: garbage
+                }
+                if (moving[0] == null || moving[0].length < length) {
+                    moving[0] = new byte[Math.max(length, 64 << 10)];
+                }
+                pack.map().get(offset + Packs.PREFIX, moving[0], 0, length);
+                long moved = append(fn, length, moving[0], length, moving[0], 0, moving[0], 0);
+                if (moved == 0) {
+                    stuck[0] = true;
+                    return;
+                }
+                writeSlot(at, moved, fn, k0, k1, get(at, S_SIZE), get(at, S_COST),
+                        Double.longBitsToDouble(get(at, S_PRIORITY)));
+            });
+            if (stuck[0]) {
+                return false;
+            }
+        } catch (NoSuchFileException e) {
+            // deleted by hand: nothing to move
+        } catch (InternalError e) {
+            // cut short under its mapping: what was not moved is lost (a miss), nothing is wrong
+        }
+        setHeader(H_PACK_USED, Math.max(0, header(H_PACK_USED) - end));
+        setHeader(H_PACK_FIRST, first + 1);
+        try {
+            packs.delete(first);
+        } catch (IOException e) {
+            // Nothing refers to it any more; a rebuild would only find its records dead or replaced.
+            problems.warnOnce("pack-delete", "cannot delete the compacted pack " + packs.pathOf(first), e);
         }
         return true;
     }
@@ -761,7 +1101,68 @@ final class StoreIndex {
                 }
             }
         }
+        rebuildPacks();
         evictWhileOver();
+        compactWhileWasteful();
+    }
+
+    /**
+     * Part of {@link #rebuild}: enters every sound, live record of every pack, in pack and record
+     * order, so that of two records of a key (a crash between writing the new one and marking the
+     * old one dead) the later one wins; the earlier one is marked dead.
+     */
+    private void rebuildPacks() throws IOException {
+        long capacity = header(H_PACK_CAPACITY);
+        if (capacity < MIN_PACK_CAPACITY || capacity > MAX_PACK_CAPACITY || Long.bitCount(capacity) != 1) {
+            setHeader(H_PACK_CAPACITY, packCapacityFor(maxBytes));
+        }
+        setHeader(H_PACK_FIRST, 1);
+        setHeader(H_PACK_LAST, 0);
+        setHeader(H_PACK_TAIL, 0);
+        setHeader(H_PACK_USED, 0);
+        setHeader(H_PACK_LIVE, 0);
+        Packs packs = objects.packs();
+        if (packs == null) {
+            return;
+        }
+        java.util.List<Long> numbers = packs.list();
+        if (numbers.isEmpty()) {
+            return;
+        }
+        long lastNumber = numbers.get(numbers.size() - 1);
+        if (lastNumber >= 1L << 33) {
+            return; // not ours to number after; entries are written as files
+        }
+        setHeader(H_PACK_FIRST, numbers.get(0));
+        setHeader(H_PACK_LAST, lastNumber);
+        long used = 0;
+        for (long number : numbers) {
+            int end;
+            try {
+                Packs.Mapped pack = packs.mapNow(number);
+                end = Packs.scan(pack, Packs.MAX_ENTRY, (offset, length, dead, sound, fn, k0, k1, cost) -> {
+                    if (dead) {
+                        return;
+                    }
+                    if (!sound || count() >= maxEntries() && probeLocked(fn, k0, k1) < 0) {
+                        // Damaged, or a new key with no room left: gone for good. (A later record
+                        // of a key already entered replaces the earlier one, room or not.)
+                        Packs.markDead(pack, offset);
+                        return;
+                    }
+                    upsert(packedState(number, offset), fn, k0, k1, Packs.recordBytes(length), Math.max(0, cost));
+                });
+            } catch (NoSuchFileException e) {
+                end = 0;
+            } catch (InternalError e) {
+                end = 0; // cut short under its mapping
+            }
+            used += end;
+            if (number == lastNumber) {
+                setHeader(H_PACK_TAIL, end);
+            }
+        }
+        setHeader(H_PACK_USED, used);
     }
 
     private void adoptDuringRebuild(long fn, Path entry, ByteBuffer head) {
@@ -780,7 +1181,7 @@ final class StoreIndex {
             if (size <= 0 || at >= 0) {
                 return;
             }
-            writeSlot(-1 - at, fn, k0, k1, size, cost, policy.priority(inflation(), cost, size));
+            writeSlot(-1 - at, FULL, fn, k0, k1, size, cost, policy.priority(inflation(), cost, size));
             addTotals(size, 1);
         } catch (NoSuchFileException e) {
             // deleted meanwhile

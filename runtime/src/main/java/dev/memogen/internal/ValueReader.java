@@ -172,6 +172,27 @@ public final class ValueReader {
         return new String(chars);
     }
 
+    /**
+     * Reads a string and returns whether it equals {@code expected}, without making a String
+     * when the bytes are at hand (the store checks three strings of every entry it reads).
+     */
+    boolean readStringEquals(String expected) {
+        int n = readSize(2);
+        boolean same = n == expected.length();
+        if (2L * n > end - pos) {
+            for (int i = 0; i < n; i++) { // across a refill
+                char c = readChar();
+                same &= same && c == expected.charAt(i);
+            }
+            return same;
+        }
+        for (int i = 0; same && i < n; i++) {
+            same = (char) (short) SHORT.get(buf, pos + 2 * i) == expected.charAt(i);
+        }
+        pos += 2 * n;
+        return same;
+    }
+
     public boolean[] readBooleanArray() {
         int n = readSize(1);
         boolean[] a = new boolean[n];

@@ -5,18 +5,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts separate JVMs running {@link StoreWorker} on the test class path. */
+/** Starts separate JVMs running {@link StoreWorker} (or another worker class) on the test class path. */
 final class Jvms {
     private Jvms() {}
 
     static ProcessBuilder worker(Path workDir, String... args) {
+        return worker(StoreWorker.class, workDir, args);
+    }
+
+    static ProcessBuilder worker(Class<?> main, Path workDir, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1"); // these JVMs live briefly: start fast
         command.add("-Xshare:auto");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(StoreWorker.class.getName());
+        command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(workDir.toFile());
     }
@@ -27,7 +31,12 @@ final class Jvms {
     }
 
     static String run(Path workDir, String... args) throws IOException, InterruptedException {
-        Process p = worker(workDir, args).redirectErrorStream(true).start();
+        return run(StoreWorker.class, workDir, args);
+    }
+
+    /** Runs {@code main} in a separate JVM to its end; its output, or an AssertionError when it failed. */
+    static String run(Class<?> main, Path workDir, String... args) throws IOException, InterruptedException {
+        Process p = worker(main, workDir, args).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         int exit = p.waitFor();
         if (exit != 0) {

@@ -21,7 +21,7 @@ class MemoConfigTest {
     @Test
     void settingsComeFromSystemPropertiesAndBadValuesFallBackToDefaults() {
         String[] keys = {"memogen.dir", "memogen.disable", "memogen.maxSize", "memogen.memorySize", "memogen.policy",
-            "memogen.lockTimeout"};
+            "memogen.lockTimeout", "memogen.packMax"};
         java.util.Map<String, String> saved = new java.util.HashMap<>();
         for (String k : keys) {
             saved.put(k, System.getProperty(k));
@@ -33,6 +33,7 @@ class MemoConfigTest {
             System.setProperty("memogen.memorySize", "8m");
             System.setProperty("memogen.policy", "lru");
             System.setProperty("memogen.lockTimeout", "30s");
+            System.setProperty("memogen.packMax", "16KiB");
             MemoConfig c = MemoConfig.fromEnvironment();
             assertEquals(java.nio.file.Path.of("/tmp/somewhere"), c.directory());
             assertEquals(true, c.disabled());
@@ -40,14 +41,20 @@ class MemoConfigTest {
             assertEquals(8L << 20, c.memoryTierBytes());
             assertEquals("lru", c.policy());
             assertEquals(30_000L, c.lockTimeoutMillis());
+            assertEquals(16L << 10, c.packMax());
 
             System.setProperty("memogen.maxSize", "lots");
             System.setProperty("memogen.policy", "fifo");
             System.setProperty("memogen.lockTimeout", "soon");
+            System.setProperty("memogen.packMax", "2MiB");
             MemoConfig bad = MemoConfig.fromEnvironment(); // warns, never throws
             assertEquals(MemoConfig.DEFAULT_MAX_SIZE, bad.maxSize());
             assertEquals("gds", bad.policy());
             assertEquals(MemoConfig.DEFAULT_LOCK_TIMEOUT_MILLIS, bad.lockTimeoutMillis());
+            assertEquals(MemoConfig.MAX_PACK_MAX, bad.packMax(), "larger than packs take: the largest they do");
+            assertEquals(MemoConfig.DEFAULT_PACK_MAX, MemoConfig.at(java.nio.file.Path.of("x")).packMax());
+            assertThrows(IllegalArgumentException.class, () -> c.withPackMax(MemoConfig.MAX_PACK_MAX + 1));
+            assertThrows(IllegalArgumentException.class, () -> c.withPackMax(-1));
         } finally {
             for (String k : keys) {
                 if (saved.get(k) == null) {

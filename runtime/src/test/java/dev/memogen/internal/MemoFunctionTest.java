@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The call protocol of generated code against the real store, in one JVM. */
+/** The call protocol of generated code against the real store, in one JVM.
+ * On the object-file layout ({@code packMax} 0), whose files these tests look at and damage;
+ * the pack layout has its own tests ({@code Pack*Test}).
+ */
 class MemoFunctionTest {
     @TempDir Path dir;
 
@@ -43,7 +46,7 @@ class MemoFunctionTest {
     }
 
     private void fresh() {
-        MemoRuntime.install(MemoConfig.at(dir));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
     }
 
     @AfterEach
@@ -133,7 +136,7 @@ class MemoFunctionTest {
         assertEquals(2, runs.get());
         assertEquals(1, TEXT_V2.statistics().invalidations());
         assertEquals(1, entryFiles().size(), "the stale entry was replaced, not kept beside the new one");
-        MemoRuntime.install(MemoConfig.at(dir).withExtraSystemState("gpu-driver-2"));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withExtraSystemState("gpu-driver-2"));
         call(TEXT_V2, 1, this::text);
         assertEquals(3, runs.get());
         assertEquals(1, entryFiles().size());
@@ -232,7 +235,7 @@ class MemoFunctionTest {
 
     @Test
     void disabledCallsStraightThrough() {
-        MemoRuntime.install(MemoConfig.at(dir).withDisabled(true));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withDisabled(true));
         call(TEXT, 1, this::text);
         call(TEXT, 1, this::text);
         assertEquals(2, runs.get());
@@ -242,7 +245,7 @@ class MemoFunctionTest {
     @Test
     void aStoreThatCannotBeCreatedStillGivesCorrectResults() throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
-        MemoRuntime.install(MemoConfig.at(file.resolve(".memogen")));
+        MemoRuntime.install(MemoConfig.at(file.resolve(".memogen")).withPackMax(0));
         assertEquals("value-1", call(TEXT, 1, this::text));
         assertEquals("value-1", call(TEXT, 1, this::text));
         assertEquals(1, runs.get(), "still memoized in memory");
@@ -274,7 +277,7 @@ class MemoFunctionTest {
                 .redirectErrorStream(true).start().waitFor();
         Assumptions.assumeTrue(rc == 0, "cannot mount a small file system here (needs root)");
         try {
-            MemoRuntime.install(MemoConfig.at(small.resolve("store")));
+            MemoRuntime.install(MemoConfig.at(small.resolve("store"))); // packs cannot be created: files
             for (int round = 0; round < 2; round++) {
                 for (int i = 0; i < 20; i++) {
                     int n = 1000 * (i + 1); // 8 KB .. 160 KB, 1.7 MB in all: the disk fills up on the way
@@ -290,7 +293,7 @@ class MemoFunctionTest {
             }
             assertEquals(20, runs.get(), "kept in memory when the disk is full");
         } finally {
-            MemoRuntime.install(MemoConfig.at(dir));
+            MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
             // Lazily: the index stays mapped until the collector frees its buffer.
             new ProcessBuilder("umount", "-l", small.toString()).start().waitFor();
         }

@@ -91,7 +91,7 @@ class MultiProcessStoreTest {
         String out = Jvms.run(dir, "verify", store.toString(), "300");
         assertEquals(0, wrong(out), out);
         // The verifier (an unbounded JVM) found the store sound; now one within the bound again:
-        MemoRuntime.install(MemoConfig.at(store).withMaxSize(maxSize));
+        MemoRuntime.install(MemoConfig.at(store).withPackMax(0).withMaxSize(maxSize));
         StoreTestSupport.call(StoreWorker.TEXT, 1, StoreWorker::expectedText); // a hit or a store: runs eviction
         MemoRuntime rt = MemoRuntime.get();
         rt.store().index().enforceBound();

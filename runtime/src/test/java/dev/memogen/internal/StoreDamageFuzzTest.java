@@ -29,12 +29,14 @@ class StoreDamageFuzzTest {
 
     private static final int KEYS = 60;
 
-    @Test
-    void damagedBytesGiveMissesNeverWrongValues() throws Exception {
+    /** Every entry in an object file ({@code packMax} 0), or every entry in packs (the default). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {0, MemoConfig.DEFAULT_PACK_MAX})
+    void damagedBytesGiveMissesNeverWrongValues(long packMax) throws Exception {
         Path store = dir.resolve("store");
         Random random = new Random(7);
         AtomicInteger runs = new AtomicInteger();
-        pass(store, runs);
+        pass(store, runs, packMax);
         int rounds = Jvms.longTests() ? 3000 : 300;
         int damagedObjects = 0;
         int damagedIndex = 0;
@@ -54,9 +56,9 @@ class StoreDamageFuzzTest {
                 damageObject(victim, random);
                 damagedObjects++;
             }
-            pass(store, runs); // right values, whatever the damage
+            pass(store, runs, packMax); // right values, whatever the damage
             int before = runs.get();
-            pass(store, runs);
+            pass(store, runs, packMax);
             assertEquals(before, runs.get(), "round " + round + ": the damage (" + victim.getFileName()
                     + ") was repaired by the first pass: the second is all hits");
         }
@@ -67,9 +69,9 @@ class StoreDamageFuzzTest {
     }
 
     /** Calls every key with a fresh runtime (no memory tier, a new mapping of the index). */
-    private static void pass(Path store, AtomicInteger runs) {
+    private static void pass(Path store, AtomicInteger runs, long packMax) {
         // 4 MiB: the index is small (8192 slots), and nothing is evicted
-        MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(4 << 20));
+        MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(4 << 20).withPackMax(packMax));
         for (int key = 0; key < KEYS; key++) {
             assertEquals(StoreWorker.expectedText(key), call(StoreWorker.TEXT, key, k -> {
                 runs.incrementAndGet();

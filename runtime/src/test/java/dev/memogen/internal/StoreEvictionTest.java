@@ -13,7 +13,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The size bound and the replacement policies. */
+/** The size bound and the replacement policies.
+ * On the object-file layout ({@code packMax} 0), whose files these tests look at and damage;
+ * the pack layout has its own tests ({@code Pack*Test}).
+ */
 class StoreEvictionTest {
     @TempDir Path dir;
 
@@ -46,7 +49,7 @@ class StoreEvictionTest {
     @Test
     void theStoreNeverExceedsItsBoundByMoreThanOneEntryAfterACall() throws IOException {
         long max = 64 << 10;
-        MemoRuntime.install(MemoConfig.at(dir).withMaxSize(max).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMaxSize(max).withMemoryTierBytes(0));
         Random random = new Random(1);
         long largest = 0;
         for (int i = 0; i < 400; i++) {
@@ -75,7 +78,7 @@ class StoreEvictionTest {
 
     private int expensiveSurvivors(String policy) throws IOException {
         Path store = dir.resolve(policy);
-        MemoRuntime.install(MemoConfig.at(store).withMaxSize(48 << 10).withPolicy(policy).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(store).withPackMax(0).withMaxSize(48 << 10).withPolicy(policy).withMemoryTierBytes(0));
         for (int i = 0; i < 5; i++) {
             call(DEAR, i, k -> {
                 sleep(30); // expensive: 30 ms for about 2 KB
@@ -99,7 +102,7 @@ class StoreEvictionTest {
 
     @Test
     void lruKeepsTheEntryInUse() throws IOException {
-        MemoRuntime.install(MemoConfig.at(dir).withMaxSize(32 << 10).withPolicy("lru").withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMaxSize(32 << 10).withPolicy("lru").withMemoryTierBytes(0));
         for (int i = 0; i < 200; i++) {
             call(CHEAP, i, k -> text(k, 500));
             int before = runs.get();
@@ -113,7 +116,7 @@ class StoreEvictionTest {
 
     @Test
     void loweringTheBoundEvictsAtOnce() throws IOException {
-        MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
         for (int i = 0; i < 50; i++) {
             call(CHEAP, i, k -> text(k, 1000));
         }
@@ -125,13 +128,13 @@ class StoreEvictionTest {
 
     @Test
     void aLostIndexIsRebuiltFromTheObjects() throws IOException {
-        MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
         for (int i = 0; i < 20; i++) {
             call(CHEAP, i, k -> text(k, 100 + k));
         }
         long bytes = MemoRuntime.get().storedBytes();
         Files.delete(dir.resolve("index"));
-        MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
         assertEquals(bytes, MemoRuntime.get().storedBytes());
         assertEquals(20, MemoRuntime.get().storedEntries());
         for (int i = 0; i < 20; i++) {
@@ -142,7 +145,7 @@ class StoreEvictionTest {
 
     @Test
     void anIndexedEntryWhoseObjectIsMissingIsAMissAndIsRepaired() throws IOException {
-        MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
         call(CHEAP, 1, k -> text(k, 100));
         call(CHEAP, 2, k -> text(k, 100));
         try (Stream<Path> files = Files.walk(dir.resolve("objects"))) {

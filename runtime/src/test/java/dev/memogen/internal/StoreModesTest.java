@@ -15,7 +15,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ttl, read-only mode and removeOrphans. */
+/** Ttl, read-only mode and removeOrphans.
+ * On the object-file layout ({@code packMax} 0), whose files these tests look at and damage;
+ * the pack layout has its own tests ({@code Pack*Test}).
+ */
 class StoreModesTest {
     @TempDir Path dir;
 
@@ -66,18 +69,18 @@ class StoreModesTest {
     /** A stored result older than its ttl is a miss, in memory and in the store, and is replaced. */
     @Test
     void anEntryOlderThanItsTtlIsRecomputed() throws Exception {
-        MemoRuntime.install(MemoConfig.at(dir));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
         call(SHORT_LIVED, 1, this::text);
         call(SHORT_LIVED, 1, this::text);
         assertEquals(1, runs.get(), "young: a hit");
         Thread.sleep(1600);
         call(SHORT_LIVED, 1, this::text);
         assertEquals(2, runs.get(), "the memory tier does not serve an expired value");
-        MemoRuntime.install(MemoConfig.at(dir));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
         call(SHORT_LIVED, 1, this::text);
         assertEquals(2, runs.get(), "the replaced entry is young again");
         Thread.sleep(1600);
-        MemoRuntime.install(MemoConfig.at(dir));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
         call(SHORT_LIVED, 1, this::text);
         assertEquals(3, runs.get(), "the store does not serve an expired value");
         assertEquals(1, files(dir.resolve("objects")).size(), "replaced, not kept beside");
@@ -85,12 +88,12 @@ class StoreModesTest {
 
     @Test
     void readOnlyServesHitsAndWritesNothing() throws Exception {
-        MemoRuntime.install(MemoConfig.at(dir));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
         call(PLAIN, 1, this::text);
         List<Path> before = files(dir);
         long indexModified = Files.getLastModifiedTime(dir.resolve("index")).toMillis();
         byte[] index = Files.readAllBytes(dir.resolve("index"));
-        MemoRuntime.install(MemoConfig.at(dir).withReadOnly(true).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withReadOnly(true).withMemoryTierBytes(0));
         assertEquals("value-1", call(PLAIN, 1, this::text));
         assertEquals(1, runs.get(), "a hit is served");
         assertEquals("value-2", call(PLAIN, 2, this::text));
@@ -103,14 +106,14 @@ class StoreModesTest {
 
     @Test
     void readOnlyWithoutAStoreComputes() {
-        MemoRuntime.install(MemoConfig.at(dir.resolve("none")).withReadOnly(true));
+        MemoRuntime.install(MemoConfig.at(dir.resolve("none")).withPackMax(0).withReadOnly(true));
         assertEquals("value-1", call(PLAIN, 1, this::text));
         assertFalse(Files.exists(dir.resolve("none")));
     }
 
     @Test
     void removeOrphansDeletesLeftoversOfDeadWritersAndUnindexedObjectsOnly() throws Exception {
-        MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
         for (int i = 0; i < 5; i++) {
             call(PLAIN, i, this::text);
         }

@@ -64,7 +64,7 @@ final class StoreWorker {
     }
 
     private static void write(Path dir, long maxSize, long seed) {
-        MemoRuntime.install(MemoConfig.at(dir).withMaxSize(maxSize).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMaxSize(maxSize).withMemoryTierBytes(0));
         SplittableRandom random = new SplittableRandom(seed);
         System.out.println("ready");
         System.out.flush();
@@ -95,7 +95,7 @@ final class StoreWorker {
     }
 
     private static void verify(Path dir, int keys) {
-        MemoRuntime.install(MemoConfig.at(dir).withMaxSize(Long.MAX_VALUE >> 2));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMaxSize(Long.MAX_VALUE >> 2));
         AtomicInteger runs = new AtomicInteger();
         int wrong = 0;
         for (int key = 0; key < keys; key++) {
@@ -118,7 +118,7 @@ final class StoreWorker {
     }
 
     private static void flight(Path dir, Path log, int keys, int threads, Path go, long seed) throws Exception {
-        MemoRuntime.install(MemoConfig.at(dir));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
         while (!Files.exists(go)) {
             Thread.sleep(5);
         }

@@ -1,0 +1,318 @@
+package dev.memogen.internal;
+
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hashing;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Pack files: small entries appended, one after another, to files
+ * {@code <dir>/packs/<16 hex digits>} of a fixed length that every process maps. Writing an
+ * entry is one pwrite(2) into an open file instead of creating, writing and renaming a file;
+ * reading it is a copy out of the mapping instead of opening one. The index ({@link StoreIndex}) says where each entry is and
+ * serialises appends; this class only knows the records. See {@code docs/store-format.md}.
+ *
+ * <p>A record, 8-byte aligned:
+ * <pre>
+ * int32 length L of the entry   (0: no record here, the end of the pack's records)
+ * int32 dead mark               (0 live, {@link #DEAD} removed: a rebuild skips it)
+ * int64 function hash
+ * L bytes: the entry, exactly as an object file holds it (header, payload, XXH3-128 checksum)
+ * </pre>
+ * A record is written with one pwrite(2) followed by a zero length word, so the records of a
+ * pack end at a zero length; a record torn by a crash fails its checksum. Records are never
+ * changed once written, but for their dead mark, which readers ignore (they check the full key
+ * and checksum, as for an object file), and pack numbers are never used twice while the store
+ * lives, so a mapping that another process still holds stays valid and truthful.
+ */
+final class Packs {
+    static final int PREFIX = 16;
+    /** The largest entry a record holds ({@link MemoConfig#MAX_PACK_MAX}). */
+    static final int MAX_ENTRY = (int) MemoConfig.MAX_PACK_MAX;
+    /** "DEAD" in little-endian byte order. */
+    static final int DEAD = 0x44414544;
+    /** Bytes of an object's header that a scan reads: magic, format, cost, created, key. */
+    private static final int HEAD_BYTES = 40;
+    private static final int CHECKSUM_BYTES = 16;
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** A mapped pack. {@code capacity} is the file's length when it was mapped. */
+    record Mapped(long number, MappedByteBuffer map, int capacity) {}
+
+    private final Path dir;
+    private final boolean writable;
+    /** Mappings by pack number modulo the table size; a slot holding another number is mapped again. */
+    private final AtomicReferenceArray<Mapped> maps = new AtomicReferenceArray<>(256);
+    /** The pack being appended to, open for writing; guarded by the index lock. */
+    private long appendNumber;
+    private FileChannel appendChannel;
+    /** A record is assembled here and written with one pwrite(2); guarded by the index lock. */
+    private ByteBuffer record = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
+
+    Packs(Path dir, boolean writable) {
+        this.dir = dir;
+        this.writable = writable;
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    Path pathOf(long number) {
+        return dir.resolve(FileStore.hex(number));
+    }
+
+    /** Bytes a record of an entry of {@code length} bytes takes in a pack. */
+    static int recordBytes(int length) {
+        return (PREFIX + length + 7) & ~7;
+    }
+
+    /** The pack's mapping, from this JVM's table or mapped now; NoSuchFileException when it is gone. */
+    Mapped map(long number) throws IOException {
+        int i = (int) number & (maps.length() - 1);
+        Mapped m = maps.get(i);
+        if (m != null && m.number == number) {
+            return m;
+        }
+        return mapNow(number);
+    }
+
+    /** Maps the pack again, dropping this JVM's mapping of it (a file replaced under us is seen afresh). */
+    synchronized Mapped mapNow(long number) throws IOException {
+        int i = (int) number & (maps.length() - 1);
+        Path path = pathOf(number);
+        FileChannel opened;
+        boolean rw = writable;
+        try {
+            opened = FileChannel.open(path, rw ? new StandardOpenOption[] {StandardOpenOption.READ,
+                StandardOpenOption.WRITE} : new StandardOpenOption[] {StandardOpenOption.READ});
+        } catch (java.nio.file.FileSystemException e) {
+            if (!rw || e instanceof java.nio.file.NoSuchFileException) {
+                throw e;
+            }
+            rw = false; // a read-only file system or file: read what is there
+            opened = FileChannel.open(path, StandardOpenOption.READ);
+        }
+        try (FileChannel ch = opened) {
+            long size = Math.min(ch.size(), Integer.MAX_VALUE & ~7L);
+            MappedByteBuffer map = ch.map(rw ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, size);
+            map.order(ByteOrder.LITTLE_ENDIAN);
+            Mapped m = new Mapped(number, map, (int) size);
+            maps.set(i, m);
+            return m;
+        }
+    }
+
+    /** Forgets this JVM's mappings of packs numbered below {@code first} (deleted by a compaction). */
+    void dropBelow(long first) {
+        for (int i = 0; i < maps.length(); i++) {
+            Mapped m = maps.get(i);
+            if (m != null && m.number < first) {
+                maps.compareAndSet(i, m, null);
+            }
+        }
+    }
+
+    /**
+     * Creates pack {@code number}, a file of {@code capacity} bytes that holds no data yet (its
+     * blocks are allocated as records are written, with pwrite(2): a full disk is an
+     * IOException there, never a fault in a mapping). A leftover file of that number, which no
+     * index refers to, is replaced.
+     */
+    Mapped create(long number, int capacity) throws IOException {
+        Files.createDirectories(dir);
+        Path path = pathOf(number);
+        Files.deleteIfExists(path);
+        boolean done = false;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            while (last.hasRemaining()) {
+                ch.write(last, capacity - 1L); // the length, without data: a sparse file
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(path);
+            }
+        }
+        return mapNow(number);
+    }
+
+    /** Deletes a pack (after a compaction moved its live records away). */
+    void delete(long number) throws IOException {
+        if (appendNumber == number) {
+            closeAppendChannel();
+        }
+        int i = (int) number & (maps.length() - 1);
+        Mapped m = maps.get(i);
+        if (m != null && m.number == number) {
+            maps.compareAndSet(i, m, null);
+        }
+        Files.deleteIfExists(pathOf(number));
+    }
+
+    /** The numbers of the packs on disk, in order. */
+    List<Long> list() throws IOException {
+        List<Long> numbers = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return numbers;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long n = StoreIndex.parseHex(name, 16);
+                if (n > 0 && Files.isRegularFile(f)) {
+                    numbers.add(n);
+                }
+            }
+        }
+        numbers.sort(null);
+        return numbers;
+    }
+
+    /**
+     * Writes a record at {@code offset} of pack {@code m}, with one pwrite(2): the entry is the
+     * bytes of {@code a}, {@code b} and {@code c} in turn; a zero length word follows it, so the
+     * pack's records end there until the next one is written. The caller holds the index lock
+     * and has checked that it fits. Readers see it through their mappings (the same page cache)
+     * once the index points at it.
+     */
+    void append(Mapped m, int offset, long fn, byte[] a, int aLength, byte[] b, int bLength, byte[] c, int cLength)
+            throws IOException {
+        int length = aLength + bLength + cLength;
+        int end = offset + recordBytes(length);
+        int bytes = recordBytes(length) + (end + 4 <= m.capacity ? 4 : 0);
+        if (record.capacity() < bytes) {
+            record = ByteBuffer.allocateDirect(Math.max(bytes, record.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer r = record.clear();
+        r.putInt(length).putInt(0).putLong(fn).put(a, 0, aLength).put(b, 0, bLength).put(c, 0, cLength);
+        while (r.position() < bytes) {
+            r.put((byte) 0); // padding, and the zero length word after the record
+        }
+        r.flip();
+        if (Thread.currentThread().isInterrupted()) {
+            // A FileChannel write on an interrupted thread closes the channel; RandomAccessFile ignores interrupts.
+            byte[] copy = new byte[bytes];
+            r.get(copy);
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pathOf(m.number).toFile(), "rw")) {
+                f.seek(offset);
+                f.write(copy);
+            }
+            return;
+        }
+        FileChannel ch = appendChannel;
+        if (ch == null || !ch.isOpen() || appendNumber != m.number) {
+            closeAppendChannel();
+            ch = FileChannel.open(pathOf(m.number), StandardOpenOption.WRITE);
+            appendChannel = ch;
+            appendNumber = m.number;
+        }
+        long at = offset;
+        while (r.hasRemaining()) {
+            at += ch.write(r, at);
+        }
+    }
+
+    /** Closes the channel of the pack being appended to (a new one is opened for the next append). */
+    void closeAppendChannel() {
+        FileChannel ch = appendChannel;
+        appendChannel = null;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // written data stays written
+            }
+        }
+    }
+
+    /** Whether the record at {@code offset} has a plausible length (at most {@code maxLength}). */
+    static int length(Mapped m, int offset, int maxLength) {
+        if (offset < 0 || (offset & 7) != 0 || offset + PREFIX > m.capacity) {
+            return -1;
+        }
+        int length = (int) INT.getVolatile(m.map, offset);
+        if (length < HEAD_BYTES + CHECKSUM_BYTES || length > maxLength || (long) offset + PREFIX + length > m.capacity) {
+            return length == 0 ? 0 : -1;
+        }
+        return length;
+    }
+
+    /** A copy of the entry of the record at {@code offset}, or null when no plausible record is there. */
+    static byte[] entry(Mapped m, int offset, int maxLength) {
+        int length = length(m, offset, maxLength);
+        if (length <= 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        m.map.get(offset + PREFIX, bytes, 0, length);
+        return bytes;
+    }
+
+    static long functionHash(Mapped m, int offset) {
+        return (long) LONG.getVolatile(m.map, offset + 8);
+    }
+
+    static void markDead(Mapped m, int offset) {
+        if (offset >= 0 && offset + PREFIX <= m.capacity) {
+            INT.setVolatile(m.map, offset + 4, DEAD);
+        }
+    }
+
+    static boolean dead(Mapped m, int offset) {
+        return (int) INT.getVolatile(m.map, offset + 4) == DEAD;
+    }
+
+    /** What a scan of a pack sees of each record. */
+    interface Visitor {
+        /**
+         * One plausible record: {@code sound} when its checksum matches and it starts as an entry
+         * does; {@code cost} and the key are read from its header.
+         */
+        void record(int offset, int length, boolean dead, boolean sound, long fn, long k0, long k1, long cost)
+                throws IOException;
+    }
+
+    /**
+     * Visits the records of a pack in order and returns where they end (the offset of the first
+     * zero or implausible length): the place of the next record.
+     */
+    static int scan(Mapped m, int maxLength, Visitor visitor) throws IOException {
+        int offset = 0;
+        byte[] buf = new byte[64 << 10];
+        while (true) {
+            int length = length(m, offset, maxLength);
+            if (length <= 0) {
+                return offset;
+            }
+            if (buf.length < length) {
+                buf = new byte[Math.max(length, buf.length * 2)];
+            }
+            m.map.get(offset + PREFIX, buf, 0, length);
+            int body = length - CHECKSUM_BYTES;
+            HashValue128 sum = Hashing.xxh3_128().hashBytesTo128Bits(buf, 0, body);
+            boolean sound = (long) ARRAY_LONG.get(buf, body) == sum.getMostSignificantBits()
+                    && (long) ARRAY_LONG.get(buf, body + 8) == sum.getLeastSignificantBits()
+                    && (int) (long) ARRAY_LONG.get(buf, 0) == FileStore.MAGIC;
+            visitor.record(offset, length, dead(m, offset), sound, functionHash(m, offset),
+                    (long) ARRAY_LONG.get(buf, 24), (long) ARRAY_LONG.get(buf, 32), (long) ARRAY_LONG.get(buf, 8));
+            offset += recordBytes(length);
+        }
+    }
+}
