@@ -51,7 +51,7 @@ if [ "$MODE" = short ]; then
 else
   jmh hot-hit HotHitBenchmark -f 2 -prof gc
   jmh argument-hashing ArgumentHashingBenchmark -f 2 -wi 2 -i 3
-  jmh persistent-tier PersistentTierBenchmark -prof gc
+  jmh persistent-tier PersistentTierBenchmark -f 2 -prof gc
   jmh miss-overhead MissOverheadBenchmark -prof gc
   jmh fingerprint FingerprintBenchmark
   jmh store-scale StoreScaleBenchmark
