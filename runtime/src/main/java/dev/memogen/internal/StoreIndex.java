@@ -731,6 +731,10 @@ final class StoreIndex {
                 pack = packs.map(last);
             } catch (NoSuchFileException e) {
                 pack = null; // deleted by hand: start a new one
+            } catch (IOException e) {
+                problems.warnOnce("pack", "cannot open the pack " + packs.pathOf(last)
+                        + "; small entries are written as files of their own meanwhile", e);
+                return 0;
             }
         }
         if (pack == null || tail + record > pack.capacity()) {
