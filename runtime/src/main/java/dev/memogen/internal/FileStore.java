@@ -39,7 +39,7 @@ final class FileStore implements StoreIndex.Objects {
     static final int MAGIC = 0x4E45474D;
     /** Version of the on-disk format; part of every entry's system state. */
     static final int FORMAT_VERSION = 1;
-    private static final int CHECKSUM_BYTES = 16;
+    static final int CHECKSUM_BYTES = 16;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     enum Status { HIT, ABSENT, STALE, CORRUPT }
@@ -251,7 +251,7 @@ final class FileStore implements StoreIndex.Objects {
             if (found != null) {
                 return found;
             }
-            where = index != null ? index.where(fn.idHash(), k0, k1) : StoreIndex.EMPTY; // moved to a file
+            where = StoreIndex.FULL; // replaced by an object file meanwhile
         }
         Path path = pathFor(fn, k0, k1);
         if (index != null && where == StoreIndex.EMPTY) {
@@ -317,7 +317,8 @@ final class FileStore implements StoreIndex.Objects {
     }
 
     /**
-     * Reads a pack record; null when the key's entry turned out to be an object file meanwhile.
+     * Reads a pack record; null when the key's entry turned out to be an object file meanwhile
+     * (with an index: a store without one only finds records).
      * A record that is not sound for the key is looked up again (a lock-free lookup can meet a
      * slot while it changes); one that stays unsound is confirmed under the index lock, with the
      * pack mapped afresh, before it is reported as damaged and removed.
@@ -331,17 +332,12 @@ final class FileStore implements StoreIndex.Objects {
         for (int attempt = 0; attempt < 4; attempt++) {
             Found found;
             try {
-                byte[] entry = Packs.entry(packs.map(StoreIndex.packOf(where)), StoreIndex.offsetOf(where),
-                        Packs.MAX_ENTRY);
+                byte[] entry = Packs.entry(packs.map(StoreIndex.packOf(where)), StoreIndex.offsetOf(where));
                 found = entry == null ? corrupt("no record there") : parse(entry, fn, k0, k1);
             } catch (NoSuchFileException e) {
                 found = corrupt("the pack is missing");
             } catch (InternalError e) {
                 found = corrupt("the pack was cut short");
-            }
-            if (found.status() == Status.CORRUPT) {
-                found = corrupt(packs.pathOf(StoreIndex.packOf(where)) + " at " + StoreIndex.offsetOf(where) + ": "
-                        + found.detail());
             }
             if (found.status() != Status.CORRUPT) {
                 if (found.status() == Status.HIT && index != null) {
@@ -349,6 +345,8 @@ final class FileStore implements StoreIndex.Objects {
                 }
                 return found;
             }
+            found = corrupt(packs.pathOf(StoreIndex.packOf(where)) + " at " + StoreIndex.offsetOf(where) + ": "
+                    + found.detail());
             if (index == null) {
                 return found; // read-only: nothing to confirm or remove
             }
@@ -393,7 +391,7 @@ final class FileStore implements StoreIndex.Objects {
         try {
             for (long number : packs.list()) {
                 try {
-                    Packs.scan(packs.map(number), Packs.MAX_ENTRY, (offset, length, dead, sound, fn, k0, k1, cost) -> {
+                    Packs.scan(packs.map(number), (offset, length, dead, sound, fn, k0, k1, cost) -> {
                         if (!dead && sound) {
                             found.put(new PackKey(fn, k0, k1), StoreIndex.packedState(number, offset));
                         }
@@ -461,9 +459,7 @@ final class FileStore implements StoreIndex.Objects {
         if (body < 0) {
             return corrupt("file of " + bytes.length + " bytes is too short");
         }
-        HashValue128 sum = Hashing.xxh3_128().hashBytesTo128Bits(bytes, 0, body);
-        if ((long) LONG.get(bytes, body) != sum.getMostSignificantBits()
-                || (long) LONG.get(bytes, body + 8) != sum.getLeastSignificantBits()) {
+        if (!checksumMatches(bytes, bytes.length)) {
             return corrupt("checksum mismatch");
         }
         try {
@@ -475,6 +471,17 @@ final class FileStore implements StoreIndex.Objects {
         } catch (CorruptValueException e) {
             return corrupt(e.getMessage());
         }
+    }
+
+    /**
+     * Whether the last {@value #CHECKSUM_BYTES} of the first {@code length} bytes (at least that
+     * many) are the XXH3-128 of the bytes before them: an object file, or a pack record's entry.
+     */
+    static boolean checksumMatches(byte[] bytes, int length) {
+        int body = length - CHECKSUM_BYTES;
+        HashValue128 sum = Hashing.xxh3_128().hashBytesTo128Bits(bytes, 0, body);
+        return (long) LONG.get(bytes, body) == sum.getMostSignificantBits()
+                && (long) LONG.get(bytes, body + 8) == sum.getLeastSignificantBits();
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.memogen.internal;
 
-import com.dynatrace.hash4j.hashing.HashValue128;
-import com.dynatrace.hash4j.hashing.Hashing;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -45,7 +43,6 @@ final class Packs {
     static final int DEAD = 0x44414544;
     /** Bytes of an object's header that a scan reads: magic, format, cost, created, key. */
     private static final int HEAD_BYTES = 40;
-    private static final int CHECKSUM_BYTES = 16;
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle ARRAY_LONG =
@@ -242,21 +239,25 @@ final class Packs {
         }
     }
 
-    /** Whether the record at {@code offset} has a plausible length (at most {@code maxLength}). */
-    static int length(Mapped m, int offset, int maxLength) {
+    /**
+     * The entry length of the record at {@code offset}: 0 where the records end, -1 where the
+     * length is not plausible (too short for an entry, over {@link #MAX_ENTRY}, past the pack).
+     */
+    static int length(Mapped m, int offset) {
         if (offset < 0 || (offset & 7) != 0 || offset + PREFIX > m.capacity) {
             return -1;
         }
         int length = (int) INT.getVolatile(m.map, offset);
-        if (length < HEAD_BYTES + CHECKSUM_BYTES || length > maxLength || (long) offset + PREFIX + length > m.capacity) {
+        if (length < HEAD_BYTES + FileStore.CHECKSUM_BYTES || length > MAX_ENTRY
+                || (long) offset + PREFIX + length > m.capacity) {
             return length == 0 ? 0 : -1;
         }
         return length;
     }
 
     /** A copy of the entry of the record at {@code offset}, or null when no plausible record is there. */
-    static byte[] entry(Mapped m, int offset, int maxLength) {
-        int length = length(m, offset, maxLength);
+    static byte[] entry(Mapped m, int offset) {
+        int length = length(m, offset);
         if (length <= 0) {
             return null;
         }
@@ -293,11 +294,11 @@ final class Packs {
      * Visits the records of a pack in order and returns where they end (the offset of the first
      * zero or implausible length): the place of the next record.
      */
-    static int scan(Mapped m, int maxLength, Visitor visitor) throws IOException {
+    static int scan(Mapped m, Visitor visitor) throws IOException {
         int offset = 0;
         byte[] buf = new byte[64 << 10];
         while (true) {
-            int length = length(m, offset, maxLength);
+            int length = length(m, offset);
             if (length <= 0) {
                 return offset;
             }
@@ -305,10 +306,7 @@ final class Packs {
                 buf = new byte[Math.max(length, buf.length * 2)];
             }
             m.map.get(offset + PREFIX, buf, 0, length);
-            int body = length - CHECKSUM_BYTES;
-            HashValue128 sum = Hashing.xxh3_128().hashBytesTo128Bits(buf, 0, body);
-            boolean sound = (long) ARRAY_LONG.get(buf, body) == sum.getMostSignificantBits()
-                    && (long) ARRAY_LONG.get(buf, body + 8) == sum.getLeastSignificantBits()
+            boolean sound = FileStore.checksumMatches(buf, length)
                     && (int) (long) ARRAY_LONG.get(buf, 0) == FileStore.MAGIC;
             visitor.record(offset, length, dead(m, offset), sound, functionHash(m, offset),
                     (long) ARRAY_LONG.get(buf, 24), (long) ARRAY_LONG.get(buf, 32), (long) ARRAY_LONG.get(buf, 8));

@@ -622,7 +622,7 @@ final class StoreIndex {
     private void removeAt(int i) {
         addTotals(-get(i, S_SIZE), -1);
         if (isPacked(get(i, S_STATE))) {
-            setHeader(H_PACK_LIVE, Math.max(0, header(H_PACK_LIVE) - get(i, S_SIZE)));
+            addPackLive(-get(i, S_SIZE));
         }
         int hole = i;
         int j = i;
@@ -646,7 +646,8 @@ final class StoreIndex {
     /**
      * Under the lock: lets go of the stored form of the entry in slot {@code i}, which is about to
      * be removed or replaced: a pack record gets its dead mark (so no rebuild brings it back), an
-     * object file is deleted unless {@code keepFile} (it was just replaced by a rename).
+     * object file is deleted unless {@code keepFile} (it was just replaced by a rename, or the
+     * caller deletes it).
      */
     private void release(int i, boolean keepFile) {
         long state = get(i, S_STATE);
@@ -664,12 +665,8 @@ final class StoreIndex {
     }
 
     private void markDead(long state) {
-        Packs packs = objects.packs();
-        if (packs == null) {
-            return;
-        }
         try {
-            Packs.markDead(packs.map(packOf(state)), offsetOf(state));
+            Packs.markDead(objects.packs().map(packOf(state)), offsetOf(state));
         } catch (IOException | RuntimeException | InternalError e) {
             // The pack is gone, cut short or not writable: nothing to mark.
         }
@@ -777,7 +774,7 @@ final class StoreIndex {
             }
             addTotals(size - get(at, S_SIZE), 0);
             if (isPacked(old)) {
-                setHeader(H_PACK_LIVE, Math.max(0, header(H_PACK_LIVE) - get(at, S_SIZE)));
+                addPackLive(-get(at, S_SIZE));
             }
             writeSlot(at, state, fn, k0, k1, size, cost, priority);
         } else {
@@ -792,8 +789,13 @@ final class StoreIndex {
             addTotals(size, 1);
         }
         if (isPacked(state)) {
-            setHeader(H_PACK_LIVE, header(H_PACK_LIVE) + size);
+            addPackLive(size);
         }
+    }
+
+    /** Bytes of live pack records, never below 0 (a rebuild recounts them). */
+    private void addPackLive(long bytes) {
+        setHeader(H_PACK_LIVE, Math.max(0, header(H_PACK_LIVE) + bytes));
     }
 
     /** Records an object that exists but is not indexed (found by a read). */
@@ -812,7 +814,7 @@ final class StoreIndex {
         locked(() -> {
             int at = probeLocked(fn, k0, k1);
             if (at >= 0) {
-                release(at, false);
+                release(at, true); // the file, indexed or not, is deleted below
                 removeAt(at);
             }
             Files.deleteIfExists(objects.pathOf(fn, k0, k1));
@@ -850,7 +852,7 @@ final class StoreIndex {
             }
             byte[] entry;
             try {
-                entry = Packs.entry(objects.packs().mapNow(packOf(state)), offsetOf(state), Packs.MAX_ENTRY);
+                entry = Packs.entry(objects.packs().mapNow(packOf(state)), offsetOf(state));
             } catch (NoSuchFileException e) {
                 removeAt(at);
                 return true;
@@ -1021,7 +1023,7 @@ final class StoreIndex {
             Packs.Mapped pack = packs.map(first);
             byte[][] moving = {null};
             boolean[] stuck = {false};
-            end = Packs.scan(pack, Packs.MAX_ENTRY, (offset, length, dead, sound, fn, k0, k1, cost) -> {
+            end = Packs.scan(pack, (offset, length, dead, sound, fn, k0, k1, cost) -> {
                 if (dead || !sound || stuck[0]) {
                     return;
                 }
@@ -1144,7 +1146,7 @@ final class StoreIndex {
             int end;
             try {
                 Packs.Mapped pack = packs.mapNow(number);
-                end = Packs.scan(pack, Packs.MAX_ENTRY, (offset, length, dead, sound, fn, k0, k1, cost) -> {
+                end = Packs.scan(pack, (offset, length, dead, sound, fn, k0, k1, cost) -> {
                     if (dead) {
                         return;
                     }

@@ -182,7 +182,7 @@ public final class ValueReader {
         if (2L * n > end - pos) {
             for (int i = 0; i < n; i++) { // across a refill
                 char c = readChar();
-                same &= same && c == expected.charAt(i);
+                same = same && c == expected.charAt(i);
             }
             return same;
         }

@@ -85,8 +85,8 @@ class PackStoreTest {
         List<Record> all = new ArrayList<>();
         for (long number : packs.list()) {
             Packs.Mapped m = packs.mapNow(number);
-            Packs.scan(m, Packs.MAX_ENTRY, (offset, length, dead, scannedSound, fn, k0, k1, cost) ->
-                    all.add(new Record(number, offset, length, dead, sound(Packs.entry(m, offset, Packs.MAX_ENTRY)), fn,
+            Packs.scan(m, (offset, length, dead, scannedSound, fn, k0, k1, cost) ->
+                    all.add(new Record(number, offset, length, dead, sound(Packs.entry(m, offset)), fn,
                             k0, k1)));
         }
         return all;
@@ -534,16 +534,7 @@ class PackStoreTest {
     private void pass(Path store) {
         // 4 MiB: nothing is evicted; packs of 2 MiB
         MemoRuntime.install(config(store).withMaxSize(4 << 20));
-        for (int key = 0; key < KEYS; key++) {
-            assertEquals(StoreWorker.expectedText(key), call(StoreWorker.TEXT, key, k -> {
-                runs.incrementAndGet();
-                return StoreWorker.expectedText(k);
-            }));
-            assertArrayEquals(StoreWorker.expectedArray(key), call(StoreWorker.ARRAY, key, k -> {
-                runs.incrementAndGet();
-                return StoreWorker.expectedArray(k);
-            }));
-        }
+        StoreDamageFuzzTest.callEveryKey(KEYS, runs);
     }
 
     /**

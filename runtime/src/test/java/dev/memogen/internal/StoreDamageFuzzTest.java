@@ -72,7 +72,12 @@ class StoreDamageFuzzTest {
     private static void pass(Path store, AtomicInteger runs, long packMax) {
         // 4 MiB: the index is small (8192 slots), and nothing is evicted
         MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(4 << 20).withPackMax(packMax));
-        for (int key = 0; key < KEYS; key++) {
+        callEveryKey(KEYS, runs);
+    }
+
+    /** Calls {@link StoreWorker}'s two functions for keys 0 to {@code keys - 1}; checks every value, counts computations. */
+    static void callEveryKey(int keys, AtomicInteger runs) {
+        for (int key = 0; key < keys; key++) {
             assertEquals(StoreWorker.expectedText(key), call(StoreWorker.TEXT, key, k -> {
                 runs.incrementAndGet();
                 return StoreWorker.expectedText(k);
