@@ -535,11 +535,11 @@ final class FileStore implements StoreIndex.Objects {
      * until the store is within its bound again. Does nothing on a read-only store. Returns the
      * stored size in bytes (0 when nothing was written).
      */
-    long write(MemoFunction<?> fn, long k0, long k1, byte[] payload, int payloadLength, long computeNanos)
-            throws IOException {
+    long write(MemoFunction<?> fn, long k0, long k1, ValueWriter payload, long computeNanos) throws IOException {
         if (index == null) {
             return 0;
         }
+        int payloadLength = payload.size();
         ValueWriter header = new ValueWriter(128 + 2 * (systemState.length() + fn.id().length() + fn.version().length()));
         header.writeInt(MAGIC);
         header.writeInt(FORMAT_VERSION);
@@ -554,17 +554,17 @@ final class FileStore implements StoreIndex.Objects {
         header.writeString(fn.version());
         header.writeSize(payloadLength);
 
-        HashStream128 sum = Hashing.xxh3_128().hashStream();
-        sum.putBytes(header.array(), 0, header.size()).putBytes(payload, 0, payloadLength);
-        HashValue128 digest = sum.get();
-        byte[] trailer = new byte[CHECKSUM_BYTES];
-        LONG.set(trailer, 0, digest.getMostSignificantBits());
-        LONG.set(trailer, 8, digest.getLeastSignificantBits());
-
         long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
-        if (size <= packMax && index.commitPacked(fn.idHash(), k0, k1, Math.max(0, computeNanos), header.array(),
-                header.size(), payload, payloadLength, trailer, CHECKSUM_BYTES)) {
-            return size;
+        boolean small = size <= WRITE_CHUNK && !payload.hasDeferred();
+        byte[] trailer = null;
+        if (small || size <= packMax) {
+            byte[] bytes = payload.array();
+            trailer = trailer(Hashing.xxh3_128().hashStream().putBytes(header.array(), 0, header.size())
+                    .putBytes(bytes, 0, payloadLength));
+            if (size <= packMax && index.commitPacked(fn.idHash(), k0, k1, Math.max(0, computeNanos), header.array(),
+                    header.size(), bytes, payloadLength, trailer, CHECKSUM_BYTES)) {
+                return size;
+            }
         }
         Path target = pathFor(fn, k0, k1);
         Path dir = target.getParent();
@@ -580,10 +580,10 @@ final class FileStore implements StoreIndex.Objects {
         boolean moved = false;
         try {
             try (FileChannel out = ch) {
-                if (size <= WRITE_CHUNK) {
+                if (trailer != null && size <= WRITE_CHUNK) {
                     ByteBuffer[] parts = {
                         ByteBuffer.wrap(header.array(), 0, header.size()),
-                        ByteBuffer.wrap(payload, 0, payloadLength),
+                        ByteBuffer.wrap(payload.array(), 0, payloadLength),
                         ByteBuffer.wrap(trailer)
                     };
                     long written = 0;
@@ -591,12 +591,18 @@ final class FileStore implements StoreIndex.Objects {
                         written += out.write(parts);
                     }
                 } else {
-                    // A large entry goes in slices: the JDK copies each heap slice through a
-                    // temporary direct buffer of its size, which then stays in cache for the
-                    // kernel's copy (one 8 MiB buffer would not).
-                    writeFully(out, header.array(), 0, header.size());
-                    writeFully(out, payload, 0, payloadLength);
-                    writeFully(out, trailer, 0, CHECKSUM_BYTES);
+                    // A large entry goes in slices, each hashed as it is written: the JDK copies
+                    // each heap slice through a temporary direct buffer of its size, which then
+                    // stays in cache for the kernel's copy and the hash (8 MiB at once would not).
+                    // Arrays the encoder kept by reference are read from the result itself.
+                    HashStream128 sum = Hashing.xxh3_128().hashStream();
+                    ValueWriter.ChunkSink sink = (bytes, offset, length) -> {
+                        sum.putBytes(bytes, offset, length);
+                        writeFully(out, bytes, offset, length);
+                    };
+                    sink.accept(header.array(), 0, header.size());
+                    payload.forEachChunk(WRITE_CHUNK, sink);
+                    writeFully(out, trailer(sum), 0, CHECKSUM_BYTES);
                 }
             }
             // The rename happens under the index lock, with the index entry: no other process
@@ -610,6 +616,15 @@ final class FileStore implements StoreIndex.Objects {
             }
         }
         return size;
+    }
+
+    /** The checksum trailer of an entry: the XXH3-128 of every byte before it. */
+    private static byte[] trailer(HashStream128 sum) {
+        HashValue128 digest = sum.get();
+        byte[] trailer = new byte[CHECKSUM_BYTES];
+        LONG.set(trailer, 0, digest.getMostSignificantBits());
+        LONG.set(trailer, 8, digest.getLeastSignificantBits());
+        return trailer;
     }
 
     /** Writes at most this much per write(2); see {@link #READ_CHUNK}. */

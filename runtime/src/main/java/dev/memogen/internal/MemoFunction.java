@@ -492,7 +492,7 @@ public final class MemoFunction<T> {
                 return new Flight<>(this, null, null, 0, me);
             }
             Object held = running.await();
-            if (held != Flight.FAILED) {
+            if (held != Flight.FAILED && held != Flight.STORED) {
                 memoryHits.increment();
                 return Flight.withValue(this, fromMemory(held));
             }
@@ -562,6 +562,8 @@ public final class MemoFunction<T> {
      */
     public static final class Flight<T> {
         static final Object FAILED = new Object();
+        /** The value is in the store only (too large for the memory tier): waiting threads read it there. */
+        static final Object STORED = new Object();
 
         private final MemoFunction<T> fn;
         private final FlightKey key;
@@ -672,7 +674,11 @@ public final class MemoFunction<T> {
     /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
     private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos) {
         MemoRuntime rt = MemoRuntime.get();
-        ValueWriter out = new ValueWriter();
+        FileStore store = rt.store;
+        // An array larger than the memory tier keeps goes to the store straight from the result,
+        // never copied whole (a waiting thread then reads it from the store: STORED below).
+        ValueWriter out = key != null && store != null && store.writable()
+                ? ValueWriter.deferring(rt.memory.keepLimit()) : new ValueWriter();
         try {
             out.writeBoolean(result != null);
             if (result != null) {
@@ -686,6 +692,8 @@ public final class MemoFunction<T> {
         Object held;
         if (result == null) {
             held = NULL;
+        } else if (out.hasDeferred()) {
+            held = mutable ? Flight.STORED : result; // too large for the memory tier either way
         } else if (mutable) {
             // The memory tier (and threads waiting on this flight) hold the encoded bytes. A single
             // array result fills the writer exactly: its buffer is used as it is, not copied (the
@@ -697,12 +705,13 @@ public final class MemoFunction<T> {
         if (key == null) {
             return held; // recursion on the same key: the outer call stores
         }
-        rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
-                ttl.expiresAt(System.currentTimeMillis()));
-        FileStore store = rt.store;
+        if (held != Flight.STORED) {
+            rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
+                    ttl.expiresAt(System.currentTimeMillis()));
+        }
         if (store != null) {
             try {
-                if (store.write(this, key.k0, key.k1, out.array(), out.size(), nanos) > 0) {
+                if (store.write(this, key.k0, key.k1, out, nanos) > 0) {
                     storedBytes.add(out.size());
                 }
             } catch (IOException | RuntimeException e) {

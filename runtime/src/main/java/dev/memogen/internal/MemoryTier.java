@@ -78,7 +78,12 @@ final class MemoryTier {
 
     /** Whether a value of this weight would be kept: at most an eighth of the tier. */
     boolean keeps(long weight) {
-        return weight <= maxBytes / 8;
+        return weight <= keepLimit();
+    }
+
+    /** The largest weight a value may have and be kept. */
+    long keepLimit() {
+        return maxBytes / 8;
     }
 
     /**

@@ -4,12 +4,18 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
  * A growable little-endian byte buffer that generated codecs write values into. Floating-point
  * values keep their raw bits, strings their exact UTF-16 code units, so every value reads back
  * equal to what was written.
+ *
+ * <p>A writer made by {@link #deferring} does not copy a primitive array larger than its limit:
+ * it keeps a reference, and {@link #forEachChunk} hands the bytes to the store in pieces (so a
+ * large result is never copied into one large buffer that nobody keeps). {@link #array()} still
+ * returns every byte, copying them then.
  *
  * <p>Not part of the public API.
  */
@@ -18,39 +24,170 @@ public final class ValueWriter {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** The smallest array a deferring writer keeps by reference. */
+    static final int DEFER_MIN = 256 * 1024;
+
     private byte[] buf;
     private int pos;
+    /** Arrays of more bytes than this are kept by reference ({@link #deferring}). */
+    private final long deferAbove;
+    /** Arrays kept by reference, in order; {@code null} when there are none. */
+    private ArrayList<Deferred> deferred;
+    private long deferredBytes;
+
+    /** An array whose {@code bytes} follow the first {@code at} bytes of {@link #buf}. */
+    private record Deferred(int at, Object array, int bytes) {}
+
+    /** Receives an encoding piece by piece ({@link #forEachChunk}). */
+    interface ChunkSink {
+        void accept(byte[] bytes, int offset, int length) throws java.io.IOException;
+    }
 
     public ValueWriter() {
         this(256);
     }
 
     public ValueWriter(int initialCapacity) {
+        this(initialCapacity, Long.MAX_VALUE);
+    }
+
+    private ValueWriter(int initialCapacity, long deferAbove) {
         buf = new byte[Math.max(16, initialCapacity)];
+        this.deferAbove = deferAbove;
+    }
+
+    /**
+     * A writer that keeps primitive arrays of more than {@code limit} bytes (and at least
+     * {@link #DEFER_MIN}) by reference instead of copying them. The arrays must not change until
+     * the writer has been read.
+     */
+    static ValueWriter deferring(long limit) {
+        return new ValueWriter(256, Math.max(DEFER_MIN - 1L, limit));
     }
 
     private void ensure(long extra) {
         long need = pos + extra;
         if (need > buf.length) {
-            if (need > Integer.MAX_VALUE - 16) {
-                throw new IllegalStateException("value too large to store: " + need + " bytes");
+            if (need + deferredBytes > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("value too large to store: " + (need + deferredBytes) + " bytes");
             }
             long grown = Math.max(need, Math.min(Integer.MAX_VALUE - 16L, (long) buf.length * 2));
             buf = Arrays.copyOf(buf, (int) grown);
         }
     }
 
-    /** The bytes written so far (a view: valid until the next write). */
+    /**
+     * The bytes written so far, from index 0 to {@link #size()} (a view: valid until the next
+     * write). Arrays kept by reference are copied in first.
+     */
     public byte[] array() {
+        if (deferred != null) {
+            flatten();
+        }
         return buf;
     }
 
     public int size() {
-        return pos;
+        return (int) (pos + deferredBytes);
     }
 
     public byte[] toByteArray() {
-        return Arrays.copyOf(buf, pos);
+        return Arrays.copyOf(array(), size());
+    }
+
+    /** Whether arrays are kept by reference: {@link #forEachChunk} then saves a copy of them. */
+    boolean hasDeferred() {
+        return deferred != null;
+    }
+
+    /**
+     * Hands every byte written, in order, to {@code sink}: the buffer's pieces as they are, a
+     * {@code byte[]} kept by reference in slices of at most {@code chunk} bytes, other arrays
+     * converted into one reused buffer of {@code chunk} bytes (a multiple of 8).
+     */
+    void forEachChunk(int chunk, ChunkSink sink) throws java.io.IOException {
+        int from = 0;
+        if (deferred != null) {
+            byte[] scratch = null;
+            for (Deferred d : deferred) {
+                if (d.at > from) {
+                    sink.accept(buf, from, d.at - from);
+                }
+                from = d.at;
+                if (d.array instanceof byte[] bytes) {
+                    for (int off = 0; off < d.bytes; off += chunk) {
+                        sink.accept(bytes, off, Math.min(chunk, d.bytes - off));
+                    }
+                } else {
+                    if (scratch == null) {
+                        scratch = new byte[chunk];
+                    }
+                    for (int off = 0; off < d.bytes; off += chunk) {
+                        int n = Math.min(chunk, d.bytes - off);
+                        copyBytes(d.array, off, scratch, 0, n);
+                        sink.accept(scratch, 0, n);
+                    }
+                }
+            }
+        }
+        if (pos > from) {
+            sink.accept(buf, from, pos - from);
+        }
+    }
+
+    /** Copies every byte into one array, arrays kept by reference included. */
+    private void flatten() {
+        byte[] all = new byte[size()];
+        int from = 0;
+        int to = 0;
+        for (Deferred d : deferred) {
+            System.arraycopy(buf, from, all, to, d.at - from);
+            to += d.at - from;
+            from = d.at;
+            copyBytes(d.array, 0, all, to, d.bytes);
+            to += d.bytes;
+        }
+        System.arraycopy(buf, from, all, to, pos - from);
+        buf = all;
+        pos = all.length;
+        deferred = null;
+        deferredBytes = 0;
+    }
+
+    /** Copies {@code n} bytes, from byte {@code offset} on, of a primitive array's little-endian form. */
+    private static void copyBytes(Object array, int offset, byte[] into, int at, int n) {
+        ByteBuffer view = ByteBuffer.wrap(into, at, n).slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (array instanceof byte[] a) {
+            System.arraycopy(a, offset, into, at, n);
+        } else if (array instanceof short[] a) {
+            view.asShortBuffer().put(a, offset / 2, n / 2);
+        } else if (array instanceof char[] a) {
+            view.asCharBuffer().put(a, offset / 2, n / 2);
+        } else if (array instanceof int[] a) {
+            view.asIntBuffer().put(a, offset / 4, n / 4);
+        } else if (array instanceof long[] a) {
+            view.asLongBuffer().put(a, offset / 8, n / 8);
+        } else if (array instanceof float[] a) {
+            view.asFloatBuffer().put(a, offset / 4, n / 4);
+        } else {
+            view.asDoubleBuffer().put((double[]) array, offset / 8, n / 8);
+        }
+    }
+
+    /** Keeps {@code array} by reference if it is large enough; else the caller copies it. */
+    private boolean deferred(Object array, long bytes) {
+        if (bytes <= deferAbove) {
+            return false;
+        }
+        if (pos + deferredBytes + bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("value too large to store: " + (pos + deferredBytes + bytes) + " bytes");
+        }
+        if (deferred == null) {
+            deferred = new ArrayList<>(2);
+        }
+        deferred.add(new Deferred(pos, array, (int) bytes));
+        deferredBytes += bytes;
+        return true;
     }
 
     public void writeBoolean(boolean v) {
@@ -117,6 +254,9 @@ public final class ValueWriter {
 
     public void writeByteArray(byte[] a) {
         writeInt(a.length);
+        if (deferred(a, a.length)) {
+            return;
+        }
         ensure(a.length);
         System.arraycopy(a, 0, buf, pos, a.length);
         pos += a.length;
@@ -124,31 +264,49 @@ public final class ValueWriter {
 
     public void writeShortArray(short[] a) {
         writeInt(a.length);
+        if (deferred(a, 2L * a.length)) {
+            return;
+        }
         bulk(2L * a.length).asShortBuffer().put(a);
     }
 
     public void writeCharArray(char[] a) {
         writeInt(a.length);
+        if (deferred(a, 2L * a.length)) {
+            return;
+        }
         bulk(2L * a.length).asCharBuffer().put(a);
     }
 
     public void writeIntArray(int[] a) {
         writeInt(a.length);
+        if (deferred(a, 4L * a.length)) {
+            return;
+        }
         bulk(4L * a.length).asIntBuffer().put(a);
     }
 
     public void writeLongArray(long[] a) {
         writeInt(a.length);
+        if (deferred(a, 8L * a.length)) {
+            return;
+        }
         bulk(8L * a.length).asLongBuffer().put(a);
     }
 
     public void writeFloatArray(float[] a) {
         writeInt(a.length);
+        if (deferred(a, 4L * a.length)) {
+            return;
+        }
         bulk(4L * a.length).asFloatBuffer().put(a);
     }
 
     public void writeDoubleArray(double[] a) {
         writeInt(a.length);
+        if (deferred(a, 8L * a.length)) {
+            return;
+        }
         bulk(8L * a.length).asDoubleBuffer().put(a);
     }
 

@@ -78,6 +78,47 @@ class LargeValueStoreTest {
     }
 
     @Test
+    void threadsWaitingForAValueTooLargeForTheMemoryTierReadItFromTheStore() throws Exception {
+        fresh(0); // nothing is kept in memory: the result goes to the store from the array itself
+        BIG.resetStatistics();
+        int threads = 4;
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<double[]>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                results.add(pool.submit(() -> call(BIG, 11, x -> {
+                    started.countDown();
+                    try {
+                        Thread.sleep(300); // the other threads find this flight running and wait
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return big(x);
+                })));
+            }
+            double[] expected = null;
+            List<double[]> seen = new java.util.ArrayList<>();
+            for (var f : results) {
+                double[] v = f.get();
+                if (expected == null) {
+                    expected = v.clone();
+                }
+                assertArrayEquals(expected, v);
+                for (double[] other : seen) {
+                    assertTrue(other != v, "every caller gets its own array");
+                }
+                seen.add(v);
+            }
+            assertEquals(1, runs.get(), "computed once; the waiting threads read the store");
+            assertEquals(1, BIG.statistics().misses());
+            assertTrue(BIG.statistics().storeHits() >= 1, "a waiting thread read the store");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aLongStringIsReadAcrossPieces() {
         fresh(0);
         String text = "ab\u00e9\uD83D\uDE00".repeat(200_000); // 1.6 MB of chars

@@ -75,4 +75,63 @@ class ValueCodecTest {
         trailing.readBoolean();
         assertThrows(CorruptValueException.class, trailing::expectEnd);
     }
+
+    @Test
+    void aDeferringWriterGivesTheSameBytesWholeAndInChunks() throws Exception {
+        int n = ValueWriter.DEFER_MIN / 2 + 3; // every array of 2+ byte elements is deferred, byte[] too below
+        byte[] bytes = new byte[ValueWriter.DEFER_MIN + 5];
+        short[] shorts = new short[n];
+        char[] chars = new char[n];
+        int[] ints = new int[n];
+        long[] longs = new long[n];
+        float[] floats = new float[n];
+        double[] doubles = new double[n];
+        java.util.Random random = new java.util.Random(3);
+        random.nextBytes(bytes);
+        for (int i = 0; i < n; i++) {
+            shorts[i] = (short) random.nextInt();
+            chars[i] = (char) random.nextInt();
+            ints[i] = random.nextInt();
+            longs[i] = random.nextLong();
+            floats[i] = Float.intBitsToFloat(random.nextInt());
+            doubles[i] = Double.longBitsToDouble(random.nextLong());
+        }
+        ValueWriter plain = new ValueWriter();
+        ValueWriter deferring = ValueWriter.deferring(0);
+        ValueWriter keepsSmall = ValueWriter.deferring(ValueWriter.DEFER_MIN * 8L); // nothing here is that large
+        for (ValueWriter out : new ValueWriter[] {plain, deferring, keepsSmall}) {
+            out.writeBoolean(true);
+            out.writeByteArray(bytes);
+            out.writeShortArray(shorts);
+            out.writeString("between");
+            out.writeCharArray(chars);
+            out.writeIntArray(ints);
+            out.writeByteArray(new byte[] {9, 8, 7}); // small: copied even by a deferring writer
+            out.writeLongArray(longs);
+            out.writeFloatArray(floats);
+            out.writeDoubleArray(doubles);
+            out.writeLong(-1);
+        }
+        assertEquals(false, plain.hasDeferred());
+        assertEquals(false, keepsSmall.hasDeferred());
+        assertEquals(true, deferring.hasDeferred());
+        byte[] expected = plain.toByteArray();
+        assertEquals(expected.length, deferring.size());
+        for (int chunk : new int[] {8, 4096, 65536, 1 << 20}) {
+            java.io.ByteArrayOutputStream pieces = new java.io.ByteArrayOutputStream();
+            int[] largest = {0};
+            deferring.forEachChunk(chunk, (b, off, len) -> {
+                pieces.write(b, off, len);
+                largest[0] = Math.max(largest[0], len);
+            });
+            assertArrayEquals(expected, pieces.toByteArray(), "chunks of " + chunk);
+            if (chunk >= 4096) { // the buffer's own pieces here are a few dozen bytes
+                assertEquals(true, largest[0] <= chunk, "a piece of an array is at most a chunk");
+            }
+        }
+        assertArrayEquals(expected, Arrays.copyOf(deferring.array(), deferring.size()));
+        assertEquals(false, deferring.hasDeferred(), "array() copies the deferred arrays in");
+        assertArrayEquals(expected, deferring.toByteArray());
+        assertArrayEquals(expected, keepsSmall.toByteArray());
+    }
 }
