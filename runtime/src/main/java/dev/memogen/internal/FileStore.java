@@ -502,9 +502,12 @@ final class FileStore implements StoreIndex.Objects {
         long storedK1 = in.readLong();
         in.readLong(); // argument version, high
         in.readLong(); // argument version, low
-        boolean sameState = in.readStringEquals(systemState);
-        boolean sameId = in.readStringEquals(fn.id());
-        boolean sameVersion = in.readStringEquals(fn.version());
+        // Nearly always all three match: one range comparison, then the strings one by one
+        // only to tell which differs.
+        boolean same = in.skipIfNext(fn.headerStrings(systemState));
+        boolean sameState = same || in.readStringEquals(systemState);
+        boolean sameId = same || in.readStringEquals(fn.id());
+        boolean sameVersion = same || in.readStringEquals(fn.version());
         int payloadLength = in.readSize(1);
         if (payloadLength != in.remaining()) {
             return corrupt("payload length " + payloadLength + " != " + in.remaining());
@@ -549,9 +552,7 @@ final class FileStore implements StoreIndex.Objects {
         header.writeLong(k1);
         header.writeLong(0L); // argument version: no versioned resources yet
         header.writeLong(0L);
-        header.writeString(systemState);
-        header.writeString(fn.id());
-        header.writeString(fn.version());
+        header.writeBytes(fn.headerStrings(systemState)); // system state, function id, version
         header.writeSize(payloadLength);
 
         long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;

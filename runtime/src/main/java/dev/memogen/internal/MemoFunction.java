@@ -148,6 +148,30 @@ public final class MemoFunction<T> {
         return v;
     }
 
+    /** The encoded strings of this function's entries in a store of {@code state}, and what they encode. */
+    private record HeaderStrings(String state, String version, byte[] bytes) {}
+
+    private volatile HeaderStrings headerStrings;
+
+    /**
+     * The system state, id and version exactly as an entry of this function's header holds them
+     * ({@link ValueWriter#writeString} of each, in that order), made once: a read compares them
+     * with one range comparison.
+     */
+    byte[] headerStrings(String state) {
+        String v = version();
+        HeaderStrings h = headerStrings;
+        if (h == null || !h.state.equals(state) || !h.version.equals(v)) {
+            ValueWriter out = new ValueWriter(16 + 2 * (state.length() + id.length() + v.length()));
+            out.writeString(state);
+            out.writeString(id);
+            out.writeString(v);
+            h = new HeaderStrings(state, v, out.toByteArray());
+            headerStrings = h;
+        }
+        return h.bytes;
+    }
+
     /**
      * The code fingerprint of {@code owner.method(descriptor)}, computed afresh (for benchmarks
      * and tools): a summary of what was reached and the digest.
@@ -675,10 +699,11 @@ public final class MemoFunction<T> {
     private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos) {
         MemoRuntime rt = MemoRuntime.get();
         FileStore store = rt.store;
-        // An array larger than the memory tier keeps goes to the store straight from the result,
-        // never copied whole (a waiting thread then reads it from the store: STORED below).
+        // An array too large for the memory tier to keep the result (its weight counts the
+        // arguments kept with it) goes to the store straight from the result, never copied whole
+        // (a waiting thread then reads it from the store: STORED below).
         ValueWriter out = key != null && store != null && store.writable()
-                ? ValueWriter.deferring(rt.memory.keepLimit()) : new ValueWriter();
+                ? ValueWriter.deferring(rt.memory.keepLimit() - argsBytes) : new ValueWriter();
         try {
             out.writeBoolean(result != null);
             if (result != null) {

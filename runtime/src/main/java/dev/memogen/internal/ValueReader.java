@@ -176,6 +176,19 @@ public final class ValueReader {
      * Reads a string and returns whether it equals {@code expected}, without making a String
      * when the bytes are at hand (the store checks three strings of every entry it reads).
      */
+    /**
+     * Skips {@code expected} and returns true if the next bytes, already in the buffer, are
+     * exactly {@code expected}; else reads nothing and returns false.
+     */
+    boolean skipIfNext(byte[] expected) {
+        int n = expected.length;
+        if (n > end - pos || !java.util.Arrays.equals(buf, pos, pos + n, expected, 0, n)) {
+            return false;
+        }
+        pos += n;
+        return true;
+    }
+
     boolean readStringEquals(String expected) {
         int n = readSize(2);
         boolean same = n == expected.length();

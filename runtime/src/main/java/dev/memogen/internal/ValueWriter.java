@@ -29,7 +29,7 @@ public final class ValueWriter {
 
     private byte[] buf;
     private int pos;
-    /** Arrays of more bytes than this are kept by reference ({@link #deferring}). */
+    /** Arrays that take the encoding past this many bytes are kept by reference ({@link #deferring}). */
     private final long deferAbove;
     /** Arrays kept by reference, in order; {@code null} when there are none. */
     private ArrayList<Deferred> deferred;
@@ -57,12 +57,13 @@ public final class ValueWriter {
     }
 
     /**
-     * A writer that keeps primitive arrays of more than {@code limit} bytes (and at least
-     * {@link #DEFER_MIN}) by reference instead of copying them. The arrays must not change until
+     * A writer that keeps a primitive array of at least {@link #DEFER_MIN} bytes by reference,
+     * instead of copying it, when it takes the encoding past {@code limit} bytes (so nothing that
+     * keeps at most {@code limit} bytes will keep this encoding). The arrays must not change until
      * the writer has been read.
      */
     static ValueWriter deferring(long limit) {
-        return new ValueWriter(256, Math.max(DEFER_MIN - 1L, limit));
+        return new ValueWriter(256, Math.max(0, limit));
     }
 
     private void ensure(long extra) {
@@ -176,7 +177,7 @@ public final class ValueWriter {
 
     /** Keeps {@code array} by reference if it is large enough; else the caller copies it. */
     private boolean deferred(Object array, long bytes) {
-        if (bytes <= deferAbove) {
+        if (bytes < DEFER_MIN || pos + deferredBytes + bytes <= deferAbove) {
             return false;
         }
         if (pos + deferredBytes + bytes > Integer.MAX_VALUE - 16) {
@@ -232,6 +233,13 @@ public final class ValueWriter {
     /** A length or size prefix. */
     public void writeSize(int n) {
         writeInt(n);
+    }
+
+    /** Raw bytes, no length: bytes another writer made. */
+    void writeBytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
     }
 
     public void writeString(String s) {

@@ -98,8 +98,9 @@ class ValueCodecTest {
         }
         ValueWriter plain = new ValueWriter();
         ValueWriter deferring = ValueWriter.deferring(0);
-        ValueWriter keepsSmall = ValueWriter.deferring(ValueWriter.DEFER_MIN * 8L); // nothing here is that large
-        for (ValueWriter out : new ValueWriter[] {plain, deferring, keepsSmall}) {
+        ValueWriter keepsSmall = ValueWriter.deferring(16 << 20); // the whole encoding is ~3.8 MiB
+        ValueWriter fromTheMiddle = ValueWriter.deferring(1 << 20); // the int[] goes past 1 MiB
+        for (ValueWriter out : new ValueWriter[] {plain, deferring, keepsSmall, fromTheMiddle}) {
             out.writeBoolean(true);
             out.writeByteArray(bytes);
             out.writeShortArray(shorts);
@@ -115,7 +116,11 @@ class ValueCodecTest {
         assertEquals(false, plain.hasDeferred());
         assertEquals(false, keepsSmall.hasDeferred());
         assertEquals(true, deferring.hasDeferred());
+        assertEquals(true, fromTheMiddle.hasDeferred());
         byte[] expected = plain.toByteArray();
+        java.io.ByteArrayOutputStream middle = new java.io.ByteArrayOutputStream();
+        fromTheMiddle.forEachChunk(4096, middle::write);
+        assertArrayEquals(expected, middle.toByteArray());
         assertEquals(expected.length, deferring.size());
         for (int chunk : new int[] {8, 4096, 65536, 1 << 20}) {
             java.io.ByteArrayOutputStream pieces = new java.io.ByteArrayOutputStream();
