@@ -218,16 +218,15 @@ public final class ValueReader {
     public byte[] readByteArray() {
         int n = readSize(1);
         byte[] a = new byte[n];
-        if (n <= end - pos) {
-            System.arraycopy(buf, pos, a, 0, n);
-            pos += n;
-            return a;
-        }
-        for (int done = 0; done < n; ) {
-            int k = piece(1, n - done);
-            System.arraycopy(buf, pos, a, done, k);
-            pos += k;
-            done += k;
+        int k = Math.min(n, end - pos);
+        System.arraycopy(buf, pos, a, 0, k);
+        pos += k;
+        // The rest (a value read in pieces) goes from the source straight into the array, at most
+        // a buffer's worth per read: no copy through the buffer. readSize checked that it is there.
+        for (int done = k; done < n; ) {
+            int got = source.read(a, done, (int) Math.min(Math.min(n - done, buf.length), more));
+            done += got;
+            more -= got;
         }
         return a;
     }
