@@ -556,9 +556,10 @@ final class FileStore implements StoreIndex.Objects {
         header.writeSize(payloadLength);
 
         long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
-        boolean small = size <= WRITE_CHUNK && !payload.hasDeferred();
+        // An entry that fits one write, or a pack, is hashed whole up front (a deferred array is
+        // at least WRITE_CHUNK long, so such an entry is flattened only when it goes to a pack).
         byte[] trailer = null;
-        if (small || size <= packMax) {
+        if (size <= Math.max(WRITE_CHUNK, packMax)) {
             byte[] bytes = payload.array();
             trailer = trailer(Hashing.xxh3_128().hashStream().putBytes(header.array(), 0, header.size())
                     .putBytes(bytes, 0, payloadLength));
@@ -581,7 +582,7 @@ final class FileStore implements StoreIndex.Objects {
         boolean moved = false;
         try {
             try (FileChannel out = ch) {
-                if (trailer != null && size <= WRITE_CHUNK) {
+                if (size <= WRITE_CHUNK) {
                     ByteBuffer[] parts = {
                         ByteBuffer.wrap(header.array(), 0, header.size()),
                         ByteBuffer.wrap(payload.array(), 0, payloadLength),

@@ -173,10 +173,6 @@ public final class ValueReader {
     }
 
     /**
-     * Reads a string and returns whether it equals {@code expected}, without making a String
-     * when the bytes are at hand (the store checks three strings of every entry it reads).
-     */
-    /**
      * Skips {@code expected} and returns true if the next bytes, already in the buffer, are
      * exactly {@code expected}; else reads nothing and returns false.
      */
@@ -189,6 +185,10 @@ public final class ValueReader {
         return true;
     }
 
+    /**
+     * Reads a string and returns whether it equals {@code expected}, without making a String
+     * when the bytes are at hand (the store checks three strings of every entry it reads).
+     */
     boolean readStringEquals(String expected) {
         int n = readSize(2);
         boolean same = n == expected.length();

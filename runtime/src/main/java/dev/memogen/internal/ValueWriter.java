@@ -157,10 +157,12 @@ public final class ValueWriter {
 
     /** Copies {@code n} bytes, from byte {@code offset} on, of a primitive array's little-endian form. */
     private static void copyBytes(Object array, int offset, byte[] into, int at, int n) {
-        ByteBuffer view = ByteBuffer.wrap(into, at, n).slice().order(ByteOrder.LITTLE_ENDIAN);
         if (array instanceof byte[] a) {
             System.arraycopy(a, offset, into, at, n);
-        } else if (array instanceof short[] a) {
+            return;
+        }
+        ByteBuffer view = ByteBuffer.wrap(into, at, n).slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (array instanceof short[] a) {
             view.asShortBuffer().put(a, offset / 2, n / 2);
         } else if (array instanceof char[] a) {
             view.asCharBuffer().put(a, offset / 2, n / 2);
@@ -262,67 +264,46 @@ public final class ValueWriter {
 
     public void writeByteArray(byte[] a) {
         writeInt(a.length);
-        if (deferred(a, a.length)) {
-            return;
-        }
-        ensure(a.length);
-        System.arraycopy(a, 0, buf, pos, a.length);
-        pos += a.length;
+        writeElements(a, a.length);
     }
 
     public void writeShortArray(short[] a) {
         writeInt(a.length);
-        if (deferred(a, 2L * a.length)) {
-            return;
-        }
-        bulk(2L * a.length).asShortBuffer().put(a);
+        writeElements(a, 2L * a.length);
     }
 
     public void writeCharArray(char[] a) {
         writeInt(a.length);
-        if (deferred(a, 2L * a.length)) {
-            return;
-        }
-        bulk(2L * a.length).asCharBuffer().put(a);
+        writeElements(a, 2L * a.length);
     }
 
     public void writeIntArray(int[] a) {
         writeInt(a.length);
-        if (deferred(a, 4L * a.length)) {
-            return;
-        }
-        bulk(4L * a.length).asIntBuffer().put(a);
+        writeElements(a, 4L * a.length);
     }
 
     public void writeLongArray(long[] a) {
         writeInt(a.length);
-        if (deferred(a, 8L * a.length)) {
-            return;
-        }
-        bulk(8L * a.length).asLongBuffer().put(a);
+        writeElements(a, 8L * a.length);
     }
 
     public void writeFloatArray(float[] a) {
         writeInt(a.length);
-        if (deferred(a, 4L * a.length)) {
-            return;
-        }
-        bulk(4L * a.length).asFloatBuffer().put(a);
+        writeElements(a, 4L * a.length);
     }
 
     public void writeDoubleArray(double[] a) {
         writeInt(a.length);
-        if (deferred(a, 8L * a.length)) {
-            return;
-        }
-        bulk(8L * a.length).asDoubleBuffer().put(a);
+        writeElements(a, 8L * a.length);
     }
 
-    /** Reserves {@code bytes} and returns a little-endian view of them for one bulk copy. */
-    private ByteBuffer bulk(long bytes) {
+    /** The little-endian form of a primitive array's elements ({@code bytes} long), or a reference to it. */
+    private void writeElements(Object array, long bytes) {
+        if (deferred(array, bytes)) {
+            return;
+        }
         ensure(bytes);
-        ByteBuffer view = ByteBuffer.wrap(buf, pos, (int) bytes).slice().order(ByteOrder.LITTLE_ENDIAN);
+        copyBytes(array, 0, buf, pos, (int) bytes);
         pos += (int) bytes;
-        return view;
     }
 }
