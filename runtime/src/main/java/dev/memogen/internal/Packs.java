@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Pack files: small entries appended, one after another, to files
  * {@code <dir>/packs/<16 hex digits>} of a fixed length that every process maps. Writing an
- * entry is one pwrite(2) into an open file instead of creating, writing and renaming a file;
- * reading it is a copy out of the mapping instead of opening one. The index ({@link StoreIndex}) says where each entry is and
+ * entry is a copy into the mapping instead of creating, writing and renaming a file; reading it
+ * is a copy out of the mapping instead of opening one. The index ({@link StoreIndex}) says where each entry is and
  * serialises appends; this class only knows the records. See {@code docs/store-format.md}.
  *
  * <p>A record, 8-byte aligned:
@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * int64 function hash
  * L bytes: the entry, exactly as an object file holds it (header, payload, XXH3-128 checksum)
  * </pre>
- * A record is written with one pwrite(2) followed by a zero length word, so the records of a
- * pack end at a zero length; a record torn by a crash fails its checksum. Records are never
+ * A record is written followed by a zero length word, so the records of a pack end at a zero
+ * length; a record torn by a crash fails its checksum. Records are never
  * changed once written, but for their dead mark, which readers ignore (they check the full key
  * and checksum, as for an object file), and pack numbers are never used twice while the store
  * lives, so a mapping that another process still holds stays valid and truthful.
@@ -58,8 +58,8 @@ final class Packs {
     /** The pack being appended to, open for writing; guarded by the index lock. */
     private long appendNumber;
     private FileChannel appendChannel;
-    /** A record is assembled here and written with one pwrite(2); guarded by the index lock. */
-    private ByteBuffer record = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
+    /** A record for a pack mapped read-only is assembled here; guarded by the index lock. Made on first use. */
+    private ByteBuffer record = ByteBuffer.allocateDirect(0);
 
     Packs(Path dir, boolean writable) {
         this.dir = dir;
@@ -127,8 +127,8 @@ final class Packs {
 
     /**
      * Creates pack {@code number}, a file of {@code capacity} bytes that holds no data yet (its
-     * blocks are allocated as records are written, with pwrite(2): a full disk is an
-     * IOException there, never a fault in a mapping). A leftover file of that number, which no
+     * blocks are allocated as records reach them, with pwrite(2) of zeros: a full disk is an
+     * IOException there, never a fault in a mapping; see {@link #allocate}). A leftover file of that number, which no
      * index refers to, is replaced.
      */
     Mapped create(long number, int capacity) throws IOException {
@@ -183,47 +183,110 @@ final class Packs {
     }
 
     /**
-     * Writes a record at {@code offset} of pack {@code m}, with one pwrite(2): the entry is the
-     * bytes of {@code a}, {@code b} and {@code c} in turn; a zero length word follows it, so the
-     * pack's records end there until the next one is written. The caller holds the index lock
-     * and has checked that it fits. Readers see it through their mappings (the same page cache)
-     * once the index points at it.
+     * Writes a record at {@code offset} of pack {@code m}: the entry is the bytes of {@code a},
+     * {@code b} and {@code c} in turn; a zero length word follows it, so the pack's records end
+     * there until the next one is written. The caller holds the index lock and has checked that
+     * it fits. Readers see it through their mappings once the index points at it.
+     *
+     * <p>The record is copied into the mapping, its length word last. The blocks under it were
+     * allocated beforehand by {@link #allocate}, with pwrite(2), so a full disk is an IOException
+     * here and never a fault in the mapping. The pack's length is checked first (one fstat(2),
+     * about 0.5 µs against about 2 µs for a pwrite(2) of the record).
      */
     void append(Mapped m, int offset, long fn, byte[] a, int aLength, byte[] b, int bLength, byte[] c, int cLength)
             throws IOException {
         int length = aLength + bLength + cLength;
         int end = offset + recordBytes(length);
         int bytes = recordBytes(length) + (end + 4 <= m.capacity ? 4 : 0);
+        MappedByteBuffer map = m.map;
+        if (map.isReadOnly() || Thread.currentThread().isInterrupted() || channel(m.number).size() < offset + bytes) {
+            // Mapped read-only; or an interrupted thread, whose FileChannel calls would close the
+            // channel; or a pack cut short under its mapping, where a write through the mapping
+            // would fault: the record goes with pwrite(2), which writes past the end of a file too.
+            pwrite(m.number, assemble(bytes, length, fn, a, aLength, b, bLength, c, cLength), offset);
+            return;
+        }
+        allocate(m, offset, offset + bytes);
+        LONG.set(map, offset + 8, fn);
+        map.put(offset + PREFIX, a, 0, aLength);
+        map.put(offset + PREFIX + aLength, b, 0, bLength);
+        map.put(offset + PREFIX + aLength + bLength, c, 0, cLength);
+        for (int at = offset + PREFIX + length; at < offset + bytes; at++) {
+            map.put(at, (byte) 0); // padding, and the zero length word after the record
+        }
+        INT.set(map, offset + 4, 0);
+        INT.setVolatile(map, offset, length);
+    }
+
+    /** Blocks a pack allocates at a time, with one pwrite(2) of zeros. */
+    static final int ALLOCATE = 64 << 10;
+
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ALLOCATE);
+
+    /**
+     * Makes sure the file system holds blocks for {@code [from, to)} of pack {@code m} before the
+     * record there is written through the mapping. The blocks of a pack are allocated in pieces
+     * of {@link #ALLOCATE} bytes, in order, as its records reach them: a record that starts a
+     * piece, or runs past the end of the one it starts in, has zeros written from its start to
+     * the end of the last piece it reaches. Every byte written is at or after the pack's tail,
+     * where no record lives yet (a record torn by a crash at worst), whichever process appends.
+     */
+    private void allocate(Mapped m, int from, int to) throws IOException {
+        int pieceEnd = (from & -ALLOCATE) + ALLOCATE;
+        if ((from & (ALLOCATE - 1)) != 0 && to <= pieceEnd) {
+            return; // inside the piece that the record before it allocated
+        }
+        long until = Math.min(m.capacity, ((long) to + ALLOCATE - 1) & -ALLOCATE);
+        for (long at = from; at < until; ) {
+            int n = (int) Math.min(ALLOCATE, until - at);
+            ByteBuffer zeros = ZEROS.duplicate().limit(n);
+            pwrite(m.number, zeros, at);
+            at += n;
+        }
+    }
+
+    /** The record and the zero word after it, assembled for one pwrite(2). */
+    private ByteBuffer assemble(int bytes, int length, long fn, byte[] a, int aLength, byte[] b, int bLength,
+            byte[] c, int cLength) {
         if (record.capacity() < bytes) {
             record = ByteBuffer.allocateDirect(Math.max(bytes, record.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
         }
         ByteBuffer r = record.clear();
         r.putInt(length).putInt(0).putLong(fn).put(a, 0, aLength).put(b, 0, bLength).put(c, 0, cLength);
         while (r.position() < bytes) {
-            r.put((byte) 0); // padding, and the zero length word after the record
+            r.put((byte) 0);
         }
-        r.flip();
+        return r.flip();
+    }
+
+    /** Writes all of {@code r} at {@code at} of pack {@code number}, through the channel kept open for appends. */
+    private void pwrite(long number, ByteBuffer r, long at) throws IOException {
         if (Thread.currentThread().isInterrupted()) {
             // A FileChannel write on an interrupted thread closes the channel; RandomAccessFile ignores interrupts.
-            byte[] copy = new byte[bytes];
+            byte[] copy = new byte[r.remaining()];
             r.get(copy);
-            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pathOf(m.number).toFile(), "rw")) {
-                f.seek(offset);
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pathOf(number).toFile(), "rw")) {
+                f.seek(at);
                 f.write(copy);
             }
             return;
         }
-        FileChannel ch = appendChannel;
-        if (ch == null || !ch.isOpen() || appendNumber != m.number) {
-            closeAppendChannel();
-            ch = FileChannel.open(pathOf(m.number), StandardOpenOption.WRITE);
-            appendChannel = ch;
-            appendNumber = m.number;
-        }
-        long at = offset;
+        FileChannel ch = channel(number);
         while (r.hasRemaining()) {
             at += ch.write(r, at);
         }
+    }
+
+    /** The channel kept open on the pack being appended to; guarded by the index lock. */
+    private FileChannel channel(long number) throws IOException {
+        FileChannel ch = appendChannel;
+        if (ch == null || !ch.isOpen() || appendNumber != number) {
+            closeAppendChannel();
+            ch = FileChannel.open(pathOf(number), StandardOpenOption.WRITE);
+            appendChannel = ch;
+            appendNumber = number;
+        }
+        return ch;
     }
 
     /** Closes the channel of the pack being appended to (a new one is opened for the next append). */

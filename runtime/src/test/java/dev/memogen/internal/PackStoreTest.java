@@ -571,8 +571,9 @@ class PackStoreTest {
     // A pack cut short while a JVM has it mapped: an access to the part that is gone faults
     // (SIGBUS), which HotSpot turns into an InternalError ("a fault occurred in a recent unsafe
     // memory access operation ..."), thrown not at the access but at a later point of the thread.
-    // Run in separate JVMs: such an error surfaces in whatever runs next. Records are written with
-    // pwrite(2), never through the mapping, so writes are safe: checked here. Reads of records cut
+    // Run in separate JVMs: such an error surfaces in whatever runs next. An append checks the
+    // pack's length before it copies a record into the mapping, and writes with pwrite(2) where the
+    // file is gone, so writes are safe: checked here. Reads of records cut
     // away under a live mapping are not (as for every memory-mapped store, and for the index): that
     // case is outside the damage model (docs/store-format.md, "Damage"), and has no test that
     // would pass.
