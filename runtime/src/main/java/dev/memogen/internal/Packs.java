@@ -204,6 +204,7 @@ final class Packs {
             // channel; or a pack cut short under its mapping, where a write through the mapping
             // would fault: the record goes with pwrite(2), which writes past the end of a file too.
             pwrite(m.number, assemble(bytes, length, fn, a, aLength, b, bLength, c, cLength), offset);
+            allocatedIn = 0; // that record's piece may have unallocated pages after it
             return;
         }
         allocate(m, offset, offset + bytes);
@@ -223,6 +224,9 @@ final class Packs {
 
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ALLOCATE);
 
+    /** The pack this JVM last allocated blocks in; guarded by the index lock. */
+    private long allocatedIn;
+
     /**
      * Makes sure the file system holds blocks for {@code [from, to)} of pack {@code m} before the
      * record there is written through the mapping. The blocks of a pack are allocated in pieces
@@ -233,9 +237,13 @@ final class Packs {
      */
     private void allocate(Mapped m, int from, int to) throws IOException {
         int pieceEnd = (from & -ALLOCATE) + ALLOCATE;
-        if ((from & (ALLOCATE - 1)) != 0 && to <= pieceEnd) {
+        if ((from & (ALLOCATE - 1)) != 0 && to <= pieceEnd && allocatedIn == m.number) {
             return; // inside the piece that the record before it allocated
         }
+        // The first append of this JVM to a pack (or the first after a record went with pwrite)
+        // allocates the rest of its piece too: the records before it may have come from a version
+        // of memogen that allocated only the pages it wrote.
+        allocatedIn = m.number;
         long until = Math.min(m.capacity, ((long) to + ALLOCATE - 1) & -ALLOCATE);
         for (long at = from; at < until; ) {
             int n = (int) Math.min(ALLOCATE, until - at);
