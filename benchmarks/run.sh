@@ -18,6 +18,10 @@ case "$MODE" in
 esac
 start=$(date +%s)
 if [ -z "${SKIP_BUILD:-}" ]; then
+  # The benchmark module's generated wrappers come from the processor being built: compile them
+  # anew, since Maven does not recompile a module whose own sources did not change when only its
+  # annotation processor did.
+  rm -rf benchmarks-jmh/target/classes benchmarks-jmh/target/generated-sources
   mvn -q -B -DskipTests package -pl runtime,processor,benchmarks-jmh -am
 fi
 mkdir -p "$RESULTS"

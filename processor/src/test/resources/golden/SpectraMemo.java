@@ -175,21 +175,21 @@ public final class SpectraMemo {
    * Memoized {@link Spectra#scale(com.acme.Spectra.Fit,double)}.
    */
   public static double scale(Spectra.Fit fit, double factor) {
+    long m1 = Double.doubleToLongBits(factor);
     long m = memoryHashFit(fit);
-    m = 31 * m + Double.doubleToLongBits(factor);
-    Cached c = SCALE.probe(m, 0L);
+    m = 31 * m + m1;
+    Cached c = SCALE.probe(m, m1);
     if (c != null
-        && sameFit(((Spectra.Fit) ((Object[]) c.args())[0]), fit)
-        && MemoryKeys.same(((Double) ((Object[]) c.args())[1]).doubleValue(), factor)) {
+        && sameFit(((Spectra.Fit) ((Object[]) c.args())[0]), fit)) {
       return Double.longBitsToDouble(SCALE.hitBits(c));
     }
-    return miss$scale(fit, factor, m);
+    return miss$scale(fit, factor, m, m1);
   }
 
   /**
    * {@link #scale} when memory had no value: the store, or the computation.
    */
-  private static double miss$scale(Spectra.Fit fit, double factor, long m) {
+  private static double miss$scale(Spectra.Fit fit, double factor, long m, long m1) {
     KeyHasher h = SCALE.begin();
     if (h == null) {
       return Spectra.scale(fit, factor);
@@ -208,11 +208,11 @@ public final class SpectraMemo {
     long k1 = h.low();
     long argsBytes = h.length();
     Object args = new Object[] {fit, factor};
-    Object cached = SCALE.load(k0, k1, m, 0L, args, argsBytes);
+    Object cached = SCALE.load(k0, k1, m, m1, args, argsBytes);
     if (cached != MemoFunction.MISS) {
       return SCALE.value(cached);
     }
-    MemoFunction.Flight<Double> flight = SCALE.miss(k0, k1, m, 0L, args, argsBytes);
+    MemoFunction.Flight<Double> flight = SCALE.miss(k0, k1, m, m1, args, argsBytes);
     if (flight.hasValue()) {
       return flight.value();
     }

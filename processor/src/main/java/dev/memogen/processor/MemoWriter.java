@@ -225,29 +225,54 @@ final class MemoWriter {
             String mk = names.fresh("m");
             String args = names.fresh("args");
             String argsBytes = names.fresh("argsBytes");
-            b.addStatement("long $L = $L", mk, memoryKeys.hash(ps.get(0).type(), ps.get(0).name()));
-            for (int i = 1; i < ps.size(); i++) {
-                b.addStatement("$L = 31 * $L + $L", mk, mk, memoryKeys.hash(ps.get(i).type(), ps.get(i).name()));
-            }
-            b.addStatement("$T $L = $L.probe($L, 0L)", RuntimeNames.CACHED, c, field, mk);
-            CodeBlock.Builder same = CodeBlock.builder();
-            if (ps.size() == 1) {
-                MemoModel.Parameter p = ps.get(0);
-                same.add(memoryKeys.same(p.type(),
-                        MemoryKeyEmitter.keptAs(p.type(), CodeBlock.of("$L.args()", c)), CodeBlock.of("$L", p.name())));
-            } else {
-                for (int i = 0; i < ps.size(); i++) {
-                    MemoModel.Parameter p = ps.get(i);
-                    CodeBlock kept = MemoryKeyEmitter.keptAs(p.type(), CodeBlock.of("(($T) $L.args())[$L]",
-                            Object[].class, c, i));
-                    same.add(i == 0 ? "" : "\n&& ").add(memoryKeys.same(p.type(), kept, CodeBlock.of("$L", p.name())));
+            // The last primitive argument's bits are the memory key's second word: the tier
+            // compares them with the key, and a hit does not load that argument from those kept
+            // (a box, one dependent load fewer). Its bits are equal exactly when the arguments are
+            // the same key (MemoryKeys.same compares floating point by its bits too).
+            int inKey = -1;
+            for (int i = ps.size() - 1; i >= 0 && inKey < 0; i--) {
+                if (ps.get(i).type() instanceof ValueType.Primitive) {
+                    inKey = i;
                 }
             }
-            b.beginControlFlow("if ($L != null\n$>$>&& $L$<$<)", c, same.build())
-                    .addStatement("return $L", hit(m, field, c))
-                    .endControlFlow();
-            b.addStatement("return $L($L)", missCall, join(argList, mk));
-            missMethod.addParameter(long.class, mk);
+            String m1 = "0L";
+            if (inKey >= 0) {
+                m1 = names.fresh("m1");
+                b.addStatement("long $L = $L", m1, memoryKeys.hash(ps.get(inKey).type(), ps.get(inKey).name()));
+            }
+            for (int i = 0; i < ps.size(); i++) {
+                CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : memoryKeys.hash(ps.get(i).type(), ps.get(i).name());
+                if (i == 0) {
+                    b.addStatement("long $L = $L", mk, part);
+                } else {
+                    b.addStatement("$L = 31 * $L + $L", mk, mk, part);
+                }
+            }
+            b.addStatement("$T $L = $L.probe($L, $L)", RuntimeNames.CACHED, c, field, mk, m1);
+            CodeBlock.Builder same = CodeBlock.builder();
+            for (int i = 0; i < ps.size(); i++) {
+                if (i == inKey) {
+                    continue;
+                }
+                MemoModel.Parameter p = ps.get(i);
+                CodeBlock kept = ps.size() == 1 ? CodeBlock.of("$L.args()", c)
+                        : CodeBlock.of("(($T) $L.args())[$L]", Object[].class, c, i);
+                same.add(same.isEmpty() ? "" : "\n&& ")
+                        .add(memoryKeys.same(p.type(), MemoryKeyEmitter.keptAs(p.type(), kept), CodeBlock.of("$L", p.name())));
+            }
+            if (same.isEmpty()) {
+                b.beginControlFlow("if ($L != null)", c);
+            } else {
+                b.beginControlFlow("if ($L != null\n$>$>&& $L$<$<)", c, same.build());
+            }
+            b.addStatement("return $L", hit(m, field, c)).endControlFlow();
+            if (inKey >= 0) {
+                b.addStatement("return $L($L)", missCall, join(argList, mk, m1));
+                missMethod.addParameter(long.class, mk).addParameter(long.class, m1);
+            } else {
+                b.addStatement("return $L($L)", missCall, join(argList, mk));
+                missMethod.addParameter(long.class, mk);
+            }
             x.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
             x.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
             hashArguments(x, m, hashes, h, names);
@@ -259,11 +284,11 @@ final class MemoWriter {
             } else {
                 x.addStatement("Object $L = new Object[] {$L}", args, argList);
             }
-            x.addStatement("Object $L = $L.load($L, $L, $L, 0L, $L, $L)", cached, field, k0, k1, mk, args, argsBytes);
+            x.addStatement("Object $L = $L.load($L, $L, $L, $L, $L, $L)", cached, field, k0, k1, mk, m1, args, argsBytes);
             x.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                     .addStatement("return $L.value($L)", field, cached)
                     .endControlFlow();
-            x.addStatement("$T $L = $L.miss($L, $L, $L, 0L, $L, $L)", flightType, flight, field, k0, k1, mk, args,
+            x.addStatement("$T $L = $L.miss($L, $L, $L, $L, $L, $L)", flightType, flight, field, k0, k1, mk, m1, args,
                     argsBytes);
         } else {
             b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);

@@ -424,12 +424,19 @@ class GenerationTest {
         call("point", record("p.Everything$Point", "n", Double.NaN, 1, red), 1.0);
         call("point", record("p.Everything$Point", "n", Double.longBitsToDouble(0x7ff8000000000123L), 1, red), 1.0);
         assertEquals(before + 4, runs());
+        // The same for the double argument, whose bits are the memory key's second word.
+        Object w = record("p.Everything$Point", "w", 1.0, 1, red);
+        call("point", w, Double.NaN);
+        long hits = memoryHits("point(p.Everything.Point,double)");
+        call("point", w, Double.longBitsToDouble(0x7ff8000000000123L));
+        assertEquals(hits + 1, memoryHits("point(p.Everything.Point,double)"), "another NaN is a memory hit");
+        assertEquals(before + 5, runs());
         assertEquals("null*1.0", call("point", null, 1.0));
         assertEquals("null*1.0", call("point", null, 1.0));
         Object noLabel = record("p.Everything$Point", null, 1.0, 2, null);
         assertEquals(noLabel + "*1.0", call("point", noLabel, 1.0));
         assertEquals(noLabel + "*1.0", call("point", record("p.Everything$Point", null, 1.0, 2, null), 1.0));
-        assertEquals(before + 6, runs());
+        assertEquals(before + 7, runs());
 
         // More primitives than pack into 16 bytes: the same path, boxed only on a miss.
         assertEquals(6L, twice("triple", 1L, 2L, 3.5f));
