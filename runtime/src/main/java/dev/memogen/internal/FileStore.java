@@ -148,7 +148,8 @@ final class FileStore implements StoreIndex.Objects {
     private volatile java.util.Map<PackKey, Long> scannedPacks;
     /** The lowest pack number this JVM knows to exist; its mappings of lower ones are dropped. */
     private volatile long firstPack;
-    private final Path locks;
+    /** Single flight between processes; {@code null} when the store is read-only. */
+    private final KeyLock.Table flights;
     private final String systemState;
     private final Problems problems;
     /** {@code null} when the store is read-only (by request, or because the index cannot be opened). */
@@ -157,7 +158,6 @@ final class FileStore implements StoreIndex.Objects {
     FileStore(Path root, String systemState, MemoConfig config, Problems problems) throws IOException {
         this.root = root;
         this.objects = root.resolve("objects");
-        this.locks = root.resolve("keylocks");
         this.systemState = systemState;
         this.problems = problems;
         this.packs = new Packs(root.resolve("packs"), !config.readOnly());
@@ -176,6 +176,7 @@ final class FileStore implements StoreIndex.Objects {
             throw new NoSuchFileException(objects.toString(), null, "no store to read (memogen.readOnly is set)");
         }
         this.index = opened;
+        this.flights = opened == null ? null : new KeyLock.Table(root.resolve("flights"), opened);
     }
 
     Path objectsDirectory() {
@@ -653,7 +654,7 @@ final class FileStore implements StoreIndex.Objects {
      * process (or another function of this JVM with the same id) holds it.
      */
     KeyLock tryLockKey(MemoFunction<?> fn, long k0, long k1) throws IOException {
-        return KeyLock.tryAcquire(locks, fn.idHash(), k0, k1);
+        return flights.tryAcquire(fn.idHash(), k0, k1);
     }
 
     /**

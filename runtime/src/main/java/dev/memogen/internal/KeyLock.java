@@ -1,74 +1,179 @@
 package dev.memogen.internal;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
- * Single flight between processes: the process that computes a missing key holds an exclusive
- * {@link FileLock} on one byte of {@code <dir>/keylocks} (the key's stripe, one of 2^20); the
- * others find it held and wait for the entry to appear. The operating system releases the locks
- * of a process that dies, so a killed process never blocks the rest; a stuck one does until
- * their timeout. Two keys that share a stripe only wait for each other.
+ * Single flight between processes: the process that computes a missing key owns the key's
+ * stripe, one of {@value #STRIPES} words of the memory-mapped file {@code <dir>/flights}, by a
+ * compare-and-set of the word from 0 to its own name (pid and start time); the others find it
+ * owned and wait for the entry to appear. Taking and releasing a stripe is one atomic
+ * instruction on shared memory: no system call.
  *
- * <p>Why one file of byte-range locks rather than a lock file per key: on Linux, Java's file
- * locks are POSIX record locks, which a process loses on <em>every</em> lock of a file as soon
- * as it closes <em>any</em> descriptor of that file; and deleting per-key lock files races with
- * processes about to lock them. The stripe file is never deleted, never read, and each JVM keeps
- * exactly one channel on it open for good.
+ * <p>A process that dies owning stripes does not release them; the next process that wants one
+ * finds the owner gone ({@link ProcessHandle}: no process of that pid, or one that started at
+ * another time) and takes the stripe over with a second compare-and-set. Only a live owner is
+ * waited for, at most {@code memogen.lockTimeout}. Getting this wrong can only ever cost time,
+ * never a wrong value: a stripe taken from a live owner (a process that this one cannot see,
+ * such as one in another PID namespace) means the key is computed twice, and both results are
+ * stored the usual way. Two keys that share a stripe only wait for each other.
  */
 final class KeyLock {
-    static final int STRIPES = 1 << 20;
+    static final int STRIPES = 1 << 16;
+    static final int BYTES = 8 * STRIPES;
 
-    private static final ConcurrentHashMap<Path, Stripes> FILES = new ConcurrentHashMap<>();
-
-    private static final class Stripes {
-        final Path file;
-        private FileChannel channel; // guarded by this
-
-        Stripes(Path file) {
-            this.file = file;
-        }
-
-        synchronized FileChannel channel() throws IOException {
-            if (channel == null || !channel.isOpen()) {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            }
-            return channel;
-        }
-    }
-
-    private final FileLock lock;
-
-    private KeyLock(FileLock lock) {
-        this.lock = lock;
-    }
+    private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** How often a table checks that its file was not cut short by hand (a fault of the mapping). */
+    private static final long CHECK_EVERY_NANOS = 250_000_000L;
+    /** The name this process writes into the stripes it owns; never 0 (a pid is positive). */
+    static final long ME = name(ProcessHandle.current());
 
     /**
-     * The lock of the key's stripe in {@code file} if no other process (nor another flight of
-     * this JVM) holds it, else {@code null}. Never blocks.
+     * One store's {@code flights} file, mapped by the store that opened it (a store opened again
+     * maps it again, and so sees a file damaged meanwhile). Mappings of one file share its words.
      */
-    static KeyLock tryAcquire(Path file, long fn, long k0, long k1) throws IOException {
-        Stripes stripes = FILES.computeIfAbsent(file.toAbsolutePath().normalize(), Stripes::new);
-        long stripe = StoreIndex.mix(fn, k0, k1) & (STRIPES - 1);
-        FileLock l;
-        try {
-            l = stripes.channel().tryLock(stripe, 1, false); // tryLock: an interrupt cannot close the channel
-        } catch (OverlappingFileLockException e) {
-            return null; // a flight of this JVM holds the stripe
+    static final class Table {
+        private final Path file;
+        private final StoreIndex index;
+        private MappedByteBuffer map; // guarded by this
+        private long checkDue; // guarded by this
+
+        /** {@code index} creates the file under its lock. */
+        Table(Path file, StoreIndex index) {
+            this.file = file;
+            this.index = index;
         }
-        return l == null ? null : new KeyLock(l);
+
+        private synchronized MappedByteBuffer map() throws IOException {
+            MappedByteBuffer m = map;
+            long now = System.nanoTime();
+            if (m != null && now - checkDue >= 0) {
+                checkDue = now + CHECK_EVERY_NANOS;
+                if (Files.size(file) != BYTES) {
+                    m = null; // cut short or replaced by hand: create and map it again
+                }
+            }
+            if (m == null) {
+                m = open(file, index);
+                map = m;
+                checkDue = System.nanoTime() + CHECK_EVERY_NANOS;
+            }
+            return m;
+        }
+
+        /**
+         * The key's stripe if no live process (nor another flight of this JVM) owns it, else
+         * {@code null}. Never blocks.
+         */
+        KeyLock tryAcquire(long fn, long k0, long k1) throws IOException {
+            MappedByteBuffer m = map();
+            int offset = (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
+            long owner = (long) WORD.compareAndExchange(m, offset, 0L, ME);
+            if (owner == 0) {
+                return new KeyLock(m, offset);
+            }
+            if (owner == ME || alive(owner)) {
+                return null; // a flight of this JVM, or a live process, computes it
+            }
+            // Its owner died: take it over (unless a third process just did).
+            return WORD.compareAndSet(m, offset, owner, ME) ? new KeyLock(m, offset) : null;
+        }
+    }
+
+    private final MappedByteBuffer map;
+    private final int offset;
+
+    private KeyLock(MappedByteBuffer map, int offset) {
+        this.map = map;
+        this.offset = offset;
     }
 
     void release() {
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // a closed channel has released it already
+        WORD.compareAndSet(map, offset, ME, 0L); // fails only if a process that took us for dead owns it now
+    }
+
+    /** The pid in the high 32 bits, a digest of the start time in the low 32 (0: unknown). */
+    static long name(ProcessHandle process) {
+        return process.pid() << 32 | startDigest(process.info().startInstant()) & 0xFFFF_FFFFL;
+    }
+
+    private static int startDigest(Optional<Instant> start) {
+        if (start.isEmpty()) {
+            return 0;
+        }
+        long millis = start.get().toEpochMilli();
+        int d = (int) (StoreIndex.mix(millis, 0x666C69676874L, 0) >>> 32);
+        return d == 0 ? 1 : d;
+    }
+
+    /**
+     * Whether the process named {@code owner} still runs: one with its pid exists and, when both
+     * start times are known, started when it did (a pid of a dead process may have been reused).
+     */
+    static boolean alive(long owner) {
+        long pid = owner >>> 32;
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return false;
+        }
+        int started = (int) owner;
+        int now = startDigest(process.get().info().startInstant());
+        return started == 0 || now == 0 || started == now;
+    }
+
+    /**
+     * Maps {@code file}, first creating it (or completing one that a killed process left short),
+     * under the index lock: written out in full, zeros, so that a full disk is an IOException here
+     * and never a fault at a later compare-and-set.
+     */
+    private static MappedByteBuffer open(Path file, StoreIndex index) throws IOException {
+        MappedByteBuffer m = mapIfWhole(file);
+        if (m != null) {
+            return m;
+        }
+        index.runLocked(() -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                long size = ch.size();
+                if (size > BYTES) {
+                    ch.truncate(0); // not a file of this format: start afresh
+                    size = 0;
+                }
+                ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
+                for (long at = size; at < BYTES; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), BYTES - at));
+                    at += ch.write(zeros, at);
+                }
+            }
+        });
+        m = mapIfWhole(file);
+        if (m == null) {
+            throw new IOException("the key lock table " + file + " could not be created");
+        }
+        return m;
+    }
+
+    private static MappedByteBuffer mapIfWhole(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (ch.size() != BYTES) {
+                return null;
+            }
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, BYTES);
+            m.order(ByteOrder.LITTLE_ENDIAN);
+            return m;
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 }

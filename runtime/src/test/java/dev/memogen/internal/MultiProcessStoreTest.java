@@ -64,6 +64,31 @@ class MultiProcessStoreTest {
     }
 
     /**
+     * A process killed while it computes a key owns the key's stripe of {@code flights} for good;
+     * the next process finds the owner dead and computes the key at once, instead of waiting for
+     * the lock timeout (10 minutes by default).
+     */
+    @Test
+    void aKeyWhoseComputingProcessWasKilledIsComputedAtOnce() throws Exception {
+        Path store = dir.resolve("store");
+        Process holder = Jvms.worker(dir, "hold", store.toString(), "7").redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("computing", out.readLine(), "the holder started computing");
+        holder.destroyForcibly(); // SIGKILL: nothing released
+        assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        MemoRuntime.install(MemoConfig.at(store).withPackMax(0));
+        int[] runs = {0};
+        String v = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> StoreTestSupport.call(StoreWorker.TEXT, 7, k -> {
+                    runs[0]++;
+                    return StoreWorker.expectedText(k);
+                }));
+        assertEquals(StoreWorker.expectedText(7), v);
+        assertEquals(1, runs[0], "computed here, after the holder died");
+    }
+
+    /**
      * A writer JVM (storing, reading, evicting under a small bound, removing orphans) is killed
      * with SIGKILL at random moments; a separate JVM then finds only right values. 20 kills by
      * default, 200 with {@code -Dmemogen.longTests=true}.

@@ -128,11 +128,7 @@ class StoreEvictionTest {
 
     @Test
     void aLostIndexIsRebuiltFromTheObjects() throws IOException {
-        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
-        for (int i = 0; i < 20; i++) {
-            call(CHEAP, i, k -> text(k, 100 + k));
-        }
-        long bytes = MemoRuntime.get().storedBytes();
+        long bytes = storeTwentyObjects();
         Files.delete(dir.resolve("index"));
         MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
         assertEquals(bytes, MemoRuntime.get().storedBytes());
@@ -141,6 +137,28 @@ class StoreEvictionTest {
             call(CHEAP, i, k -> counted(k, 100 + k));
         }
         assertEquals(0, runs.get(), "every entry is still a hit");
+    }
+
+    /** A header damaged while no JVM had the store open is rebuilt as the store opens, not at the first change. */
+    @Test
+    void aDamagedHeaderIsRebuiltWhenTheStoreOpens() throws IOException {
+        long bytes = storeTwentyObjects();
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("index").toFile(), "rw")) {
+            f.seek(32); // the byte total; its complement (at 40) no longer matches
+            f.write(0x5A);
+        }
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
+        assertEquals(bytes, MemoRuntime.get().storedBytes(), "rebuilt at once: the total is right before any change");
+        assertEquals(20, MemoRuntime.get().storedEntries());
+    }
+
+    /** Stores keys 0 to 19 as object files; returns the index's byte total. */
+    private long storeTwentyObjects() {
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(0));
+        for (int i = 0; i < 20; i++) {
+            call(CHEAP, i, k -> text(k, 100 + k));
+        }
+        return MemoRuntime.get().storedBytes();
     }
 
     @Test

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code flight <dir> <log> <keys> <threads> <go-file> <seed>}: waits for the go file, then
  *     each thread calls every key (in its own order); every run of a body appends a line to
  *     {@code log}; prints {@code wrong=<n>}.</li>
+ * <li>{@code hold <dir> <key>}: starts computing {@code text(key)}, prints {@code computing}, and
+ *     never finishes (until killed).</li>
  * </ul>
  */
 final class StoreWorker {
@@ -59,6 +61,7 @@ final class StoreWorker {
             case "verify" -> verify(dir, Integer.parseInt(args[2]));
             case "flight" -> flight(dir, Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                     Path.of(args[5]), Long.parseLong(args[6]));
+            case "hold" -> hold(dir, Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -150,6 +153,16 @@ final class StoreWorker {
         }
         pool.shutdown();
         System.out.println("wrong=" + wrong.get());
+    }
+
+    private static void hold(Path dir, int key) {
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
+        StoreTestSupport.call(TEXT, key, k -> {
+            System.out.println("computing");
+            System.out.flush();
+            sleep(Long.MAX_VALUE);
+            return expectedText(k);
+        });
     }
 
     /** One write with O_APPEND: lines from several processes never interleave. */

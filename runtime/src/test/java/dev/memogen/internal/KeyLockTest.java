@@ -1,0 +1,66 @@
+package dev.memogen.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stripes of {@code flights}: owned by one flight at a time, taken over from dead owners only. */
+class KeyLockTest {
+    @TempDir Path dir;
+
+    private StoreIndex index() {
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
+        return MemoRuntime.get().store().index();
+    }
+
+    @Test
+    void aStripeHasOneOwnerUntilReleased() throws Exception {
+        StoreIndex index = index();
+        Path file = dir.resolve("flights");
+        KeyLock.Table table = new KeyLock.Table(file, index);
+        KeyLock first = table.tryAcquire(1, 2, 3);
+        assertNotNull(first);
+        assertEquals(KeyLock.BYTES, Files.size(file), "created whole");
+        assertNull(table.tryAcquire(1, 2, 3), "another flight of this JVM waits");
+        assertNull(new KeyLock.Table(file, index).tryAcquire(1, 2, 3), "a second mapping sees the same owner");
+        assertNotNull(table.tryAcquire(1, 2, 4), "another key (another stripe) is free");
+        first.release();
+        KeyLock again = table.tryAcquire(1, 2, 3);
+        assertNotNull(again, "free after the release");
+        again.release();
+    }
+
+    @Test
+    void aTableCutShortIsCreatedAgain() throws Exception {
+        StoreIndex index = index();
+        Path file = dir.resolve("flights");
+        new KeyLock.Table(file, index).tryAcquire(1, 2, 3).release();
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(1000);
+        }
+        KeyLock l = new KeyLock.Table(file, index).tryAcquire(1, 2, 3);
+        assertNotNull(l);
+        assertEquals(KeyLock.BYTES, Files.size(file));
+        l.release();
+    }
+
+    @Test
+    void thisProcessIsAliveAndADeadOneIsNot() throws Exception {
+        assertTrue(KeyLock.alive(KeyLock.ME));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long name = KeyLock.name(p.toHandle());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertFalse(KeyLock.alive(name), "a process that ended");
+        long reused = KeyLock.ME ^ 0x5555_5555L; // this pid, another start time: the pid was reused
+        assertFalse(KeyLock.alive(reused), "a pid now held by a process that started at another time");
+    }
+}
