@@ -9,6 +9,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ final class Packs {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle ARRAY_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** What {@link MemoFunction} hashes a function id with (the UTF-16 code units, little-endian). */
+    private static final com.dynatrace.hash4j.hashing.Hasher128 ID_HASH = com.dynatrace.hash4j.hashing.Hashing.xxh3_128();
 
     /** A mapped pack. {@code capacity} is the file's length when it was mapped. */
     record Mapped(long number, MappedByteBuffer map, int capacity) {}
@@ -134,6 +137,10 @@ final class Packs {
     Mapped create(long number, int capacity) throws IOException {
         Files.createDirectories(dir);
         Path path = pathOf(number);
+        if (startsWithARecord(path)) {
+            // Not a leftover of a create that a crash cut short: the index's last number is wrong.
+            throw new Occupied();
+        }
         Files.deleteIfExists(path);
         boolean done = false;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -148,6 +155,21 @@ final class Packs {
             }
         }
         return mapNow(number);
+    }
+
+    /** Whether the file at {@code path} exists and its first record has a plausible length. */
+    private static boolean startsWithARecord(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // read the length word
+            }
+            int length = head.hasRemaining() ? 0 : head.getInt(0);
+            return length >= HEAD_BYTES + FileStore.CHECKSUM_BYTES && length <= MAX_ENTRY
+                    && PREFIX + (long) length <= ch.size();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** Deletes a pack (after a compaction moved its live records away). */
@@ -207,6 +229,11 @@ final class Packs {
             allocatedIn = 0; // that record's piece may have unallocated pages after it
             return;
         }
+        if (length(m, offset) > 0) {
+            // The tail the index gave holds a plausible record: the index header is wrong. (A zero
+            // or implausible length is where a scan stopped: a damaged length word, overwritten.)
+            throw new Occupied();
+        }
         allocate(m, offset, offset + bytes);
         LONG.set(map, offset + 8, fn);
         map.put(offset + PREFIX, a, 0, aLength);
@@ -217,6 +244,19 @@ final class Packs {
         }
         INT.set(map, offset + 4, 0);
         INT.setVolatile(map, offset, length);
+    }
+
+    /**
+     * Thrown by {@link #append} when the place it is given holds a record of plausible length (a
+     * pack's records end at a zero or damaged length word, where the index header's tail points),
+     * and by {@link #create} when the pack to create exists and holds records: nothing was written.
+     */
+    static final class Occupied extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Occupied() {
+            super("a record is there", null, false, false);
+        }
     }
 
     /** Blocks a pack allocates at a time, with one pwrite(2) of zeros. */
@@ -341,6 +381,30 @@ final class Packs {
         return (long) LONG.getVolatile(m.map, offset + 8);
     }
 
+    /**
+     * The function hash of a sound entry, worked out from the function id it holds: the prefix's
+     * copy is outside the checksum, and a byte flipped there would make a rebuild enter the record
+     * under another function (its key then misses, and the record stays live for nothing). The
+     * id is the second string after the 56 fixed bytes of the header (docs/store-format.md,
+     * "Object files"); {@code fallback} when the strings do not fit in the entry.
+     */
+    static long functionHashOf(byte[] entry, int length, long fallback) {
+        int at = 56;
+        if (at + 8 > length) {
+            return fallback;
+        }
+        long stateChars = (int) (long) ARRAY_LONG.get(entry, at); // the system state's length
+        long idAt = at + 4 + 2 * stateChars;
+        if (stateChars < 0 || idAt + 8 > length) {
+            return fallback;
+        }
+        long idChars = (int) (long) ARRAY_LONG.get(entry, (int) idAt);
+        if (idChars < 0 || idAt + 4 + 2 * idChars > length) {
+            return fallback;
+        }
+        return ID_HASH.hashBytesTo128Bits(entry, (int) idAt + 4, (int) (2 * idChars)).getMostSignificantBits();
+    }
+
     static void markDead(Mapped m, int offset) {
         if (offset >= 0 && offset + PREFIX <= m.capacity) {
             INT.setVolatile(m.map, offset + 4, DEAD);
@@ -379,7 +443,8 @@ final class Packs {
             m.map.get(offset + PREFIX, buf, 0, length);
             boolean sound = FileStore.checksumMatches(buf, length)
                     && (int) (long) ARRAY_LONG.get(buf, 0) == FileStore.MAGIC;
-            visitor.record(offset, length, dead(m, offset), sound, functionHash(m, offset),
+            long fn = sound ? functionHashOf(buf, length, functionHash(m, offset)) : functionHash(m, offset);
+            visitor.record(offset, length, dead(m, offset), sound, fn,
                     (long) ARRAY_LONG.get(buf, 24), (long) ARRAY_LONG.get(buf, 32), (long) ARRAY_LONG.get(buf, 8));
             offset += recordBytes(length);
         }

@@ -786,6 +786,8 @@ final class StoreIndex {
             }
             try {
                 pack = packs.create(last + 1, (int) capacity);
+            } catch (Packs.Occupied e) {
+                throw new Damaged("pack " + (last + 1) + " already holds records"); // the header's last number is wrong
             } catch (IOException e) {
                 problems.warnOnce("pack", "cannot create a pack file in " + packs.directory()
                         + "; small entries are written as files of their own meanwhile", e);
@@ -798,6 +800,10 @@ final class StoreIndex {
         }
         try {
             packs.append(pack, (int) tail, fn, a, aLength, b, bLength, c, cLength);
+        } catch (Packs.Occupied e) {
+            // The header's last pack or tail is damaged (within what its check accepts): appending
+            // there would overwrite live records. Rebuilt from the packs, the operation starts over.
+            throw new Damaged("pack " + last + " holds a record at the tail " + tail);
         } catch (IOException e) {
             packs.closeAppendChannel();
             problems.warnOnce("pack", "cannot write to the pack " + packs.pathOf(last)

@@ -212,6 +212,54 @@ class PackStoreTest {
         assertEquals(List.of(), inconsistencies(MemoRuntime.get(), store));
     }
 
+    /**
+     * The function hash in a record's prefix is outside the checksum; a rebuild takes the function
+     * from the entry's id, so a byte flipped there loses nothing (found by the long damage fuzz test).
+     */
+    @Test
+    void aRebuildTakesTheFunctionFromTheEntryNotThePrefix() throws Exception {
+        Path store = dir.resolve("store");
+        MemoRuntime.install(config(store));
+        for (int x = 0; x < 20; x++) {
+            call(TEXT, x, k -> text(k, lengthOf(k)));
+        }
+        Record victim = recordsOf(store, TEXT, 3).get(0);
+        Path pack = new Packs(store.resolve("packs"), false).pathOf(victim.pack());
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            long at = victim.offset() + 8 + 3; // a byte of the prefix's function hash
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x58);
+        }
+        Files.delete(store.resolve("index"));
+        MemoRuntime.install(config(store)); // rebuilt from the packs
+        for (int x = 0; x < 20; x++) {
+            assertEquals(text(x, lengthOf(x)), call(TEXT, x, k -> counted(k, lengthOf(k))));
+        }
+        assertEquals(0, runs.get(), "every key is still a hit");
+        assertEquals(List.of(), inconsistencies(MemoRuntime.get(), store));
+    }
+
+    /** A header whose tail points back into live records: appending is refused, the index rebuilt, nothing overwritten. */
+    @Test
+    void anAppendNeverOverwritesARecordWhereTheHeaderSaysTheTailIs() throws Exception {
+        Path store = dir.resolve("store");
+        MemoRuntime.install(config(store).withMaxSize(4 << 20));
+        for (int x = 0; x < 20; x++) {
+            call(TEXT, x, k -> text(k, lengthOf(k)));
+        }
+        try (RandomAccessFile f = new RandomAccessFile(store.resolve("index").toFile(), "rw")) {
+            writeLong(f, 96, 0); // the tail: the first record of the last pack
+        }
+        MemoRuntime.install(config(store).withMaxSize(4 << 20));
+        for (int x = 0; x < 40; x++) {
+            assertEquals(text(x, lengthOf(x)), call(TEXT, x, k -> counted(k, lengthOf(k))));
+        }
+        assertEquals(20, runs.get(), "the 20 new keys were computed, the 20 old ones are still hits");
+        assertEquals(List.of(), inconsistencies(MemoRuntime.get(), store));
+    }
+
     private static long readLong(RandomAccessFile f, long at) throws IOException {
         byte[] b = new byte[8];
         f.seek(at);

@@ -34,7 +34,7 @@ class StoreDamageFuzzTest {
     @org.junit.jupiter.params.provider.ValueSource(longs = {0, MemoConfig.DEFAULT_PACK_MAX})
     void damagedBytesGiveMissesNeverWrongValues(long packMax) throws Exception {
         Path store = dir.resolve("store");
-        Random random = new Random(7);
+        Random random = new Random(Long.getLong("memogen.fuzzSeed", 7)); // other seeds: -Dmemogen.fuzzSeed=N
         AtomicInteger runs = new AtomicInteger();
         pass(store, runs, packMax);
         int rounds = Jvms.longTests() ? 3000 : 300;
