@@ -192,24 +192,15 @@ class PackStoreTest {
      */
     @Test
     void compactionSkipsPackNumbersNoPackHas() throws Exception {
-        Path store = dir.resolve("store");
-        MemoRuntime.install(config(store).withMaxSize(4 << 20));
-        for (int x = 0; x < 20; x++) {
-            call(TEXT, x, k -> text(k, lengthOf(k)));
-        }
+        Path store = storeTwentyKeys();
         try (RandomAccessFile f = new RandomAccessFile(store.resolve("index").toFile(), "rw")) {
             long last = readLong(f, 88);
             writeLong(f, 88, last + (1L << 32)); // still below the check's 2^33
             writeLong(f, 104, 1L << 40); // used: wasteful, and it stays so after a pack is compacted
         }
         MemoRuntime.install(config(store).withMaxSize(4 << 20));
-        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
-            for (int x = 0; x < 40; x++) {
-                assertEquals(text(x, lengthOf(x)), call(TEXT, x, k -> counted(k, lengthOf(k))));
-            }
-        });
-        assertEquals(20, runs.get(), "the 20 new keys were computed, the 20 old ones are hits");
-        assertEquals(List.of(), inconsistencies(MemoRuntime.get(), store));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> assertFortyKeysAfterTwenty(store));
     }
 
     /**
@@ -218,11 +209,7 @@ class PackStoreTest {
      */
     @Test
     void aRebuildTakesTheFunctionFromTheEntryNotThePrefix() throws Exception {
-        Path store = dir.resolve("store");
-        MemoRuntime.install(config(store));
-        for (int x = 0; x < 20; x++) {
-            call(TEXT, x, k -> text(k, lengthOf(k)));
-        }
+        Path store = storeTwentyKeys();
         Record victim = recordsOf(store, TEXT, 3).get(0);
         Path pack = new Packs(store.resolve("packs"), false).pathOf(victim.pack());
         try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
@@ -244,15 +231,26 @@ class PackStoreTest {
     /** A header whose tail points back into live records: appending is refused, the index rebuilt, nothing overwritten. */
     @Test
     void anAppendNeverOverwritesARecordWhereTheHeaderSaysTheTailIs() throws Exception {
+        Path store = storeTwentyKeys();
+        try (RandomAccessFile f = new RandomAccessFile(store.resolve("index").toFile(), "rw")) {
+            writeLong(f, 96, 0); // the tail: the first record of the last pack
+        }
+        MemoRuntime.install(config(store).withMaxSize(4 << 20));
+        assertFortyKeysAfterTwenty(store);
+    }
+
+    /** A store (4 MiB bound) holding text(0) to text(19), all in one pack. */
+    private Path storeTwentyKeys() {
         Path store = dir.resolve("store");
         MemoRuntime.install(config(store).withMaxSize(4 << 20));
         for (int x = 0; x < 20; x++) {
             call(TEXT, x, k -> text(k, lengthOf(k)));
         }
-        try (RandomAccessFile f = new RandomAccessFile(store.resolve("index").toFile(), "rw")) {
-            writeLong(f, 96, 0); // the tail: the first record of the last pack
-        }
-        MemoRuntime.install(config(store).withMaxSize(4 << 20));
+        return store;
+    }
+
+    /** Calls text(0) to text(39): right values, only the 20 new keys computed, and the index agrees with the packs. */
+    private void assertFortyKeysAfterTwenty(Path store) throws IOException {
         for (int x = 0; x < 40; x++) {
             assertEquals(text(x, lengthOf(x)), call(TEXT, x, k -> counted(k, lengthOf(k))));
         }
