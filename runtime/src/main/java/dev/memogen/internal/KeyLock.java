@@ -3,7 +3,6 @@ package dev.memogen.internal;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,8 +33,6 @@ final class KeyLock {
     static final int BYTES = 8 * STRIPES;
 
     private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** How often a table checks that its file was not cut short by hand (a fault of the mapping). */
-    private static final long CHECK_EVERY_NANOS = 250_000_000L;
     /** The name this process writes into the stripes it owns; never 0 (a pid is positive). */
     static final long ME = name(ProcessHandle.current());
 
@@ -59,7 +56,7 @@ final class KeyLock {
             MappedByteBuffer m = map;
             long now = System.nanoTime();
             if (m != null && now - checkDue >= 0) {
-                checkDue = now + CHECK_EVERY_NANOS;
+                checkDue = now + StoreIndex.STAT_EVERY_NANOS;
                 if (Files.size(file) != BYTES) {
                     m = null; // cut short or replaced by hand: create and map it again
                 }
@@ -67,7 +64,7 @@ final class KeyLock {
             if (m == null) {
                 m = open(file, index);
                 map = m;
-                checkDue = System.nanoTime() + CHECK_EVERY_NANOS;
+                checkDue = System.nanoTime() + StoreIndex.STAT_EVERY_NANOS;
             }
             return m;
         }
@@ -150,11 +147,7 @@ final class KeyLock {
                     ch.truncate(0); // not a file of this format: start afresh
                     size = 0;
                 }
-                ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
-                for (long at = size; at < BYTES; ) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), BYTES - at));
-                    at += ch.write(zeros, at);
-                }
+                StoreIndex.writeZeros(ch, size, BYTES);
             }
         });
         m = mapIfWhole(file);

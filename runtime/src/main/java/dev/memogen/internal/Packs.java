@@ -164,9 +164,7 @@ final class Packs {
             while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
                 // read the length word
             }
-            int length = head.hasRemaining() ? 0 : head.getInt(0);
-            return length >= HEAD_BYTES + FileStore.CHECKSUM_BYTES && length <= MAX_ENTRY
-                    && PREFIX + (long) length <= ch.size();
+            return !head.hasRemaining() && plausible(head.getInt(0), ch.size());
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -359,11 +357,15 @@ final class Packs {
             return -1;
         }
         int length = (int) INT.getVolatile(m.map, offset);
-        if (length < HEAD_BYTES + FileStore.CHECKSUM_BYTES || length > MAX_ENTRY
-                || (long) offset + PREFIX + length > m.capacity) {
+        if (!plausible(length, m.capacity - (long) offset)) {
             return length == 0 ? 0 : -1;
         }
         return length;
+    }
+
+    /** Whether a record of {@code length} bytes could start where {@code room} bytes are left in its pack. */
+    private static boolean plausible(int length, long room) {
+        return length >= HEAD_BYTES + FileStore.CHECKSUM_BYTES && length <= MAX_ENTRY && PREFIX + (long) length <= room;
     }
 
     /** A copy of the entry of the record at {@code offset}, or null when no plausible record is there. */
