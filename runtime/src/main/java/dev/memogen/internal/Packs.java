@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * int64 function hash
  * L bytes: the entry, exactly as an object file holds it (header, payload, XXH3-128 checksum)
  * </pre>
- * A record is written followed by a zero length word, so the records of a pack end at a zero
- * length; a record torn by a crash fails its checksum. Records are never
+ * A record is written followed by a zero length word, its own length word last, so the records
+ * of a pack end at a zero length; a record torn by a crash fails its checksum, and a scan finds
+ * the records after a damaged one by their magic ({@link #scan}). Records are never
  * changed once written, but for their dead mark, which readers ignore (they check the full key
  * and checksum, as for an object file), and pack numbers are never used twice while the store
  * lives, so a mapping that another process still holds stays valid and truthful.
@@ -227,9 +228,9 @@ final class Packs {
             allocatedIn = 0; // that record's piece may have unallocated pages after it
             return;
         }
-        if (length(m, offset) > 0) {
-            // The tail the index gave holds a plausible record: the index header is wrong. (A zero
-            // or implausible length is where a scan stopped: a damaged length word, overwritten.)
+        if (startsARecord(m, offset)) {
+            // The tail the index gave holds a record: the index header is wrong. (A scan ends
+            // after the last place where a record could start, so a rebuilt tail never does.)
             throw new Occupied();
         }
         allocate(m, offset, offset + bytes);
@@ -428,27 +429,45 @@ final class Packs {
     }
 
     /**
-     * Visits the records of a pack in order and returns where they end (the offset of the first
-     * zero or implausible length): the place of the next record.
+     * Visits the records of a pack in order and returns where they end: the place of the next
+     * record, after every record found.
+     *
+     * <p>A record is looked for at every 8-byte boundary that no sound record covers: a plausible
+     * length with an entry's magic after the prefix. A sound record is stepped over by its
+     * length; after anything else (a zero, a damaged length, a record that fails its checksum)
+     * the scan goes on 8 bytes later. So one damaged length word costs the records it covers, not
+     * every record after it in the pack, and records written after a stretch of zeros are found.
+     * Only the gaps between sound records are searched, so the bytes of a record held inside a
+     * sound record's value are never taken for one.
      */
     static int scan(Mapped m, Visitor visitor) throws IOException {
-        int offset = 0;
+        int end = 0;
         byte[] buf = new byte[64 << 10];
-        while (true) {
-            int length = length(m, offset);
+        for (int offset = 0; offset + PREFIX <= m.capacity; ) {
+            int length = startsARecord(m, offset) ? length(m, offset) : 0;
             if (length <= 0) {
-                return offset;
+                offset += 8;
+                continue;
             }
             if (buf.length < length) {
                 buf = new byte[Math.max(length, buf.length * 2)];
             }
             m.map.get(offset + PREFIX, buf, 0, length);
-            boolean sound = FileStore.checksumMatches(buf, length)
-                    && (int) (long) ARRAY_LONG.get(buf, 0) == FileStore.MAGIC;
+            boolean sound = FileStore.checksumMatches(buf, length);
             long fn = sound ? functionHashOf(buf, length, functionHash(m, offset)) : functionHash(m, offset);
             visitor.record(offset, length, dead(m, offset), sound, fn,
                     (long) ARRAY_LONG.get(buf, 24), (long) ARRAY_LONG.get(buf, 32), (long) ARRAY_LONG.get(buf, 8));
-            offset += recordBytes(length);
+            end = Math.max(end, offset + recordBytes(length));
+            offset = sound ? offset + recordBytes(length) : offset + 8;
         }
+        return end;
+    }
+
+    /**
+     * Whether a record could start at {@code offset}: a plausible length and an entry's magic
+     * after the prefix. Every record memogen writes does; an append never writes where one could.
+     */
+    static boolean startsARecord(Mapped m, int offset) {
+        return length(m, offset) > 0 && (int) INT.get(m.map, offset + PREFIX) == FileStore.MAGIC;
     }
 }

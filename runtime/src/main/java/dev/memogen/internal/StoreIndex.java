@@ -40,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class StoreIndex {
     /** "MGENIDX1" in little-endian byte order. */
     static final long MAGIC = 0x315844494E45474DL;
-    static final long VERSION = 2;
+    static final long VERSION = 3;
     static final int HEADER_BYTES = 192;
     static final int SLOT_BYTES = 64;
     static final int MIN_SLOTS = 1 << 12;
@@ -75,6 +75,11 @@ final class StoreIndex {
      * that found nothing looks again when a change ran meanwhile (a seqlock).
      */
     private static final int H_CHANGES = 128;
+    /**
+     * A check of the six pack fields, written as each change ends: a tail, pack number or byte
+     * count damaged to another plausible value is found when the lock is taken, not used.
+     */
+    private static final int H_PACK_CHECK = 136;
 
     private static final int S_STATE = 0;
     private static final int S_K0 = 8;
@@ -334,6 +339,7 @@ final class StoreIndex {
         long changes = beginChange();
         rebuild(length == 0);
         endChange(changes);
+        sealPackFields();
         LONG.setVolatile(map, H_DIRTY, 0L);
     }
 
@@ -427,6 +433,7 @@ final class StoreIndex {
             result = op.run();
         }
         endChange(changes);
+        sealPackFields();
         LONG.setVolatile(map, H_DIRTY, 0L);
         return result;
     }
@@ -492,11 +499,30 @@ final class StoreIndex {
             long changes = beginChange();
             rebuild(false);
             endChange(changes);
+            sealPackFields();
             LONG.setVolatile(map, H_DIRTY, 0L);
         }
     }
 
+    private long packCheck() {
+        return packCheck(header(H_PACK_FIRST), header(H_PACK_LAST), header(H_PACK_TAIL), header(H_PACK_USED),
+                header(H_PACK_LIVE), header(H_PACK_CAPACITY));
+    }
+
+    /** The check of the pack fields, in the order of the header (offsets 80 to 120). */
+    static long packCheck(long first, long last, long tail, long used, long live, long capacity) {
+        return mix(capacity ^ Long.rotateLeft(first, 17), last ^ Long.rotateLeft(tail, 29), used ^ Long.rotateLeft(live, 41));
+    }
+
+    /** Under the lock, as a change ends: the pack fields' check, see {@link #H_PACK_CHECK}. */
+    private void sealPackFields() {
+        setHeader(H_PACK_CHECK, packCheck());
+    }
+
     private boolean packHeaderSound(long total) {
+        if (header(H_PACK_CHECK) != packCheck()) {
+            return false;
+        }
         long capacity = (long) LONG.getVolatile(map, H_PACK_CAPACITY);
         long first = (long) LONG.getVolatile(map, H_PACK_FIRST);
         long last = (long) LONG.getVolatile(map, H_PACK_LAST);

@@ -186,7 +186,7 @@ class PackStoreTest {
     // ---------------------------------------------------------------- where entries go
 
     /**
-     * A header whose last pack number is damaged (within the range the header check accepts) makes
+     * A header whose last pack number is damaged (in a way its checks miss) makes
      * the next pack far above the others; compaction then goes from pack to pack that exists, not
      * through the billions of numbers in between (which took hours, found by the damage fuzz test).
      */
@@ -197,6 +197,7 @@ class PackStoreTest {
             long last = readLong(f, 88);
             writeLong(f, 88, last + (1L << 32)); // still below the check's 2^33
             writeLong(f, 104, 1L << 40); // used: wasteful, and it stays so after a pack is compacted
+            forgePackCheck(f);
         }
         MemoRuntime.install(config(store).withMaxSize(4 << 20));
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
@@ -209,34 +210,115 @@ class PackStoreTest {
      */
     @Test
     void aRebuildTakesTheFunctionFromTheEntryNotThePrefix() throws Exception {
-        Path store = storeTwentyKeys();
-        Record victim = recordsOf(store, TEXT, 3).get(0);
-        Path pack = new Packs(store.resolve("packs"), false).pathOf(victim.pack());
-        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+        Path store = storeTwentyKeysAndDamageTextThree((f, victim) -> {
             long at = victim.offset() + 8 + 3; // a byte of the prefix's function hash
             f.seek(at);
             int b = f.read();
             f.seek(at);
             f.write(b ^ 0x58);
-        }
-        Files.delete(store.resolve("index"));
-        MemoRuntime.install(config(store)); // rebuilt from the packs
-        for (int x = 0; x < 20; x++) {
-            assertEquals(text(x, lengthOf(x)), call(TEXT, x, k -> counted(k, lengthOf(k))));
-        }
-        assertEquals(0, runs.get(), "every key is still a hit");
-        assertEquals(List.of(), inconsistencies(MemoRuntime.get(), store));
+        });
+        assertEquals(0, callAfterARebuild(store, 20), "every key is still a hit");
     }
 
-    /** A header whose tail points back into live records: appending is refused, the index rebuilt, nothing overwritten. */
+    /**
+     * A header whose tail points back into live records (in a way its checks miss): appending is
+     * refused, the index rebuilt, nothing overwritten.
+     */
     @Test
     void anAppendNeverOverwritesARecordWhereTheHeaderSaysTheTailIs() throws Exception {
         Path store = storeTwentyKeys();
         try (RandomAccessFile f = new RandomAccessFile(store.resolve("index").toFile(), "rw")) {
             writeLong(f, 96, 0); // the tail: the first record of the last pack
+            forgePackCheck(f);
         }
         MemoRuntime.install(config(store).withMaxSize(4 << 20));
         assertFortyKeysAfterTwenty(store);
+    }
+
+    /** A tail damaged to another plausible place is found by the pack fields' check before an append uses it. */
+    @Test
+    void aDamagedTailIsFoundBeforeAnAppendLeavesAGap() throws Exception {
+        Path store = storeTwentyKeys();
+        try (RandomAccessFile f = new RandomAccessFile(store.resolve("index").toFile(), "rw")) {
+            writeLong(f, 96, readLong(f, 96) + 4096);
+        }
+        MemoRuntime.install(config(store).withMaxSize(4 << 20));
+        call(TEXT, 20, k -> text(k, lengthOf(k)));
+        Record last = recordsOf(store, TEXT, 19).get(0);
+        Record next = recordsOf(store, TEXT, 20).get(0);
+        assertEquals(last.pack(), next.pack());
+        assertEquals(last.offset() + Packs.recordBytes(last.length()), next.offset(), "the record follows the one before it");
+    }
+
+    /**
+     * A damaged length word (plausible, but wrong) loses its own record only: a rebuild finds the
+     * next record by its magic, not by stepping over the damaged length into the middle of others.
+     */
+    @Test
+    void aDamagedLengthWordLosesOnlyItsOwnRecord() throws Exception {
+        Path store = storeTwentyKeysAndDamageTextThree((f, victim) -> {
+            f.seek(victim.offset());
+            f.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(victim.length() + 1000).array());
+        });
+        assertEquals(1, callAfterARebuild(store, 20), "only text(3) was computed again");
+    }
+
+    /**
+     * A pack cut short below its tail gets the next records past its end, after a stretch of
+     * zeros; a rebuild finds them there, losing only what the cut took.
+     */
+    @Test
+    void aRebuildFindsRecordsWrittenAfterAPackWasCutShort() throws Exception {
+        Path store = storeTwentyKeys();
+        Record cut = recordsOf(store, TEXT, 10).get(0);
+        Path pack = fileOf(store, cut);
+        try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+            f.setLength(cut.offset()); // text(10) to text(19) are gone; the pack stays mapped at its full length
+        }
+        for (int x = 20; x < 40; x++) { // written with pwrite(2), past the file's end
+            call(TEXT, x, k -> text(k, lengthOf(k)));
+        }
+        assertEquals(10, callAfterARebuild(store, 40), "text(10) to text(19) were computed again, text(20) to text(39) are hits");
+    }
+
+    /**
+     * Deletes the index, so that a new runtime rebuilds it from the packs; calls text(0) to
+     * text(keys - 1), checking every value and that the index agrees with the packs; returns how
+     * many were computed.
+     */
+    private int callAfterARebuild(Path store, int keys) throws IOException {
+        Files.delete(store.resolve("index"));
+        MemoRuntime.install(config(store).withMaxSize(4 << 20));
+        for (int x = 0; x < keys; x++) {
+            assertEquals(text(x, lengthOf(x)), call(TEXT, x, k -> counted(k, lengthOf(k))));
+        }
+        assertEquals(List.of(), inconsistencies(MemoRuntime.get(), store));
+        return runs.get();
+    }
+
+    /** Rewrites the index header's pack check to match its pack fields: damage that the check cannot see. */
+    private static void forgePackCheck(RandomAccessFile f) throws IOException {
+        writeLong(f, 136, StoreIndex.packCheck(readLong(f, 80), readLong(f, 88), readLong(f, 96), readLong(f, 104),
+                readLong(f, 112), readLong(f, 120)));
+    }
+
+    /** Stores text(0) to text(19), then lets {@code damage} change the pack file at text(3)'s record. */
+    private Path storeTwentyKeysAndDamageTextThree(RecordDamage damage) throws IOException {
+        Path store = storeTwentyKeys();
+        Record victim = recordsOf(store, TEXT, 3).get(0);
+        try (RandomAccessFile f = new RandomAccessFile(fileOf(store, victim).toFile(), "rw")) {
+            damage.apply(f, victim);
+        }
+        return store;
+    }
+
+    private interface RecordDamage {
+        void apply(RandomAccessFile pack, Record victim) throws IOException;
+    }
+
+    /** The pack file that holds {@code record}. */
+    private static Path fileOf(Path store, Record record) {
+        return new Packs(store.resolve("packs"), false).pathOf(record.pack());
     }
 
     /** A store (4 MiB bound) holding text(0) to text(19), all in one pack. */
