@@ -862,7 +862,7 @@ final class StoreIndex {
             writeSlot(at, state, fn, k0, k1, size, cost, priority);
         } else {
             if (count() >= maxEntries()) {
-                evictOne();
+                evictOne(home(fn, k0, k1)); // where the probe just read: in the cache already
                 at = probeLocked(fn, k0, k1); // the table moved
                 if (at >= 0) {
                     throw new Damaged("key appeared during eviction");
@@ -1033,7 +1033,7 @@ final class StoreIndex {
     private int evictWhileOver() {
         int evicted = 0;
         for (int guard = 0; guard <= mask && (totalBytes() > maxBytes || count() > maxEntries()); guard++) {
-            if (!evictOne()) {
+            if (!evictOne(ThreadLocalRandom.current().nextInt() & mask)) {
                 break;
             }
             evicted++;
@@ -1041,12 +1041,16 @@ final class StoreIndex {
         return evicted;
     }
 
-    /** Samples up to {@value #SAMPLE} entries from a random place and evicts the lowest priority. */
-    private boolean evictOne() {
+    /**
+     * Samples up to {@value #SAMPLE} entries from slot {@code start} on and evicts the lowest
+     * priority. Where an entry lies depends only on its key's hash, so the entries after any
+     * slot are a random sample; a store samples where it is about to insert, whose slots the
+     * probe has just brought into the cache.
+     */
+    private boolean evictOne(int start) {
         if (count() == 0) {
             return false;
         }
-        int start = ThreadLocalRandom.current().nextInt() & mask;
         int victim = -1;
         double lowest = Double.POSITIVE_INFINITY;
         int seen = 0;
