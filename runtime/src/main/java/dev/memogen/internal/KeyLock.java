@@ -100,33 +100,41 @@ final class KeyLock {
         WORD.compareAndSet(map, offset, ME, 0L); // fails only if a process that took us for dead owns it now
     }
 
-    /** The pid in the high 32 bits, a digest of the start time in the low 32 (0: unknown). */
+    /**
+     * The pid in the high 32 bits, a digest of the pid and the start time in the low 32: never 0,
+     * so a word damaged from 0 (a flipped byte) names no process that is alive.
+     */
     static long name(ProcessHandle process) {
-        return process.pid() << 32 | startDigest(process.info().startInstant()) & 0xFFFF_FFFFL;
+        return process.pid() << 32 | startDigest(process.pid(), process.info().startInstant()) & 0xFFFF_FFFFL;
     }
 
-    private static int startDigest(Optional<Instant> start) {
-        if (start.isEmpty()) {
-            return 0;
-        }
-        long millis = start.get().toEpochMilli();
-        int d = (int) (StoreIndex.mix(millis, 0x666C69676874L, 0) >>> 32);
+    /** A digest of the pid and start time, never 0 ({@code UNKNOWN_START} for a start time the OS does not tell). */
+    private static int startDigest(long pid, Optional<Instant> start) {
+        long millis = start.isEmpty() ? UNKNOWN_START : start.get().toEpochMilli();
+        int d = (int) (StoreIndex.mix(millis, 0x666C69676874L, pid) >>> 32);
         return d == 0 ? 1 : d;
     }
 
+    private static final long UNKNOWN_START = Long.MIN_VALUE;
+
     /**
-     * Whether the process named {@code owner} still runs: one with its pid exists and, when both
-     * start times are known, started when it did (a pid of a dead process may have been reused).
+     * Whether the process named {@code owner} still runs: one with its pid exists and, when its
+     * start time is known here, its name is the one it would write now (a pid of a dead process
+     * may have been reused; a damaged word names no process). A start time unknown here gives
+     * the owner the benefit of the doubt, unless the word's digest is 0, which no process writes.
      */
     static boolean alive(long owner) {
         long pid = owner >>> 32;
+        int started = (int) owner;
+        if (started == 0) {
+            return false;
+        }
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
         if (process.isEmpty() || !process.get().isAlive()) {
             return false;
         }
-        int started = (int) owner;
-        int now = startDigest(process.get().info().startInstant());
-        return started == 0 || now == 0 || started == now;
+        Optional<Instant> start = process.get().info().startInstant();
+        return start.isEmpty() || started == startDigest(pid, start);
     }
 
     /**

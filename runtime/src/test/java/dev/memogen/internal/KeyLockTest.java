@@ -63,4 +63,17 @@ class KeyLockTest {
         long reused = KeyLock.ME ^ 0x5555_5555L; // this pid, another start time: the pid was reused
         assertFalse(KeyLock.alive(reused), "a pid now held by a process that started at another time");
     }
+
+    /**
+     * A byte flipped in a free stripe (0) gives a word whose pid may be a live process: it is
+     * not taken for that process's flight, which would make every call of the stripe's keys wait
+     * for {@code memogen.lockTimeout} (found by the long damage fuzz test, seed 14).
+     */
+    @Test
+    void aWordDamagedFromZeroNamesNoLiveProcess() {
+        long pid = ProcessHandle.current().pid();
+        assertFalse(KeyLock.alive(pid << 32), "this pid, digest 0");
+        assertFalse(KeyLock.alive(1L << 32), "pid 1, digest 0");
+        assertFalse(KeyLock.alive(pid << 32 | 0x5A), "this pid, a digest of one flipped byte");
+    }
 }
