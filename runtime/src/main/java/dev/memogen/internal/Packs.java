@@ -447,6 +447,9 @@ final class Packs {
             int length = startsARecord(m, offset) ? length(m, offset) : 0;
             if (length <= 0) {
                 offset += 8;
+                while (offset + 8 <= m.capacity && (long) LONG.get(m.map, offset) == 0) {
+                    offset += 8; // zeros: the unwritten rest of the pack, mostly
+                }
                 continue;
             }
             if (buf.length < length) {
