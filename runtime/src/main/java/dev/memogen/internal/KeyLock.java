@@ -108,14 +108,15 @@ final class KeyLock {
         return process.pid() << 32 | startDigest(process.pid(), process.info().startInstant()) & 0xFFFF_FFFFL;
     }
 
-    /** A digest of the pid and start time, never 0 ({@code UNKNOWN_START} for a start time the OS does not tell). */
+    /** What {@link #startDigest} digests for a start time the OS does not tell. */
+    private static final long UNKNOWN_START = Long.MIN_VALUE;
+
+    /** A digest of the pid and start time, never 0 ({@link #UNKNOWN_START} for a start time the OS does not tell). */
     private static int startDigest(long pid, Optional<Instant> start) {
         long millis = start.isEmpty() ? UNKNOWN_START : start.get().toEpochMilli();
         int d = (int) (StoreIndex.mix(millis, 0x666C69676874L, pid) >>> 32);
         return d == 0 ? 1 : d;
     }
-
-    private static final long UNKNOWN_START = Long.MIN_VALUE;
 
     /**
      * Whether the process named {@code owner} still runs: one with its pid exists and, when its

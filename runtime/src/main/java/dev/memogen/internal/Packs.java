@@ -246,9 +246,10 @@ final class Packs {
     }
 
     /**
-     * Thrown by {@link #append} when the place it is given holds a record of plausible length (a
-     * pack's records end at a zero or damaged length word, where the index header's tail points),
-     * and by {@link #create} when the pack to create exists and holds records: nothing was written.
+     * Thrown by {@link #append} when a record could start at the place it is given
+     * ({@link #startsARecord}: a scan ends after every such place, and the index header's tail is
+     * where one ended), and by {@link #create} when the pack to create exists and starts with a
+     * record of plausible length: nothing was written.
      */
     static final class Occupied extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -444,8 +445,8 @@ final class Packs {
         int end = 0;
         byte[] buf = new byte[64 << 10];
         for (int offset = 0; offset + PREFIX <= m.capacity; ) {
-            int length = startsARecord(m, offset) ? length(m, offset) : 0;
-            if (length <= 0) {
+            int length = length(m, offset);
+            if (length <= 0 || !hasMagic(m, offset)) {
                 offset += 8;
                 while (offset + 8 <= m.capacity && (long) LONG.get(m.map, offset) == 0) {
                     offset += 8; // zeros: the unwritten rest of the pack, mostly
@@ -471,6 +472,11 @@ final class Packs {
      * after the prefix. Every record memogen writes does; an append never writes where one could.
      */
     static boolean startsARecord(Mapped m, int offset) {
-        return length(m, offset) > 0 && (int) INT.get(m.map, offset + PREFIX) == FileStore.MAGIC;
+        return length(m, offset) > 0 && hasMagic(m, offset);
+    }
+
+    /** Whether the entry of a record of plausible length at {@code offset} starts with the magic. */
+    private static boolean hasMagic(Mapped m, int offset) {
+        return (int) INT.get(m.map, offset + PREFIX) == FileStore.MAGIC;
     }
 }

@@ -339,8 +339,6 @@ final class StoreIndex {
         long changes = beginChange();
         rebuild(length == 0);
         endChange(changes);
-        sealPackFields();
-        LONG.setVolatile(map, H_DIRTY, 0L);
     }
 
     /** Writes zeros over {@code [from, to)} of {@code channel}: blocks allocated now, not at a later fault. */
@@ -433,8 +431,6 @@ final class StoreIndex {
             result = op.run();
         }
         endChange(changes);
-        sealPackFields();
-        LONG.setVolatile(map, H_DIRTY, 0L);
         return result;
     }
 
@@ -445,8 +441,11 @@ final class StoreIndex {
         return odd;
     }
 
+    /** Ends a change: the pack fields sealed ({@link #H_PACK_CHECK}), the counter even again, {@code dirty} cleared. */
     private void endChange(long odd) {
+        sealPackFields();
         LONG.setVolatile(map, H_CHANGES, odd + 1);
+        LONG.setVolatile(map, H_DIRTY, 0L);
     }
 
     private interface LockedOp<R> {
@@ -499,8 +498,6 @@ final class StoreIndex {
             long changes = beginChange();
             rebuild(false);
             endChange(changes);
-            sealPackFields();
-            LONG.setVolatile(map, H_DIRTY, 0L);
         }
     }
 
@@ -833,7 +830,7 @@ final class StoreIndex {
         try {
             packs.append(pack, (int) tail, fn, a, aLength, b, bLength, c, cLength);
         } catch (Packs.Occupied e) {
-            // The header's last pack or tail is damaged (within what its check accepts): appending
+            // The header's last pack or tail is damaged (in a way its checks miss): appending
             // there would overwrite live records. Rebuilt from the packs, the operation starts over.
             throw new Damaged("pack " + last + " holds a record at the tail " + tail);
         } catch (IOException e) {
