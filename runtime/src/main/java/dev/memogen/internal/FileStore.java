@@ -167,7 +167,7 @@ final class FileStore implements StoreIndex.Objects {
             Files.createDirectories(objects);
             try {
                 opened = StoreIndex.open(root.resolve("index"), this, EvictionPolicy.named(config.policy()), problems,
-                        config.maxSize(), config.lockTimeoutMillis() * 1_000_000L);
+                        config.maxSize(), config.lockTimeoutMillis() * 1_000_000L, config.lockHoldMillis() * 1_000_000L);
             } catch (IOException | RuntimeException e) {
                 problems.warnOnce("index", "cannot open the store index in " + root
                         + "; the store is used read-only (hits are served, nothing is written)", e);

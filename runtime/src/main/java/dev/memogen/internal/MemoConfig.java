@@ -17,16 +17,19 @@ import java.util.Locale;
  * <tr><td>memogen.readOnly</td><td>MEMOGEN_READ_ONLY</td><td>false: when true, stored results are read, nothing is written</td></tr>
  * <tr><td>memogen.policy</td><td>MEMOGEN_POLICY</td><td>gds (GreedyDual-Size); or lru</td></tr>
  * <tr><td>memogen.lockTimeout</td><td>MEMOGEN_LOCK_TIMEOUT</td><td>10m: how long a call waits for another process computing the same key</td></tr>
+ * <tr><td>memogen.lockHold</td><td>MEMOGEN_LOCK_HOLD</td><td>10ms: how long a process keeps the store index's lock after a change while no other process asks for it; 0 releases it after every change</td></tr>
  * <tr><td>memogen.packMax</td><td>MEMOGEN_PACK_MAX</td><td>64KiB: entries up to this size are appended to shared pack files, larger ones get a file each; 0 puts every entry in a file of its own</td></tr>
  * </table>
  */
 public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes, String extraSystemState,
-        long maxSize, boolean readOnly, String policy, long lockTimeoutMillis, long packMax) {
+        long maxSize, boolean readOnly, String policy, long lockTimeoutMillis, long packMax, long lockHoldMillis) {
 
     /** The default bound of the store: 1 GiB. */
     public static final long DEFAULT_MAX_SIZE = 1L << 30;
     /** How long a call waits for another process computing the same key by default: 10 minutes. */
     public static final long DEFAULT_LOCK_TIMEOUT_MILLIS = 10 * 60_000L;
+    /** How long a process keeps the index lock after a change by default, unless another process asks: 10 ms. */
+    public static final long DEFAULT_LOCK_HOLD_MILLIS = 10;
     /** Entries up to this size (encoded, with their header) go into pack files by default: 64 KiB. */
     public static final long DEFAULT_PACK_MAX = 64L << 10;
     /** The largest {@code packMax}: 1 MiB. */
@@ -42,6 +45,7 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
         String policy = setting("memogen.policy", "MEMOGEN_POLICY");
         String lockTimeout = setting("memogen.lockTimeout", "MEMOGEN_LOCK_TIMEOUT");
         String packMax = setting("memogen.packMax", "MEMOGEN_PACK_MAX");
+        String lockHold = setting("memogen.lockHold", "MEMOGEN_LOCK_HOLD");
         long defaultMemory = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
         String policyName = policy == null || policy.isBlank() ? "gds" : policy.trim();
         try {
@@ -59,7 +63,8 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
                 isTrue(readOnly),
                 policyName,
                 duration("memogen.lockTimeout", lockTimeout, DEFAULT_LOCK_TIMEOUT_MILLIS),
-                packMax(size("memogen.packMax", packMax, DEFAULT_PACK_MAX)));
+                packMax(size("memogen.packMax", packMax, DEFAULT_PACK_MAX)),
+                duration("memogen.lockHold", lockHold, DEFAULT_LOCK_HOLD_MILLIS));
     }
 
     private static long packMax(long value) {
@@ -87,6 +92,9 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
         if (value == null || value.isBlank()) {
             return fallbackMillis;
         }
+        if (value.trim().equals("0")) {
+            return 0;
+        }
         try {
             return Ttl.parseDuration(value, value);
         } catch (IllegalArgumentException e) {
@@ -104,50 +112,48 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
     public static MemoConfig at(Path directory) {
         MemoConfig env = fromEnvironment();
         return new MemoConfig(directory.toAbsolutePath(), false, env.memoryTierBytes, "", DEFAULT_MAX_SIZE, false,
-                "gds", DEFAULT_LOCK_TIMEOUT_MILLIS, DEFAULT_PACK_MAX);
+                "gds", DEFAULT_LOCK_TIMEOUT_MILLIS, DEFAULT_PACK_MAX,
+                DEFAULT_LOCK_HOLD_MILLIS);
     }
 
     public MemoConfig withDisabled(boolean value) {
         return new MemoConfig(directory, value, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis, packMax);
+                lockTimeoutMillis, packMax, lockHoldMillis);
     }
 
     public MemoConfig withMemoryTierBytes(long value) {
         return new MemoConfig(directory, disabled, value, extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis, packMax);
+                lockTimeoutMillis, packMax, lockHoldMillis);
     }
 
     public MemoConfig withExtraSystemState(String value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, value, maxSize, readOnly, policy,
-                lockTimeoutMillis, packMax);
+                lockTimeoutMillis, packMax, lockHoldMillis);
     }
 
     /** The store's bound in bytes of stored objects. */
     public MemoConfig withMaxSize(long value) {
-        if (value < 0) {
-            throw new IllegalArgumentException("maxSize must not be negative: " + value);
-        }
-        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, value, readOnly, policy,
-                lockTimeoutMillis, packMax);
+        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, nonNegative("maxSize", value),
+                readOnly, policy, lockTimeoutMillis, packMax, lockHoldMillis);
     }
 
     /** Read stored results, never write (for consumers of a store built elsewhere). */
     public MemoConfig withReadOnly(boolean value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, value, policy,
-                lockTimeoutMillis, packMax);
+                lockTimeoutMillis, packMax, lockHoldMillis);
     }
 
     /** {@code gds} (GreedyDual-Size, the default) or {@code lru}. */
     public MemoConfig withPolicy(String value) {
         EvictionPolicy.named(value); // fails early on an unknown name
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, value,
-                lockTimeoutMillis, packMax);
+                lockTimeoutMillis, packMax, lockHoldMillis);
     }
 
     /** How long a call waits for another process computing the same key before computing itself. */
     public MemoConfig withLockTimeoutMillis(long value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                value, packMax);
+                value, packMax, lockHoldMillis);
     }
 
     /**
@@ -159,7 +165,23 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
             throw new IllegalArgumentException("packMax must be between 0 and " + MAX_PACK_MAX + ": " + value);
         }
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis, value);
+                lockTimeoutMillis, value, lockHoldMillis);
+    }
+
+    /**
+     * How long a process keeps the store index's lock after a change, while no other process asks
+     * for it: the next change then needs no system call. 0 releases it after every change.
+     */
+    public MemoConfig withLockHoldMillis(long value) {
+        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
+                lockTimeoutMillis, packMax, nonNegative("lockHold", value));
+    }
+
+    private static long nonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative: " + value);
+        }
+        return value;
     }
 
     private static String setting(String property, String env) {

@@ -80,6 +80,12 @@ final class StoreIndex {
      * count damaged to another plausible value is found when the lock is taken, not used.
      */
     private static final int H_PACK_CHECK = 136;
+    /**
+     * Set (to its pid) by a process that found the lock file locked: it asks the process that
+     * keeps the lock between its changes ({@link DirectoryLock}) to let go. A hint, in no check:
+     * damaged, it costs one early release.
+     */
+    private static final int H_ASKED = 144;
 
     private static final int S_STATE = 0;
     private static final int S_K0 = 8;
@@ -115,14 +121,140 @@ final class StoreIndex {
     /** One lock per index file for the whole JVM: {@link FileLock}s are held per process. */
     private static final ConcurrentHashMap<Path, DirectoryLock> LOCKS = new ConcurrentHashMap<>();
 
+    /**
+     * The index lock of one index file in this JVM: a {@link ReentrantLock} between threads, and a
+     * {@link FileLock} on the lock file between processes. Taking and releasing the file lock is an
+     * {@code fcntl(2)} pair, measured at about a quarter of a 1 KiB store miss; so after a change
+     * the file lock is kept, for the next change of any thread here, until another process asks
+     * for it ({@link #H_ASKED}), until it has been idle for {@code memogen.lockHold}, or, at the
+     * latest, {@link #KEEP_AT_MOST_HOLDS} holds after it was taken. The {@link Releaser} thread
+     * lets go of an idle one. A process that dies keeping it loses it to the OS as before, between
+     * changes, with {@code dirty} clear.
+     */
     private static final class DirectoryLock {
         final ReentrantLock inJvm = new ReentrantLock();
         final Path file;
         FileChannel channel; // guarded by inJvm
         FileLock held; // guarded by inJvm
+        /** When {@link #held} was taken ({@link System#nanoTime}); guarded by inJvm. */
+        long takenAt;
+        /** {@link #held} is kept between changes: when the last ended, for how long, and where others ask; guarded by inJvm. */
+        boolean kept;
+        long lastChange;
+        long holdNanos;
+        MappedByteBuffer askedIn;
+        /** Until when every change releases the file lock as it ends: another process wanted it; guarded by inJvm. */
+        long sharingUntil;
 
         DirectoryLock(Path file) {
             this.file = file;
+            this.sharingUntil = System.nanoTime();
+        }
+
+        /** Whether the file lock must go now rather than be kept for the next change. */
+        boolean mustRelease(long now) {
+            return held == null || holdNanos <= 0 || askedIn == null || now - sharingUntil < 0
+                    || now - lastChange >= holdNanos || now - takenAt >= KEEP_AT_MOST_HOLDS * holdNanos
+                    || (long) LONG.getOpaque(askedIn, H_ASKED) != 0;
+        }
+
+        /** Releases the file lock; after a request or a long keep, later changes release it at once for a while. */
+        void release(long now) {
+            kept = false;
+            if (askedIn != null && ((long) LONG.getOpaque(askedIn, H_ASKED) != 0 || now - takenAt >= KEEP_AT_MOST_HOLDS * holdNanos)) {
+                LONG.setOpaque(askedIn, H_ASKED, 0L);
+                sharingUntil = now + SHARE_FOR_HOLDS * holdNanos;
+            }
+            try {
+                FileLock l = held;
+                held = null;
+                if (l != null && l.isValid()) {
+                    l.release();
+                }
+            } catch (IOException e) {
+                // The channel is broken; closing it releases the lock, and the next lock() reopens it.
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing more to do
+                }
+            }
+        }
+    }
+
+    /** A kept file lock goes at the latest this many holds after it was taken: a process that cannot ask still gets in. */
+    static final long KEEP_AT_MOST_HOLDS = 100;
+    /** After another process asked, or after the longest keep, changes release the file lock for this many holds. */
+    static final long SHARE_FOR_HOLDS = 10;
+
+    /**
+     * The daemon thread that releases the file locks this JVM keeps once they are idle or asked
+     * for (looking every {@link #LOOK_EVERY_NANOS}); it ends after {@link #LINGER_NANOS} with
+     * none kept, and starts again with the next.
+     */
+    private static final class Releaser implements Runnable {
+        static final long LOOK_EVERY_NANOS = 1_000_000L;
+        static final long LINGER_NANOS = 10_000_000_000L;
+        private static final java.util.Set<DirectoryLock> KEPT = ConcurrentHashMap.newKeySet();
+        private static Thread thread; // guarded by Releaser.class
+
+        /** Called under {@code l.inJvm} as a change ends and keeps the file lock. */
+        static void keep(DirectoryLock l) {
+            if (l.kept) {
+                return; // already watched
+            }
+            l.kept = true;
+            KEPT.add(l);
+            synchronized (Releaser.class) {
+                if (thread == null) {
+                    thread = new Thread(new Releaser(), "memogen-index-lock");
+                    thread.setDaemon(true);
+                    thread.start();
+                } else {
+                    LockSupport.unpark(thread);
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            long emptySince = System.nanoTime();
+            while (true) {
+                try {
+                    for (DirectoryLock l : KEPT) {
+                        if (!l.inJvm.tryLock()) {
+                            continue; // a change is under way; it decides as it ends
+                        }
+                        try {
+                            long now = System.nanoTime();
+                            if (!l.kept) {
+                                KEPT.remove(l);
+                            } else if (l.mustRelease(now)) {
+                                l.release(now);
+                                KEPT.remove(l);
+                            }
+                        } finally {
+                            l.inJvm.unlock();
+                        }
+                    }
+                    if (!KEPT.isEmpty()) {
+                        emptySince = System.nanoTime();
+                        LockSupport.parkNanos(LOOK_EVERY_NANOS);
+                        continue;
+                    }
+                    synchronized (Releaser.class) {
+                        if (KEPT.isEmpty() && System.nanoTime() - emptySince >= LINGER_NANOS) {
+                            thread = null;
+                            return;
+                        }
+                    }
+                    LockSupport.parkNanos(LINGER_NANOS);
+                } catch (Throwable e) {
+                    // A fault of a mapping of an index cut short by hand (docs/store-format.md,
+                    // "Damage"), thrown here: the thread must go on, or kept locks would stay.
+                    LockSupport.parkNanos(LOOK_EVERY_NANOS);
+                }
+            }
         }
     }
 
@@ -156,6 +288,8 @@ final class StoreIndex {
     private final Problems problems;
     private final DirectoryLock lock;
     private final long lockTimeoutNanos;
+    /** {@code memogen.lockHold}: how long the file lock is kept after a change while idle and not asked for. */
+    private final long lockHoldNanos;
     private volatile long maxBytes;
     /** The index file's identity (inode) when it was mapped: a file re-created by someone else is noticed. */
     private Object fileKey; // guarded by lock
@@ -170,13 +304,14 @@ final class StoreIndex {
     private volatile boolean suspect;
 
     private StoreIndex(Path file, Objects objects, EvictionPolicy policy, Problems problems, long maxBytes,
-            long lockTimeoutNanos) {
+            long lockTimeoutNanos, long lockHoldNanos) {
         this.file = file;
         this.objects = objects;
         this.policy = policy;
         this.problems = problems;
         this.maxBytes = maxBytes;
         this.lockTimeoutNanos = lockTimeoutNanos;
+        this.lockHoldNanos = lockHoldNanos;
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock").toAbsolutePath().normalize();
         this.lock = LOCKS.computeIfAbsent(lockFile, DirectoryLock::new);
     }
@@ -187,8 +322,8 @@ final class StoreIndex {
      * object files.
      */
     static StoreIndex open(Path file, Objects objects, EvictionPolicy policy, Problems problems, long maxBytes,
-            long lockTimeoutNanos) throws IOException {
-        StoreIndex index = new StoreIndex(file, objects, policy, problems, maxBytes, lockTimeoutNanos);
+            long lockTimeoutNanos, long lockHoldNanos) throws IOException {
+        StoreIndex index = new StoreIndex(file, objects, policy, problems, maxBytes, lockTimeoutNanos, lockHoldNanos);
         index.lock();
         try {
             index.attach();
@@ -241,18 +376,25 @@ final class StoreIndex {
     // ---------------------------------------------------------------- opening and locking
 
     private void lock() throws IOException {
-        ReentrantLock inJvm = lock.inJvm;
-        inJvm.lock();
+        DirectoryLock l = lock;
+        l.inJvm.lock();
         boolean held = false;
         try {
+            if (l.held != null && l.held.isValid()) {
+                held = true; // kept since this JVM's last change
+                return;
+            }
+            l.held = null;
+            l.kept = false;
             long deadline = System.nanoTime() + lockTimeoutNanos;
             long pause = 10_000;
+            MappedByteBuffer askVia = null;
             while (true) {
-                FileChannel ch = lock.channel;
+                FileChannel ch = l.channel;
                 if (ch == null || !ch.isOpen()) {
-                    Files.createDirectories(lock.file.getParent());
-                    ch = FileChannel.open(lock.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    lock.channel = ch;
+                    Files.createDirectories(l.file.getParent());
+                    ch = FileChannel.open(l.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    l.channel = ch;
                 }
                 FileLock got;
                 try {
@@ -261,9 +403,22 @@ final class StoreIndex {
                     got = null; // cannot happen under inJvm; treated as busy
                 }
                 if (got != null) {
-                    lock.held = got;
+                    l.held = got;
+                    l.takenAt = System.nanoTime();
+                    MappedByteBuffer m = askVia != null ? askVia : map;
+                    if (m != null && (long) LONG.getOpaque(m, H_ASKED) != 0) {
+                        LONG.setOpaque(m, H_ASKED, 0L); // answered (a process that still waits asks again)
+                    }
                     held = true;
                     return;
+                }
+                if (askVia == null) {
+                    // Asked through a header mapped now, not this index's mapping: a store that is
+                    // opening has none yet, and the file may have been created again meanwhile.
+                    askVia = headerToAskThrough();
+                }
+                if (askVia != null) {
+                    LONG.setOpaque(askVia, H_ASKED, ProcessHandle.current().pid()); // another process may be keeping it
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IOException("the store index " + file + " stayed locked by another process for "
@@ -274,27 +429,35 @@ final class StoreIndex {
             }
         } finally {
             if (!held) {
-                inJvm.unlock();
+                l.inJvm.unlock();
             }
         }
     }
 
+    /** The index file's header mapped, to ask the process keeping the lock to let go; null when there is none. */
+    private MappedByteBuffer headerToAskThrough() {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return ch.size() < HEADER_BYTES ? null : ch.map(FileChannel.MapMode.READ_WRITE, 0, HEADER_BYTES);
+        } catch (IOException | RuntimeException e) {
+            return null; // not there (yet), or not writable: the keeper lets go when idle
+        }
+    }
+
+    /** Ends this thread's hold of the lock; the file lock is kept for the next change unless it must go ({@link DirectoryLock}). */
     private void unlock() {
+        DirectoryLock l = lock;
         try {
-            FileLock l = lock.held;
-            lock.held = null;
-            if (l != null && l.isValid()) {
-                l.release();
-            }
-        } catch (IOException e) {
-            // The channel is broken; closing it releases the lock, and the next lock() reopens it.
-            try {
-                lock.channel.close();
-            } catch (IOException ignored) {
-                // nothing more to do
+            long now = System.nanoTime();
+            l.lastChange = now;
+            l.holdNanos = lockHoldNanos;
+            l.askedIn = map;
+            if (l.mustRelease(now)) {
+                l.release(now);
+            } else {
+                Releaser.keep(l);
             }
         } finally {
-            lock.inJvm.unlock();
+            l.inJvm.unlock();
         }
     }
 

@@ -21,7 +21,7 @@ class MemoConfigTest {
     @Test
     void settingsComeFromSystemPropertiesAndBadValuesFallBackToDefaults() {
         String[] keys = {"memogen.dir", "memogen.disable", "memogen.maxSize", "memogen.memorySize", "memogen.policy",
-            "memogen.lockTimeout", "memogen.packMax"};
+            "memogen.lockTimeout", "memogen.packMax", "memogen.lockHold"};
         java.util.Map<String, String> saved = new java.util.HashMap<>();
         for (String k : keys) {
             saved.put(k, System.getProperty(k));
@@ -34,6 +34,7 @@ class MemoConfigTest {
             System.setProperty("memogen.policy", "lru");
             System.setProperty("memogen.lockTimeout", "30s");
             System.setProperty("memogen.packMax", "16KiB");
+            System.setProperty("memogen.lockHold", "0");
             MemoConfig c = MemoConfig.fromEnvironment();
             assertEquals(java.nio.file.Path.of("/tmp/somewhere"), c.directory());
             assertEquals(true, c.disabled());
@@ -42,16 +43,22 @@ class MemoConfigTest {
             assertEquals("lru", c.policy());
             assertEquals(30_000L, c.lockTimeoutMillis());
             assertEquals(16L << 10, c.packMax());
+            assertEquals(0L, c.lockHoldMillis(), "0: the index lock is released after every change");
 
             System.setProperty("memogen.maxSize", "lots");
             System.setProperty("memogen.policy", "fifo");
             System.setProperty("memogen.lockTimeout", "soon");
             System.setProperty("memogen.packMax", "2MiB");
+            System.setProperty("memogen.lockHold", "a while");
             MemoConfig bad = MemoConfig.fromEnvironment(); // warns, never throws
             assertEquals(MemoConfig.DEFAULT_MAX_SIZE, bad.maxSize());
             assertEquals("gds", bad.policy());
             assertEquals(MemoConfig.DEFAULT_LOCK_TIMEOUT_MILLIS, bad.lockTimeoutMillis());
             assertEquals(MemoConfig.MAX_PACK_MAX, bad.packMax(), "larger than packs take: the largest they do");
+            assertEquals(MemoConfig.DEFAULT_LOCK_HOLD_MILLIS, bad.lockHoldMillis());
+            System.setProperty("memogen.lockHold", "50ms");
+            assertEquals(50L, MemoConfig.fromEnvironment().lockHoldMillis());
+            assertThrows(IllegalArgumentException.class, () -> c.withLockHoldMillis(-1));
             assertEquals(MemoConfig.DEFAULT_PACK_MAX, MemoConfig.at(java.nio.file.Path.of("x")).packMax());
             assertThrows(IllegalArgumentException.class, () -> c.withPackMax(MemoConfig.MAX_PACK_MAX + 1));
             assertThrows(IllegalArgumentException.class, () -> c.withPackMax(-1));

@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     {@code log}; prints {@code wrong=<n>}.</li>
  * <li>{@code hold <dir> <key>}: starts computing {@code text(key)}, prints {@code computing}, and
  *     never finishes (until killed).</li>
+ * <li>{@code keep <dir> <lockHold>}: stores {@code text(1)}, prints {@code stored}, and sleeps
+ *     (until killed), keeping the index lock as long as {@code memogen.lockHold} lets it;</li>
+ * <li>{@code busy <dir> <lockHold>}: prints {@code ready}, then stores new keys of {@code text}
+ *     one after another (until killed).</li>
  * </ul>
  */
 final class StoreWorker {
@@ -62,6 +66,8 @@ final class StoreWorker {
             case "flight" -> flight(dir, Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
                     Path.of(args[5]), Long.parseLong(args[6]));
             case "hold" -> hold(dir, Integer.parseInt(args[2]));
+            case "keep" -> keep(dir, Long.parseLong(args[2]));
+            case "busy" -> busy(dir, Long.parseLong(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -163,6 +169,23 @@ final class StoreWorker {
             sleep(Long.MAX_VALUE);
             return expectedText(k);
         });
+    }
+
+    private static void keep(Path dir, long lockHoldMillis) {
+        MemoRuntime.install(MemoConfig.at(dir).withLockHoldMillis(lockHoldMillis));
+        check(StoreTestSupport.call(TEXT, 1, StoreWorker::expectedText).equals(expectedText(1)), 1);
+        System.out.println("stored");
+        System.out.flush();
+        sleep(Long.MAX_VALUE);
+    }
+
+    private static void busy(Path dir, long lockHoldMillis) {
+        MemoRuntime.install(MemoConfig.at(dir).withLockHoldMillis(lockHoldMillis).withMemoryTierBytes(0));
+        System.out.println("ready");
+        System.out.flush();
+        for (int key = 1_000_000; ; key++) {
+            check(StoreTestSupport.call(TEXT, key, StoreWorker::expectedText).equals(expectedText(key)), key);
+        }
     }
 
     /** One write with O_APPEND: lines from several processes never interleave. */
