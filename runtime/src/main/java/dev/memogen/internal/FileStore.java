@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded persistent store: one file per entry, under
@@ -167,7 +168,7 @@ final class FileStore implements StoreIndex.Objects {
             Files.createDirectories(objects);
             try {
                 opened = StoreIndex.open(root.resolve("index"), this, EvictionPolicy.named(config.policy()), problems,
-                        config.maxSize(), config.lockTimeoutMillis() * 1_000_000L, config.lockHoldMillis() * 1_000_000L);
+                        config.maxSize(), config.lockTimeoutMillis() * 1_000_000L, TimeUnit.MILLISECONDS.toNanos(config.lockHoldMillis()));
             } catch (IOException | RuntimeException e) {
                 problems.warnOnce("index", "cannot open the store index in " + root
                         + "; the store is used read-only (hits are served, nothing is written)", e);

@@ -209,6 +209,7 @@ final class StoreIndex {
                 if (thread == null) {
                     thread = new Thread(new Releaser(), "memogen-index-lock");
                     thread.setDaemon(true);
+                    thread.setContextClassLoader(null); // holds on to no application's class loader
                     thread.start();
                 } else {
                     LockSupport.unpark(thread);
@@ -311,7 +312,7 @@ final class StoreIndex {
         this.problems = problems;
         this.maxBytes = maxBytes;
         this.lockTimeoutNanos = lockTimeoutNanos;
-        this.lockHoldNanos = lockHoldNanos;
+        this.lockHoldNanos = Math.min(lockHoldNanos, TimeUnit.DAYS.toNanos(1)); // longer is no different; 100 holds must not overflow
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock").toAbsolutePath().normalize();
         this.lock = LOCKS.computeIfAbsent(lockFile, DirectoryLock::new);
     }
