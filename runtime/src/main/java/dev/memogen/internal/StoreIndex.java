@@ -154,14 +154,23 @@ final class StoreIndex {
         /** Whether the file lock must go now rather than be kept for the next change. */
         boolean mustRelease(long now) {
             return held == null || holdNanos <= 0 || askedIn == null || now - sharingUntil < 0
-                    || now - lastChange >= holdNanos || now - takenAt >= KEEP_AT_MOST_HOLDS * holdNanos
-                    || (long) LONG.getOpaque(askedIn, H_ASKED) != 0;
+                    || now - lastChange >= holdNanos || keptLongest(now) || asked();
+        }
+
+        /** Another process asked for the file lock. */
+        private boolean asked() {
+            return askedIn != null && (long) LONG.getOpaque(askedIn, H_ASKED) != 0;
+        }
+
+        /** The file lock has been kept for {@link #KEEP_AT_MOST_HOLDS} holds (never, when nothing is kept). */
+        private boolean keptLongest(long now) {
+            return holdNanos > 0 && now - takenAt >= KEEP_AT_MOST_HOLDS * holdNanos;
         }
 
         /** Releases the file lock; after a request or a long keep, later changes release it at once for a while. */
         void release(long now) {
             kept = false;
-            if (askedIn != null && ((long) LONG.getOpaque(askedIn, H_ASKED) != 0 || now - takenAt >= KEEP_AT_MOST_HOLDS * holdNanos)) {
+            if (asked() || (askedIn != null && keptLongest(now))) {
                 LONG.setOpaque(askedIn, H_ASKED, 0L);
                 sharingUntil = now + SHARE_FOR_HOLDS * holdNanos;
             }
