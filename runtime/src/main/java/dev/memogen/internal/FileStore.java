@@ -652,10 +652,15 @@ final class FileStore implements StoreIndex.Objects {
 
     /**
      * The cross-process lock of a key that is about to be computed, or {@code null} when another
-     * process (or another function of this JVM with the same id) holds it.
+     * process holds it (flights of this JVM share it: {@link KeyLock.Table#tryAcquire}).
      */
     KeyLock tryLockKey(MemoFunction<?> fn, long k0, long k1) throws IOException {
         return flights.tryAcquire(fn.idHash(), k0, k1);
+    }
+
+    /** The pid of the process that holds the key's lock, or 0 (for messages). */
+    long keyOwnerPid(MemoFunction<?> fn, long k0, long k1) throws IOException {
+        return flights.ownerPid(fn.idHash(), k0, k1);
     }
 
     /**

@@ -26,7 +26,8 @@ import java.util.Optional;
  * waited for, at most {@code memogen.lockTimeout}. Getting this wrong can only ever cost time,
  * never a wrong value: a stripe taken from a live owner (a process that this one cannot see,
  * such as one in another PID namespace) means the key is computed twice, and both results are
- * stored the usual way. Two keys that share a stripe only wait for each other.
+ * stored the usual way. Two keys of two processes that share a stripe only wait for each other;
+ * within one JVM a stripe is shared by all its flights ({@link Table#tryAcquire}).
  */
 final class KeyLock {
     static final int STRIPES = 1 << 16;
@@ -45,6 +46,8 @@ final class KeyLock {
         private final StoreIndex index;
         private MappedByteBuffer map; // guarded by this
         private long checkDue; // guarded by this
+        /** Stripe offset to how many flights of this JVM hold it; the lock of every change of a word. */
+        private final java.util.Map<Integer, Integer> shares = new java.util.HashMap<>();
 
         /** {@code index} creates the file under its lock. */
         Table(Path file, StoreIndex index) {
@@ -70,34 +73,66 @@ final class KeyLock {
         }
 
         /**
-         * The key's stripe if no live process (nor another flight of this JVM) owns it, else
-         * {@code null}. Never blocks.
+         * The key's stripe if no live process other than this one owns it, else {@code null}.
+         * Never blocks. A stripe this JVM owns already (another flight of this JVM whose key
+         * shares it, perhaps an outer frame of the calling thread) is shared: the flights of this
+         * JVM never wait for each other here (one JVM's flights of one key are single already,
+         * {@link MemoFunction#miss}), and the stripe is released when the last of them ends.
          */
         KeyLock tryAcquire(long fn, long k0, long k1) throws IOException {
             MappedByteBuffer m = map();
-            int offset = (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
-            long owner = (long) WORD.compareAndExchange(m, offset, 0L, ME);
-            if (owner == 0) {
-                return new KeyLock(m, offset);
+            int offset = offset(fn, k0, k1);
+            synchronized (shares) {
+                Integer shared = shares.get(offset);
+                if (shared != null) {
+                    shares.put(offset, shared + 1);
+                    return new KeyLock(this, m, offset);
+                }
+                long owner = (long) WORD.compareAndExchange(m, offset, 0L, ME);
+                // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
+                if (owner == 0 || owner == ME
+                        || !alive(owner) && WORD.compareAndSet(m, offset, owner, ME)) { // a dead owner's: take it over
+                    shares.put(offset, 1);
+                    return new KeyLock(this, m, offset);
+                }
+                return null; // a live process computes it (or a third one just took it over)
             }
-            if (owner == ME || alive(owner)) {
-                return null; // a flight of this JVM, or a live process, computes it
+        }
+
+        /** The pid of the process that owns the key's stripe, or 0 when none does. */
+        long ownerPid(long fn, long k0, long k1) throws IOException {
+            return (long) WORD.getVolatile(map(), offset(fn, k0, k1)) >>> 32;
+        }
+
+        private static int offset(long fn, long k0, long k1) {
+            return (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
+        }
+
+        private void release(MappedByteBuffer m, int offset) {
+            synchronized (shares) {
+                int left = shares.getOrDefault(offset, 1) - 1;
+                if (left > 0) {
+                    shares.put(offset, left);
+                    return;
+                }
+                shares.remove(offset);
+                WORD.compareAndSet(m, offset, ME, 0L); // fails only if a process that took us for dead owns it now
             }
-            // Its owner died: take it over (unless a third process just did).
-            return WORD.compareAndSet(m, offset, owner, ME) ? new KeyLock(m, offset) : null;
         }
     }
 
+    private final Table table;
     private final MappedByteBuffer map;
     private final int offset;
 
-    private KeyLock(MappedByteBuffer map, int offset) {
+    private KeyLock(Table table, MappedByteBuffer map, int offset) {
+        this.table = table;
         this.map = map;
         this.offset = offset;
     }
 
     void release() {
-        WORD.compareAndSet(map, offset, ME, 0L); // fails only if a process that took us for dead owns it now
+        table.release(map, offset);
     }
 
     /**

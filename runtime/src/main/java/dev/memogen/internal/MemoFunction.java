@@ -255,7 +255,7 @@ public final class MemoFunction<T> {
         MemoRuntime rt = MemoRuntime.get();
         Cached c = rt.memory.get(this, k0, k1);
         if (c != null) {
-            memoryHits.increment();
+            countMemoryHit();
             return fromMemory(c.value);
         }
         return readStore(rt, k0, k1, k0, k1, null, 0);
@@ -276,7 +276,7 @@ public final class MemoFunction<T> {
 
     /** The value of an entry {@link #probe} found (a fresh copy for a mutable type); counts a memory hit. */
     public T hit(Cached c) {
-        memoryHits.increment();
+        countMemoryHit();
         return value(fromMemory(c.value));
     }
 
@@ -286,8 +286,15 @@ public final class MemoFunction<T> {
      * {@code boolean}), which generated code narrows back. Counts a memory hit.
      */
     public long hitBits(Cached c) {
-        memoryHits.increment();
+        countMemoryHit();
         return c.bits;
+    }
+
+    private void countMemoryHit() {
+        memoryHits.increment();
+        if (Problems.traceHits) {
+            Problems.trace("memogen: hit " + id + " in memory");
+        }
     }
 
     /**
@@ -336,6 +343,7 @@ public final class MemoFunction<T> {
      */
     private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args, long argsBytes,
             boolean recheck) {
+        Problems.refreshTrace();
         FileStore store = rt.store;
         if (store == null) {
             return null;
@@ -499,7 +507,7 @@ public final class MemoFunction<T> {
                 if (held != null) {
                     mine.publish(held);
                     flights.remove(key, mine);
-                    memoryHits.increment();
+                    countMemoryHit();
                     return Flight.withValue(this, fromMemory(held));
                 }
                 Loaded elsewhere = singleFlightAcrossProcesses(mine, key);
@@ -508,16 +516,17 @@ public final class MemoFunction<T> {
                     flights.remove(key, mine);
                     return Flight.withValue(this, elsewhere.value);
                 }
-                return mine;
+                return mine.started();
             }
-            if (running.owner == me) {
-                // The same key again on this thread (recursion through user code): never wait on
+            Object held = running.owner == me ? Flight.CYCLE : running.await(me);
+            if (held == Flight.CYCLE) {
+                // The same key again on this thread (recursion through user code), or a flight
+                // whose thread waits, perhaps through others, for one of ours: never wait on
                 // ourselves; compute without coordination.
-                return new Flight<>(this, null, null, 0, me);
+                return new Flight<T>(this, null, null, 0, me).started();
             }
-            Object held = running.await();
             if (held != Flight.FAILED && held != Flight.STORED) {
-                memoryHits.increment();
+                countMemoryHit();
                 return Flight.withValue(this, fromMemory(held));
             }
             flights.remove(key, running);
@@ -537,7 +546,9 @@ public final class MemoFunction<T> {
         if (store == null || !store.writable()) {
             return null;
         }
-        long deadline = System.nanoTime() + rt.config.lockTimeoutMillis() * 1_000_000L;
+        long waitNanos = rt.config.lockTimeoutMillis() * 1_000_000L;
+        long started = System.nanoTime();
+        boolean couldCycle = false;
         long pauseMillis = 1;
         while (true) {
             KeyLock lock;
@@ -562,9 +573,17 @@ public final class MemoFunction<T> {
             if (stored != null) {
                 return stored;
             }
-            if (System.nanoTime() > deadline) {
-                rt.problems.warnOnce("keylock-timeout:" + id, "waited " + rt.config.lockTimeoutMillis() / 1000
-                        + " s for another process computing a result of " + id + "; computing it here", null);
+            // A thread that holds nothing others wait for may wait as long as the owner computes.
+            // One inside a memoized computation (or followed by such a thread of this JVM) holds
+            // keys that the owner may be waiting for: waiting long could be a deadlock between
+            // processes, so it waits briefly, then computes.
+            if (!couldCycle && (Flight.leadsAny() || mine.nestedFollowers.get() > 0)) {
+                couldCycle = true;
+                waitNanos = Math.min(waitNanos, System.nanoTime() - started + NESTED_WAIT_NANOS);
+            }
+            long waited = System.nanoTime() - started;
+            if (waited > waitNanos) {
+                warnWaited(rt, store, k0, k1, couldCycle, waited);
                 return null;
             }
             try {
@@ -574,6 +593,34 @@ public final class MemoFunction<T> {
                 return null;
             }
             pauseMillis = Math.min(pauseMillis * 2, 50);
+        }
+    }
+
+    /**
+     * How long a call made inside a memoized computation waits for another process that owns
+     * its key before computing the value itself: long enough to let a short computation finish
+     * (one body instead of two), short enough that two processes waiting for each other's keys
+     * lose little.
+     */
+    static final long NESTED_WAIT_NANOS = 1_000_000_000L;
+
+    private void warnWaited(MemoRuntime rt, FileStore store, long k0, long k1, boolean couldCycle, long nanos) {
+        String owner;
+        try {
+            long pid = store.keyOwnerPid(this, k0, k1);
+            owner = pid == 0 ? "another process" : "process " + pid;
+        } catch (IOException | RuntimeException e) {
+            owner = "another process";
+        }
+        String waited = Math.round(nanos / 1e8) / 10.0 + " s";
+        if (couldCycle) {
+            rt.problems.warnOnce("keylock-nested:" + id, "a call of " + id + " made inside another memoized "
+                    + "computation waited " + waited + " for " + owner + ", which holds the lock of its key; "
+                    + "computing it here instead, since processes that each wait for a result the other is "
+                    + "computing would wait for each other until memogen.lockTimeout", null);
+        } else {
+            rt.problems.warnOnce("keylock-timeout:" + id, "waited " + waited + " (memogen.lockTimeout) for "
+                    + owner + " to store the result of " + id + " it is computing; computing it here", null);
         }
     }
 
@@ -588,6 +635,12 @@ public final class MemoFunction<T> {
         static final Object FAILED = new Object();
         /** The value is in the store only (too large for the memory tier): waiting threads read it there. */
         static final Object STORED = new Object();
+        /** Returned by {@link #await} instead of waiting for a flight whose thread waits for ours. */
+        static final Object CYCLE = new Object();
+        /** The flight each thread of this JVM waits for, if any: a wait that would close a cycle is not made. */
+        private static final ConcurrentHashMap<Thread, Flight<?>> WAITING = new ConcurrentHashMap<>();
+        /** How many flights the current thread leads (bodies it is running); counted on misses only. */
+        private static final ThreadLocal<int[]> LED = ThreadLocal.withInitial(() -> new int[1]);
 
         private final MemoFunction<T> fn;
         private final FlightKey key;
@@ -595,11 +648,16 @@ public final class MemoFunction<T> {
         private final Object args;
         private final long argsBytes;
         private final Thread owner;
-        private final long start = System.nanoTime();
+        /** When the body started ({@link #started}): compute time is the body's alone. */
+        private long start;
+        private boolean leading;
         private final CountDownLatch done;
         private volatile Object held;
         /** The key's cross-process lock, held from {@link #miss} until the result is stored; owner thread only. */
         private KeyLock keyLock;
+        /** Threads of this JVM waiting for this flight while they lead flights of their own. */
+        private final java.util.concurrent.atomic.AtomicInteger nestedFollowers =
+                new java.util.concurrent.atomic.AtomicInteger();
         private final boolean hasValue;
         private final T value;
 
@@ -629,6 +687,19 @@ public final class MemoFunction<T> {
             return new Flight<>(fn, fn.value(value));
         }
 
+        /** The body is about to run on the owner thread: its clock starts, and the thread leads one more flight. */
+        Flight<T> started() {
+            LED.get()[0]++;
+            leading = true;
+            start = System.nanoTime();
+            return this;
+        }
+
+        /** Whether the current thread is running the body of a memoized call that missed. */
+        static boolean leadsAny() {
+            return LED.get()[0] > 0;
+        }
+
         /** Whether the value is already known (computed by another thread); then return {@link #value()}. */
         public boolean hasValue() {
             return hasValue;
@@ -641,6 +712,7 @@ public final class MemoFunction<T> {
         /** Records the computed result (memory, store, statistics) and returns it to the caller. */
         public T complete(T result) {
             long nanos = System.nanoTime() - start;
+            ended();
             fn.misses.increment();
             fn.computeNanos.add(nanos);
             Object held = Flight.FAILED;
@@ -658,11 +730,19 @@ public final class MemoFunction<T> {
 
         /** The computation threw: nothing is stored; waiting threads compute for themselves. */
         public void fail() {
+            ended();
             publish(FAILED);
             if (key != null) {
                 fn.flights.remove(key, this);
             }
             releaseKeyLock();
+        }
+
+        private void ended() {
+            if (leading) {
+                leading = false;
+                LED.get()[0]--;
+            }
         }
 
         private void releaseKeyLock() {
@@ -678,20 +758,54 @@ public final class MemoFunction<T> {
             done.countDown();
         }
 
-        Object await() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
+        /**
+         * Waits for this flight's value, or returns {@link #CYCLE} at once when this flight's
+         * owner waits, directly or through other threads, for a flight that {@code me} leads.
+         * Both threads of such a pair register before they look, so at least one of them sees
+         * the cycle.
+         */
+        Object await(Thread me) {
+            WAITING.put(me, this);
+            boolean nested = leadsAny();
+            try {
+                if (nested && leadsTo(me)) {
+                    nested = false;
+                    return CYCLE;
                 }
+                if (nested) {
+                    nestedFollowers.incrementAndGet();
+                }
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        done.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return held;
+            } finally {
+                if (nested) {
+                    nestedFollowers.decrementAndGet();
+                }
+                WAITING.remove(me, this);
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        }
+
+        /** Whether following who waits for whom from this flight's owner reaches {@code me}. */
+        private boolean leadsTo(Thread me) {
+            Flight<?> f = this;
+            for (int steps = 0; f != null && steps < 10_000; steps++) {
+                if (f.owner == me) {
+                    return true;
+                }
+                f = WAITING.get(f.owner);
             }
-            return held;
+            return false;
         }
     }
 

@@ -42,6 +42,21 @@ final class Problems {
         warnOnce(kind, message, null);
     }
 
+    /**
+     * Whether memory hits are logged (at TRACE). A hit reads it, so it is a plain field, not a
+     * question to the logger; misses and store reads refresh it ({@link #refreshTrace}), so a
+     * level changed while the program runs is seen from the next miss on.
+     */
+    static boolean traceHits = LOG.isLoggable(Level.TRACE);
+
+    static void refreshTrace() {
+        traceHits = LOG.isLoggable(Level.TRACE);
+    }
+
+    static void trace(String message) {
+        LOG.log(Level.TRACE, message);
+    }
+
     static boolean debugEnabled() {
         return LOG.isLoggable(Level.DEBUG);
     }

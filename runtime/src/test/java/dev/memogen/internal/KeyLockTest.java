@@ -21,21 +21,42 @@ class KeyLockTest {
         return MemoRuntime.get().store().index();
     }
 
+    /** A table on {@code flights} of a new store in {@code dir}. */
+    private KeyLock.Table table() {
+        return new KeyLock.Table(dir.resolve("flights"), index());
+    }
+
     @Test
-    void aStripeHasOneOwnerUntilReleased() throws Exception {
-        StoreIndex index = index();
-        Path file = dir.resolve("flights");
-        KeyLock.Table table = new KeyLock.Table(file, index);
+    void aStripeHasOneOwnerProcessUntilReleased() throws Exception {
+        KeyLock.Table table = table();
         KeyLock first = table.tryAcquire(1, 2, 3);
         assertNotNull(first);
-        assertEquals(KeyLock.BYTES, Files.size(file), "created whole");
-        assertNull(table.tryAcquire(1, 2, 3), "another flight of this JVM waits");
-        assertNull(new KeyLock.Table(file, index).tryAcquire(1, 2, 3), "a second mapping sees the same owner");
+        assertEquals(KeyLock.BYTES, Files.size(dir.resolve("flights")), "created whole");
+        assertEquals(ProcessHandle.current().pid(), table.ownerPid(1, 2, 3));
         assertNotNull(table.tryAcquire(1, 2, 4), "another key (another stripe) is free");
         first.release();
+        assertEquals(0, table.ownerPid(1, 2, 3), "free after the release");
         KeyLock again = table.tryAcquire(1, 2, 3);
-        assertNotNull(again, "free after the release");
+        assertNotNull(again);
         again.release();
+    }
+
+    /**
+     * The flights of one JVM never wait for each other on a stripe (an outer frame of a thread
+     * may hold the stripe of the key an inner call needs): they share it, and it stays this
+     * JVM's until the last of them ends.
+     */
+    @Test
+    void theFlightsOfOneJvmShareAStripe() throws Exception {
+        KeyLock.Table table = table();
+        KeyLock outer = table.tryAcquire(1, 2, 3);
+        KeyLock inner = table.tryAcquire(1, 2, 3);
+        assertNotNull(outer);
+        assertNotNull(inner, "a second flight of this JVM on the same stripe does not wait");
+        inner.release();
+        assertEquals(ProcessHandle.current().pid(), table.ownerPid(1, 2, 3), "still held by the outer flight");
+        outer.release();
+        assertEquals(0, table.ownerPid(1, 2, 3), "free once the last flight ends");
     }
 
     @Test

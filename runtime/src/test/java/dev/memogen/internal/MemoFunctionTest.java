@@ -77,6 +77,44 @@ class MemoFunctionTest {
         assertEquals(2, runs.get());
     }
 
+    /**
+     * A memory hit is logged at TRACE (java.util.logging's FINER), as loads and stores are at
+     * DEBUG; a level set while the program runs is seen from the next miss on.
+     */
+    @Test
+    void memoryHitsAreLoggedAtTrace() {
+        fresh();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.memogen");
+        java.util.logging.Level before = log.getLevel();
+        List<String> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        handler.setLevel(java.util.logging.Level.ALL);
+        log.addHandler(handler);
+        try {
+            call(TEXT, 41, this::text); // a miss, with TRACE still off
+            assertTrue(records.stream().noneMatch(r -> r.contains("in memory")), records.toString());
+            log.setLevel(java.util.logging.Level.FINER);
+            call(TEXT, 42, this::text); // a miss: the level is looked at again
+            call(TEXT, 42, this::text); // a memory hit
+            assertTrue(records.contains("FINER memogen: hit t.F#text(int) in memory"), records.toString());
+        } finally {
+            log.removeHandler(handler);
+            log.setLevel(before);
+            Problems.refreshTrace();
+        }
+    }
+
     @Test
     void everyDamagedByteIsAMissAndTheEntryIsRepaired() throws IOException {
         fresh();

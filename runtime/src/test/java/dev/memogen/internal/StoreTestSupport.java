@@ -16,6 +16,18 @@ final class StoreTestSupport {
         }
     };
 
+    static final Codec<Long> LONG = new Codec<>() {
+        @Override
+        public void encode(ValueWriter out, Long value) {
+            out.writeLong(value);
+        }
+
+        @Override
+        public Long decode(ValueReader in) {
+            return in.readLong();
+        }
+    };
+
     static final Codec<double[]> DOUBLES = new Codec<>() {
         @Override
         public void encode(ValueWriter out, double[] value) {
