@@ -133,23 +133,29 @@ class NestedMemoCallsTest {
                 src.resolve("Rec.java").toString(), src.resolve("Main.java").toString()));
     }
 
-    private static Process start(Path store, String role, String... args) throws IOException {
+    /** A JVM running {@code rec.Main}, its output going to {@code out}. */
+    private record Run(Process process, Path out) {}
+
+    private static int runs;
+
+    private static Run start(Path store, String role, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dmemogen.dir=" + store, "-Drole=" + role, "-Dmeeting=" + store.resolveSibling(store.getFileName() + "-meeting"),
                 "-cp", classes + File.pathSeparator + System.getProperty("java.class.path"), "rec.Main"));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path out = dir.resolve("run-" + ++runs + ".out");
+        return new Run(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start(), out);
     }
 
     /** What the JVM printed, once it ended by itself with status 0 within {@code seconds}. */
-    private static String finish(Process p, int seconds) throws Exception {
-        boolean ended = p.waitFor(seconds, TimeUnit.SECONDS);
+    private static String finish(Run run, int seconds) throws Exception {
+        boolean ended = run.process.waitFor(seconds, TimeUnit.SECONDS);
         if (!ended) {
-            p.destroyForcibly();
+            run.process.destroyForcibly().waitFor();
         }
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = Files.readString(run.out);
         assertTrue(ended, "still running after " + seconds + " s:\n" + out);
-        assertEquals(0, p.exitValue(), out);
+        assertEquals(0, run.process.exitValue(), out);
         return out;
     }
 
@@ -180,8 +186,8 @@ class NestedMemoCallsTest {
     @Test
     void recursionInTwoJvmsOnOneStoreRunsEachBodyOnce() throws Exception {
         Path store = dir.resolve("two");
-        Process a = start(store, "-", "recurse", "2");
-        Process b = start(store, "-", "recurse", "2");
+        Run a = start(store, "-", "recurse", "2");
+        Run b = start(store, "-", "recurse", "2");
         String outA = finish(a, 120);
         String outB = finish(b, 120);
         assertTrue(outA.contains(ANSWERS), outA);
@@ -198,8 +204,8 @@ class NestedMemoCallsTest {
     @Test
     void twoProcessesWaitingForEachOthersKeysGoOnWithinSeconds() throws Exception {
         Path store = dir.resolve("cycle");
-        Process a = start(store, "f-then-g", "cycle");
-        Process b = start(store, "g-then-f", "cycle");
+        Run a = start(store, "f-then-g", "cycle");
+        Run b = start(store, "g-then-f", "cycle");
         String outA = finish(a, 60);
         String outB = finish(b, 60);
         // 2, or 3 when the other process stored its outer result before this one's wait ended.
