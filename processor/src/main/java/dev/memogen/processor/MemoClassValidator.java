@@ -18,12 +18,10 @@ import javax.lang.model.util.Types;
 final class MemoClassValidator {
     private final Elements elements;
     private final Types types;
-    private final MutableStateScanner mutableState;
 
-    MemoClassValidator(Elements elements, Types types, MutableStateScanner mutableState) {
+    MemoClassValidator(Elements elements, Types types) {
         this.elements = elements;
         this.types = types;
-        this.mutableState = mutableState;
     }
 
     Report validate(TypeElement cls, AnnotationMirror generateMemo) {
@@ -98,10 +96,6 @@ final class MemoClassValidator {
             report.unresolved(r.unresolved(), m);
         } else if (!r.isOk()) {
             report.error(Messages.unstorable(m.getReturnType().toString(), r.unsupported()), m);
-        }
-        java.util.Set<String> reads = mutableState.readsOf(m);
-        if (!reads.isEmpty()) {
-            report.warning(Messages.readsMutableState(m.getSimpleName().toString(), String.join(", ", reads)), m);
         }
         return true;
     }

@@ -69,6 +69,11 @@ final class Messages {
                 + " affect the result";
     }
 
+    static String stateCheckSkipped(String method, String reason) {
+        return "[MemoStateCheckSkipped] could not check whether " + method + " reads mutable static state (" + reason
+                + "); the check was skipped, the generated class is not affected. Please report this to memogen";
+    }
+
     static String unresolved(String type) {
         return "[MemoUnresolvedType] type " + type + " could not be resolved; fix the errors above first";
     }

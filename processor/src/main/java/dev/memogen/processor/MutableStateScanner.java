@@ -24,9 +24,9 @@ import javax.lang.model.element.VariableElement;
  * Finds the non-final static fields a memoized method reads, in its own body and in the methods
  * of its top-level class that it calls. A stored result cannot follow such a field: the
  * processor warns. (Reads in other classes are seen at run time by the code fingerprint and
- * reported in the log.)
+ * reported in the log.) Run it only on attributed code: see {@link MutableStateCheck}.
  */
-final class MutableStateScanner {
+class MutableStateScanner { // not final: a test makes one that fails
     static final String SUPPRESSION = "memogen:state";
 
     private final Trees trees;
@@ -38,10 +38,10 @@ final class MutableStateScanner {
     /** Names ({@code Class.field}) of the mutable static fields {@code method} reads, sorted. */
     Set<String> readsOf(ExecutableElement method) {
         Set<String> found = new TreeSet<>();
-        if (trees == null || suppressed(method)) {
+        if (suppressed(method)) {
             return found;
         }
-        TypeElement top = outermost(method);
+        TypeElement top = MutableStateCheck.outermost(method);
         Set<ExecutableElement> seen = new HashSet<>();
         Deque<ExecutableElement> todo = new ArrayDeque<>();
         todo.add(method);
@@ -70,7 +70,7 @@ final class MutableStateScanner {
                 @Override
                 public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
                     Element callee = trees.getElement(getCurrentPath());
-                    if (callee instanceof ExecutableElement e && outermost(e).equals(top)) {
+                    if (callee instanceof ExecutableElement e && MutableStateCheck.outermost(e).equals(top)) {
                         todo.add(e);
                     }
                     return super.visitMethodInvocation(node, unused);
@@ -92,16 +92,6 @@ final class MutableStateScanner {
             }.scan(path, null);
         }
         return found;
-    }
-
-    private static TypeElement outermost(Element e) {
-        TypeElement top = null;
-        for (Element c = e; c != null; c = c.getEnclosingElement()) {
-            if (c instanceof TypeElement t) {
-                top = t;
-            }
-        }
-        return top;
     }
 
     /** {@code @SuppressWarnings("memogen:state")} on the element or anything enclosing it. */
