@@ -27,6 +27,15 @@ final class Messages {
                 + " the generated class will be empty";
     }
 
+    static final String LEFT_OUT_VOID = "void: no result to remember";
+    static final String LEFT_OUT_PRIVATE = "private: the generated class cannot call it";
+    static final String LEFT_OUT_INSTANCE = "instance method: not supported yet, make it static to memoize it";
+
+    static String leftOut(String cls, java.util.List<String> methods) {
+        return "[MemoLeftOut] methods of " + cls + " that are not memoized: " + String.join(", ", methods)
+                + ". Mark those not meant to be memoized with @Memo.Skip to leave them out without this note";
+    }
+
     static String memoOutsideGenerateMemo() {
         return "[MemoWithoutGenerateMemo] @Memo only takes effect in a class annotated with @GenerateMemo:"
                 + " annotate the enclosing class";

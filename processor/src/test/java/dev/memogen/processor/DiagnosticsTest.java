@@ -258,4 +258,42 @@ class DiagnosticsTest {
                 + " (java.lang.AssertionError: scanner bug)").inFile(src).onLineContaining("static int twice");
         assertThat(c).generatedSourceFile("p.BadMemo");
     }
+
+    @Test
+    void methodsLeftOutAreListedInOneNoteOnTheClass() {
+        JavaFileObject src = memoClass(
+                "  static int kept(int x) { return x; }",
+                "  int instance(int x) { return x; }",
+                "  static void log(String s) { }",
+                "  private static int helper(int x) { return x; }",
+                "  @Memo.Skip static void skipped(int x) { }",
+                "  @Memo.Skip int skippedInstance() { return 0; }",
+                "  public static void main(String[] args) { }",
+                "  @Override public String toString() { return \"Bad\"; }",
+                "  @Override public boolean equals(Object o) { return o == this; }",
+                "  @Override public int hashCode() { return 1; }");
+        Compilation c = TestCompiler.compile(src);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).hadNoteCount(1);
+        assertThat(c).hadNoteContaining("[MemoLeftOut] methods of Bad that are not memoized:"
+                + " instance(int) (instance method: not supported yet, make it static to memoize it),"
+                + " log(java.lang.String) (void: no result to remember),"
+                + " helper(int) (private: the generated class cannot call it)."
+                + " Mark those not meant to be memoized with @Memo.Skip").inFile(src).onLineContaining("final class Bad");
+    }
+
+    @Test
+    void recordAccessorsAndInterfaceMethodsAreNotLeftOut() {
+        JavaFileObject src = TestCompiler.source("p.Range",
+                "package p;",
+                "@dev.memogen.GenerateMemo",
+                "record Range(int from, int to) implements Comparable<Range> {",
+                "  public int from() { return from; }",
+                "  public int compareTo(Range o) { return Integer.compare(from, o.from); }",
+                "  static int width(int a, int b) { return b - a; }",
+                "}");
+        Compilation c = TestCompiler.compile(src);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).hadNoteCount(0);
+    }
 }
