@@ -101,7 +101,7 @@ public final class MemoProcessor extends AbstractProcessor {
             JavaFile file = new MemoWriter(generatedAvailable).write(model);
             file.writeTo(processingEnv.getFiler());
             if (mutableState != null) {
-                mutableState.add(cls); // after attribution, when the generated class exists
+                mutableState.add(cls, model.generated().canonicalName()); // after attribution, when the generated class exists
             }
         } catch (IOException e) {
             processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,

@@ -71,10 +71,30 @@ final class Messages {
                 + ". Return such a type, or leave the method out with @Memo.Skip";
     }
 
-    static String readsMutableState(String method, String fields) {
-        return "[MemoReadsMutableState] " + method + " reads the non-final static field" + (fields.contains(",") ? "s " : " ")
-                + fields + "; a stored result does not follow changes to it. Make the field final, pass its value as a"
-                + " parameter, or add @SuppressWarnings(\"" + MutableStateScanner.SUPPRESSION + "\") where it does not"
+    /** {@code fields}: {@code Class.field} → {@code null} if non-final, else the type whose contents can change. */
+    static String readsMutableState(String method, java.util.Map<String, String> fields) {
+        java.util.List<String> nonFinal = new java.util.ArrayList<>();
+        java.util.List<String> mutableFinal = new java.util.ArrayList<>();
+        fields.forEach((field, type) -> {
+            if (type == null) {
+                nonFinal.add(field);
+            } else {
+                mutableFinal.add(field + " (" + type + ")");
+            }
+        });
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (!nonFinal.isEmpty()) {
+            parts.add("the non-final static field" + (nonFinal.size() > 1 ? "s " : " ") + String.join(", ", nonFinal));
+        }
+        if (!mutableFinal.isEmpty()) {
+            parts.add("the static final field" + (mutableFinal.size() > 1 ? "s " : " ") + String.join(", ", mutableFinal)
+                    + ", whose contents can change");
+        }
+        return "[MemoReadsMutableState] " + method + " reads " + String.join(" and ", parts)
+                + "; a stored result does not follow changes to " + (fields.size() > 1 ? "them" : "it")
+                + ". Pass the value as a parameter, keep the field final and immutable (a primitive, String, enum,"
+                + " record of those, List.of/Set.of/Map.of, Collections.unmodifiable*), or add @SuppressWarnings(\""
+                + MutableStateScanner.SUPPRESSION + "\") on the method, its class or the field where it does not"
                 + " affect the result";
     }
 

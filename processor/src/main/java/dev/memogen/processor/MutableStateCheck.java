@@ -5,6 +5,7 @@ import com.sun.source.util.TaskEvent;
 import com.sun.source.util.TaskListener;
 import com.sun.source.util.Trees;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,8 @@ final class MutableStateCheck implements TaskListener {
     private final MutableStateScanner scanner;
     /** Qualified name of a top-level class → the {@code @GenerateMemo} classes in it still to check. */
     private final Map<String, Set<String>> pending = new HashMap<>();
+    /** The generated memo classes: calls into them are not followed (they read their own caches). */
+    private final Set<String> generated = new HashSet<>();
 
     private MutableStateCheck(Elements elements, Messager messager, MutableStateScanner scanner) {
         this.elements = elements;
@@ -49,7 +52,8 @@ final class MutableStateCheck implements TaskListener {
         try {
             JavacTask task = JavacTask.instance(env);
             MutableStateCheck check = new MutableStateCheck(env.getElementUtils(), env.getMessager(),
-                    scanner != null ? scanner : new MutableStateScanner(Trees.instance(env)));
+                    scanner != null ? scanner
+                            : new MutableStateScanner(Trees.instance(env), env.getElementUtils(), env.getTypeUtils()));
             task.addTaskListener(check);
             return check;
         } catch (RuntimeException | LinkageError e) {
@@ -57,8 +61,9 @@ final class MutableStateCheck implements TaskListener {
         }
     }
 
-    /** Checks {@code cls} when javac has analysed the top-level class that holds it. */
-    void add(TypeElement cls) {
+    /** Checks {@code cls}, whose memo class is {@code generatedName}, when javac has analysed its top-level class. */
+    void add(TypeElement cls, String generatedName) {
+        generated.add(generatedName);
         pending.computeIfAbsent(outermost(cls).getQualifiedName().toString(), k -> new LinkedHashSet<>())
                 .add(cls.getQualifiedName().toString());
     }
@@ -83,10 +88,9 @@ final class MutableStateCheck implements TaskListener {
     private void check(TypeElement cls) {
         for (ExecutableElement m : MemoClassValidator.memoizedMethods(cls)) {
             try {
-                Set<String> reads = scanner.readsOf(m);
+                Map<String, String> reads = scanner.readsOf(m, generated);
                 if (!reads.isEmpty()) {
-                    messager.printMessage(Diagnostic.Kind.WARNING,
-                            Messages.readsMutableState(m.getSimpleName().toString(), String.join(", ", reads)), m);
+                    messager.printMessage(Diagnostic.Kind.WARNING, Messages.readsMutableState(m.getSimpleName().toString(), reads), m);
                 }
             } catch (OutOfMemoryError e) {
                 throw e;

@@ -244,9 +244,10 @@ class DiagnosticsTest {
 
     @Test
     void aFailingMutableStateCheckIsANoteNotACrash() {
-        MutableStateScanner failing = new MutableStateScanner(null) {
+        MutableStateScanner failing = new MutableStateScanner(null, null, null) {
             @Override
-            java.util.Set<String> readsOf(javax.lang.model.element.ExecutableElement method) {
+            java.util.Map<String, String> readsOf(javax.lang.model.element.ExecutableElement method,
+                    java.util.Set<String> skipped) {
                 throw new AssertionError("scanner bug");
             }
         };
