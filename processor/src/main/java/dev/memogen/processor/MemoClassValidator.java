@@ -1,5 +1,6 @@
 package dev.memogen.processor;
 
+import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
@@ -18,12 +19,10 @@ import javax.lang.model.util.Types;
 final class MemoClassValidator {
     private final Elements elements;
     private final Types types;
-    private final MutableStateScanner mutableState;
 
-    MemoClassValidator(Elements elements, Types types, MutableStateScanner mutableState) {
+    MemoClassValidator(Elements elements, Types types) {
         this.elements = elements;
         this.types = types;
-        this.mutableState = mutableState;
     }
 
     Report validate(TypeElement cls, AnnotationMirror generateMemo) {
@@ -41,15 +40,84 @@ final class MemoClassValidator {
         String pkg = elements.getPackageOf(cls).getQualifiedName().toString();
         TypeClassifier classifier = new TypeClassifier(elements, types, pkg);
         int memoized = 0;
+        List<String> leftOut = new ArrayList<>();
         for (ExecutableElement m : ElementFilter.methodsIn(cls.getEnclosedElements())) {
             if (validateMethod(m, classifier, report)) {
                 memoized++;
+            } else {
+                String reason = whyLeftOut(m, cls);
+                if (reason != null) {
+                    leftOut.add(signature(m) + " (" + reason + ")");
+                }
             }
         }
         if (memoized == 0 && !report.hasErrors()) {
             report.warning(Messages.nothingToMemoize(cls.getSimpleName().toString()), cls);
         }
+        if (!leftOut.isEmpty()) {
+            report.note(Messages.leftOut(cls.getSimpleName().toString(), leftOut), cls);
+        }
         return report;
+    }
+
+    /**
+     * Why a method without {@code @Memo} or {@code @Memo.Skip} is not memoized, or {@code null}
+     * when it is, or is plainly not meant to be: a {@code main} method, an override (toString,
+     * equals, an interface's method), a record's accessor.
+     */
+    private String whyLeftOut(ExecutableElement m, TypeElement cls) {
+        if (memoizable(m) || Annotations.find(m, Annotations.MEMO) != null || Annotations.find(m, Annotations.SKIP) != null
+                || isMain(m) || overridesSomething(m, cls) || isRecordAccessor(m, cls)) {
+            return null;
+        }
+        if (m.getReturnType().getKind() == TypeKind.VOID) {
+            return Messages.LEFT_OUT_VOID;
+        }
+        if (m.getModifiers().contains(Modifier.PRIVATE)) {
+            return Messages.LEFT_OUT_PRIVATE;
+        }
+        return Messages.LEFT_OUT_INSTANCE;
+    }
+
+    private static boolean isMain(ExecutableElement m) {
+        List<? extends VariableElement> p = m.getParameters();
+        return m.getSimpleName().contentEquals("main") && m.getReturnType().getKind() == TypeKind.VOID
+                && (p.isEmpty() || p.size() == 1 && p.get(0).asType().toString().equals("java.lang.String[]"));
+    }
+
+    private boolean overridesSomething(ExecutableElement m, TypeElement cls) {
+        if (m.getModifiers().contains(Modifier.STATIC) || m.getModifiers().contains(Modifier.PRIVATE)) {
+            return false;
+        }
+        java.util.Deque<javax.lang.model.type.TypeMirror> todo = new java.util.ArrayDeque<>(types.directSupertypes(cls.asType()));
+        while (!todo.isEmpty()) {
+            Element sup = types.asElement(todo.poll());
+            if (sup == null) {
+                continue;
+            }
+            for (ExecutableElement candidate : ElementFilter.methodsIn(sup.getEnclosedElements())) {
+                if (elements.overrides(m, candidate, cls)) {
+                    return true;
+                }
+            }
+            todo.addAll(types.directSupertypes(sup.asType()));
+        }
+        return false;
+    }
+
+    private static boolean isRecordAccessor(ExecutableElement m, TypeElement cls) {
+        return cls.getKind() == ElementKind.RECORD && m.getParameters().isEmpty()
+                && ElementFilter.recordComponentsIn(cls.getEnclosedElements()).stream()
+                        .anyMatch(c -> c.getSimpleName().equals(m.getSimpleName()));
+    }
+
+    /** {@code name(int, java.lang.String)}: enough to tell overloads apart. */
+    private String signature(ExecutableElement m) {
+        StringBuilder s = new StringBuilder(m.getSimpleName()).append('(');
+        for (VariableElement p : m.getParameters()) {
+            s.append(s.charAt(s.length() - 1) == '(' ? "" : ", ").append(types.erasure(p.asType()));
+        }
+        return s.append(')').toString();
     }
 
     /** Reports problems of {@code m}; returns whether it is to be memoized. */
@@ -98,10 +166,6 @@ final class MemoClassValidator {
             report.unresolved(r.unresolved(), m);
         } else if (!r.isOk()) {
             report.error(Messages.unstorable(m.getReturnType().toString(), r.unsupported()), m);
-        }
-        java.util.Set<String> reads = mutableState.readsOf(m);
-        if (!reads.isEmpty()) {
-            report.warning(Messages.readsMutableState(m.getSimpleName().toString(), String.join(", ", reads)), m);
         }
         return true;
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -27,6 +28,23 @@ import javax.tools.Diagnostic;
 public final class MemoProcessor extends AbstractProcessor {
 
     private final Set<String> deferred = new LinkedHashSet<>();
+    private final MutableStateScanner scanner;
+    private MutableStateCheck mutableState;
+
+    public MemoProcessor() {
+        this(null);
+    }
+
+    /** With another mutable-state scanner, for tests; {@code null} for the real one. */
+    MemoProcessor(MutableStateScanner scanner) {
+        this.scanner = scanner;
+    }
+
+    @Override
+    public synchronized void init(ProcessingEnvironment env) {
+        super.init(env);
+        mutableState = MutableStateCheck.register(env, scanner);
+    }
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
@@ -67,8 +85,8 @@ public final class MemoProcessor extends AbstractProcessor {
     private void processClass(TypeElement cls, boolean lastRound) {
         try {
             AnnotationMirror annotation = Annotations.find(cls, Annotations.GENERATE_MEMO);
-            Report report = new MemoClassValidator(processingEnv.getElementUtils(), processingEnv.getTypeUtils(),
-                    new MutableStateScanner(trees())).validate(cls, annotation);
+            Report report = new MemoClassValidator(processingEnv.getElementUtils(), processingEnv.getTypeUtils())
+                    .validate(cls, annotation);
             if (report.hasUnresolved() && !lastRound) {
                 deferred.add(cls.getQualifiedName().toString());
                 return;
@@ -82,21 +100,15 @@ public final class MemoProcessor extends AbstractProcessor {
                     .getTypeElement("javax.annotation.processing.Generated") != null;
             JavaFile file = new MemoWriter(generatedAvailable).write(model);
             file.writeTo(processingEnv.getFiler());
+            if (mutableState != null) {
+                mutableState.add(cls, model.generated().canonicalName()); // after attribution, when the generated class exists
+            }
         } catch (IOException e) {
             processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
                     Messages.cannotWrite(cls.getSimpleName() + "Memo", e.toString()), cls);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) { // never crash javac
             processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
                     Messages.cannotWrite(cls.getSimpleName() + "Memo", "internal error in memogen: " + e), cls);
-        }
-    }
-
-    /** javac's syntax trees, or {@code null} under another compiler (source checks are then skipped). */
-    private com.sun.source.util.Trees trees() {
-        try {
-            return com.sun.source.util.Trees.instance(processingEnv);
-        } catch (RuntimeException | LinkageError e) {
-            return null;
         }
     }
 

@@ -27,6 +27,15 @@ final class Messages {
                 + " the generated class will be empty";
     }
 
+    static final String LEFT_OUT_VOID = "void: no result to remember";
+    static final String LEFT_OUT_PRIVATE = "private: the generated class cannot call it";
+    static final String LEFT_OUT_INSTANCE = "instance method: not supported yet, make it static to memoize it";
+
+    static String leftOut(String cls, java.util.List<String> methods) {
+        return "[MemoLeftOut] methods of " + cls + " that are not memoized: " + String.join(", ", methods)
+                + ". Mark those not meant to be memoized with @Memo.Skip to leave them out without this note";
+    }
+
     static String memoOutsideGenerateMemo() {
         return "[MemoWithoutGenerateMemo] @Memo only takes effect in a class annotated with @GenerateMemo:"
                 + " annotate the enclosing class";
@@ -62,11 +71,36 @@ final class Messages {
                 + ". Return such a type, or leave the method out with @Memo.Skip";
     }
 
-    static String readsMutableState(String method, String fields) {
-        return "[MemoReadsMutableState] " + method + " reads the non-final static field" + (fields.contains(",") ? "s " : " ")
-                + fields + "; a stored result does not follow changes to it. Make the field final, pass its value as a"
-                + " parameter, or add @SuppressWarnings(\"" + MutableStateScanner.SUPPRESSION + "\") where it does not"
+    /** {@code fields}: {@code Class.field} → {@code null} if non-final, else the type whose contents can change. */
+    static String readsMutableState(String method, java.util.Map<String, String> fields) {
+        java.util.List<String> nonFinal = new java.util.ArrayList<>();
+        java.util.List<String> mutableFinal = new java.util.ArrayList<>();
+        fields.forEach((field, type) -> {
+            if (type == null) {
+                nonFinal.add(field);
+            } else {
+                mutableFinal.add(field + " (" + type + ")");
+            }
+        });
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (!nonFinal.isEmpty()) {
+            parts.add("the non-final static field" + (nonFinal.size() > 1 ? "s " : " ") + String.join(", ", nonFinal));
+        }
+        if (!mutableFinal.isEmpty()) {
+            parts.add("the static final field" + (mutableFinal.size() > 1 ? "s " : " ") + String.join(", ", mutableFinal)
+                    + ", whose contents can change");
+        }
+        return "[MemoReadsMutableState] " + method + " reads " + String.join(" and ", parts)
+                + "; a stored result does not follow changes to " + (fields.size() > 1 ? "them" : "it")
+                + ". Pass the value as a parameter, keep the field final and immutable (a primitive, String, enum,"
+                + " record of those, List.of/Set.of/Map.of, Collections.unmodifiable*), or add @SuppressWarnings(\""
+                + MutableStateScanner.SUPPRESSION + "\") on the method, its class or the field where it does not"
                 + " affect the result";
+    }
+
+    static String stateCheckSkipped(String method, String reason) {
+        return "[MemoStateCheckSkipped] could not check whether " + method + " reads mutable static state (" + reason
+                + "); the check was skipped, the generated class is not affected. Please report this to memogen";
     }
 
     static String unresolved(String type) {

@@ -56,6 +56,7 @@ class CodeEditsAcrossJvmsTest {
                 static int helper(int x) { return 2 * x; }
                 static int unrelated(int x) { return x - 1; }
                 static final class Nested { int bonus() { return 100; } }
+                @Memo.Skip
                 private static void record() {
                     try {
                         Files.writeString(Path.of(System.getProperty("runs.log")), "ran\\n",

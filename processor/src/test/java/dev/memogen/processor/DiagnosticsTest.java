@@ -3,6 +3,7 @@ package dev.memogen.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
+import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -10,15 +11,8 @@ import org.junit.jupiter.api.Test;
 class DiagnosticsTest {
 
     private static JavaFileObject memoClass(String... body) {
-        String[] lines = new String[body.length + 6];
-        lines[0] = "package p;";
-        lines[1] = "import dev.memogen.*;";
-        lines[2] = "import java.util.*;";
-        lines[3] = "@GenerateMemo";
-        lines[4] = "final class Bad {";
-        System.arraycopy(body, 0, lines, 5, body.length);
-        lines[lines.length - 1] = "}";
-        return TestCompiler.source("p.Bad", lines);
+        return TestCompiler.source("p.Bad",
+                List.of("package p;", "import dev.memogen.*;", "import java.util.*;", "@GenerateMemo", "final class Bad {"), body);
     }
 
     private static Compilation compile(JavaFileObject source) {
@@ -246,5 +240,61 @@ class DiagnosticsTest {
         assertThat(c).hadWarningCount(1);
         assertThat(c).hadWarningContaining("[MemoReadsMutableState] scaled reads the non-final static field Bad.factor;")
                 .inFile(src).onLineContaining("static int scaled");
+    }
+
+    @Test
+    void aFailingMutableStateCheckIsANoteNotACrash() {
+        MutableStateScanner failing = new MutableStateScanner(null, null, null) {
+            @Override
+            java.util.Map<String, String> readsOf(javax.lang.model.element.ExecutableElement method,
+                    java.util.Set<String> skipped) {
+                throw new AssertionError("scanner bug");
+            }
+        };
+        JavaFileObject src = memoClass("  static int twice(int x) { return 2 * x; }");
+        Compilation c = com.google.testing.compile.Compiler.javac().withProcessors(new MemoProcessor(failing))
+                .withOptions("-Xlint:all,-processing", "-Werror").compile(src);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).hadNoteContaining("[MemoStateCheckSkipped] could not check whether twice reads mutable static state"
+                + " (java.lang.AssertionError: scanner bug)").inFile(src).onLineContaining("static int twice");
+        assertThat(c).generatedSourceFile("p.BadMemo");
+    }
+
+    @Test
+    void methodsLeftOutAreListedInOneNoteOnTheClass() {
+        JavaFileObject src = memoClass(
+                "  static int kept(int x) { return x; }",
+                "  int instance(int x) { return x; }",
+                "  static void log(String s) { }",
+                "  private static int helper(int x) { return x; }",
+                "  @Memo.Skip static void skipped(int x) { }",
+                "  @Memo.Skip int skippedInstance() { return 0; }",
+                "  public static void main(String[] args) { }",
+                "  @Override public String toString() { return \"Bad\"; }",
+                "  @Override public boolean equals(Object o) { return o == this; }",
+                "  @Override public int hashCode() { return 1; }");
+        Compilation c = TestCompiler.compile(src);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).hadNoteCount(1);
+        assertThat(c).hadNoteContaining("[MemoLeftOut] methods of Bad that are not memoized:"
+                + " instance(int) (instance method: not supported yet, make it static to memoize it),"
+                + " log(java.lang.String) (void: no result to remember),"
+                + " helper(int) (private: the generated class cannot call it)."
+                + " Mark those not meant to be memoized with @Memo.Skip").inFile(src).onLineContaining("final class Bad");
+    }
+
+    @Test
+    void recordAccessorsAndInterfaceMethodsAreNotLeftOut() {
+        JavaFileObject src = TestCompiler.source("p.Range",
+                "package p;",
+                "@dev.memogen.GenerateMemo",
+                "record Range(int from, int to) implements Comparable<Range> {",
+                "  public int from() { return from; }",
+                "  public int compareTo(Range o) { return Integer.compare(from, o.from); }",
+                "  static int width(int a, int b) { return b - a; }",
+                "}");
+        Compilation c = TestCompiler.compile(src);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).hadNoteCount(0);
     }
 }

@@ -23,6 +23,14 @@ final class TestCompiler {
         return JavaFileObjects.forSourceLines(qualifiedName, lines);
     }
 
+    /** A class from its opening lines (package, imports, declaration) and members; closes it. */
+    static JavaFileObject source(String qualifiedName, java.util.List<String> opening, String... members) {
+        java.util.List<String> lines = new java.util.ArrayList<>(opening);
+        lines.addAll(java.util.List.of(members));
+        lines.add("}");
+        return source(qualifiedName, lines.toArray(String[]::new));
+    }
+
     static Compilation compile(JavaFileObject... sources) {
         return javac().withProcessors(new MemoProcessor()).withOptions("-Xlint:all,-processing", "-Werror").compile(sources);
     }
