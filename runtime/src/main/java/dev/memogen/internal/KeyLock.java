@@ -108,8 +108,14 @@ final class KeyLock {
             return (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
         }
 
-        private void release(MappedByteBuffer m, int offset) {
+        private void release(KeyLock lock) {
             synchronized (shares) {
+                if (lock.released) {
+                    return; // released already (by a cleanup after a StackOverflowError in the first release)
+                }
+                lock.released = true;
+                MappedByteBuffer m = lock.map;
+                int offset = lock.offset;
                 int left = shares.getOrDefault(offset, 1) - 1;
                 if (left > 0) {
                     shares.put(offset, left);
@@ -124,6 +130,7 @@ final class KeyLock {
     private final Table table;
     private final MappedByteBuffer map;
     private final int offset;
+    private boolean released; // guarded by table.shares
 
     private KeyLock(Table table, MappedByteBuffer map, int offset) {
         this.table = table;
@@ -131,8 +138,9 @@ final class KeyLock {
         this.offset = offset;
     }
 
+    /** Lets go of the stripe; a second call does nothing. */
     void release() {
-        table.release(map, offset);
+        table.release(this);
     }
 
     /**

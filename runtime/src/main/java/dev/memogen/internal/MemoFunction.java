@@ -500,20 +500,21 @@ public final class MemoFunction<T> {
             Flight<T> mine = new Flight<>(this, key, args, argsBytes, me);
             Flight<T> running = flights.putIfAbsent(key, mine);
             if (running == null) {
-                // Leader. Another thread may have stored the value between our lookup and now
-                // (the same digest: a hash of the arguments may be shared by other arguments).
+                // Leader. On this thread's list of flights from now on: if this call dies (a
+                // StackOverflowError), an outer flight ends this one. Another thread may have
+                // stored the value between our lookup and now (the same digest: a hash of the
+                // arguments may be shared by other arguments).
+                mine.lead();
                 Cached c = MemoRuntime.get().memory.get(this, m0, m1);
                 Object held = c != null && c.k0 == k0 && c.k1 == k1 ? c.value : null;
                 if (held != null) {
-                    mine.publish(held);
-                    flights.remove(key, mine);
+                    mine.end(held);
                     countMemoryHit();
                     return Flight.withValue(this, fromMemory(held));
                 }
                 Loaded elsewhere = singleFlightAcrossProcesses(mine, key);
                 if (elsewhere != null) {
-                    mine.publish(elsewhere.held);
-                    flights.remove(key, mine);
+                    mine.end(elsewhere.held);
                     return Flight.withValue(this, elsewhere.value);
                 }
                 return mine.started();
@@ -523,7 +524,7 @@ public final class MemoFunction<T> {
                 // The same key again on this thread (recursion through user code), or a flight
                 // whose thread waits, perhaps through others, for one of ours: never wait on
                 // ourselves; compute without coordination.
-                return new Flight<T>(this, null, null, 0, me).started();
+                return new Flight<T>(this, null, null, 0, me).lead().started();
             }
             if (held != Flight.FAILED && held != Flight.STORED) {
                 countMemoryHit();
@@ -560,14 +561,10 @@ public final class MemoFunction<T> {
                 return null;
             }
             if (lock != null) {
-                // Ours now. The process that held it may have stored the value since our lookup.
-                Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
-                if (stored != null) {
-                    lock.release();
-                    return stored;
-                }
+                // Ours now (released when the flight ends). The process that held it may have
+                // stored the value since our lookup.
                 mine.keyLock = lock;
-                return null;
+                return loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
             }
             Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
             if (stored != null) {
@@ -577,7 +574,7 @@ public final class MemoFunction<T> {
             // One inside a memoized computation (or followed by such a thread of this JVM) holds
             // keys that the owner may be waiting for: waiting long could be a deadlock between
             // processes, so it waits briefly, then computes.
-            if (!couldCycle && (Flight.leadsAny() || mine.nestedFollowers.get() > 0)) {
+            if (!couldCycle && (Flight.leadsOtherThan(mine) || mine.nestedFollowers.get() > 0)) {
                 couldCycle = true;
                 waitNanos = Math.min(waitNanos, System.nanoTime() - started + NESTED_WAIT_NANOS);
             }
@@ -639,8 +636,14 @@ public final class MemoFunction<T> {
         static final Object CYCLE = new Object();
         /** The flight each thread of this JVM waits for, if any: a wait that would close a cycle is not made. */
         private static final ConcurrentHashMap<Thread, Flight<?>> WAITING = new ConcurrentHashMap<>();
-        /** How many flights the current thread leads (bodies it is running); counted on misses only. */
-        private static final ThreadLocal<int[]> LED = ThreadLocal.withInitial(() -> new int[1]);
+        /**
+         * The flights the current thread leads (bodies it is running), innermost last. A flight
+         * that did not end properly (its body overflowed the stack, and so did its cleanup) is
+         * ended by the next outer one, which has more stack: no flight stays open for waiting
+         * threads, no key lock stays taken.
+         */
+        private static final ThreadLocal<java.util.ArrayList<Flight<?>>> LED =
+                ThreadLocal.withInitial(java.util.ArrayList::new);
 
         private final MemoFunction<T> fn;
         private final FlightKey key;
@@ -650,7 +653,6 @@ public final class MemoFunction<T> {
         private final Thread owner;
         /** When the body started ({@link #started}): compute time is the body's alone. */
         private long start;
-        private boolean leading;
         private final CountDownLatch done;
         private volatile Object held;
         /** The key's cross-process lock, held from {@link #miss} until the result is stored; owner thread only. */
@@ -687,17 +689,27 @@ public final class MemoFunction<T> {
             return new Flight<>(fn, fn.value(value));
         }
 
-        /** The body is about to run on the owner thread: its clock starts, and the thread leads one more flight. */
+        /** The owner thread leads this flight: it goes on the thread's list until it {@link #end}s. */
+        Flight<T> lead() {
+            LED.get().add(this);
+            return this;
+        }
+
+        /** The body is about to run on the owner thread: the clock of its compute time starts. */
         Flight<T> started() {
-            LED.get()[0]++;
-            leading = true;
             start = System.nanoTime();
             return this;
         }
 
-        /** Whether the current thread is running the body of a memoized call that missed. */
+        /** Whether the current thread leads a flight (is running the body of a memoized call that missed). */
         static boolean leadsAny() {
-            return LED.get()[0] > 0;
+            return !LED.get().isEmpty();
+        }
+
+        /** Whether the current thread leads a flight other than {@code f}, its innermost. */
+        static boolean leadsOtherThan(Flight<?> f) {
+            java.util.ArrayList<Flight<?>> led = LED.get();
+            return led.size() > (!led.isEmpty() && led.get(led.size() - 1) == f ? 1 : 0);
         }
 
         /** Whether the value is already known (computed by another thread); then return {@link #value()}. */
@@ -712,50 +724,54 @@ public final class MemoFunction<T> {
         /** Records the computed result (memory, store, statistics) and returns it to the caller. */
         public T complete(T result) {
             long nanos = System.nanoTime() - start;
-            ended();
             fn.misses.increment();
             fn.computeNanos.add(nanos);
             Object held = Flight.FAILED;
             try {
                 held = fn.remember(key, args, argsBytes, result, nanos);
             } finally {
-                publish(held);
-                if (key != null) {
-                    fn.flights.remove(key, this);
-                }
-                releaseKeyLock();
+                end(held);
             }
             return result;
         }
 
         /** The computation threw: nothing is stored; waiting threads compute for themselves. */
         public void fail() {
-            ended();
-            publish(FAILED);
+            end(FAILED);
+        }
+
+        /**
+         * Releases waiting threads with {@code held}, and the key; then leaves the thread's list
+         * of flights, ending any inner flight still on it. Each step repeated by an outer flight
+         * (after a StackOverflowError in this one) does no harm.
+         */
+        private void end(Object held) {
+            publish(held);
             if (key != null) {
                 fn.flights.remove(key, this);
             }
-            releaseKeyLock();
-        }
-
-        private void ended() {
-            if (leading) {
-                leading = false;
-                LED.get()[0]--;
-            }
-        }
-
-        private void releaseKeyLock() {
             KeyLock l = keyLock;
             if (l != null) {
-                keyLock = null;
                 l.release();
+                keyLock = null;
+            }
+            java.util.ArrayList<Flight<?>> led = LED.get();
+            int i = led.lastIndexOf(this);
+            while (i >= 0 && led.size() > i + 1) {
+                Flight<?> inner = led.get(led.size() - 1);
+                inner.end(FAILED); // removes itself
+            }
+            if (i >= 0) {
+                led.remove(i);
             }
         }
 
+        /** Releases the threads waiting for this flight with {@code h}; only the first call counts. */
         void publish(Object h) {
-            held = h;
-            done.countDown();
+            if (done.getCount() > 0) {
+                held = h;
+                done.countDown();
+            }
         }
 
         /**

@@ -34,6 +34,7 @@ class NestedFlightsTest {
     private static final MemoFunction<Long> F = MemoFunction.create("t.N#f(int)", "v1", LONG, false);
     private static final MemoFunction<Long> G = MemoFunction.create("t.N#g(int)", "v1", LONG, false);
     private static final MemoFunction<Long> SQUARE = MemoFunction.create("t.N#square(int)", "v1", LONG, false);
+    private static final MemoFunction<Long> DOWN = MemoFunction.create("t.N#down(int)", "v1", LONG, false);
     private static final MemoFunction<Long> OUTER = MemoFunction.create("t.N#outer(int)", "v1", LONG, false);
     private static final MemoFunction<Long> INNER = MemoFunction.create("t.N#inner(int)", "v1", LONG, false);
 
@@ -94,6 +95,49 @@ class NestedFlightsTest {
             throw new AssertionError(failed.get());
         }
         assertEquals(1001, bodies.get(), "each body once");
+    }
+
+    private long down(int n) {
+        bodies.incrementAndGet();
+        return n == 0 ? 0 : call(DOWN, n - 1, this::down) + 1;
+    }
+
+    /**
+     * Recursion deeper than the thread's stack ends in a StackOverflowError, as it would without
+     * memogen; the error can strike again inside the cleanup of the innermost flights. Whatever
+     * is left open is cleaned up by an outer frame, so afterwards every key can still be
+     * computed: none waits forever for a flight that ended, and no key lock stays taken.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aStackOverflowInsideNestedCallsLeavesNoFlightOpen() throws Exception {
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withLockTimeoutMillis(30_000));
+        // Where in the innermost frames the error strikes depends on the stack's size: try many.
+        for (int kib = 128; kib < 384; kib += 4) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread small = new Thread(null, () -> run(thrown, () -> call(DOWN, 200_000, this::down)), "small", kib << 10);
+            small.start();
+            small.join();
+            assertTrue(thrown.get() instanceof StackOverflowError, String.valueOf(thrown.get()));
+        }
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        AtomicReference<Long> got = new AtomicReference<>();
+        Thread large = new Thread(null, () -> run(failed, () -> got.set(call(DOWN, 20_000, this::down))), "large", 1L << 30);
+        large.setDaemon(true); // a hang must not keep the test JVM alive
+        large.start();
+        large.join();
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+        assertEquals(20_000L, got.get());
+        int open = 0;
+        for (int n = 0; n <= 20_000; n++) {
+            KeyHasher h = KeyHasher.create();
+            h.putInt(n);
+            h.finish();
+            open += MemoRuntime.get().store().keyOwnerPid(DOWN, h.high(), h.low()) == 0 ? 0 : 1;
+        }
+        assertEquals(0, open, "key locks left taken");
     }
 
     /**
