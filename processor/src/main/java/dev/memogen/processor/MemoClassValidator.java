@@ -63,11 +63,11 @@ final class MemoClassValidator {
     /**
      * Why a method without {@code @Memo} or {@code @Memo.Skip} is not memoized, or {@code null}
      * when it is, or is plainly not meant to be: a {@code main} method, an override (toString,
-     * equals, an interface's method), a record's accessor.
+     * equals, an interface's method), a record's accessor, an enum's {@code values()}.
      */
     private String whyLeftOut(ExecutableElement m, TypeElement cls) {
         if (memoizable(m) || Annotations.find(m, Annotations.MEMO) != null || Annotations.find(m, Annotations.SKIP) != null
-                || isMain(m) || overridesSomething(m, cls) || isRecordAccessor(m, cls)) {
+                || isMain(m) || overridesSomething(m, cls) || isRecordAccessor(m, cls) || enumMethodOfTheLanguage(m)) {
             return null;
         }
         if (m.getReturnType().getKind() == TypeKind.VOID) {
@@ -201,7 +201,23 @@ final class MemoClassValidator {
         return m.getModifiers().contains(Modifier.STATIC)
                 && !m.getModifiers().contains(Modifier.PRIVATE)
                 && m.getReturnType().getKind() != TypeKind.VOID
-                && Annotations.find(m, Annotations.SKIP) == null;
+                && Annotations.find(m, Annotations.SKIP) == null
+                && !enumMethodOfTheLanguage(m);
+    }
+
+    /**
+     * {@code values()} and {@code valueOf(String)} of an enum: javac declares them in every enum
+     * (no enum can declare its own), and nobody means them when memoizing an enum's methods.
+     */
+    private static boolean enumMethodOfTheLanguage(ExecutableElement m) {
+        if (m.getEnclosingElement().getKind() != ElementKind.ENUM) {
+            return false;
+        }
+        String name = m.getSimpleName().toString();
+        List<? extends VariableElement> params = m.getParameters();
+        return name.equals("values") && params.isEmpty()
+                || name.equals("valueOf") && params.size() == 1
+                        && params.get(0).asType().toString().equals("java.lang.String");
     }
 
     private static boolean accessible(TypeElement cls) {

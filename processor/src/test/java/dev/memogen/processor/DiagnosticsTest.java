@@ -297,4 +297,23 @@ class DiagnosticsTest {
         assertThat(c).succeededWithoutWarnings();
         assertThat(c).hadNoteCount(0);
     }
+
+    /** An enum's {@code values()} and {@code valueOf(String)}, which javac declares, are neither memoized nor listed. */
+    @Test
+    void theMethodsJavacDeclaresInAnEnumAreLeftAlone() throws Exception {
+        JavaFileObject src = TestCompiler.source("p.Planet",
+                "package p;",
+                "@dev.memogen.GenerateMemo",
+                "enum Planet {",
+                "  MERCURY, VENUS;",
+                "  static double gravity(Planet p, double mass) { return p.ordinal() * mass; }",
+                "}");
+        Compilation c = TestCompiler.compile(src);
+        assertThat(c).succeededWithoutWarnings();
+        assertThat(c).hadNoteCount(0);
+        String generated = TestCompiler.generatedSource(c, "p.PlanetMemo");
+        org.junit.jupiter.api.Assertions.assertTrue(generated.contains(" gravity("), generated);
+        org.junit.jupiter.api.Assertions.assertFalse(generated.contains(" values("), generated);
+        org.junit.jupiter.api.Assertions.assertFalse(generated.contains(" valueOf("), generated);
+    }
 }
