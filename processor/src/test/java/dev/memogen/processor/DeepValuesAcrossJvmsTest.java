@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recursive records 100,000 deep (a linked list, a tree through {@code List}, a chain through
- * {@code Optional}, two mutually recursive records) as results and as arguments, in two JVMs on
+ * {@code Optional}, two mutually recursive records, a generic list) as results and as arguments, in two JVMs on
  * one store, on the default thread stack (no {@code -Xss}): hashing, the memory key, the
  * comparison of kept arguments, encoding and decoding must not depend on the call stack's depth.
  * The program checks every value itself, iteratively (a record's own {@code equals} would
@@ -37,6 +37,7 @@ class DeepValuesAcrossJvmsTest {
                 record Link(int v, Optional<Link> next) {}
                 record Even(int v, Odd next) {}
                 record Odd(int v, Even next) {}
+                record Cons<T>(T head, Cons<T> tail) {}
 
                 static Node chain(int n) { runs++; return Main.chain(n, 0); }
                 static long sum(Node n) {
@@ -62,6 +63,13 @@ class DeepValuesAcrossJvmsTest {
                 static Odd odds(int n) { runs++; return new Odd(-1, Main.evens(n)); }
                 static int weighEven(Even e) { runs++; return Main.length(e); }
                 static int weighOdd(Odd o) { runs++; return 1 + Main.length(o.next()); }
+                static Cons<String> words(int n) { runs++; return Main.words(n); }
+                static int count(Cons<String> c) {
+                    runs++;
+                    int n = 0;
+                    for (; c != null; c = c.tail()) n++;
+                    return n;
+                }
             }
             """;
 
@@ -76,6 +84,17 @@ class DeepValuesAcrossJvmsTest {
                     Chains.Node head = null;
                     for (int i = 1; i <= n; i++) head = new Chains.Node(i == 1 ? 1 + last : i, head);
                     return head;
+                }
+
+                static Chains.Cons<String> words(int n) {
+                    Chains.Cons<String> c = null;
+                    for (int i = 0; i < n; i++) c = new Chains.Cons<>("w" + i, c);
+                    return c;
+                }
+
+                static void checkWords(Chains.Cons<String> c, int n) {
+                    for (int i = n - 1; i >= 0; i--, c = c.tail()) check(c.head().equals("w" + i), "word " + i);
+                    check(c == null, "words end");
                 }
 
                 /** A tree of n levels, one child each. */
@@ -165,6 +184,9 @@ class DeepValuesAcrossJvmsTest {
                             "weighOdd"));
                     step(() -> check(call("weighOdd", () -> ChainsMemo.weighOdd(new Chains.Odd(-1, evens(N)))) == N + 1,
                             "weighOdd"));
+                    step(() -> checkWords(call("words", () -> ChainsMemo.words(N)), N));
+                    step(() -> check(call("count", () -> ChainsMemo.count(words(N))) == N, "count"));
+                    step(() -> check(call("count", () -> ChainsMemo.count(words(N))) == N, "count"));
                 }
             }
             """;
@@ -201,7 +223,10 @@ class DeepValuesAcrossJvmsTest {
                 weighEven ran
                 weighEven hit
                 weighOdd ran
-                weighOdd hit""", run(classes, testClassPath), "first JVM");
+                weighOdd hit
+                words ran
+                count ran
+                count hit""", run(classes, testClassPath), "first JVM");
         // A new JVM on the same store: every value is decoded from it, every argument found by its digest.
         assertEquals("""
                 chain hit
@@ -220,7 +245,10 @@ class DeepValuesAcrossJvmsTest {
                 weighEven hit
                 weighEven hit
                 weighOdd hit
-                weighOdd hit""", run(classes, testClassPath), "second JVM");
+                weighOdd hit
+                words hit
+                count hit
+                count hit""", run(classes, testClassPath), "second JVM");
     }
 
     /** Runs the program in a new JVM with the default thread stack; returns what it printed. */
