@@ -2,6 +2,7 @@ package com.acme;
 
 import dev.memogen.internal.Cached;
 import dev.memogen.internal.Codec;
+import dev.memogen.internal.DeepValues;
 import dev.memogen.internal.KeyHasher;
 import dev.memogen.internal.MemoFunction;
 import dev.memogen.internal.MemoryKeys;
@@ -77,7 +78,30 @@ public final class SpectraMemo {
       false,
       "com.acme.Spectra$Fit");
 
+  private static final MemoFunction<Spectra.Span> TAIL = MemoFunction.create(
+      "com.acme.Spectra#tail(com.acme.Spectra.Span)",
+      Spectra.class,
+      "tail",
+      "(Lcom/acme/Spectra$Span;)Lcom/acme/Spectra$Span;",
+      "<function version>",
+      "<function version>",
+      new Codec<Spectra.Span>() {
+        @Override
+        public void encode(ValueWriter out, Spectra.Span value) {
+          encodeSpan(out, value, 0);
+        }
+
+        @Override
+        public Spectra.Span decode(ValueReader in) {
+          return decodeSpan(in, 0);
+        }
+      },
+      false,
+      "com.acme.Spectra$Span");
+
   private static final KeyHasher.TypeTag FIT_TYPE = KeyHasher.typeTag("com.acme.Spectra$Fit");
+
+  private static final KeyHasher.TypeTag SPAN_TYPE = KeyHasher.typeTag("com.acme.Spectra$Span");
 
   private SpectraMemo() {
   }
@@ -226,6 +250,58 @@ public final class SpectraMemo {
     return flight.complete(result);
   }
 
+  /**
+   * Memoized {@link Spectra#tail(com.acme.Spectra.Span)}.
+   */
+  public static Spectra.Span tail(Spectra.Span span) {
+    long m = memoryHashSpan(span, 0);
+    Cached c = TAIL.probe(m, 0L);
+    if (c != null
+        && sameSpan(((Spectra.Span) c.args()), span, 0)) {
+      return TAIL.hit(c);
+    }
+    return miss$tail(span, m);
+  }
+
+  /**
+   * {@link #tail} when memory had no value: the store, or the computation.
+   */
+  private static Spectra.Span miss$tail(Spectra.Span span, long m) {
+    KeyHasher h = TAIL.begin();
+    if (h == null) {
+      return Spectra.tail(span);
+    }
+    try {
+      if (span == null) {
+        h.putNull();
+      } else {
+        hashSpan(h, span, 0);
+      }
+    } finally {
+      h.finish();
+    }
+    long k0 = h.high();
+    long k1 = h.low();
+    long argsBytes = h.length();
+    Object args = span;
+    Object cached = TAIL.load(k0, k1, m, 0L, args, argsBytes);
+    if (cached != MemoFunction.MISS) {
+      return TAIL.value(cached);
+    }
+    MemoFunction.Flight<Spectra.Span> flight = TAIL.miss(k0, k1, m, 0L, args, argsBytes);
+    if (flight.hasValue()) {
+      return flight.value();
+    }
+    Spectra.Span result;
+    try {
+      result = Spectra.tail(span);
+    } catch (Throwable t) {
+      flight.fail();
+      throw t;
+    }
+    return flight.complete(result);
+  }
+
   private static void hashFit(KeyHasher h, Spectra.Fit v) {
     h.beginRecord(FIT_TYPE, 2);
     h.putDouble(v.slope());
@@ -234,6 +310,21 @@ public final class SpectraMemo {
       h.putNull();
     } else {
       h.putString(v2);
+    }
+  }
+
+  private static void hashSpan(KeyHasher h, Spectra.Span v, int depth) {
+    if (depth >= DeepValues.LEVELS) {
+      DeepValues.run(() -> hashSpan(h, v, DeepValues.HOP_START));
+      return;
+    }
+    h.beginRecord(SPAN_TYPE, 2);
+    h.putInt(v.from());
+    Spectra.Span v2 = v.next();
+    if (v2 == null) {
+      h.putNull();
+    } else {
+      hashSpan(h, v2, depth + 1);
     }
   }
 
@@ -258,6 +349,33 @@ public final class SpectraMemo {
             && MemoryKeys.same(a.label(), b.label());
   }
 
+  private static long memoryHashSpan(Spectra.Span v, int depth) {
+    if (depth >= DeepValues.LEVELS) {
+      return MemoryKeys.DEEP;
+    }
+    if (v == null) {
+      return MemoryKeys.NULL;
+    }
+    long h = 2;
+    h = 31 * h + v.from();
+    h = 31 * h + memoryHashSpan(v.next(), depth + 1);
+    return h;
+  }
+
+  private static boolean sameSpan(Spectra.Span a, Spectra.Span b, int depth) {
+    if (depth >= DeepValues.LEVELS) {
+      return DeepValues.test(() -> sameSpan(a, b, DeepValues.HOP_START));
+    }
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null) {
+      return false;
+    }
+    return a.from() == b.from()
+            && sameSpan(a.next(), b.next(), depth + 1);
+  }
+
   private static void encodeFit(ValueWriter out, Spectra.Fit v) {
     out.writeDouble(v.slope());
     String v2 = v.label();
@@ -276,5 +394,32 @@ public final class SpectraMemo {
       v2 = null;
     }
     return new Spectra.Fit(v, v2);
+  }
+
+  private static void encodeSpan(ValueWriter out, Spectra.Span v, int depth) {
+    if (depth >= DeepValues.LEVELS) {
+      DeepValues.run(() -> encodeSpan(out, v, DeepValues.HOP_START));
+      return;
+    }
+    out.writeInt(v.from());
+    Spectra.Span v2 = v.next();
+    out.writeBoolean(v2 != null);
+    if (v2 != null) {
+      encodeSpan(out, v2, depth + 1);
+    }
+  }
+
+  private static Spectra.Span decodeSpan(ValueReader in, int depth) {
+    if (depth >= DeepValues.LEVELS) {
+      return DeepValues.call(() -> decodeSpan(in, DeepValues.HOP_START));
+    }
+    int v = in.readInt();
+    Spectra.Span v2;
+    if (in.readBoolean()) {
+      v2 = decodeSpan(in, depth + 1);
+    } else {
+      v2 = null;
+    }
+    return new Spectra.Span(v, v2);
   }
 }

@@ -20,8 +20,12 @@ final class CodecEmitter {
 
     // ---- encode ----
 
-    /** Emits code writing {@code expr} (nullable if a reference) to the writer named {@code out}. */
-    void encode(CodeBlock.Builder b, ValueType t, String expr, boolean isVariable, String out, LocalNames names) {
+    /**
+     * Emits code writing {@code expr} (nullable if a reference) to the writer named {@code out}, in
+     * a record helper with depth {@code depth} (null outside the helpers).
+     */
+    void encode(CodeBlock.Builder b, ValueType t, String expr, boolean isVariable, String out, String depth,
+            LocalNames names) {
         if (t instanceof ValueType.Primitive p) {
             b.addStatement("$L.write$L($L)", out, RuntimeNames.suffix(p.kind()), expr);
             return;
@@ -33,12 +37,12 @@ final class CodecEmitter {
         }
         b.addStatement("$L.writeBoolean($L != null)", out, v);
         b.beginControlFlow("if ($L != null)", v);
-        encodeNonNull(b, t, v, out, names);
+        encodeNonNull(b, t, v, out, depth, names);
         b.endControlFlow();
     }
 
     /** Emits code writing the non-null value in variable {@code v}. */
-    void encodeNonNull(CodeBlock.Builder b, ValueType t, String v, String out, LocalNames names) {
+    void encodeNonNull(CodeBlock.Builder b, ValueType t, String v, String out, String depth, LocalNames names) {
         if (t instanceof ValueType.Primitive p) {
             b.addStatement("$L.write$L($L)", out, RuntimeNames.suffix(p.kind()), v);
         } else if (t instanceof ValueType.Boxed x) {
@@ -48,46 +52,47 @@ final class CodecEmitter {
         } else if (t instanceof ValueType.EnumType) {
             b.addStatement("$L.writeString($L.name())", out, v);
         } else if (t instanceof ValueType.RecordType r) {
-            b.addStatement("$L($L, $L)", helpers.encodeHelper(r), out, v);
+            b.addStatement("$L($L, $L$L)", helpers.encodeHelper(r), out, v, helpers.depthArgument(r, depth));
         } else if (t instanceof ValueType.RecordRef r) {
-            b.addStatement("$L($L, $L)", helpers.encodeHelper(r), out, v);
+            b.addStatement("$L($L, $L$L)", helpers.encodeHelper(r), out, v, helpers.depthArgument(r, depth));
         } else if (t instanceof ValueType.ArrayType a) {
             if (a.component() instanceof ValueType.Primitive p) {
                 b.addStatement("$L.write$LArray($L)", out, RuntimeNames.suffix(p.kind()), v);
             } else {
                 b.addStatement("$L.writeSize($L.length)", out, v);
-                encodeElements(b, a.component(), v, out, names);
+                encodeElements(b, a.component(), v, out, depth, names);
             }
         } else if (t instanceof ValueType.ListType l) {
             b.addStatement("$L.writeSize($L.size())", out, v);
-            encodeElements(b, l.element(), v, out, names);
+            encodeElements(b, l.element(), v, out, depth, names);
         } else if (t instanceof ValueType.SetType s) {
             b.addStatement("$L.writeSize($L.size())", out, v);
-            encodeElements(b, s.element(), v, out, names);
+            encodeElements(b, s.element(), v, out, depth, names);
         } else if (t instanceof ValueType.MapType m) {
             String e = names.fresh("e");
             b.addStatement("$L.writeSize($L.size())", out, v);
             b.beginControlFlow("for ($T $L : $L.entrySet())",
                     ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()), e, v);
-            encode(b, m.key(), e + ".getKey()", false, out, names);
-            encode(b, m.value(), e + ".getValue()", false, out, names);
+            encode(b, m.key(), e + ".getKey()", false, out, depth, names);
+            encode(b, m.value(), e + ".getValue()", false, out, depth, names);
             b.endControlFlow();
         } else if (t instanceof ValueType.OptionalType o) {
             b.addStatement("$L.writeBoolean($L.isPresent())", out, v);
             b.beginControlFlow("if ($L.isPresent())", v);
             String x = names.fresh("x");
             b.addStatement("$T $L = $L.get()", o.element().typeName(), x, v);
-            encodeNonNull(b, o.element(), x, out, names);
+            encodeNonNull(b, o.element(), x, out, depth, names);
             b.endControlFlow();
         } else {
             throw new IllegalStateException("no codec rule for " + t);
         }
     }
 
-    private void encodeElements(CodeBlock.Builder b, ValueType element, String v, String out, LocalNames names) {
+    private void encodeElements(CodeBlock.Builder b, ValueType element, String v, String out, String depth,
+            LocalNames names) {
         String e = names.fresh("e");
         b.beginControlFlow("for ($T $L : $L)", element.typeName(), e, v);
-        encode(b, element, e, true, out, names);
+        encode(b, element, e, true, out, depth, names);
         b.endControlFlow();
     }
 
@@ -95,9 +100,10 @@ final class CodecEmitter {
 
     /**
      * Emits code reading a value of type {@code t} (with its presence byte if a reference) from
-     * the reader named {@code in}; returns the variable or expression that holds it.
+     * the reader named {@code in}, in a record helper with depth {@code depth} (null outside the
+     * helpers); returns the variable or expression that holds it.
      */
-    String decode(CodeBlock.Builder b, ValueType t, String in, LocalNames names) {
+    String decode(CodeBlock.Builder b, ValueType t, String in, String depth, LocalNames names) {
         if (t instanceof ValueType.Primitive p) {
             String v = names.fresh("v");
             b.addStatement("$T $L = $L.read$L()", t.typeName(), v, in, RuntimeNames.suffix(p.kind()));
@@ -106,7 +112,7 @@ final class CodecEmitter {
         String v = names.fresh("v");
         b.addStatement("$T $L", declared(t), v);
         b.beginControlFlow("if ($L.readBoolean())", in);
-        String x = decodeNonNull(b, t, in, names);
+        String x = decodeNonNull(b, t, in, depth, names);
         b.addStatement("$L = $L", v, x);
         b.nextControlFlow("else");
         b.addStatement("$L = null", v);
@@ -115,7 +121,7 @@ final class CodecEmitter {
     }
 
     /** Emits code reading a non-null value; returns the variable or expression holding it. */
-    String decodeNonNull(CodeBlock.Builder b, ValueType t, String in, LocalNames names) {
+    String decodeNonNull(CodeBlock.Builder b, ValueType t, String in, String depth, LocalNames names) {
         if (t instanceof ValueType.Primitive p) {
             return in + ".read" + RuntimeNames.suffix(p.kind()) + "()";
         } else if (t instanceof ValueType.Boxed x) {
@@ -125,9 +131,9 @@ final class CodecEmitter {
         } else if (t instanceof ValueType.EnumType e) {
             return CodeBlock.of("$T.valueOf($L.readString())", e.typeName(), in).toString();
         } else if (t instanceof ValueType.RecordType r) {
-            return helpers.decodeHelper(r) + "(" + in + ")";
+            return helpers.decodeHelper(r) + "(" + in + helpers.depthArgument(r, depth) + ")";
         } else if (t instanceof ValueType.RecordRef r) {
-            return helpers.decodeHelper(r) + "(" + in + ")";
+            return helpers.decodeHelper(r) + "(" + in + helpers.depthArgument(r, depth) + ")";
         } else if (t instanceof ValueType.ArrayType a) {
             if (a.component() instanceof ValueType.Primitive p) {
                 return in + ".read" + RuntimeNames.suffix(p.kind()) + "Array()";
@@ -136,14 +142,14 @@ final class CodecEmitter {
             String i = names.fresh("i");
             b.addStatement("$T $L = $L", declared(t), arr, newArray(a, in + ".readSize(1)"));
             b.beginControlFlow("for (int $L = 0; $L < $L.length; $L++)", i, i, arr, i);
-            String x = decode(b, a.component(), in, names);
+            String x = decode(b, a.component(), in, depth, names);
             b.addStatement("$L[$L] = $L", arr, i, x);
             b.endControlFlow();
             return arr;
         } else if (t instanceof ValueType.ListType l) {
-            return fill(b, declared(t), RuntimeNames.ARRAY_LIST, l.element(), in, names);
+            return fill(b, declared(t), RuntimeNames.ARRAY_LIST, l.element(), in, depth, names);
         } else if (t instanceof ValueType.SetType s) {
-            return fill(b, declared(t), RuntimeNames.LINKED_HASH_SET, s.element(), in, names);
+            return fill(b, declared(t), RuntimeNames.LINKED_HASH_SET, s.element(), in, depth, names);
         } else if (t instanceof ValueType.MapType m) {
             String map = names.fresh("map");
             String n = names.fresh("n");
@@ -151,8 +157,8 @@ final class CodecEmitter {
             b.addStatement("int $L = $L.readSize(1)", n, in);
             b.addStatement("$T $L = new $T<>($L)", declared(t), map, RuntimeNames.LINKED_HASH_MAP, n);
             b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
-            String k = decode(b, m.key(), in, names);
-            String val = decode(b, m.value(), in, names);
+            String k = decode(b, m.key(), in, depth, names);
+            String val = decode(b, m.value(), in, depth, names);
             b.addStatement("$L.put($L, $L)", map, k, val);
             b.endControlFlow();
             return map;
@@ -160,7 +166,7 @@ final class CodecEmitter {
             String opt = names.fresh("optional");
             b.addStatement("$T $L", declared(t), opt);
             b.beginControlFlow("if ($L.readBoolean())", in);
-            String x = decodeNonNull(b, o.element(), in, names);
+            String x = decodeNonNull(b, o.element(), in, depth, names);
             b.addStatement("$L = $T.of($L)", opt, RuntimeNames.OPTIONAL, x);
             b.nextControlFlow("else");
             b.addStatement("$L = $T.empty()", opt, RuntimeNames.OPTIONAL);
@@ -171,14 +177,14 @@ final class CodecEmitter {
     }
 
     private String fill(CodeBlock.Builder b, TypeName type, ClassName impl, ValueType element, String in,
-            LocalNames names) {
+            String depth, LocalNames names) {
         String c = names.fresh("collection");
         String n = names.fresh("n");
         String i = names.fresh("i");
         b.addStatement("int $L = $L.readSize(1)", n, in);
         b.addStatement("$T $L = new $T<>($L)", type, c, impl, n);
         b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
-        String x = decode(b, element, in, names);
+        String x = decode(b, element, in, depth, names);
         b.addStatement("$L.add($L)", c, x);
         b.endControlFlow();
         return c;
@@ -219,26 +225,47 @@ final class CodecEmitter {
         return CodeBlock.of("new $T[$L]$L", base, length, "[]".repeat(dims));
     }
 
-    /** The body of {@code encodeX(ValueWriter out, X v)} for a record. */
+    /**
+     * The body of {@code encodeX(ValueWriter out, X v)} for a record, with an {@code int depth}
+     * after them if it is {@linkplain RecordHelpers#deep deep}.
+     */
     CodeBlock encodeRecordBody(ValueType.RecordType r) {
         CodeBlock.Builder b = CodeBlock.builder();
         LocalNames names = new LocalNames();
         names.reserve("out");
         names.reserve("v");
+        String depth = helpers.deep(r) ? names.reserve("depth") : null;
+        if (helpers.recursive(r)) {
+            b.beginControlFlow("if (depth >= $T.LEVELS)", RuntimeNames.DEEP_VALUES);
+            b.addStatement("$T.run(() -> $L(out, v, $T.HOP_START))", RuntimeNames.DEEP_VALUES,
+                    helpers.encodeHelper(r), RuntimeNames.DEEP_VALUES);
+            b.addStatement("return");
+            b.endControlFlow();
+        }
         for (ValueType.Component c : r.components()) {
-            encode(b, c.type(), "v." + c.name() + "()", false, "out", names);
+            encode(b, c.type(), "v." + c.name() + "()", false, "out", depth, names);
         }
         return b.build();
     }
 
-    /** The body of {@code decodeX(ValueReader in)} for a record. */
+    /**
+     * The body of {@code decodeX(ValueReader in)} for a record, with an {@code int depth} after it
+     * if it is {@linkplain RecordHelpers#deep deep}.
+     */
     CodeBlock decodeRecordBody(ValueType.RecordType r) {
         CodeBlock.Builder b = CodeBlock.builder();
         LocalNames names = new LocalNames();
         names.reserve("in");
+        String depth = helpers.deep(r) ? names.reserve("depth") : null;
+        if (helpers.recursive(r)) {
+            b.beginControlFlow("if (depth >= $T.LEVELS)", RuntimeNames.DEEP_VALUES);
+            b.addStatement("return $T.call(() -> $L(in, $T.HOP_START))", RuntimeNames.DEEP_VALUES,
+                    helpers.decodeHelper(r), RuntimeNames.DEEP_VALUES);
+            b.endControlFlow();
+        }
         StringBuilder args = new StringBuilder();
         for (ValueType.Component c : r.components()) {
-            String x = decode(b, c.type(), "in", names);
+            String x = decode(b, c.type(), "in", depth, names);
             args.append(args.length() == 0 ? "" : ", ").append(x);
         }
         TypeName raw = r.typeName() instanceof ParameterizedTypeName p ? p.rawType() : r.typeName();

@@ -16,9 +16,11 @@ final class HashEmitter {
 
     /**
      * Emits code hashing {@code expr} (a variable name when {@code isVariable}) of type {@code t}
-     * into the hasher named {@code h}.
+     * into the hasher named {@code h}, in a record helper with depth {@code depth} (null outside
+     * the helpers).
      */
-    void emit(CodeBlock.Builder b, ValueType t, String expr, boolean isVariable, String h, LocalNames names) {
+    void emit(CodeBlock.Builder b, ValueType t, String expr, boolean isVariable, String h, String depth,
+            LocalNames names) {
         if (t instanceof ValueType.Primitive p) {
             b.addStatement("$L.put$L($L)", h, RuntimeNames.suffix(p.kind()), expr);
             return;
@@ -29,11 +31,11 @@ final class HashEmitter {
             b.addStatement("$T $L = $L", t.typeName(), v, expr);
         }
         b.beginControlFlow("if ($L == null)", v).addStatement("$L.putNull()", h).nextControlFlow("else");
-        emitNonNull(b, t, v, h, names);
+        emitNonNull(b, t, v, h, depth, names);
         b.endControlFlow();
     }
 
-    private void emitNonNull(CodeBlock.Builder b, ValueType t, String v, String h, LocalNames names) {
+    private void emitNonNull(CodeBlock.Builder b, ValueType t, String v, String h, String depth, LocalNames names) {
         if (t instanceof ValueType.Boxed x) {
             b.addStatement("$L.put$L($L)", h, RuntimeNames.suffix(x.kind()), v);
         } else if (t instanceof ValueType.Str) {
@@ -43,24 +45,24 @@ final class HashEmitter {
         } else if (t instanceof ValueType.EnumVariable) {
             b.addStatement("$L.putEnum($T.typeTag($L.getDeclaringClass()), $L.name())", h, RuntimeNames.KEY_HASHER, v, v);
         } else if (t instanceof ValueType.RecordType r) {
-            b.addStatement("$L($L, $L)", helpers.hashHelper(r), h, v);
+            b.addStatement("$L($L, $L$L)", helpers.hashHelper(r), h, v, helpers.depthArgument(r, depth));
         } else if (t instanceof ValueType.RecordRef r) {
-            b.addStatement("$L($L, $L)", helpers.hashHelper(r), h, v);
+            b.addStatement("$L($L, $L$L)", helpers.hashHelper(r), h, v, helpers.depthArgument(r, depth));
         } else if (t instanceof ValueType.ArrayType a) {
             if (a.component() instanceof ValueType.Primitive p) {
                 b.addStatement("$L.put$LArray($L)", h, RuntimeNames.suffix(p.kind()), v);
             } else {
                 b.addStatement("$L.beginArray($L.length)", h, v);
-                elements(b, a.component(), v, h, names);
+                elements(b, a.component(), v, h, depth, names);
             }
         } else if (t instanceof ValueType.ListType l) {
             b.addStatement("$L.beginList($L.size())", h, v);
-            elements(b, l.element(), v, h, names);
+            elements(b, l.element(), v, h, depth, names);
         } else if (t instanceof ValueType.SetType s) {
             unordered(b, v, h, names, "putSet", (child, e) -> {
                 b.beginControlFlow("for ($T $L : $L)", s.element().typeName(), e, v);
                 b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
-                emit(b, s.element(), e, true, child, names);
+                emit(b, s.element(), e, true, child, depth, names);
             });
         } else if (t instanceof ValueType.MapType m) {
             unordered(b, v, h, names, "putMap", (child, e) -> {
@@ -68,23 +70,24 @@ final class HashEmitter {
                         ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()),
                         e, v);
                 b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
-                emit(b, m.key(), e + ".getKey()", false, child, names);
-                emit(b, m.value(), e + ".getValue()", false, child, names);
+                emit(b, m.key(), e + ".getKey()", false, child, depth, names);
+                emit(b, m.value(), e + ".getValue()", false, child, depth, names);
             });
         } else if (t instanceof ValueType.OptionalType o) {
             b.addStatement("$L.beginOptional($L.isPresent())", h, v);
             b.beginControlFlow("if ($L.isPresent())", v);
-            emit(b, o.element(), v + ".get()", false, h, names);
+            emit(b, o.element(), v + ".get()", false, h, depth, names);
             b.endControlFlow();
         } else {
             throw new IllegalStateException("no hash rule for " + t);
         }
     }
 
-    private void elements(CodeBlock.Builder b, ValueType element, String v, String h, LocalNames names) {
+    private void elements(CodeBlock.Builder b, ValueType element, String v, String h, String depth,
+            LocalNames names) {
         String e = names.fresh("e");
         b.beginControlFlow("for ($T $L : $L)", element.typeName(), e, v);
-        emit(b, element, e, true, h, names);
+        emit(b, element, e, true, h, depth, names);
         b.endControlFlow();
     }
 
@@ -108,15 +111,26 @@ final class HashEmitter {
         b.addStatement("$L.$L($L, $L)", h, put, digests, n);
     }
 
-    /** The body of {@code hashX(KeyHasher h, X v)} for a record. */
+    /**
+     * The body of {@code hashX(KeyHasher h, X v)} for a record, or of
+     * {@code hashX(KeyHasher h, X v, int depth)} if it is {@linkplain RecordHelpers#deep deep}.
+     */
     CodeBlock recordBody(ValueType.RecordType r) {
         CodeBlock.Builder b = CodeBlock.builder();
         LocalNames names = new LocalNames();
         names.reserve("h");
         names.reserve("v");
+        String depth = helpers.deep(r) ? names.reserve("depth") : null;
+        if (helpers.recursive(r)) {
+            b.beginControlFlow("if (depth >= $T.LEVELS)", RuntimeNames.DEEP_VALUES);
+            b.addStatement("$T.run(() -> $L(h, v, $T.HOP_START))", RuntimeNames.DEEP_VALUES, helpers.hashHelper(r),
+                    RuntimeNames.DEEP_VALUES);
+            b.addStatement("return");
+            b.endControlFlow();
+        }
         b.addStatement("h.beginRecord($L, $L)", helpers.typeTag(r.binaryName()), r.components().size());
         for (ValueType.Component c : r.components()) {
-            emit(b, c.type(), "v." + c.name() + "()", false, "h", names);
+            emit(b, c.type(), "v." + c.name() + "()", false, "h", depth, names);
         }
         return b.build();
     }

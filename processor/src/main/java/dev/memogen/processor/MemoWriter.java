@@ -55,40 +55,41 @@ final class MemoWriter {
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
 
         // Record helpers, added as the methods above (and the helpers themselves) ask for them.
+        // A helper of a record that can be nested without bound counts its depth (RecordHelpers).
         for (ValueType.RecordType r; (r = helpers.nextHash()) != null; ) {
-            type.addMethod(MethodSpec.methodBuilder(helpers.hashHelper(r))
+            type.addMethod(withDepth(MethodSpec.methodBuilder(helpers.hashHelper(r))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addParameter(RuntimeNames.KEY_HASHER, "h")
-                    .addParameter(r.typeName(), "v")
+                    .addParameter(r.typeName(), "v"), helpers, r)
                     .addCode(hashes.recordBody(r))
                     .build());
         }
         for (ValueType.RecordType r; (r = helpers.nextMemory()) != null; ) {
-            type.addMethod(MethodSpec.methodBuilder(helpers.memoryHashHelper(r))
+            type.addMethod(withDepth(MethodSpec.methodBuilder(helpers.memoryHashHelper(r))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .returns(long.class)
-                    .addParameter(r.typeName(), "v")
+                    .addParameter(r.typeName(), "v"), helpers, r)
                     .addCode(memoryKeys.recordHashBody(r))
                     .build());
-            type.addMethod(MethodSpec.methodBuilder(helpers.sameHelper(r))
+            type.addMethod(withDepth(MethodSpec.methodBuilder(helpers.sameHelper(r))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .returns(boolean.class)
                     .addParameter(r.typeName(), "a")
-                    .addParameter(r.typeName(), "b")
+                    .addParameter(r.typeName(), "b"), helpers, r)
                     .addCode(memoryKeys.recordSameBody(r))
                     .build());
         }
         for (ValueType.RecordType r; (r = helpers.nextCodec()) != null; ) {
-            type.addMethod(MethodSpec.methodBuilder(helpers.encodeHelper(r))
+            type.addMethod(withDepth(MethodSpec.methodBuilder(helpers.encodeHelper(r))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addParameter(RuntimeNames.VALUE_WRITER, "out")
-                    .addParameter(r.typeName(), "v")
+                    .addParameter(r.typeName(), "v"), helpers, r)
                     .addCode(codecs.encodeRecordBody(r))
                     .build());
-            type.addMethod(MethodSpec.methodBuilder(helpers.decodeHelper(r))
+            type.addMethod(withDepth(MethodSpec.methodBuilder(helpers.decodeHelper(r))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .returns(r.typeName())
-                    .addParameter(RuntimeNames.VALUE_READER, "in")
+                    .addParameter(RuntimeNames.VALUE_READER, "in"), helpers, r)
                     .addCode(codecs.decodeRecordBody(r))
                     .build());
         }
@@ -102,6 +103,12 @@ final class MemoWriter {
         return JavaFile.builder(model.generated().packageName(), type.build())
                 .skipJavaLangImports(true)
                 .build();
+    }
+
+    /** Adds the {@code int depth} parameter to a helper of {@code r} if it takes one. */
+    private static MethodSpec.Builder withDepth(MethodSpec.Builder helper, RecordHelpers helpers,
+            ValueType.RecordType r) {
+        return helpers.deep(r) ? helper.addParameter(int.class, "depth") : helper;
     }
 
     /** {@code smooth} → {@code SMOOTH}; overloads get {@code SMOOTH_2}, {@code SMOOTH_3}. */
@@ -120,12 +127,12 @@ final class MemoWriter {
         encodeNames.reserve("out");
         encodeNames.reserve("value");
         CodeBlock.Builder encode = CodeBlock.builder();
-        codecs.encodeNonNull(encode, m.returnType(), "value", "out", encodeNames);
+        codecs.encodeNonNull(encode, m.returnType(), "value", "out", null, encodeNames);
 
         LocalNames decodeNames = new LocalNames();
         decodeNames.reserve("in");
         CodeBlock.Builder decode = CodeBlock.builder();
-        String result = codecs.decodeNonNull(decode, m.returnType(), "in", decodeNames);
+        String result = codecs.decodeNonNull(decode, m.returnType(), "in", null, decodeNames);
         decode.addStatement("return $L", result);
 
         TypeSpec codec = TypeSpec.anonymousClassBuilder("")
@@ -238,10 +245,10 @@ final class MemoWriter {
             String m1 = "0L";
             if (inKey >= 0) {
                 m1 = names.fresh("m1");
-                b.addStatement("long $L = $L", m1, memoryKeys.hash(ps.get(inKey).type(), ps.get(inKey).name()));
+                b.addStatement("long $L = $L", m1, memoryKeys.hash(ps.get(inKey).type(), ps.get(inKey).name(), null));
             }
             for (int i = 0; i < ps.size(); i++) {
-                CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : memoryKeys.hash(ps.get(i).type(), ps.get(i).name());
+                CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : memoryKeys.hash(ps.get(i).type(), ps.get(i).name(), null);
                 if (i == 0) {
                     b.addStatement("long $L = $L", mk, part);
                 } else {
@@ -258,7 +265,8 @@ final class MemoWriter {
                 CodeBlock kept = ps.size() == 1 ? CodeBlock.of("$L.args()", c)
                         : CodeBlock.of("(($T) $L.args())[$L]", Object[].class, c, i);
                 same.add(same.isEmpty() ? "" : "\n&& ")
-                        .add(memoryKeys.same(p.type(), MemoryKeyEmitter.keptAs(p.type(), kept), CodeBlock.of("$L", p.name())));
+                        .add(memoryKeys.same(p.type(), MemoryKeyEmitter.keptAs(p.type(), kept), CodeBlock.of("$L", p.name()),
+                                null));
             }
             if (same.isEmpty()) {
                 b.beginControlFlow("if ($L != null)", c);
@@ -333,7 +341,7 @@ final class MemoWriter {
             LocalNames names) {
         b.beginControlFlow("try");
         for (MemoModel.Parameter p : m.parameters()) {
-            hashes.emit(b, p.type(), p.name(), true, h, names);
+            hashes.emit(b, p.type(), p.name(), true, h, null, names);
         }
         b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
     }

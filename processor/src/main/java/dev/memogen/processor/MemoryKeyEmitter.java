@@ -60,8 +60,11 @@ final class MemoryKeyEmitter {
         return false;
     }
 
-    /** A {@code long} expression hashing {@code expr} (evaluated once) of type {@code t}. */
-    CodeBlock hash(ValueType t, String expr) {
+    /**
+     * A {@code long} expression hashing {@code expr} (evaluated once) of type {@code t}, in a record
+     * helper with depth {@code depth} (null outside the helpers).
+     */
+    CodeBlock hash(ValueType t, String expr, String depth) {
         if (t instanceof ValueType.Primitive p) {
             return switch (p.kind()) {
                 case BOOLEAN -> CodeBlock.of("($L ? 1L : 0L)", expr);
@@ -71,16 +74,19 @@ final class MemoryKeyEmitter {
             };
         }
         if (t instanceof ValueType.RecordType r) {
-            return CodeBlock.of("$L($L)", helpers.memoryHashHelper(r), expr);
+            return CodeBlock.of("$L($L$L)", helpers.memoryHashHelper(r), expr, helpers.depthArgument(r, depth));
         }
         if (t instanceof ValueType.RecordRef r) {
-            return CodeBlock.of("$L($L)", helpers.memoryHashHelper(r), expr);
+            return CodeBlock.of("$L($L$L)", helpers.memoryHashHelper(r), expr, helpers.depthArgument(r, depth));
         }
         return CodeBlock.of("$T.hash($L)", RuntimeNames.MEMORY_KEYS, expr);
     }
 
-    /** A {@code boolean} expression: whether {@code a} and {@code b} of type {@code t} make the same key. */
-    CodeBlock same(ValueType t, CodeBlock a, CodeBlock b) {
+    /**
+     * A {@code boolean} expression: whether {@code a} and {@code b} of type {@code t} make the same
+     * key, in a record helper with depth {@code depth} (null outside the helpers).
+     */
+    CodeBlock same(ValueType t, CodeBlock a, CodeBlock b, String depth) {
         if (t instanceof ValueType.Primitive p) {
             return switch (p.kind()) {
                 case FLOAT, DOUBLE -> CodeBlock.of("$T.same($L, $L)", RuntimeNames.MEMORY_KEYS, a, b);
@@ -91,10 +97,10 @@ final class MemoryKeyEmitter {
             return CodeBlock.of("$L == $L", a, b);
         }
         if (t instanceof ValueType.RecordType r) {
-            return CodeBlock.of("$L($L, $L)", helpers.sameHelper(r), a, b);
+            return CodeBlock.of("$L($L, $L$L)", helpers.sameHelper(r), a, b, helpers.depthArgument(r, depth));
         }
         if (t instanceof ValueType.RecordRef r) {
-            return CodeBlock.of("$L($L, $L)", helpers.sameHelper(r), a, b);
+            return CodeBlock.of("$L($L, $L$L)", helpers.sameHelper(r), a, b, helpers.depthArgument(r, depth));
         }
         return CodeBlock.of("$T.same($L, $L)", RuntimeNames.MEMORY_KEYS, a, b);
     }
@@ -113,28 +119,48 @@ final class MemoryKeyEmitter {
         return CodeBlock.of("(($T) $L)", t.typeName(), kept);
     }
 
-    /** The body of {@code memoryHashX(X v)} for a record. */
+    /**
+     * The body of {@code memoryHashX(X v)} for a record, with an {@code int depth} after it if it
+     * is {@linkplain RecordHelpers#deep deep}. Past {@code DeepValues.LEVELS} it hashes no deeper
+     * (no hop: it is only a hash, and a hit compares the arguments in full).
+     */
     CodeBlock recordHashBody(ValueType.RecordType r) {
         CodeBlock.Builder b = CodeBlock.builder();
+        String depth = helpers.deep(r) ? "depth" : null;
+        if (helpers.recursive(r)) {
+            b.beginControlFlow("if (depth >= $T.LEVELS)", RuntimeNames.DEEP_VALUES)
+                    .addStatement("return $T.DEEP", RuntimeNames.MEMORY_KEYS)
+                    .endControlFlow();
+        }
         b.beginControlFlow("if (v == null)").addStatement("return $T.NULL", RuntimeNames.MEMORY_KEYS).endControlFlow();
         b.addStatement("long h = $L", r.components().size());
         for (ValueType.Component c : r.components()) {
-            b.addStatement("h = 31 * h + $L", hash(c.type(), "v." + c.name() + "()"));
+            b.addStatement("h = 31 * h + $L", hash(c.type(), "v." + c.name() + "()", depth));
         }
         b.addStatement("return h");
         return b.build();
     }
 
-    /** The body of {@code sameX(X a, X b)} for a record. */
+    /**
+     * The body of {@code sameX(X a, X b)} for a record, with an {@code int depth} after them if it
+     * is {@linkplain RecordHelpers#deep deep}.
+     */
     CodeBlock recordSameBody(ValueType.RecordType r) {
         CodeBlock.Builder b = CodeBlock.builder();
+        String depth = helpers.deep(r) ? "depth" : null;
+        if (helpers.recursive(r)) {
+            b.beginControlFlow("if (depth >= $T.LEVELS)", RuntimeNames.DEEP_VALUES)
+                    .addStatement("return $T.test(() -> $L(a, b, $T.HOP_START))", RuntimeNames.DEEP_VALUES,
+                            helpers.sameHelper(r), RuntimeNames.DEEP_VALUES)
+                    .endControlFlow();
+        }
         b.beginControlFlow("if (a == b)").addStatement("return true").endControlFlow();
         b.beginControlFlow("if (a == null || b == null)").addStatement("return false").endControlFlow();
         CodeBlock.Builder all = CodeBlock.builder();
         for (int i = 0; i < r.components().size(); i++) {
             ValueType.Component c = r.components().get(i);
             all.add(i == 0 ? "" : "\n$>$>&& $<$<").add(same(c.type(), CodeBlock.of("a.$L()", c.name()),
-                    CodeBlock.of("b.$L()", c.name())));
+                    CodeBlock.of("b.$L()", c.name()), depth));
         }
         b.addStatement("return $L", r.components().isEmpty() ? CodeBlock.of("true") : all.build());
         return b.build();

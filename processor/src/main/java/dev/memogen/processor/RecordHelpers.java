@@ -1,9 +1,12 @@
 package dev.memogen.processor;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,6 +14,12 @@ import java.util.Set;
  * Names of the per-record helper methods of one generated class ({@code hashFit},
  * {@code encodeFit}, {@code decodeFit}), and the records whose helpers still need a body. Helpers
  * are methods, not inline code, so recursive records work.
+ *
+ * <p>A recursive record (one that can contain itself, directly or through other records) can be
+ * nested without bound, so its helpers count their depth in an {@code int depth} parameter and
+ * continue on a thread with a large stack when it is deep ({@code DeepValues}); so do the helpers
+ * of records that contain one, to pass the depth on. Other helpers have no depth: their nesting is
+ * bounded by their type.
  */
 final class RecordHelpers {
     private final Map<String, String> names = new LinkedHashMap<>();
@@ -23,6 +32,8 @@ final class RecordHelpers {
     private final Set<String> codecRequested = new HashSet<>();
     private final Map<String, String> typeTags = new LinkedHashMap<>(); // binary name -> field name
     private final Set<String> typeTagFields = new HashSet<>();
+    private final Map<String, Boolean> recursive = new HashMap<>(); // record key -> can contain itself
+    private final Map<String, Boolean> deep = new HashMap<>(); // record key -> its helpers take a depth
 
     /** The {@code static final KeyHasher.TypeTag} field naming a record or enum class in key streams. */
     String typeTag(String binaryName) {
@@ -108,6 +119,119 @@ final class RecordHelpers {
 
     String decodeHelper(ValueType.RecordRef r) {
         return "decode" + names.get(r.key());
+    }
+
+    /** Whether the helpers of {@code r} take an {@code int depth}: it is, or contains, a recursive record. */
+    boolean deep(ValueType.RecordType r) {
+        analyse(r);
+        return deep.get(r.key());
+    }
+
+    /** Whether {@code r} can contain itself: its helpers then hop to a new thread when deep. */
+    boolean recursive(ValueType.RecordType r) {
+        analyse(r);
+        return recursive.get(r.key());
+    }
+
+    /**
+     * The depth argument of a call of a helper of {@code record} (a {@link ValueType.RecordType} or
+     * a {@link ValueType.RecordRef}), with its leading comma, or nothing if it takes none; made in a
+     * helper with depth {@code depth}, or outside the helpers if {@code depth} is null. A call of a
+     * recursive record's helper goes one level deeper, so every cycle of calls counts its levels.
+     */
+    String depthArgument(ValueType record, String depth) {
+        boolean rec;
+        if (record instanceof ValueType.RecordRef) {
+            rec = true; // a reference back to a record being described: a cycle
+        } else {
+            ValueType.RecordType r = (ValueType.RecordType) record;
+            if (!deep(r)) {
+                return "";
+            }
+            rec = recursive(r);
+        }
+        if (depth == null) {
+            return ", 0";
+        }
+        return rec ? ", " + depth + " + 1" : ", " + depth;
+    }
+
+    /**
+     * Works out which records reachable from {@code root} are recursive and which are deep, from
+     * the graph of records that contain records (directly or through arrays, collections and
+     * optionals). Every record of a cycle is found: a cycle is described with a {@code RecordRef}.
+     */
+    private void analyse(ValueType.RecordType root) {
+        if (deep.containsKey(root.key())) {
+            return;
+        }
+        Map<String, Set<String>> contains = new LinkedHashMap<>();
+        collect(root, contains);
+        for (String key : contains.keySet()) {
+            recursive.putIfAbsent(key, reaches(contains, contains.get(key), Set.of(key)));
+        }
+        Set<String> recursiveOnes = new HashSet<>();
+        for (String key : contains.keySet()) {
+            if (recursive.get(key)) {
+                recursiveOnes.add(key);
+            }
+        }
+        for (String key : contains.keySet()) {
+            deep.putIfAbsent(key, reaches(contains, Set.of(key), recursiveOnes));
+        }
+    }
+
+    /** Adds {@code r} and every record type described inside it to {@code contains}, with the records each contains. */
+    private static void collect(ValueType.RecordType r, Map<String, Set<String>> contains) {
+        if (contains.containsKey(r.key())) {
+            return;
+        }
+        Set<String> children = new HashSet<>();
+        contains.put(r.key(), children);
+        List<ValueType.RecordType> nested = new ArrayList<>();
+        for (ValueType.Component c : r.components()) {
+            records(c.type(), children, nested);
+        }
+        for (ValueType.RecordType n : nested) {
+            collect(n, contains);
+        }
+    }
+
+    /** The records {@code t} holds directly (not inside another record): their keys, and those described here. */
+    private static void records(ValueType t, Set<String> keys, List<ValueType.RecordType> described) {
+        if (t instanceof ValueType.RecordType r) {
+            keys.add(r.key());
+            described.add(r);
+        } else if (t instanceof ValueType.RecordRef r) {
+            keys.add(r.key());
+        } else if (t instanceof ValueType.ArrayType a) {
+            records(a.component(), keys, described);
+        } else if (t instanceof ValueType.ListType l) {
+            records(l.element(), keys, described);
+        } else if (t instanceof ValueType.SetType s) {
+            records(s.element(), keys, described);
+        } else if (t instanceof ValueType.MapType m) {
+            records(m.key(), keys, described);
+            records(m.value(), keys, described);
+        } else if (t instanceof ValueType.OptionalType o) {
+            records(o.element(), keys, described);
+        }
+    }
+
+    /** Whether a record in {@code targets} is among {@code from} or the records they contain, transitively. */
+    private static boolean reaches(Map<String, Set<String>> contains, Set<String> from, Set<String> targets) {
+        Deque<String> todo = new ArrayDeque<>(from);
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String k = todo.poll();
+            if (targets.contains(k)) {
+                return true;
+            }
+            if (seen.add(k)) {
+                todo.addAll(contains.getOrDefault(k, Set.of()));
+            }
+        }
+        return false;
     }
 
     ValueType.RecordType nextHash() {

@@ -16,6 +16,7 @@ final class RuntimeNames {
     static final ClassName CODEC = ClassName.get(INTERNAL, "Codec");
     static final ClassName VALUE_WRITER = ClassName.get(INTERNAL, "ValueWriter");
     static final ClassName VALUE_READER = ClassName.get(INTERNAL, "ValueReader");
+    static final ClassName DEEP_VALUES = ClassName.get(INTERNAL, "DeepValues");
 
     static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
     static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");

@@ -27,6 +27,8 @@ class GoldenSourceTest {
                 "  @Memo(version = \"3\")",
                 "  public static Fit fit(double[] signal, String label) { return new Fit(signal.length, label); }",
                 "  public static double scale(Fit fit, double factor) { return fit.slope() * factor; }",
+                "  public record Span(int from, Span next) {}",
+                "  public static Span tail(Span span) { return span.next(); }",
                 "}"));
         assertThat(c).succeeded();
         String generated = TestCompiler.generatedSource(c, "com.acme.SpectraMemo");

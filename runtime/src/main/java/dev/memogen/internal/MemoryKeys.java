@@ -16,6 +16,13 @@ public final class MemoryKeys {
     /** The part of a {@code null} argument or component. */
     public static final long NULL = 0x6E756C6C6E756C6CL;
 
+    /**
+     * The part of a record nested {@link DeepValues#LEVELS} deep: the hash looks no deeper (a hit
+     * still compares the arguments in full, so values that differ only deeper share a hash, never
+     * a hit).
+     */
+    public static final long DEEP = 0x6465657064656570L;
+
     private MemoryKeys() {}
 
     public static long hash(Boolean v) {
