@@ -27,9 +27,13 @@ import java.util.Optional;
  * stored under another string are stale), {@code memogen.maxSize} / {@code MEMOGEN_MAX_SIZE}
  * (bound of the store, default {@code 1GiB}), {@code memogen.readOnly} /
  * {@code MEMOGEN_READ_ONLY} (read stored results, never write), {@code memogen.policy} /
- * {@code MEMOGEN_POLICY} ({@code gds}, the default, or {@code lru}) and
+ * {@code MEMOGEN_POLICY} ({@code gds}, the default, or {@code lru}),
  * {@code memogen.lockTimeout} / {@code MEMOGEN_LOCK_TIMEOUT} (how long a call waits for another
- * process computing the same result, default {@code 10m}).
+ * process computing the same result, default {@code 10m}), {@code memogen.lockHold} /
+ * {@code MEMOGEN_LOCK_HOLD} (how long a process keeps the store index's lock after a change
+ * while no other process asks for it, default {@code 10ms}) and {@code memogen.packMax} /
+ * {@code MEMOGEN_PACK_MAX} (entries up to this size share pack files, larger ones get a file
+ * each, default {@code 64KiB}).
  */
 public final class Memogen {
     private Memogen() {}

@@ -19,15 +19,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded persistent store: one file per entry, under
- * {@code <dir>/objects/<function>/<xx>/<argument key>}. A lookup is one file open, so its cost
- * does not depend on how many entries exist, and opening the store reads nothing.
+ * The embedded persistent store. An entry of up to {@code memogen.packMax} bytes is a record
+ * appended to a shared, memory-mapped pack file ({@code <dir>/packs/}, see {@link Packs}); a
+ * larger one is a file of its own, {@code <dir>/objects/<function>/<xx>/<argument key>}. The
+ * index ({@link StoreIndex}) says where each entry is, so a lookup costs the same however many
+ * entries exist, and opening the store reads nothing.
  *
- * <p>An entry file holds a header with the full key (system state, function id, function version,
- * argument key, argument version), the payload, and an XXH3-128 checksum of both. It is written
- * to a temporary file in the same directory and moved into place atomically, so readers and
- * other processes see either the old entry or the new one, never a torn one. A file whose
- * checksum or key does not match is a miss.
+ * <p>An entry, record or file, holds a header with the full key (system state, function id,
+ * function version, argument key, argument version), the payload, and an XXH3-128 checksum of
+ * both. A file is written to a temporary file in the same directory and moved into place
+ * atomically; a record is appended past the pack's tail and becomes visible when the index
+ * points to it. Readers and other processes see either the old entry or the new one, never a
+ * torn one. An entry whose checksum or key does not match is a miss.
  *
  * <p>Sizes, compute costs and eviction priorities of all entries, and the store's byte total, are
  * kept in a {@link StoreIndex}; every rename that installs an object happens under the index lock
@@ -180,10 +183,6 @@ final class FileStore implements StoreIndex.Objects {
         this.flights = opened == null ? null : new KeyLock.Table(root.resolve("flights"), opened);
     }
 
-    Path objectsDirectory() {
-        return objects;
-    }
-
     @Override
     public Path directory() {
         return objects;
@@ -234,17 +233,10 @@ final class FileStore implements StoreIndex.Objects {
     /**
      * Reads the entry for a key; any I/O error other than absence is thrown to the caller. Keeps
      * the index in step: a hit raises the entry's priority (or indexes an object the index lost),
-     * an indexed key whose object is gone loses its index entry, a damaged object is deleted.
-     */
-    Found read(MemoFunction<?> fn, long k0, long k1) throws IOException {
-        return read(fn, k0, k1, null);
-    }
-
-    /**
-     * {@link #read(MemoFunction, long, long)}, decoding a file larger than {@link #STREAM_ABOVE}
-     * as it is read ({@link Found#streamed()}) unless {@code keepsBytes} says the caller keeps
-     * the encoded bytes of a file that size ({@code null}: always read whole). The caller closes
-     * a streamed hit.
+     * an indexed key whose object is gone loses its index entry, a damaged object is deleted. A
+     * file larger than {@link #STREAM_ABOVE} is decoded as it is read ({@link Found#streamed()})
+     * unless {@code keepsBytes} says the caller keeps the encoded bytes of a file that size
+     * ({@code null}: always read whole). The caller closes a streamed hit.
      */
     Found read(MemoFunction<?> fn, long k0, long k1, java.util.function.LongPredicate keepsBytes) throws IOException {
         long where = index != null ? index.where(fn.idHash(), k0, k1) : scannedLocation(fn.idHash(), k0, k1);

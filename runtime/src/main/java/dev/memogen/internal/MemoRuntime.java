@@ -88,11 +88,6 @@ public final class MemoRuntime {
         return config;
     }
 
-    /** Whether entries are persisted (the store opened). */
-    public boolean persistent() {
-        return store != null;
-    }
-
     public void clearMemoryTier() {
         memory.clear();
     }

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * process. See {@code docs/store-format.md}.
  *
  * <p>The file is an open-addressing hash table (linear probing, backward-shift deletion, no
- * tombstones) of fixed 64-byte slots behind a 128-byte header. Changes to the table (store,
+ * tombstones) of fixed 64-byte slots behind a {@value #HEADER_BYTES}-byte header. Changes to the table (store,
  * delete, evict, rebuild) are made under one lock: a {@link ReentrantLock} inside the JVM plus a
  * {@link FileLock} on {@code <dir>/index.lock} between processes; they are short (a rename, a
  * few slot writes, the deletion of evicted objects). The header's {@code dirty} word is set for
@@ -368,10 +368,6 @@ final class StoreIndex {
 
     void setMaxBytes(long value) {
         this.maxBytes = value;
-    }
-
-    String policyName() {
-        return policy.name();
     }
 
     /** The byte total of indexed objects (lock-free read; exact when no change is under way). */
