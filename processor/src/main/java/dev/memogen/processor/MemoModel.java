@@ -24,7 +24,8 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
             TypeName returnTypeName,
             ValueType returnType,
             String javadocSignature,
-            String ttl) {}
+            String ttl,
+            KeyStrategy key) {}
 
     record Parameter(String name, TypeName typeName, ValueType type) {}
 }

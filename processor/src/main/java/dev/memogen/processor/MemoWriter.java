@@ -185,15 +185,6 @@ final class MemoWriter {
             method.addParameter(param);
             missMethod.addParameter(param);
         }
-        String h = names.fresh("h");
-        String k0 = names.fresh("k0");
-        String k1 = names.fresh("k1");
-        String cached = names.fresh("cached");
-        String flight = names.fresh("flight");
-        String result = names.fresh("result");
-        String thrown = names.fresh("t");
-        String c = names.fresh("c");
-
         String typeArgs = m.typeVariables().isEmpty() ? ""
                 : m.typeVariables().stream().map(TypeName::toString).collect(Collectors.joining(", ", "<", ">"));
         String argList = m.parameters().stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", "));
@@ -202,116 +193,19 @@ final class MemoWriter {
         // Explicit type arguments need a qualified call.
         CodeBlock missCall = typeArgs.isEmpty() ? CodeBlock.of("$L", missName)
                 : CodeBlock.of("$T.$L$L", model.generated(), typeArgs, missName);
-
-        CodeBlock.Builder b = CodeBlock.builder(); // the memoized method
-        CodeBlock.Builder x = CodeBlock.builder(); // its miss path
-        int packed = PackedKeyEmitter.packedLength(m.parameters());
-        TypeName flightType = ParameterizedTypeName.get(RuntimeNames.FLIGHT, m.returnType().typeName().box());
-        List<MemoModel.Parameter> ps = m.parameters();
-        if (packed >= 0) {
-            // A few primitives: the key's stream is packed into two longs, an exact key for the
-            // memory tier; its digest is computed only when the store is needed.
-            String s0 = names.fresh("s0");
-            String s1 = names.fresh("s1");
-            PackedKeyEmitter.emit(b, m.parameters(), s0, s1);
-            b.addStatement("$T $L = $L.probe($L, $L)", RuntimeNames.CACHED, c, field, s0, s1);
-            b.beginControlFlow("if ($L != null)", c).addStatement("return $L", hit(m, field, c)).endControlFlow();
-            b.addStatement("return $L($L)", missCall, join(argList, s0, s1));
-            missMethod.addParameter(long.class, s0).addParameter(long.class, s1);
-            x.beginControlFlow("if ($L.disabled())", field).addStatement("return $L", call).endControlFlow();
-            x.addStatement("long $L = $T.packedHigh($L, $L, $L)", k0, RuntimeNames.KEY_HASHER, s0, s1, packed);
-            x.addStatement("long $L = $T.packedLow($L, $L, $L)", k1, RuntimeNames.KEY_HASHER, s0, s1, packed);
-            x.addStatement("Object $L = $L.load($L, $L, $L, $L, null, 0)", cached, field, k0, k1, s0, s1);
-            x.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
-                    .addStatement("return $L.value($L)", field, cached)
-                    .endControlFlow();
-            x.addStatement("$T $L = $L.miss($L, $L, $L, $L, null, 0)", flightType, flight, field, k0, k1, s0, s1);
-        } else if (MemoryKeyEmitter.applies(ps)) {
-            // Values as arguments: memory is keyed by a cheap hash of them, and a hit compares the
-            // arguments kept with the value; the key stream and its digest are made only on a miss.
-            String mk = names.fresh("m");
-            String args = names.fresh("args");
-            String argsBytes = names.fresh("argsBytes");
-            // The last primitive argument's bits are the memory key's second word: the tier
-            // compares them with the key, and a hit does not load that argument from those kept
-            // (a box, one dependent load fewer). Its bits are equal exactly when the arguments are
-            // the same key (MemoryKeys.same compares floating point by its bits too).
-            int inKey = -1;
-            for (int i = ps.size() - 1; i >= 0 && inKey < 0; i--) {
-                if (ps.get(i).type() instanceof ValueType.Primitive) {
-                    inKey = i;
-                }
-            }
-            String m1 = "0L";
-            if (inKey >= 0) {
-                m1 = names.fresh("m1");
-                b.addStatement("long $L = $L", m1, memoryKeys.hash(ps.get(inKey).type(), ps.get(inKey).name(), null));
-            }
-            for (int i = 0; i < ps.size(); i++) {
-                CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : memoryKeys.hash(ps.get(i).type(), ps.get(i).name(), null);
-                if (i == 0) {
-                    b.addStatement("long $L = $L", mk, part);
-                } else {
-                    b.addStatement("$L = 31 * $L + $L", mk, mk, part);
-                }
-            }
-            b.addStatement("$T $L = $L.probe($L, $L)", RuntimeNames.CACHED, c, field, mk, m1);
-            CodeBlock.Builder same = CodeBlock.builder();
-            for (int i = 0; i < ps.size(); i++) {
-                if (i == inKey) {
-                    continue;
-                }
-                MemoModel.Parameter p = ps.get(i);
-                CodeBlock kept = ps.size() == 1 ? CodeBlock.of("$L.args()", c)
-                        : CodeBlock.of("(($T) $L.args())[$L]", Object[].class, c, i);
-                same.add(same.isEmpty() ? "" : "\n&& ")
-                        .add(memoryKeys.same(p.type(), MemoryKeyEmitter.keptAs(p.type(), kept), CodeBlock.of("$L", p.name()),
-                                null));
-            }
-            if (same.isEmpty()) {
-                b.beginControlFlow("if ($L != null)", c);
-            } else {
-                b.beginControlFlow("if ($L != null\n$>$>&& $L$<$<)", c, same.build());
-            }
-            b.addStatement("return $L", hit(m, field, c)).endControlFlow();
-            if (inKey >= 0) {
-                b.addStatement("return $L($L)", missCall, join(argList, mk, m1));
-                missMethod.addParameter(long.class, mk).addParameter(long.class, m1);
-            } else {
-                b.addStatement("return $L($L)", missCall, join(argList, mk));
-                missMethod.addParameter(long.class, mk);
-            }
-            x.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
-            x.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
-            hashArguments(x, m, hashes, h, names);
-            x.addStatement("long $L = $L.high()", k0, h);
-            x.addStatement("long $L = $L.low()", k1, h);
-            x.addStatement("long $L = $L.length()", argsBytes, h);
-            if (ps.size() == 1) {
-                x.addStatement("Object $L = $L", args, ps.get(0).name());
-            } else {
-                x.addStatement("Object $L = new Object[] {$L}", args, argList);
-            }
-            x.addStatement("Object $L = $L.load($L, $L, $L, $L, $L, $L)", cached, field, k0, k1, mk, m1, args, argsBytes);
-            x.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
-                    .addStatement("return $L.value($L)", field, cached)
-                    .endControlFlow();
-            x.addStatement("$T $L = $L.miss($L, $L, $L, $L, $L, $L)", flightType, flight, field, k0, k1, mk, m1, args,
-                    argsBytes);
+        Wrapper w = Wrapper.of(m, method, missMethod, names, field, call, missCall, argList);
+        String result = names.fresh("result");
+        String thrown = names.fresh("t");
+        KeyStrategy key = m.key();
+        if (key instanceof KeyStrategy.Packed packed) {
+            PackedKeyEmitter.lookup(w, packed);
+        } else if (key instanceof KeyStrategy.ValueHash values) {
+            memoryKeys.lookup(w, values, hashes);
         } else {
-            b.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, h, field);
-            b.beginControlFlow("if ($L == null)", h).addStatement("return $L", call).endControlFlow();
-            hashArguments(b, m, hashes, h, names);
-            b.addStatement("long $L = $L.high()", k0, h);
-            b.addStatement("long $L = $L.low()", k1, h);
-            b.addStatement("Object $L = $L.get($L, $L)", cached, field, k0, k1);
-            b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
-                    .addStatement("return $L.value($L)", field, cached)
-                    .endControlFlow();
-            b.addStatement("return $L($L)", missCall, join(argList, k0, k1));
-            missMethod.addParameter(long.class, k0).addParameter(long.class, k1);
-            x.addStatement("$T $L = $L.miss($L, $L)", flightType, flight, field, k0, k1);
+            DigestKeyEmitter.lookup(w, hashes);
         }
+        CodeBlock.Builder x = w.miss();
+        String flight = w.flight();
         x.beginControlFlow("if ($L.hasValue())", flight).addStatement("return $L.value()", flight).endControlFlow();
         x.addStatement("$T $L", m.returnTypeName(), result);
         x.beginControlFlow("try");
@@ -321,7 +215,7 @@ final class MemoWriter {
         x.addStatement("throw $L", thrown);
         x.endControlFlow();
         x.addStatement("return $L.complete($L)", flight, result);
-        return List.of(method.addCode(b.build()).build(), missMethod.addCode(x.build()).build());
+        return List.of(method.addCode(w.hit().build()).build(), missMethod.addCode(x.build()).build());
     }
 
     /** A method with {@code m}'s type variables, return type and exceptions, named {@code name}. */
@@ -330,35 +224,5 @@ final class MemoWriter {
                 .addTypeVariables(m.typeVariables())
                 .returns(m.returnTypeName())
                 .addExceptions(m.thrown());
-    }
-
-    private static String join(String argList, String... more) {
-        String extra = String.join(", ", more);
-        return argList.isEmpty() ? extra : argList + ", " + extra;
-    }
-
-    private static void hashArguments(CodeBlock.Builder b, MemoModel.Method m, HashEmitter hashes, String h,
-            LocalNames names) {
-        b.beginControlFlow("try");
-        for (MemoModel.Parameter p : m.parameters()) {
-            hashes.emit(b, p.type(), p.name(), true, h, null, names);
-        }
-        b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
-    }
-
-    /** The value of memory entry {@code c} as the method returns it: primitives from its bits, unboxed. */
-    private static CodeBlock hit(MemoModel.Method m, String field, String c) {
-        if (!(m.returnType() instanceof ValueType.Primitive p)) {
-            return CodeBlock.of("$L.hit($L)", field, c);
-        }
-        CodeBlock bits = CodeBlock.of("$L.hitBits($L)", field, c);
-        return switch (p.kind()) {
-            case LONG -> bits;
-            case INT, SHORT, BYTE, CHAR -> CodeBlock.of("($T) $L", p.typeName(), bits);
-            case BOOLEAN -> CodeBlock.of("$L != 0", bits);
-            case DOUBLE -> CodeBlock.of("$T.longBitsToDouble($L)", Double.class, bits);
-            case FLOAT -> CodeBlock.of("$T.intBitsToFloat((int) $L)", Float.class, bits);
-            default -> throw new IllegalStateException("not a primitive: " + p);
-        };
     }
 }

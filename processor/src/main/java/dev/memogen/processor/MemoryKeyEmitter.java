@@ -61,6 +61,80 @@ final class MemoryKeyEmitter {
     }
 
     /**
+     * The lookup of a method keyed by a hash of its values ({@link KeyStrategy.ValueHash}): the
+     * memoized method hashes the arguments cheaply, probes memory and compares the arguments kept
+     * with the value; the miss path makes the key stream and its digest, reads the store and
+     * starts the flight, keeping the arguments with the value.
+     */
+    void lookup(Wrapper w, KeyStrategy.ValueHash key, HashEmitter hashes) {
+        CodeBlock.Builder b = w.hit();
+        CodeBlock.Builder x = w.miss();
+        List<MemoModel.Parameter> ps = w.m().parameters();
+        String mk = w.names().fresh("m");
+        String args = w.names().fresh("args");
+        String argsBytes = w.names().fresh("argsBytes");
+        // The last primitive argument's bits are the memory key's second word: the tier compares
+        // them with the key, and a hit does not load that argument from those kept (a box, one
+        // dependent load fewer). Its bits are equal exactly when the arguments are the same key
+        // (MemoryKeys.same compares floating point by its bits too).
+        int inKey = key.inKey();
+        String m1 = "0L";
+        if (inKey >= 0) {
+            m1 = w.names().fresh("m1");
+            b.addStatement("long $L = $L", m1, hash(ps.get(inKey).type(), ps.get(inKey).name(), null));
+        }
+        for (int i = 0; i < ps.size(); i++) {
+            CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : hash(ps.get(i).type(), ps.get(i).name(), null);
+            if (i == 0) {
+                b.addStatement("long $L = $L", mk, part);
+            } else {
+                b.addStatement("$L = 31 * $L + $L", mk, mk, part);
+            }
+        }
+        b.addStatement("$T $L = $L.probe($L, $L)", RuntimeNames.CACHED, w.c(), w.field(), mk, m1);
+        CodeBlock.Builder same = CodeBlock.builder();
+        for (int i = 0; i < ps.size(); i++) {
+            if (i == inKey) {
+                continue;
+            }
+            MemoModel.Parameter p = ps.get(i);
+            CodeBlock kept = ps.size() == 1 ? CodeBlock.of("$L.args()", w.c())
+                    : CodeBlock.of("(($T) $L.args())[$L]", Object[].class, w.c(), i);
+            same.add(same.isEmpty() ? "" : "\n&& ")
+                    .add(same(p.type(), keptAs(p.type(), kept), CodeBlock.of("$L", p.name()), null));
+        }
+        if (same.isEmpty()) {
+            b.beginControlFlow("if ($L != null)", w.c());
+        } else {
+            b.beginControlFlow("if ($L != null\n$>$>&& $L$<$<)", w.c(), same.build());
+        }
+        b.addStatement("return $L", w.memoryValue()).endControlFlow();
+        if (inKey >= 0) {
+            b.addStatement("return $L($L)", w.missCall(), w.args(mk, m1));
+            w.missMethod().addParameter(long.class, mk).addParameter(long.class, m1);
+        } else {
+            b.addStatement("return $L($L)", w.missCall(), w.args(mk));
+            w.missMethod().addParameter(long.class, mk);
+        }
+        x.addStatement("$T $L = $L.begin()", RuntimeNames.KEY_HASHER, w.h(), w.field());
+        x.beginControlFlow("if ($L == null)", w.h()).addStatement("return $L", w.call()).endControlFlow();
+        w.hashArguments(x, hashes);
+        x.addStatement("long $L = $L.high()", w.k0(), w.h());
+        x.addStatement("long $L = $L.low()", w.k1(), w.h());
+        x.addStatement("long $L = $L.length()", argsBytes, w.h());
+        if (ps.size() == 1) {
+            x.addStatement("Object $L = $L", args, ps.get(0).name());
+        } else {
+            x.addStatement("Object $L = new Object[] {$L}", args, w.argList());
+        }
+        x.addStatement("Object $L = $L.load($L, $L, $L, $L, $L, $L)", w.cached(), w.field(), w.k0(), w.k1(), mk, m1,
+                args, argsBytes);
+        w.returnIfStored();
+        x.addStatement("$T $L = $L.miss($L, $L, $L, $L, $L, $L)", w.flightType(), w.flight(), w.field(), w.k0(),
+                w.k1(), mk, m1, args, argsBytes);
+    }
+
+    /**
      * A {@code long} expression hashing {@code expr} (evaluated once) of type {@code t}, in a record
      * helper with depth {@code depth} (null outside the helpers).
      */

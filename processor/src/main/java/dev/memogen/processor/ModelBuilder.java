@@ -90,7 +90,8 @@ final class ModelBuilder {
                 TypeName.get(m.getReturnType()),
                 result,
                 javadocSignature,
-                Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl").trim());
+                Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl").trim(),
+                KeyStrategy.of(params));
     }
 
     /** Binary names of the records and enums in the parameter and return types, sorted. */

@@ -68,6 +68,30 @@ final class PackedKeyEmitter {
         };
     }
 
+    /**
+     * The lookup of a method keyed by its packed stream ({@link KeyStrategy.Packed}): the memoized
+     * method packs the arguments and probes memory; the miss path takes the two words, digests
+     * them, reads the store and starts the flight.
+     */
+    static void lookup(Wrapper w, KeyStrategy.Packed key) {
+        CodeBlock.Builder b = w.hit();
+        CodeBlock.Builder x = w.miss();
+        String s0 = w.names().fresh("s0");
+        String s1 = w.names().fresh("s1");
+        emit(b, w.m().parameters(), s0, s1);
+        b.addStatement("$T $L = $L.probe($L, $L)", RuntimeNames.CACHED, w.c(), w.field(), s0, s1);
+        b.beginControlFlow("if ($L != null)", w.c()).addStatement("return $L", w.memoryValue()).endControlFlow();
+        b.addStatement("return $L($L)", w.missCall(), w.args(s0, s1));
+        w.missMethod().addParameter(long.class, s0).addParameter(long.class, s1);
+        x.beginControlFlow("if ($L.disabled())", w.field()).addStatement("return $L", w.call()).endControlFlow();
+        x.addStatement("long $L = $T.packedHigh($L, $L, $L)", w.k0(), RuntimeNames.KEY_HASHER, s0, s1, key.length());
+        x.addStatement("long $L = $T.packedLow($L, $L, $L)", w.k1(), RuntimeNames.KEY_HASHER, s0, s1, key.length());
+        x.addStatement("Object $L = $L.load($L, $L, $L, $L, null, 0)", w.cached(), w.field(), w.k0(), w.k1(), s0, s1);
+        w.returnIfStored();
+        x.addStatement("$T $L = $L.miss($L, $L, $L, $L, null, 0)", w.flightType(), w.flight(), w.field(), w.k0(),
+                w.k1(), s0, s1);
+    }
+
     /** Emits {@code long s0 = ...; long s1 = ...;} holding the packed stream. */
     static void emit(CodeBlock.Builder b, List<MemoModel.Parameter> params, String s0, String s1) {
         long constant0 = 0;

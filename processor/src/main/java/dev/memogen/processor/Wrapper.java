@@ -1,0 +1,68 @@
+package dev.memogen.processor;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+
+/**
+ * The pair of methods generated for one memoized method while it is written: the memoized method
+ * ({@link #hit}, kept small so that the JIT inlines it) and its miss path ({@link #miss}), with
+ * the names of their locals. A {@link KeyStrategy}'s emitter writes the lookup: the memory probe
+ * in the first, the store lookup up to the flight in the second; {@link MemoWriter} the rest.
+ *
+ * <p>{@code call} is the call of the original method, {@code missCall} the name of the miss path
+ * (qualified when it needs type arguments), {@code argList} the parameters' names, comma separated;
+ * {@code h}, {@code k0}, {@code k1}, {@code cached}, {@code flight} and {@code c} name the locals
+ * of the hasher, the key's two words, the store's answer, the flight and the memory entry.
+ */
+record Wrapper(MemoModel.Method m, MethodSpec.Builder method, MethodSpec.Builder missMethod, CodeBlock.Builder hit,
+        CodeBlock.Builder miss, LocalNames names, String field, CodeBlock call, CodeBlock missCall, String argList,
+        TypeName flightType, String h, String k0, String k1, String cached, String flight, String c) {
+
+    static Wrapper of(MemoModel.Method m, MethodSpec.Builder method, MethodSpec.Builder missMethod, LocalNames names,
+            String field, CodeBlock call, CodeBlock missCall, String argList) {
+        return new Wrapper(m, method, missMethod, CodeBlock.builder(), CodeBlock.builder(), names, field, call,
+                missCall, argList, ParameterizedTypeName.get(RuntimeNames.FLIGHT, m.returnType().typeName().box()),
+                names.fresh("h"), names.fresh("k0"), names.fresh("k1"), names.fresh("cached"), names.fresh("flight"),
+                names.fresh("c"));
+    }
+
+    /** The parameters' names followed by {@code more}. */
+    String args(String... more) {
+        String extra = String.join(", ", more);
+        return argList.isEmpty() ? extra : argList + ", " + extra;
+    }
+
+    /** Emits, into {@code b}, hashing every argument into the hasher {@link #h} and finishing it. */
+    void hashArguments(CodeBlock.Builder b, HashEmitter hashes) {
+        b.beginControlFlow("try");
+        for (MemoModel.Parameter p : m.parameters()) {
+            hashes.emit(b, p.type(), p.name(), true, h, null, names);
+        }
+        b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
+    }
+
+    /** Emits, into the miss path, the store lookup's return of a stored value. */
+    void returnIfStored() {
+        miss.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
+                .addStatement("return $L.value($L)", field, cached)
+                .endControlFlow();
+    }
+
+    /** The value of memory entry {@link #c} as the method returns it: primitives from its bits, unboxed. */
+    CodeBlock memoryValue() {
+        if (!(m.returnType() instanceof ValueType.Primitive p)) {
+            return CodeBlock.of("$L.hit($L)", field, c);
+        }
+        CodeBlock bits = CodeBlock.of("$L.hitBits($L)", field, c);
+        return switch (p.kind()) {
+            case LONG -> bits;
+            case INT, SHORT, BYTE, CHAR -> CodeBlock.of("($T) $L", p.typeName(), bits);
+            case BOOLEAN -> CodeBlock.of("$L != 0", bits);
+            case DOUBLE -> CodeBlock.of("$T.longBitsToDouble($L)", Double.class, bits);
+            case FLOAT -> CodeBlock.of("$T.intBitsToFloat((int) $L)", Float.class, bits);
+            default -> throw new IllegalStateException("not a primitive: " + p);
+        };
+    }
+}
