@@ -145,7 +145,7 @@ final class MemoClassValidator {
                 return false;
             }
             String ttl = Annotations.stringValue(memo, "ttl");
-            if (!validTtl(ttl)) {
+            if (TtlSpec.parse(ttl) == null) {
                 report.error(Messages.badTtl(ttl), m, memo);
             }
         }
@@ -168,32 +168,6 @@ final class MemoClassValidator {
             report.error(Messages.unstorable(m.getReturnType().toString(), r.unsupported()), m);
         }
         return true;
-    }
-
-    private static final java.util.regex.Pattern TTL = java.util.regex.Pattern.compile(
-            "(?i)\\s*(every\\s+)?(?:(\\d{1,12})\\s*(ms|s|m|min|h|d)|(p\\S+))\\s*");
-
-    /**
-     * Whether {@code @Memo(ttl)} text is empty or a positive duration the runtime accepts: the
-     * same grammar as {@code dev.memogen.internal.Ttl#parse} (which the processor cannot load).
-     */
-    static boolean validTtl(String text) {
-        if (text.isEmpty()) {
-            return true;
-        }
-        java.util.regex.Matcher m = TTL.matcher(text);
-        if (!m.matches()) {
-            return false;
-        }
-        if (m.group(4) != null) {
-            try {
-                java.time.Duration d = java.time.Duration.parse(m.group(4).toUpperCase(java.util.Locale.ROOT));
-                return d.toMillis() > 0;
-            } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
-                return false;
-            }
-        }
-        return Long.parseLong(m.group(2)) > 0;
     }
 
     /** Whether a method of a {@code @GenerateMemo} class is memoized (before type checks). */

@@ -24,7 +24,7 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
             TypeName returnTypeName,
             ValueType returnType,
             String javadocSignature,
-            String ttl,
+            TtlSpec ttl,
             KeyStrategy key) {}
 
     record Parameter(String name, TypeName typeName, ValueType type) {}

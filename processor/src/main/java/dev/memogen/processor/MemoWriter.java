@@ -156,8 +156,8 @@ final class MemoWriter {
                 RuntimeNames.MEMO_FUNCTION, m.functionId(), model.target(), m.name(), m.descriptor(),
                 m.compileVersion(), m.sourceFingerprint(), codec, m.returnType().mutable(),
                 m.valueClasses().stream().map(n -> CodeBlock.of(",\n$S", n).toString()).collect(Collectors.joining()));
-        if (!m.ttl().isEmpty()) {
-            create = CodeBlock.of("$L\n$>$>.withTtl($S)$<$<", create, m.ttl());
+        if (m.ttl().millis() > 0) {
+            create = CodeBlock.of("$L\n$>$>.withTtl($LL, $L)$<$<", create, m.ttl().millis(), m.ttl().interval());
         }
         return FieldSpec.builder(ParameterizedTypeName.get(RuntimeNames.MEMO_FUNCTION, boxed), field,
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)

@@ -90,7 +90,7 @@ final class ModelBuilder {
                 TypeName.get(m.getReturnType()),
                 result,
                 javadocSignature,
-                Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl").trim(),
+                TtlSpec.parse(Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl")),
                 KeyStrategy.of(params));
     }
 

@@ -138,7 +138,7 @@ class DiagnosticsTest {
                 "  static int plain(int x) { return x; }");
         Compilation c = compile(src);
         assertThat(c).succeededWithoutWarnings();
-        assertThat(c).generatedSourceFile("p.BadMemo").contentsAsUtf8String().contains(".withTtl(\"every 1d\")");
+        assertThat(c).generatedSourceFile("p.BadMemo").contentsAsUtf8String().contains(".withTtl(86400000L, true)");
     }
 
     @Test

@@ -209,15 +209,16 @@ public final class MemoFunction<T> {
     }
 
     /**
-     * Sets how long results stay valid ({@code @Memo(ttl)}): {@code "2h"}, {@code "PT90M"},
-     * {@code "every 1d"}; see {@link Ttl#parse}. The processor has checked the text; a text it
-     * would have rejected leaves results valid forever, after a warning. Returns this function.
+     * Sets how long results stay valid: {@code @Memo(ttl)}, which the processor read at compile
+     * time, as milliseconds of age, or of the interval at whose boundaries all entries expire
+     * ({@code interval}, {@code "every 1d"}). A length that is not positive leaves results valid
+     * forever, after a warning. Returns this function.
      */
-    public MemoFunction<T> withTtl(String text) {
-        try {
-            this.ttl = Ttl.parse(text);
-        } catch (IllegalArgumentException e) {
-            Problems.LOG.log(System.Logger.Level.WARNING, "memogen: ignoring the ttl of " + id + ": " + e.getMessage());
+    public MemoFunction<T> withTtl(long millis, boolean interval) {
+        if (millis > 0) {
+            this.ttl = new Ttl(millis, interval);
+        } else {
+            Problems.LOG.log(System.Logger.Level.WARNING, "memogen: ignoring the ttl of " + id + ": " + millis + " ms");
         }
         return this;
     }

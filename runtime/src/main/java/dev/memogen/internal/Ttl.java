@@ -5,34 +5,17 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * How long a stored result stays valid: {@link #NONE}, a maximum age ({@code "90s"},
- * {@code "2h"}, {@code "7d"}, ISO-8601 {@code "PT1H30M"}), or an interval ({@code "every 1d"}):
- * every entry of the function expires at the next multiple of the interval since the epoch (UTC),
- * so all of them roll over together, like charmonium.cache's {@code TTLInterval}.
+ * How long a stored result stays valid: {@link #NONE}, a maximum age, or an interval: every entry
+ * of the function expires at the next multiple of the interval since the epoch (UTC), so all of
+ * them roll over together, like charmonium.cache's {@code TTLInterval}. The processor reads the
+ * text of {@code @Memo(ttl)} ({@code dev.memogen.processor.TtlSpec}); {@link #parseDuration}
+ * reads the durations of settings such as {@code memogen.lockTimeout}.
  *
  * @param millis   the age or interval in milliseconds; 0 for none
  * @param interval whether entries roll over at fixed boundaries rather than by age
  */
 public record Ttl(long millis, boolean interval) {
     public static final Ttl NONE = new Ttl(0, false);
-
-    /** Parses the text of {@code @Memo(ttl)}; throws {@link IllegalArgumentException} saying what is accepted. */
-    public static Ttl parse(String text) {
-        String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        if (s.isEmpty()) {
-            return NONE;
-        }
-        boolean interval = false;
-        if (s.startsWith("every ")) {
-            interval = true;
-            s = s.substring(6).trim();
-        }
-        long millis = parseDuration(s, text);
-        if (millis <= 0) {
-            throw new IllegalArgumentException("ttl '" + text + "' must be longer than zero");
-        }
-        return new Ttl(millis, interval);
-    }
 
     /** {@code 250ms}, {@code 90s}, {@code 15m}, {@code 2h}, {@code 7d}, or ISO-8601 such as {@code PT1H30M}. */
     public static long parseDuration(String s, String original) {
@@ -65,7 +48,7 @@ public record Ttl(long millis, boolean interval) {
 
     private static IllegalArgumentException bad(String text) {
         return new IllegalArgumentException("cannot read '" + text + "' as a duration: use e.g. 90s, 15m, 2h, 7d,"
-                + " PT1H30M, or 'every 1d' for entries that all roll over at fixed boundaries");
+                + " or PT1H30M");
     }
 
     /** When an entry created at {@code createdMillis} stops being valid; {@link Long#MAX_VALUE} for never. */

@@ -3,7 +3,6 @@ package dev.memogen.internal;
 import static dev.memogen.internal.StoreTestSupport.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,7 +22,7 @@ class StoreModesTest {
     @TempDir Path dir;
 
     private static final MemoFunction<String> SHORT_LIVED =
-            MemoFunction.create("m.F#shortLived(int)", "v1", StoreTestSupport.STRING, false).withTtl("1500ms");
+            MemoFunction.create("m.F#shortLived(int)", "v1", StoreTestSupport.STRING, false).withTtl(1500, false);
     private static final MemoFunction<String> PLAIN = MemoFunction.create("m.F#plain(int)", "v1", StoreTestSupport.STRING, false);
 
     private final AtomicInteger runs = new AtomicInteger();
@@ -40,24 +39,12 @@ class StoreModesTest {
     }
 
     @Test
-    void ttlTextsAreParsed() {
-        assertEquals(new Ttl(90_000, false), Ttl.parse("90s"));
-        assertEquals(new Ttl(7_200_000, false), Ttl.parse(" 2h "));
-        assertEquals(new Ttl(5_400_000, false), Ttl.parse("PT1H30M"));
-        assertEquals(new Ttl(86_400_000, true), Ttl.parse("every 1d"));
-        assertEquals(Ttl.NONE, Ttl.parse(""));
-        assertThrows(IllegalArgumentException.class, () -> Ttl.parse("2 hours"));
-        assertThrows(IllegalArgumentException.class, () -> Ttl.parse("0s"));
-        assertThrows(IllegalArgumentException.class, () -> Ttl.parse("every"));
-    }
-
-    @Test
     void anAgeExpiresEachEntryOnItsOwnAndAnIntervalExpiresAllAtTheBoundary() {
-        Ttl age = Ttl.parse("1h");
+        Ttl age = new Ttl(3_600_000, false);
         assertEquals(10_000 + 3_600_000, age.expiresAt(10_000));
         assertFalse(age.expired(10_000, 10_000 + 3_599_999));
         assertTrue(age.expired(10_000, 10_000 + 3_600_000));
-        Ttl daily = Ttl.parse("every 1d");
+        Ttl daily = new Ttl(86_400_000, true);
         long day = 86_400_000;
         // created at 01:00 and at 23:00 of day 5: both expire at midnight starting day 6
         assertEquals(6 * day, daily.expiresAt(5 * day + 3_600_000));
