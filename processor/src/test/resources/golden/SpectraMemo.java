@@ -6,6 +6,7 @@ import dev.memogen.internal.DeepValues;
 import dev.memogen.internal.KeyHasher;
 import dev.memogen.internal.MemoFunction;
 import dev.memogen.internal.MemoryKeys;
+import dev.memogen.internal.Support;
 import dev.memogen.internal.ValueReader;
 import dev.memogen.internal.ValueWriter;
 import javax.annotation.processing.Generated;
@@ -16,6 +17,8 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.memogen.processor.MemoProcessor")
 public final class SpectraMemo {
+  private static final int SUPPORT = Support.require(1, SpectraMemo.class);
+
   private static final MemoFunction<Long> AREA = MemoFunction.create(
       "com.acme.Spectra#area(int,int)",
       Spectra.class,

@@ -46,7 +46,12 @@ final class MemoWriter {
                     .build());
         }
 
-        Set<String> fieldNames = new HashSet<>();
+        // First of all, as the class is initialised: a runtime of another version fails clearly here.
+        Set<String> fieldNames = new HashSet<>(Set.of("SUPPORT"));
+        type.addField(FieldSpec.builder(int.class, "SUPPORT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$T.require($L, $T.class)", RuntimeNames.SUPPORT, RuntimeNames.SUPPORT_VERSION,
+                        model.generated())
+                .build());
         for (MemoModel.Method m : model.methods()) {
             String field = fieldName(m.name(), fieldNames);
             type.addField(functionField(model, m, field, codecs));

@@ -17,6 +17,12 @@ final class RuntimeNames {
     static final ClassName VALUE_WRITER = ClassName.get(INTERNAL, "ValueWriter");
     static final ClassName VALUE_READER = ClassName.get(INTERNAL, "ValueReader");
     static final ClassName DEEP_VALUES = ClassName.get(INTERNAL, "DeepValues");
+    static final ClassName SUPPORT = ClassName.get(INTERNAL, "Support");
+    /**
+     * The version of the runtime's support interface ({@code Support.VERSION}) that generated code
+     * is written for; a test checks that the two agree.
+     */
+    static final int SUPPORT_VERSION = 1;
 
     static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
     static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");
