@@ -38,6 +38,25 @@ import java.util.Optional;
 public final class Memogen {
     private Memogen() {}
 
+    /**
+     * Puts {@code settings} in force in this JVM instead of those of the system properties and
+     * environment variables: the store at their directory is opened, the values held in memory
+     * are dropped and every function's statistics start again. For tests, benchmarks and tools;
+     * call it before memoized calls, not while they are running.
+     *
+     * <pre>{@code
+     * Memogen.configure(MemogenSettings.at(Path.of("build/memo")).withMaxSize(200L << 20));
+     * }</pre>
+     */
+    public static void configure(MemogenSettings settings) {
+        MemoRuntime.install(settings.config());
+    }
+
+    /** The settings in force: those of the environment, or the last ones {@link #configure}d. */
+    public static MemogenSettings settings() {
+        return MemogenSettings.of(MemoRuntime.get().config());
+    }
+
     /** The store directory in use. */
     public static Path storeDirectory() {
         return MemoRuntime.get().config().directory();

@@ -6,10 +6,9 @@ import com.google.common.cache.CacheLoader;
 import com.google.common.cache.LoadingCache;
 import dev.memogen.FunctionStats;
 import dev.memogen.Memogen;
+import dev.memogen.MemogenSettings;
 import dev.memogen.benchmarks.HitFunctions.Fit;
 import dev.memogen.benchmarks.HitFunctions.Sample;
-import dev.memogen.internal.MemoConfig;
-import dev.memogen.internal.MemoRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,7 +185,7 @@ public class HotHitBenchmark {
             weights[i] = random.nextDouble();
         }
         storeDirectory = Files.createTempDirectory("memogen-hothit-");
-        MemoRuntime.install(MemoConfig.at(storeDirectory));
+        Memogen.configure(MemogenSettings.at(storeDirectory));
         memo = cache.create();
         for (int pass = 0; pass < 2; pass++) { // the second pass must be all hits
             for (int i = 0; i < KEYS; i++) {

@@ -1,7 +1,7 @@
 package dev.memogen.benchmarks;
 
-import dev.memogen.internal.MemoConfig;
-import dev.memogen.internal.MemoRuntime;
+import dev.memogen.Memogen;
+import dev.memogen.MemogenSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,12 +48,12 @@ public class MissOverheadBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         directory = Files.createTempDirectory("memogen-miss-");
-        MemoRuntime.install(MemoConfig.at(directory).withMaxSize(512L << 20));
+        Memogen.configure(MemogenSettings.at(directory).withMaxSize(512L << 20));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        MemoRuntime.install(MemoConfig.at(directory));
+        Memogen.configure(MemogenSettings.at(directory));
         Benchmarks.deleteRecursively(directory);
     }
 

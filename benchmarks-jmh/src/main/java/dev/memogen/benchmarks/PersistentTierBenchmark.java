@@ -2,8 +2,7 @@ package dev.memogen.benchmarks;
 
 import dev.memogen.FunctionStats;
 import dev.memogen.Memogen;
-import dev.memogen.internal.MemoConfig;
-import dev.memogen.internal.MemoRuntime;
+import dev.memogen.MemogenSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +85,7 @@ public class PersistentTierBenchmark {
         MEMOGEN {
             @Override
             BlobStore open(Path dir, int valueBytes, int slots) {
-                MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(0).withMaxSize(MEMOGEN_BOUND));
+                Memogen.configure(MemogenSettings.at(dir).withMemorySize(0).withMaxSize(MEMOGEN_BOUND));
                 return new BlobStore() {
                     @Override
                     public void put(long key, byte[] value) {
@@ -101,7 +100,7 @@ public class PersistentTierBenchmark {
 
                     @Override
                     public void close() {
-                        MemoRuntime.install(MemoConfig.at(dir));
+                        Memogen.configure(MemogenSettings.at(dir));
                     }
                 };
             }

@@ -2,8 +2,8 @@ package dev.memogen.benchmarks;
 
 import dev.memogen.FunctionStats;
 import dev.memogen.Memogen;
+import dev.memogen.MemogenSettings;
 import dev.memogen.internal.KeyHasher;
-import dev.memogen.internal.MemoConfig;
 import dev.memogen.internal.MemoRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +89,7 @@ public class StoreScaleBenchmark {
 
     private void fill() throws Exception {
         long start = System.nanoTime();
-        MemoRuntime.install(config());
+        Memogen.configure(config());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         AtomicLong next = new AtomicLong();
         Future<?>[] done = new Future<?>[2];
@@ -120,12 +120,12 @@ public class StoreScaleBenchmark {
     /** The store layout the kept stores were filled under: 2 since small entries are pack records. */
     static final int STORE_LAYOUT = 2;
 
-    private MemoConfig config() {
-        return MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(BOUND);
+    private MemogenSettings config() {
+        return MemogenSettings.at(store).withMemorySize(0).withMaxSize(BOUND);
     }
 
     private void open() {
-        MemoRuntime.install(config());
+        Memogen.configure(config());
     }
 
     private static FunctionStats stats() {
@@ -163,6 +163,6 @@ public class StoreScaleBenchmark {
         if (after.misses() != 0) {
             throw new IllegalStateException("some measured calls were misses: " + after);
         }
-        MemoRuntime.install(MemoConfig.at(store).withMaxSize(BOUND)); // let the next trial's runtime start clean
+        Memogen.configure(MemogenSettings.at(store).withMaxSize(BOUND)); // let the next trial's runtime start clean
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.testing.compile.Compilation;
-import dev.memogen.internal.MemoConfig;
-import dev.memogen.internal.MemoRuntime;
+import dev.memogen.Memogen;
+import dev.memogen.MemogenSettings;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -119,7 +119,7 @@ class GenerationTest {
 
     @BeforeEach
     void freshStore() {
-        MemoRuntime.install(MemoConfig.at(dir));
+        Memogen.configure(MemogenSettings.at(dir));
         setRuns(0);
     }
 
@@ -266,7 +266,7 @@ class GenerationTest {
         int[] array = (int[]) call("ints", (Object) new int[] {7});
         array[0] = 0;
         assertArrayEquals(new int[] {7}, (int[]) call("ints", (Object) new int[] {7}));
-        MemoRuntime.install(MemoConfig.at(dir)); // now from the store
+        Memogen.configure(MemogenSettings.at(dir)); // now from the store
         List<String> loadedList = (List<String>) call("list", List.of("a"));
         loadedList.clear();
         assertEquals(List.of("a"), call("list", List.of("a")));
@@ -353,14 +353,14 @@ class GenerationTest {
     @Test
     void resultsSurviveANewRuntime() {
         assertEquals("a|b", call("strings", "a", "b"));
-        MemoRuntime.install(MemoConfig.at(dir));
+        Memogen.configure(MemogenSettings.at(dir));
         assertEquals("a|b", call("strings", "a", "b"));
         assertEquals(1, runs());
     }
 
     @Test
     void disabledCallsEveryTime() {
-        MemoRuntime.install(MemoConfig.at(dir).withDisabled(true));
+        Memogen.configure(MemogenSettings.at(dir).withDisabled(true));
         call("strings", "a", "b");
         call("strings", "a", "b");
         assertEquals(2, runs());
@@ -378,7 +378,7 @@ class GenerationTest {
             }
         }
         assertEquals(2 * 201, runs(), "each argument computed once, then served from memory");
-        MemoRuntime.install(MemoConfig.at(dir)); // from the store, then from memory again
+        Memogen.configure(MemogenSettings.at(dir)); // from the store, then from memory again
         for (int i = -300; i <= 300; i += 3) {
             assertEquals(i, overInt.invoke(null, i));
             assertEquals(i, overInt.invoke(null, i));
@@ -447,7 +447,7 @@ class GenerationTest {
     void valueArgumentsAreFoundInTheStoreByANewRuntime() {
         Object p = record("p.Everything$Point", "s", 3.0, 7, constant("p.Everything$Color", "GREEN"));
         String first = (String) call("point", p, 0.5);
-        MemoRuntime.install(MemoConfig.at(dir));
+        Memogen.configure(MemogenSettings.at(dir));
         assertEquals(first, call("point", record("p.Everything$Point", "s", 3.0, 7, constant("p.Everything$Color", "GREEN")), 0.5));
         assertEquals(first, call("point", p, 0.5));
         assertEquals(1, runs());
@@ -456,7 +456,7 @@ class GenerationTest {
 
     @Test
     void argumentsKeptInMemoryCountTowardsItsBound() {
-        MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(64 << 10));
+        Memogen.configure(MemogenSettings.at(dir).withMemorySize(64 << 10));
         String big = "x".repeat(20_000); // a 40 KB key stream: more than an eighth of the tier
         assertEquals(20_000, call("length", big));
         assertEquals(20_000, call("length", big));

@@ -4,8 +4,8 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
-import dev.memogen.internal.MemoConfig;
-import dev.memogen.internal.MemoRuntime;
+import dev.memogen.Memogen;
+import dev.memogen.MemogenSettings;
 import java.nio.file.Path;
 import java.util.List;
 import javax.tools.JavaFileObject;
@@ -24,7 +24,7 @@ class SelfReferenceTest {
     private TestCompiler.Loaded compileAndLoad(JavaFileObject... sources) {
         Compilation c = TestCompiler.compile(sources);
         assertThat(c).succeededWithoutWarnings();
-        MemoRuntime.install(MemoConfig.at(dir));
+        Memogen.configure(MemogenSettings.at(dir));
         return TestCompiler.load(c);
     }
 

@@ -122,7 +122,7 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
     }
 
     public MemoConfig withMemoryTierBytes(long value) {
-        return new MemoConfig(directory, disabled, value, extraSystemState, maxSize, readOnly, policy,
+        return new MemoConfig(directory, disabled, nonNegative("memorySize", value), extraSystemState, maxSize, readOnly, policy,
                 lockTimeoutMillis, packMax, lockHoldMillis);
     }
 
@@ -153,7 +153,7 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
     /** How long a call waits for another process computing the same key before computing itself. */
     public MemoConfig withLockTimeoutMillis(long value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                value, packMax, lockHoldMillis);
+                nonNegative("lockTimeout", value), packMax, lockHoldMillis);
     }
 
     /**

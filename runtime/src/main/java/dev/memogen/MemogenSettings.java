@@ -1,0 +1,157 @@
+package dev.memogen;
+
+import dev.memogen.internal.MemoConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * memogen's settings, for code that sets memogen up itself (tests, benchmarks, tools) instead of
+ * with system properties or environment variables. Immutable: each {@code with} method returns
+ * new settings. {@link Memogen#configure} puts them in force.
+ *
+ * <pre>{@code
+ * @TempDir Path dir;
+ *
+ * @BeforeEach
+ * void freshStore() {
+ *     Memogen.configure(MemogenSettings.at(dir).withMemorySize(16L << 20));
+ * }
+ * }</pre>
+ *
+ * <p>Each setting is the one of the same name in {@link Memogen}'s list: {@link #fromEnvironment()}
+ * reads them as the first memoized call does, {@link #at} starts from the defaults.
+ */
+public final class MemogenSettings {
+    private final MemoConfig config;
+
+    private MemogenSettings(MemoConfig config) {
+        this.config = config;
+    }
+
+    /** The settings of the system properties and environment variables ({@code memogen.*}, {@code MEMOGEN_*}). */
+    public static MemogenSettings fromEnvironment() {
+        return new MemogenSettings(MemoConfig.fromEnvironment());
+    }
+
+    /** The default settings, with the store in {@code directory}. */
+    public static MemogenSettings at(Path directory) {
+        return new MemogenSettings(MemoConfig.at(Objects.requireNonNull(directory, "directory")));
+    }
+
+    /** The settings in force in this JVM. */
+    static MemogenSettings of(MemoConfig config) {
+        return new MemogenSettings(config);
+    }
+
+    MemoConfig config() {
+        return config;
+    }
+
+    /** Where the store is. */
+    public Path directory() {
+        return config.directory();
+    }
+
+    /** Whether every call goes straight to its method ({@code memogen.disable}). */
+    public boolean disabled() {
+        return config.disabled();
+    }
+
+    public MemogenSettings withDisabled(boolean disabled) {
+        return new MemogenSettings(config.withDisabled(disabled));
+    }
+
+    /** Bytes of values kept in memory ({@code memogen.memorySize}); 0 keeps none. */
+    public long memorySize() {
+        return config.memoryTierBytes();
+    }
+
+    /** @throws IllegalArgumentException if {@code bytes} is negative */
+    public MemogenSettings withMemorySize(long bytes) {
+        return new MemogenSettings(config.withMemoryTierBytes(bytes));
+    }
+
+    /** A string of the caller's; entries stored under another one are stale ({@code memogen.extraSystemState}). */
+    public String extraSystemState() {
+        return config.extraSystemState();
+    }
+
+    public MemogenSettings withExtraSystemState(String state) {
+        return new MemogenSettings(config.withExtraSystemState(Objects.requireNonNull(state, "state")));
+    }
+
+    /** The bound of the store in bytes of stored entries ({@code memogen.maxSize}). */
+    public long maxSize() {
+        return config.maxSize();
+    }
+
+    /** @throws IllegalArgumentException if {@code bytes} is negative */
+    public MemogenSettings withMaxSize(long bytes) {
+        return new MemogenSettings(config.withMaxSize(bytes));
+    }
+
+    /** Whether stored results are read and nothing is written ({@code memogen.readOnly}). */
+    public boolean readOnly() {
+        return config.readOnly();
+    }
+
+    public MemogenSettings withReadOnly(boolean readOnly) {
+        return new MemogenSettings(config.withReadOnly(readOnly));
+    }
+
+    /** The eviction policy ({@code memogen.policy}): {@code gds} or {@code lru}. */
+    public String policy() {
+        return config.policy();
+    }
+
+    /** @throws IllegalArgumentException if {@code policy} is neither {@code gds} nor {@code lru} */
+    public MemogenSettings withPolicy(String policy) {
+        return new MemogenSettings(config.withPolicy(Objects.requireNonNull(policy, "policy")));
+    }
+
+    /** How long a call waits for another process computing the same result ({@code memogen.lockTimeout}). */
+    public Duration lockTimeout() {
+        return Duration.ofMillis(config.lockTimeoutMillis());
+    }
+
+    /** @throws IllegalArgumentException if {@code timeout} is negative */
+    public MemogenSettings withLockTimeout(Duration timeout) {
+        return new MemogenSettings(config.withLockTimeoutMillis(timeout.toMillis()));
+    }
+
+    /** How long a process keeps the store index's lock after a change for its next one ({@code memogen.lockHold}). */
+    public Duration lockHold() {
+        return Duration.ofMillis(config.lockHoldMillis());
+    }
+
+    /** @throws IllegalArgumentException if {@code hold} is negative */
+    public MemogenSettings withLockHold(Duration hold) {
+        return new MemogenSettings(config.withLockHoldMillis(hold.toMillis()));
+    }
+
+    /** Entries up to this many bytes share pack files; larger ones get a file each ({@code memogen.packMax}). */
+    public long packMax() {
+        return config.packMax();
+    }
+
+    /** @throws IllegalArgumentException if {@code bytes} is negative or over 1 MiB */
+    public MemogenSettings withPackMax(long bytes) {
+        return new MemogenSettings(config.withPackMax(bytes));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MemogenSettings s && s.config.equals(config);
+    }
+
+    @Override
+    public int hashCode() {
+        return config.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "MemogenSettings" + config.toString().substring("MemoConfig".length());
+    }
+}
