@@ -1,8 +1,5 @@
 package dev.memogen.internal;
 
-import com.dynatrace.hash4j.hashing.HashStream128;
-import com.dynatrace.hash4j.hashing.HashValue128;
-import com.dynatrace.hash4j.hashing.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -69,7 +66,7 @@ final class CodeFingerprint {
     private final Set<String> externals = new TreeSet<>();
     private final Set<String> mutableStatics = new TreeSet<>();
     private final Set<String> instantiated = new HashSet<>();
-    private final HashStream128 out = Hashing.xxh3_128().hashStream();
+    private final Xxh3Stream out = new Xxh3Stream();
     private int methodCount;
 
     private CodeFingerprint(ClassLoader loader, String home) {
@@ -98,8 +95,8 @@ final class CodeFingerprint {
             f.instantiate(v.replace('.', '/')); // arguments arrive as instances of these
         }
         f.run();
-        HashValue128 v = f.out.get();
-        return new Result(FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits()),
+        f.out.finish();
+        return new Result(FileStore.hex(f.out.high()) + FileStore.hex(f.out.low()),
                 f.methodCount, f.reachedClasses.size(),
                 List.copyOf(f.externals), List.copyOf(f.mutableStatics));
     }
@@ -109,7 +106,7 @@ final class CodeFingerprint {
             String[] next = queue.poll();
             visit(next[0], next[1], next[2]);
         }
-        out.putInt(externals.size());
+        out.int32(externals.size());
         for (String e : externals) {
             put(e);
         }
@@ -201,7 +198,7 @@ final class CodeFingerprint {
         if (cached != null) {
             return cached;
         }
-        HashStream128 h = Hashing.xxh3_128().hashStream();
+        Xxh3Stream h = new Xxh3Stream();
         try (ZipFile zip = new ZipFile(path.toFile())) {
             List<ZipEntry> entries = new ArrayList<>();
             for (ZipEntry e : java.util.Collections.list(zip.entries())) {
@@ -213,20 +210,21 @@ final class CodeFingerprint {
             entries.sort(java.util.Comparator.comparing(ZipEntry::getName));
             byte[] buffer = new byte[1 << 16];
             for (ZipEntry e : entries) {
-                h.putInt(e.getName().length()).putChars(e.getName());
+                h.int32(e.getName().length());
+                h.putChars(e.getName());
                 try (InputStream in = zip.getInputStream(e)) {
                     long size = 0;
                     for (int n; (n = in.read(buffer)) > 0; ) {
                         h.putBytes(buffer, 0, n);
                         size += n;
                     }
-                    h.putLong(size);
+                    h.int64(size);
                 }
             }
         }
-        HashValue128 v = h.get();
+        h.finish();
         // By content only: the same classes in another jar file (name, path, timestamps) are the same code.
-        String digest = "jar " + FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits());
+        String digest = "jar " + FileStore.hex(h.high()) + FileStore.hex(h.low());
         JAR_DIGESTS.put(cacheKey, digest);
         return digest;
     }
@@ -287,7 +285,7 @@ final class CodeFingerprint {
         methodCount++;
         boolean synthetic = (m.access() & ClassFileReader.ACC_SYNTHETIC) != 0;
         put(synthetic ? "synthetic " + cf.name + " " + m.descriptor() : cf.name + "." + m.name() + m.descriptor());
-        out.putInt(m.access() & ~ClassFileReader.ACC_SYNTHETIC);
+        out.int32(m.access() & ~ClassFileReader.ACC_SYNTHETIC);
         byte[] code = m.code();
         if (code == null) {
             put("no code");
@@ -298,24 +296,24 @@ final class CodeFingerprint {
             int op = code[i] & 0xff;
             switch (op) {
                 case 0x12 -> { // ldc
-                    out.putByte((byte) 0x13); // ldc and ldc_w differ only by the size of the index
+                    out.int8((byte) 0x13); // ldc and ldc_w differ only by the size of the index
                     constant(cf, code[i + 1] & 0xff, op);
                     i += 2;
                 }
                 case 0x13, 0x14, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xbb, 0xbd, 0xc0, 0xc1 -> {
-                    out.putByte((byte) op);
+                    out.int8((byte) op);
                     constant(cf, u2(code, i + 1), op);
                     i += 3;
                 }
                 case 0xb9, 0xba -> { // invokeinterface, invokedynamic
-                    out.putByte((byte) op);
+                    out.int8((byte) op);
                     constant(cf, u2(code, i + 1), op);
                     i += 5;
                 }
                 case 0xc5 -> { // multianewarray
-                    out.putByte((byte) op);
+                    out.int8((byte) op);
                     constant(cf, u2(code, i + 1), op);
-                    out.putByte(code[i + 3]);
+                    out.int8(code[i + 3]);
                     i += 4;
                 }
                 case 0xaa -> { // tableswitch
@@ -346,9 +344,11 @@ final class CodeFingerprint {
             }
         }
         int[] exceptions = m.exceptionTable();
-        out.putInt(exceptions.length);
+        out.int32(exceptions.length);
         for (int e = 0; e < exceptions.length; e += 4) {
-            out.putInt(exceptions[e]).putInt(exceptions[e + 1]).putInt(exceptions[e + 2]);
+            out.int32(exceptions[e]);
+            out.int32(exceptions[e + 1]);
+            out.int32(exceptions[e + 2]);
             put(exceptions[e + 3] == 0 ? "any" : cf.className(exceptions[e + 3]));
         }
     }
@@ -372,8 +372,8 @@ final class CodeFingerprint {
         ClassFileReader.Constant c = cf.pool[index];
         switch (c.tag()) {
             case 3, 4, 5, 6 -> {
-                out.putByte((byte) c.tag());
-                out.putLong(c.number());
+                out.int8((byte) c.tag());
+                out.int64(c.number());
             }
             case 7 -> {
                 String name = cf.utf(c.a());
@@ -418,7 +418,7 @@ final class CodeFingerprint {
                 put("dynamic " + cf.utf(nat.a()) + cf.utf(nat.b()));
                 ClassFileReader.BootstrapMethod bsm = cf.bootstrapMethods.get(c.a());
                 constant(cf, bsm.handle(), 0);
-                out.putInt(bsm.arguments().length);
+                out.int32(bsm.arguments().length);
                 for (int arg : bsm.arguments()) {
                     constant(cf, arg, 0);
                 }
@@ -446,7 +446,8 @@ final class CodeFingerprint {
     // ---- bytes ----
 
     private void put(String s) {
-        out.putInt(s.length()).putChars(s);
+        out.int32(s.length());
+        out.putChars(s);
     }
 
     private void raw(byte[] code, int from, int to) {

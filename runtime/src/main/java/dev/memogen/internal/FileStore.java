@@ -1,8 +1,5 @@
 package dev.memogen.internal;
 
-import com.dynatrace.hash4j.hashing.HashStream128;
-import com.dynatrace.hash4j.hashing.HashValue128;
-import com.dynatrace.hash4j.hashing.Hashing;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -79,7 +76,7 @@ final class FileStore implements StoreIndex.Objects {
         /** Bytes before the checksum trailer. */
         private final long body;
         private long at;
-        private final HashStream128 sum = Hashing.xxh3_128().hashStream();
+        private final Xxh3Stream sum = new Xxh3Stream();
         private ValueReader reader;
 
         Streamed(FileChannel channel, long body) {
@@ -128,9 +125,8 @@ final class FileStore implements StoreIndex.Objects {
                     return false;
                 }
             }
-            HashValue128 digest = sum.get();
-            return trailer.getLong(0) == digest.getMostSignificantBits()
-                    && trailer.getLong(8) == digest.getLeastSignificantBits();
+            sum.finish();
+            return trailer.getLong(0) == sum.high() && trailer.getLong(8) == sum.low();
         }
 
         @Override
@@ -473,9 +469,8 @@ final class FileStore implements StoreIndex.Objects {
      */
     static boolean checksumMatches(byte[] bytes, int length) {
         int body = length - CHECKSUM_BYTES;
-        HashValue128 sum = Hashing.xxh3_128().hashBytesTo128Bits(bytes, 0, body);
-        return (long) LONG.get(bytes, body) == sum.getMostSignificantBits()
-                && (long) LONG.get(bytes, body + 8) == sum.getLeastSignificantBits();
+        Xxh3Stream sum = Xxh3Stream.digest(bytes, 0, body);
+        return (long) LONG.get(bytes, body) == sum.high() && (long) LONG.get(bytes, body + 8) == sum.low();
     }
 
     /**
@@ -555,8 +550,10 @@ final class FileStore implements StoreIndex.Objects {
         byte[] trailer = null;
         if (size <= Math.max(WRITE_CHUNK, packMax)) {
             byte[] bytes = payload.array();
-            trailer = trailer(Hashing.xxh3_128().hashStream().putBytes(header.array(), 0, header.size())
-                    .putBytes(bytes, 0, payloadLength));
+            Xxh3Stream sum = new Xxh3Stream();
+            sum.putBytes(header.array(), 0, header.size());
+            sum.putBytes(bytes, 0, payloadLength);
+            trailer = trailer(sum);
             if (size <= packMax && index.commitPacked(fn.idHash(), k0, k1, Math.max(0, computeNanos), header.array(),
                     header.size(), bytes, payloadLength, trailer, CHECKSUM_BYTES)) {
                 return size;
@@ -591,7 +588,7 @@ final class FileStore implements StoreIndex.Objects {
                     // each heap slice through a temporary direct buffer of its size, which then
                     // stays in cache for the kernel's copy and the hash (8 MiB at once would not).
                     // Arrays the encoder kept by reference are read from the result itself.
-                    HashStream128 sum = Hashing.xxh3_128().hashStream();
+                    Xxh3Stream sum = new Xxh3Stream();
                     ValueWriter.ChunkSink sink = (bytes, offset, length) -> {
                         sum.putBytes(bytes, offset, length);
                         writeFully(out, bytes, offset, length);
@@ -615,11 +612,11 @@ final class FileStore implements StoreIndex.Objects {
     }
 
     /** The checksum trailer of an entry: the XXH3-128 of every byte before it. */
-    private static byte[] trailer(HashStream128 sum) {
-        HashValue128 digest = sum.get();
+    private static byte[] trailer(Xxh3Stream sum) {
+        sum.finish();
         byte[] trailer = new byte[CHECKSUM_BYTES];
-        LONG.set(trailer, 0, digest.getMostSignificantBits());
-        LONG.set(trailer, 8, digest.getLeastSignificantBits());
+        LONG.set(trailer, 0, sum.high());
+        LONG.set(trailer, 8, sum.low());
         return trailer;
     }
 

@@ -101,13 +101,10 @@ public final class KeyHasher {
      */
     public void finish() {
         length = stream.length();
-        stream.finish(this);
+        stream.finish();
+        high = stream.high();
+        low = stream.low();
         busy = false;
-    }
-
-    void setDigest(long high, long low) {
-        this.high = high;
-        this.low = low;
     }
 
     /** The upper 64 bits of the last digest (the first 8 bytes of XXH3-128's canonical form). */

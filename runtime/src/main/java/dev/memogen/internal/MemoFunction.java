@@ -1,7 +1,5 @@
 package dev.memogen.internal;
 
-import com.dynatrace.hash4j.hashing.HashValue128;
-import com.dynatrace.hash4j.hashing.Hashing;
 import dev.memogen.FunctionStats;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,9 +89,8 @@ public final class MemoFunction<T> {
         this.version = owner == null ? compileVersion : null;
         this.codec = codec;
         this.mutable = mutable;
-        HashValue128 h = Hashing.xxh3_128().hashCharsTo128Bits(id);
-        this.idHash = h.getMostSignificantBits();
-        this.directoryName = FileStore.hex(h.getMostSignificantBits());
+        this.idHash = idHash(id);
+        this.directoryName = FileStore.hex(idHash);
     }
 
     /**
@@ -229,6 +226,17 @@ public final class MemoFunction<T> {
 
     long idHash() {
         return idHash;
+    }
+
+    /**
+     * The hash of a function id: the upper half of the XXH3-128 of its UTF-16LE code units. It
+     * names the function's object directory and tags its pack records ({@link Packs#functionHashOf}).
+     */
+    static long idHash(String id) {
+        Xxh3Stream s = new Xxh3Stream();
+        s.putChars(id);
+        s.finish();
+        return s.high();
     }
 
     String directoryName() {

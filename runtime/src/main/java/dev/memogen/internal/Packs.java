@@ -50,7 +50,6 @@ final class Packs {
     private static final VarHandle ARRAY_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** What {@link MemoFunction} hashes a function id with (the UTF-16 code units, little-endian). */
-    private static final com.dynatrace.hash4j.hashing.Hasher128 ID_HASH = com.dynatrace.hash4j.hashing.Hashing.xxh3_128();
 
     /** A mapped pack. {@code capacity} is the file's length when it was mapped. */
     record Mapped(long number, MappedByteBuffer map, int capacity) {}
@@ -406,7 +405,8 @@ final class Packs {
         if (idChars < 0 || idAt + 4 + 2 * idChars > length) {
             return fallback;
         }
-        return ID_HASH.hashBytesTo128Bits(entry, (int) idAt + 4, (int) (2 * idChars)).getMostSignificantBits();
+        // The id's UTF-16LE code units, as MemoFunction.idHash hashes them.
+        return Xxh3Stream.digest(entry, (int) idAt + 4, (int) (2 * idChars)).high();
     }
 
     static void markDead(Mapped m, int offset) {

@@ -54,7 +54,7 @@ final class Xxh3Short {
     static final long MX2 = 0x9FB21C651E98DF25L;
 
     /** Digests {@code b[0..len)}; stores the high half in {@code out.high}, the low half in {@code out.low}. */
-    static void hash(byte[] b, int len, KeyHasher out) {
+    static void hash(byte[] b, int len, Xxh3Stream out) {
         if (len <= 16) {
             long s0 = len >= 8 ? r64(b, 0) : partial(b, 0, len);
             long s1 = len >= 16 ? r64(b, 8) : len > 8 ? partial(b, 8, len - 8) : 0;
@@ -66,7 +66,7 @@ final class Xxh3Short {
         }
     }
 
-    private static void len129to240(byte[] b, int len, KeyHasher out) {
+    private static void len129to240(byte[] b, int len, Xxh3Stream out) {
         long accLo = len * P64_1;
         long accHi = 0;
         for (int i = 32; i < 160; i += 32) {
@@ -201,7 +201,7 @@ final class Xxh3Short {
         return (c1 << 16) | (c2 << 24) | c3 | (len << 8);
     }
 
-    private static void len17to128(byte[] b, int len, KeyHasher out) {
+    private static void len17to128(byte[] b, int len, Xxh3Stream out) {
         long accLo = len * P64_1;
         long accHi = 0;
         if (len > 32) {

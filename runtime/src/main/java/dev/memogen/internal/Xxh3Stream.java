@@ -88,7 +88,7 @@ final class Xxh3Stream {
      * The bytes written and not yet consumed, {@code buf[0..n)}. The 8 bytes past
      * {@link #CAPACITY} take the part of an array's element that passes a stripe boundary.
      */
-    final byte[] buf = new byte[CAPACITY + 8];
+    final byte[] buf;
     int n;
     private long consumed; // bytes consumed as stripes
     private int stripe; // stripes consumed in the current block
@@ -101,6 +101,8 @@ final class Xxh3Stream {
      * any other write hashes it first ({@link #flush}).
      */
     private Object pending;
+    /** The last digest, set by {@link #finish} and {@link #digest}. */
+    private long high, low;
 
     // Staging for strings and for arrays other than byte[], long[] and double[]; made on first use.
     private byte[] stage;
@@ -111,6 +113,36 @@ final class Xxh3Stream {
     private FloatBuffer floatView;
     private LongBuffer longView;
     private DoubleBuffer doubleView;
+
+    Xxh3Stream() {
+        this.buf = new byte[CAPACITY + 8];
+    }
+
+    private Xxh3Stream(byte[] buf) {
+        this.buf = buf;
+    }
+
+    private static final byte[] NO_BUFFER = new byte[0];
+
+    /**
+     * XXH3-128 of {@code b[off..off+len)} in one pass straight from the array (entry checksums,
+     * function ids): the same digest as writing those bytes to a stream and finishing it. Reads
+     * no byte outside the range. Returns an object that holds only the digest ({@link #high()},
+     * {@link #low()}): it has no buffer and must not be written to.
+     */
+    static Xxh3Stream digest(byte[] b, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Xxh3Stream d = new Xxh3Stream(NO_BUFFER);
+        if (len <= Xxh3Short.MAX) {
+            Xxh3Short.hash(off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len), len, d);
+            return d;
+        }
+        d.byteStripes(b, off, (len - 1) >>> 6); // the stripes that have at least one byte after them
+        int e = off + len - STRIPE;
+        d.lastStripe(r64(b, e), r64(b, e + 8), r64(b, e + 16), r64(b, e + 24), r64(b, e + 32), r64(b, e + 40),
+                r64(b, e + 48), r64(b, e + 56), len);
+        return d;
+    }
 
     void reset() {
         pending = null;
@@ -520,14 +552,30 @@ final class Xxh3Stream {
         return consumed + n + waiting;
     }
 
-    /** Digests the stream; stores the high half in {@code out.high}, the low half in {@code out.low}. */
-    void finish(KeyHasher out) {
+    /** The upper 64 bits of the last digest (the first 8 bytes of XXH3-128's canonical form). */
+    long high() {
+        return high;
+    }
+
+    /** The lower 64 bits of the last digest. */
+    long low() {
+        return low;
+    }
+
+    /** Where {@link Xxh3Short} leaves its digest. */
+    void setDigest(long high, long low) {
+        this.high = high;
+        this.low = low;
+    }
+
+    /** Digests the stream; read the digest with {@link #high()} and {@link #low()}. */
+    void finish() {
         if (pending != null) {
-            finishPending(out);
+            finishPending();
             return;
         }
         if (consumed == 0 && n <= Xxh3Short.MAX) {
-            Xxh3Short.hash(buf, n, out);
+            Xxh3Short.hash(buf, n, this);
             return;
         }
         long total = consumed + n;
@@ -535,7 +583,7 @@ final class Xxh3Stream {
         byte[] b = buf;
         int p = n - STRIPE; // the last stripe, read with its own secret
         lastStripe(r64(b, p), r64(b, p + 8), r64(b, p + 16), r64(b, p + 24), r64(b, p + 32), r64(b, p + 40),
-                r64(b, p + 48), r64(b, p + 56), total, out);
+                r64(b, p + 48), r64(b, p + 56), total);
     }
 
     /**
@@ -543,7 +591,7 @@ final class Xxh3Stream {
      * array's first bytes), the other stripes straight from the array, and the last stripe, which
      * is the array's last 64 bytes.
      */
-    private void finishPending(KeyHasher out) {
+    private void finishPending() {
         Object p = pending;
         pending = null;
         int h = n >>> 3; // the head's words, 0..7 (arrays of 8-byte elements only)
@@ -556,7 +604,7 @@ final class Xxh3Stream {
             byteStripes(a, head, (int) ((total - 1) >>> 6) - 1);
             int e = a.length - STRIPE;
             lastStripe(r64(a, e), r64(a, e + 8), r64(a, e + 16), r64(a, e + 24), r64(a, e + 32), r64(a, e + 40),
-                    r64(a, e + 48), r64(a, e + 56), total, out);
+                    r64(a, e + 48), r64(a, e + 56), total);
         } else if (p instanceof long[] a) {
             for (int w = h; w < 8; w++) {
                 LONG.set(b, w << 3, a[w - h]);
@@ -565,7 +613,7 @@ final class Xxh3Stream {
             byteStripes(b, 0, 1);
             longStripes(a, 8 - h, (int) ((total - 1) >>> 6) - 1);
             int e = a.length - 8;
-            lastStripe(a[e], a[e + 1], a[e + 2], a[e + 3], a[e + 4], a[e + 5], a[e + 6], a[e + 7], total, out);
+            lastStripe(a[e], a[e + 1], a[e + 2], a[e + 3], a[e + 4], a[e + 5], a[e + 6], a[e + 7], total);
         } else {
             double[] a = (double[]) p;
             for (int w = h; w < 8; w++) {
@@ -578,13 +626,12 @@ final class Xxh3Stream {
             lastStripe(Double.doubleToRawLongBits(a[e]), Double.doubleToRawLongBits(a[e + 1]),
                     Double.doubleToRawLongBits(a[e + 2]), Double.doubleToRawLongBits(a[e + 3]),
                     Double.doubleToRawLongBits(a[e + 4]), Double.doubleToRawLongBits(a[e + 5]),
-                    Double.doubleToRawLongBits(a[e + 6]), Double.doubleToRawLongBits(a[e + 7]), total, out);
+                    Double.doubleToRawLongBits(a[e + 6]), Double.doubleToRawLongBits(a[e + 7]), total);
         }
     }
 
     /** The last stripe (its 8 lanes), read with its own secret, and the merge of the accumulators. */
-    private void lastStripe(long d0, long d1, long d2, long d3, long d4, long d5, long d6, long d7, long total,
-            KeyHasher out) {
+    private void lastStripe(long d0, long d1, long d2, long d3, long d4, long d5, long d6, long d7, long total) {
         long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
         long k;
         k = d0 ^ L0;
@@ -615,7 +662,8 @@ final class Xxh3Stream {
                 + mix(x4 ^ ML4, x5 ^ ML5) + mix(x6 ^ ML6, x7 ^ ML7));
         long high = avalanche3(~(total * P64_2) + mix(x0 ^ MH0, x1 ^ MH1) + mix(x2 ^ MH2, x3 ^ MH3)
                 + mix(x4 ^ MH4, x5 ^ MH5) + mix(x6 ^ MH6, x7 ^ MH7));
-        out.setDigest(high, low);
+        this.high = high;
+        this.low = low;
     }
 
     /** XXH3's mul128_fold64. */
