@@ -46,8 +46,12 @@ final class KeyLock {
         private final StoreIndex index;
         private MappedByteBuffer map; // guarded by this
         private long checkDue; // guarded by this
-        /** Stripe offset to how many flights of this JVM hold it; the lock of every change of a word. */
-        private final java.util.Map<Integer, Integer> shares = new java.util.HashMap<>();
+        /**
+         * How many flights of this JVM hold each stripe; the lock of every change of a word.
+         * Plain array elements, so that no call can fail (a StackOverflowError) between a change
+         * of a word and the count that records it.
+         */
+        private final int[] shares = new int[STRIPES];
 
         /** {@code index} creates the file under its lock. */
         Table(Path file, StoreIndex index) {
@@ -81,19 +85,19 @@ final class KeyLock {
          */
         KeyLock tryAcquire(long fn, long k0, long k1) throws IOException {
             MappedByteBuffer m = map();
-            int offset = offset(fn, k0, k1);
+            KeyLock lock = new KeyLock(this, m, offset(fn, k0, k1)); // made before anything changes
+            int stripe = lock.offset >>> 3;
             synchronized (shares) {
-                Integer shared = shares.get(offset);
-                if (shared != null) {
-                    shares.put(offset, shared + 1);
-                    return new KeyLock(this, m, offset);
+                if (shares[stripe] > 0) {
+                    shares[stripe]++;
+                    return lock;
                 }
-                long owner = (long) WORD.compareAndExchange(m, offset, 0L, ME);
+                long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, ME);
                 // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
                 if (owner == 0 || owner == ME
-                        || !alive(owner) && WORD.compareAndSet(m, offset, owner, ME)) { // a dead owner's: take it over
-                    shares.put(offset, 1);
-                    return new KeyLock(this, m, offset);
+                        || !alive(owner) && WORD.compareAndSet(m, lock.offset, owner, ME)) { // a dead owner's: take it over
+                    shares[stripe] = 1;
+                    return lock;
                 }
                 return null; // a live process computes it (or a third one just took it over)
             }
@@ -108,21 +112,25 @@ final class KeyLock {
             return (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
         }
 
+        /**
+         * Lowers the stripe's count, and clears its word when that was the last hold. Called again
+         * after a StackOverflowError struck in it (by an outer flight's cleanup), it finishes what
+         * is left: the count is lowered once, the word cleared unless the stripe is held again.
+         */
         private void release(KeyLock lock) {
+            int stripe = lock.offset >>> 3;
             synchronized (shares) {
-                if (lock.released) {
-                    return; // released already (by a cleanup after a StackOverflowError in the first release)
+                if (!lock.released) {
+                    lock.released = true;
+                    lock.clearing = --shares[stripe] == 0;
                 }
-                lock.released = true;
-                MappedByteBuffer m = lock.map;
-                int offset = lock.offset;
-                int left = shares.getOrDefault(offset, 1) - 1;
-                if (left > 0) {
-                    shares.put(offset, left);
-                    return;
+                if (lock.clearing) {
+                    if (shares[stripe] == 0) {
+                        // Fails only if a process that took us for dead owns it now.
+                        WORD.compareAndSet(lock.map, lock.offset, ME, 0L);
+                    }
+                    lock.clearing = false;
                 }
-                shares.remove(offset);
-                WORD.compareAndSet(m, offset, ME, 0L); // fails only if a process that took us for dead owns it now
             }
         }
     }
@@ -131,6 +139,7 @@ final class KeyLock {
     private final MappedByteBuffer map;
     private final int offset;
     private boolean released; // guarded by table.shares
+    private boolean clearing; // the last hold was released and the word is still to be cleared; guarded by table.shares
 
     private KeyLock(Table table, MappedByteBuffer map, int offset) {
         this.table = table;

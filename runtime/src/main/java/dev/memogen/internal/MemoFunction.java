@@ -666,6 +666,8 @@ public final class MemoFunction<T> {
         private volatile Object held;
         /** The key's cross-process lock, held from {@link #miss} until the result is stored; owner thread only. */
         private KeyLock keyLock;
+        /** Whether {@link #end} has taken this flight out of the map; owner thread only. */
+        private boolean removed;
         /** Threads of this JVM waiting for this flight while they lead flights of their own. */
         private final java.util.concurrent.atomic.AtomicInteger nestedFollowers =
                 new java.util.concurrent.atomic.AtomicInteger();
@@ -756,8 +758,9 @@ public final class MemoFunction<T> {
          */
         private void end(Object held) {
             publish(held);
-            if (key != null) {
+            if (key != null && !removed) {
                 fn.flights.remove(key, this);
+                removed = true;
             }
             KeyLock l = keyLock;
             if (l != null) {
@@ -803,8 +806,11 @@ public final class MemoFunction<T> {
                 boolean interrupted = false;
                 while (true) {
                     try {
-                        done.await();
-                        break;
+                        // Timed: a StackOverflowError in the owner's countDown, after the count
+                        // reached 0 and before the wake-up, must not leave this thread parked.
+                        if (done.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                            break;
+                        }
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }
