@@ -94,31 +94,31 @@ class MutableStateScanner { // not final: a test makes one that fails
                 @Override
                 public Void visitIdentifier(IdentifierTree node, Void unused) {
                     field(getCurrentPath());
-                    return super.visitIdentifier(node, unused);
+                    return super.visitIdentifier(node, null);
                 }
 
                 @Override
                 public Void visitMemberSelect(MemberSelectTree node, Void unused) {
                     field(getCurrentPath());
-                    return super.visitMemberSelect(node, unused);
+                    return super.visitMemberSelect(node, null);
                 }
 
                 @Override
                 public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
                     call(getCurrentPath());
-                    return super.visitMethodInvocation(node, unused);
+                    return super.visitMethodInvocation(node, null);
                 }
 
                 @Override
                 public Void visitNewClass(NewClassTree node, Void unused) {
                     call(getCurrentPath());
-                    return super.visitNewClass(node, unused);
+                    return super.visitNewClass(node, null);
                 }
 
                 @Override
                 public Void visitMemberReference(MemberReferenceTree node, Void unused) {
                     call(getCurrentPath());
-                    return super.visitMemberReference(node, unused);
+                    return super.visitMemberReference(node, null);
                 }
 
                 private void call(TreePath at) {

@@ -20,10 +20,12 @@ sealed interface ValueType {
     String schema();
 
     record Primitive(TypeKind kind, TypeName typeName) implements ValueType {
+        @Override
         public boolean mutable() {
             return false;
         }
 
+        @Override
         public String schema() {
             return typeName.toString();
         }
@@ -31,20 +33,24 @@ sealed interface ValueType {
 
     /** A box of a primitive; hashes like the primitive. */
     record Boxed(TypeKind kind, TypeName typeName) implements ValueType {
+        @Override
         public boolean mutable() {
             return false;
         }
 
+        @Override
         public String schema() {
             return typeName.toString();
         }
     }
 
     record Str(TypeName typeName) implements ValueType {
+        @Override
         public boolean mutable() {
             return false;
         }
 
+        @Override
         public String schema() {
             return "String";
         }
@@ -52,10 +58,12 @@ sealed interface ValueType {
 
     /** An enum; {@code binaryName} is hashed, so renaming the enum changes keys. */
     record EnumType(TypeName typeName, String binaryName) implements ValueType {
+        @Override
         public boolean mutable() {
             return false;
         }
 
+        @Override
         public String schema() {
             return "enum " + binaryName;
         }
@@ -63,10 +71,12 @@ sealed interface ValueType {
 
     /** A type variable bounded by an enum ({@code <E extends Enum<E>>}): hashable, not storable. */
     record EnumVariable(TypeName typeName) implements ValueType {
+        @Override
         public boolean mutable() {
             return false;
         }
 
+        @Override
         public String schema() {
             return "enum-variable";
         }
@@ -78,6 +88,7 @@ sealed interface ValueType {
      */
     record RecordType(TypeName typeName, String key, String binaryName, List<Component> components)
             implements ValueType {
+        @Override
         public boolean mutable() {
             for (Component c : components) {
                 if (c.type.mutable()) {
@@ -87,6 +98,7 @@ sealed interface ValueType {
             return false;
         }
 
+        @Override
         public String schema() {
             StringBuilder s = new StringBuilder("record ").append(key).append('(');
             for (int i = 0; i < components.size(); i++) {
@@ -102,10 +114,12 @@ sealed interface ValueType {
 
     /** A reference back to a record that is being described (a recursive record). */
     record RecordRef(TypeName typeName, String key) implements ValueType {
+        @Override
         public boolean mutable() {
             return false;
         }
 
+        @Override
         public String schema() {
             return "ref " + key;
         }
@@ -113,50 +127,60 @@ sealed interface ValueType {
 
     /** An array; {@code component} is a {@link Primitive} for primitive arrays. */
     record ArrayType(TypeName typeName, ValueType component) implements ValueType {
+        @Override
         public boolean mutable() {
             return true;
         }
 
+        @Override
         public String schema() {
             return component.schema() + "[]";
         }
     }
 
     record ListType(TypeName typeName, ValueType element) implements ValueType {
+        @Override
         public boolean mutable() {
             return true;
         }
 
+        @Override
         public String schema() {
             return "List<" + element.schema() + ">";
         }
     }
 
     record SetType(TypeName typeName, ValueType element) implements ValueType {
+        @Override
         public boolean mutable() {
             return true;
         }
 
+        @Override
         public String schema() {
             return "Set<" + element.schema() + ">";
         }
     }
 
     record MapType(TypeName typeName, ValueType key, ValueType value) implements ValueType {
+        @Override
         public boolean mutable() {
             return true;
         }
 
+        @Override
         public String schema() {
             return "Map<" + key.schema() + "," + value.schema() + ">";
         }
     }
 
     record OptionalType(TypeName typeName, ValueType element) implements ValueType {
+        @Override
         public boolean mutable() {
             return element.mutable();
         }
 
+        @Override
         public String schema() {
             return "Optional<" + element.schema() + ">";
         }

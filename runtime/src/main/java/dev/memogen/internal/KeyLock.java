@@ -95,7 +95,7 @@ final class KeyLock {
                 long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, ME);
                 // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
                 if (owner == 0 || owner == ME
-                        || !alive(owner) && WORD.compareAndSet(m, lock.offset, owner, ME)) { // a dead owner's: take it over
+                        || (!alive(owner) && WORD.compareAndSet(m, lock.offset, owner, ME))) { // a dead owner's: take it over
                     shares[stripe] = 1;
                     return lock;
                 }
@@ -157,7 +157,7 @@ final class KeyLock {
      * so a word damaged from 0 (a flipped byte) names no process that is alive.
      */
     static long name(ProcessHandle process) {
-        return process.pid() << 32 | startDigest(process.pid(), process.info().startInstant()) & 0xFFFF_FFFFL;
+        return (process.pid() << 32) | (startDigest(process.pid(), process.info().startInstant()) & 0xFFFF_FFFFL);
     }
 
     /** What {@link #startDigest} digests for a start time the OS does not tell. */

@@ -1,6 +1,7 @@
 package dev.memogen.internal;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class Jvms {
     /** Runs {@code main} in a separate JVM to its end; its output, or an AssertionError when it failed. */
     static String run(Class<?> main, Path workDir, String... args) throws IOException, InterruptedException {
         Process p = worker(main, workDir, args).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), Charset.defaultCharset()); // the child JVM's encoding
         int exit = p.waitFor();
         if (exit != 0) {
             throw new AssertionError("worker " + String.join(" ", args) + " exited with " + exit + ":\n" + out);

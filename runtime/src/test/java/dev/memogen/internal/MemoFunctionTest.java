@@ -294,8 +294,10 @@ class MemoFunctionTest {
         fresh();
         call(TEXT, 1, this::text);
         makeReadOnly(dir.resolve("objects"));
-        for (Path p : Files.walk(dir.resolve("objects")).filter(Files::isDirectory).toList()) {
-            makeReadOnly(p);
+        try (Stream<Path> walk = Files.walk(dir.resolve("objects"))) {
+            for (Path p : walk.filter(Files::isDirectory).toList()) {
+                makeReadOnly(p);
+            }
         }
         fresh();
         assertEquals("value-1", call(TEXT, 1, this::text), "existing entries are still read");

@@ -111,7 +111,7 @@ class PackMultiProcessTest {
                 assertTrue(w.process().exitValue() != 3, "round " + i + ": a writer read a wrong value");
             }
             boolean dirty = PackWorker.dirty(store.resolve("index"));
-            if (dirty && dirtyVerified < 5 || i % 5 == 4) {
+            if ((dirty && dirtyVerified < 5) || i % 5 == 4) {
                 String out = verify(store, "after round " + i);
                 assertEquals(dirty ? 1 : 0, field(DIRTY, out), out);
                 dirtyVerified += dirty ? 1 : 0;

@@ -211,7 +211,7 @@ class PackStoreTest {
     @Test
     void aRebuildTakesTheFunctionFromTheEntryNotThePrefix() throws Exception {
         Path store = storeTwentyKeysAndDamageTextThree((f, victim) -> {
-            long at = victim.offset() + 8 + 3; // a byte of the prefix's function hash
+            long at = victim.offset() + 8L + 3; // a byte of the prefix's function hash
             f.seek(at);
             int b = f.read();
             f.seek(at);
@@ -663,7 +663,7 @@ class PackStoreTest {
                 int span = random.nextInt(3) == 0 || length < 0 || length > Packs.MAX_ENTRY ? Packs.PREFIX
                         : Packs.PREFIX + length;
                 for (int i = 0; i < flips; i++) {
-                    long at = offset + random.nextInt(span);
+                    long at = (long) offset + random.nextInt(span);
                     f.seek(at);
                     int b = f.read();
                     f.seek(at);

@@ -403,7 +403,7 @@ class Xxh3StreamTest {
         }
     }
 
-    /** The digest of one hasher's writes, for {@link #typeTagsAreDigestsOfTheNameAsOneStream}. */
+    /** The digest of one hasher's writes, for {@link #typeTagsAreTheDigestsOfTheNamesCodeUnits}. */
     static String digestOf(Consumer<KeyHasher> writes) {
         KeyHasher h = KeyHasher.create();
         writes.accept(h);
