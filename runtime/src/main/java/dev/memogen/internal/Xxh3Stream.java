@@ -123,16 +123,19 @@ final class Xxh3Stream {
     }
 
     private static final byte[] NO_BUFFER = new byte[0];
+    private static final ThreadLocal<Xxh3Stream> DIGESTS = ThreadLocal.withInitial(() -> new Xxh3Stream(NO_BUFFER));
 
     /**
      * XXH3-128 of {@code b[off..off+len)} in one pass straight from the array (entry checksums,
      * function ids): the same digest as writing those bytes to a stream and finishing it. Reads
-     * no byte outside the range. Returns an object that holds only the digest ({@link #high()},
-     * {@link #low()}): it has no buffer and must not be written to.
+     * no byte outside the range. Returns this thread's digest holder ({@link #high()},
+     * {@link #low()}): read it before the next digest on this thread; it has no buffer and must
+     * not be written to. (Reused, not made per call: a store read checksums every entry.)
      */
     static Xxh3Stream digest(byte[] b, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        Xxh3Stream d = new Xxh3Stream(NO_BUFFER);
+        Xxh3Stream d = DIGESTS.get();
+        d.reset();
         if (len <= Xxh3Short.MAX) {
             Xxh3Short.hash(off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len), len, d);
             return d;
