@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * store opened read-only ({@code memogen.readOnly}) has no index and never writes. See
  * {@code docs/store-format.md}.
  */
-final class FileStore implements StoreIndex.Objects {
+final class FileStore implements StoreIndex.ObjectFiles {
     /** "MGEN" in little-endian byte order. */
     static final int MAGIC = 0x4E45474D;
     /** Version of the on-disk format; part of every entry's system state. */
@@ -149,7 +149,7 @@ final class FileStore implements StoreIndex.Objects {
     /** The lowest pack number this JVM knows to exist; its mappings of lower ones are dropped. */
     private volatile long firstPack;
     /** Single flight between processes; {@code null} when the store is read-only. */
-    private final KeyLock.Table flights;
+    private final FlightTable flightTable;
     private final String systemState;
     private final Problems problems;
     /** {@code null} when the store is read-only (by request, or because the index cannot be opened). */
@@ -176,7 +176,7 @@ final class FileStore implements StoreIndex.Objects {
             throw new NoSuchFileException(objects.toString(), null, "no store to read (memogen.readOnly is set)");
         }
         this.index = opened;
-        this.flights = opened == null ? null : new KeyLock.Table(root.resolve("flights"), opened);
+        this.flightTable = opened == null ? null : new FlightTable(root.resolve("flights"), opened);
     }
 
     @Override
@@ -640,16 +640,16 @@ final class FileStore implements StoreIndex.Objects {
     }
 
     /**
-     * The cross-process lock of a key that is about to be computed, or {@code null} when another
-     * process holds it (flights of this JVM share it: {@link KeyLock.Table#tryAcquire}).
+     * The claim on the stripe of a key that is about to be computed, or {@code null} when another
+     * process holds it (flights of this JVM share it: {@link FlightTable#tryAcquire}).
      */
-    KeyLock tryLockKey(MemoFunction<?> fn, long k0, long k1) throws IOException {
-        return flights.tryAcquire(fn.idHash(), k0, k1);
+    FlightTable.Claim claimKey(MemoFunction<?> fn, long k0, long k1) throws IOException {
+        return flightTable.tryAcquire(fn.idHash(), k0, k1);
     }
 
     /** The pid of the process that holds the key's lock, or 0 (for messages). */
     long keyOwnerPid(MemoFunction<?> fn, long k0, long k1) throws IOException {
-        return flights.ownerPid(fn.idHash(), k0, k1);
+        return flightTable.ownerPid(fn.idHash(), k0, k1);
     }
 
     /**

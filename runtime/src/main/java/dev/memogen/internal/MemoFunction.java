@@ -67,7 +67,7 @@ public final class MemoFunction<T> {
     private final boolean mutable;
     private final long idHash;
     private final String directoryName;
-    private final ConcurrentHashMap<FlightKey, Flight<T>> flights = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FlightKey, Flight<T>> inFlight = new ConcurrentHashMap<>();
     private volatile Ttl ttl = Ttl.NONE;
 
     private final StripedCounter memoryHits = new StripedCounter();
@@ -490,7 +490,7 @@ public final class MemoFunction<T> {
      * Starts computing the value for a key that missed. If another thread of this JVM is already
      * computing it, waits for that result instead ({@link Flight#hasValue()}); if that thread
      * fails, this one computes. Likewise between processes: the thread that leads in this JVM
-     * takes the key's {@link KeyLock}, or, when another process holds it, waits for that process
+     * takes the key's {@link FlightTable.Claim}, or, when another process holds it, waits for that process
      * to store the value (at most {@code memogen.lockTimeout}, then it computes itself).
      */
     public Flight<T> miss(long k0, long k1) {
@@ -507,7 +507,7 @@ public final class MemoFunction<T> {
         Thread me = Thread.currentThread();
         while (true) {
             Flight<T> mine = new Flight<>(this, key, args, argsBytes, me);
-            Flight<T> running = flights.putIfAbsent(key, mine);
+            Flight<T> running = inFlight.putIfAbsent(key, mine);
             if (running == null) {
                 // Leader. On this thread's list of flights from now on: if this call dies (a
                 // StackOverflowError), an outer flight ends this one. Another thread may have
@@ -539,12 +539,12 @@ public final class MemoFunction<T> {
                 countMemoryHit();
                 return Flight.withValue(this, fromMemory(held));
             }
-            flights.remove(key, running);
+            inFlight.remove(key, running);
         }
     }
 
     /**
-     * Takes the key's cross-process lock for {@code mine}, or waits for the process that holds it
+     * Claims the key's stripe of the flights table for {@code mine}, or waits for the process that holds it
      * and returns the value it stored. Returns {@code null} when this JVM is to compute: it holds
      * the lock, or the store cannot coordinate (read-only, failing), or the wait timed out.
      */
@@ -561,18 +561,18 @@ public final class MemoFunction<T> {
         boolean couldCycle = false;
         long pauseMillis = 1;
         while (true) {
-            KeyLock lock;
+            FlightTable.Claim claim;
             try {
-                lock = store.tryLockKey(this, k0, k1);
+                claim = store.claimKey(this, k0, k1);
             } catch (IOException | RuntimeException e) {
                 rt.problems.warnOnce("keylock", "cannot lock keys in " + rt.config.directory()
                         + "; processes sharing the store may compute the same result more than once", e);
                 return null;
             }
-            if (lock != null) {
+            if (claim != null) {
                 // Ours now (released when the flight ends). The process that held it may have
                 // stored the value since our lookup.
-                mine.keyLock = lock;
+                mine.claim = claim;
                 return loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
             }
             Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
@@ -649,7 +649,7 @@ public final class MemoFunction<T> {
          * The flights the current thread leads (bodies it is running), innermost last. A flight
          * that did not end properly (its body overflowed the stack, and so did its cleanup) is
          * ended by the next outer one, which has more stack: no flight stays open for waiting
-         * threads, no key lock stays taken.
+         * threads, no stripe stays claimed.
          */
         private static final ThreadLocal<java.util.ArrayList<Flight<?>>> LED =
                 ThreadLocal.withInitial(java.util.ArrayList::new);
@@ -664,8 +664,8 @@ public final class MemoFunction<T> {
         private long start;
         private final CountDownLatch done;
         private volatile Object held;
-        /** The key's cross-process lock, held from {@link #miss} until the result is stored; owner thread only. */
-        private KeyLock keyLock;
+        /** The claim on the key's stripe, held from {@link #miss} until the result is stored; owner thread only. */
+        private FlightTable.Claim claim;
         /** Whether {@link #end} has taken this flight out of the map; owner thread only. */
         private boolean removed;
         /** Threads of this JVM waiting for this flight while they lead flights of their own. */
@@ -759,13 +759,13 @@ public final class MemoFunction<T> {
         private void end(Object held) {
             publish(held);
             if (key != null && !removed) {
-                fn.flights.remove(key, this);
+                fn.inFlight.remove(key, this);
                 removed = true;
             }
-            KeyLock l = keyLock;
+            FlightTable.Claim l = claim;
             if (l != null) {
                 l.release();
-                keyLock = null;
+                claim = null;
             }
             java.util.ArrayList<Flight<?>> led = LED.get();
             int i = led.lastIndexOf(this);

@@ -114,7 +114,7 @@ final class StoreIndex {
      * How often a locked change checks that the index file is still the one mapped (not deleted,
      * replaced or cut short by hand; memogen itself only ever changes it in place). Measured: the
      * check by path was a tenth of the time of a 1 KiB store miss when it ran on every change.
-     * {@link KeyLock} looks at {@code flights} as often.
+     * {@link FlightTable} looks at {@code flights} as often.
      */
     static final long STAT_EVERY_NANOS = 250_000_000L;
 
@@ -269,7 +269,7 @@ final class StoreIndex {
     }
 
     /** What the index does to object files: it deletes evicted ones and reads them to rebuild. */
-    interface Objects {
+    interface ObjectFiles {
         Path pathOf(long fn, long k0, long k1);
 
         Path directory();
@@ -293,7 +293,7 @@ final class StoreIndex {
     }
 
     private final Path file;
-    private final Objects objects;
+    private final ObjectFiles objects;
     private final EvictionPolicy policy;
     private final Problems problems;
     private final DirectoryLock lock;
@@ -313,7 +313,7 @@ final class StoreIndex {
     /** Set by a lock-free read that saw something odd; the next locked operation checks the table. */
     private volatile boolean suspect;
 
-    private StoreIndex(Path file, Objects objects, EvictionPolicy policy, Problems problems, long maxBytes,
+    private StoreIndex(Path file, ObjectFiles objects, EvictionPolicy policy, Problems problems, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) {
         this.file = file;
         this.objects = objects;
@@ -331,7 +331,7 @@ final class StoreIndex {
      * index is sound: a header read and a mapping; a damaged or missing index is rebuilt from the
      * object files.
      */
-    static StoreIndex open(Path file, Objects objects, EvictionPolicy policy, Problems problems, long maxBytes,
+    static StoreIndex open(Path file, ObjectFiles objects, EvictionPolicy policy, Problems problems, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) throws IOException {
         StoreIndex index = new StoreIndex(file, objects, policy, problems, maxBytes, lockTimeoutNanos, lockHoldNanos);
         index.lock();
@@ -884,7 +884,7 @@ final class StoreIndex {
      * object file is deleted unless {@code keepFile} (it was just replaced by a rename, or the
      * caller deletes it).
      */
-    private void release(int i, boolean keepFile) {
+    private void discardStoredForm(int i, boolean keepFile) {
         long state = get(i, S_STATE);
         if (isPacked(state)) {
             markDead(state);
@@ -1019,7 +1019,7 @@ final class StoreIndex {
         if (at >= 0) {
             long old = get(at, S_STATE);
             if (old != state) { // the same record again: an operation started over after a rebuild found it
-                release(at, state == FULL);
+                discardStoredForm(at, state == FULL);
             }
             addTotals(size - get(at, S_SIZE), 0);
             if (isPacked(old)) {
@@ -1063,7 +1063,7 @@ final class StoreIndex {
         locked(() -> {
             int at = probeLocked(fn, k0, k1);
             if (at >= 0) {
-                release(at, true); // the file, indexed or not, is deleted below
+                discardStoredForm(at, true); // the file, indexed or not, is deleted below
                 removeAt(at);
             }
             Files.deleteIfExists(objects.pathOf(fn, k0, k1));
@@ -1111,7 +1111,7 @@ final class StoreIndex {
             if (entry != null && sound.test(entry)) {
                 return false;
             }
-            release(at, false);
+            discardStoredForm(at, false);
             removeAt(at);
             return true;
         });
@@ -1241,7 +1241,7 @@ final class StoreIndex {
             throw new Damaged("entry count says " + count() + " but no entry found");
         }
         long size = get(victim, S_SIZE);
-        release(victim, false);
+        discardStoredForm(victim, false);
         double l = policy.inflationAfterEvicting(inflation(), lowest);
         LONG.setVolatile(map, H_INFLATION, Double.doubleToRawLongBits(Math.max(0, l)));
         if (Problems.debugEnabled()) {

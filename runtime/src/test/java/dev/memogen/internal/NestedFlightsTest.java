@@ -190,12 +190,12 @@ class NestedFlightsTest {
         KeyHasher h = KeyHasher.create();
         h.putInt(x);
         h.finish();
-        KeyLock.Table table = new KeyLock.Table(dir.resolve("flights"), MemoRuntime.get().store().index());
+        FlightTable table = new FlightTable(dir.resolve("flights"), MemoRuntime.get().store().index());
         assertNotNull(table.tryAcquire(fn.idHash(), h.high(), h.low()));
-        int offset = (int) (StoreIndex.mix(fn.idHash(), h.high(), h.low()) & (KeyLock.STRIPES - 1)) << 3;
+        int offset = (int) (StoreIndex.mix(fn.idHash(), h.high(), h.low()) & (FlightTable.STRIPES - 1)) << 3;
         try (FileChannel ch = FileChannel.open(dir.resolve("flights"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, KeyLock.BYTES);
-            m.order(ByteOrder.LITTLE_ENDIAN).putLong(offset, KeyLock.name(foreign.toHandle()));
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, FlightTable.BYTES);
+            m.order(ByteOrder.LITTLE_ENDIAN).putLong(offset, FlightTable.name(foreign.toHandle()));
         }
         assertEquals(foreign.pid(), table.ownerPid(fn.idHash(), h.high(), h.low()));
     }

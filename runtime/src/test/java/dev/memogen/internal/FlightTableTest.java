@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The stripes of {@code flights}: owned by one flight at a time, taken over from dead owners only. */
-class KeyLockTest {
+class FlightTableTest {
     @TempDir Path dir;
 
     private StoreIndex index() {
@@ -22,21 +22,21 @@ class KeyLockTest {
     }
 
     /** A table on {@code flights} of a new store in {@code dir}. */
-    private KeyLock.Table table() {
-        return new KeyLock.Table(dir.resolve("flights"), index());
+    private FlightTable table() {
+        return new FlightTable(dir.resolve("flights"), index());
     }
 
     @Test
     void aStripeHasOneOwnerProcessUntilReleased() throws Exception {
-        KeyLock.Table table = table();
-        KeyLock first = table.tryAcquire(1, 2, 3);
+        FlightTable table = table();
+        FlightTable.Claim first = table.tryAcquire(1, 2, 3);
         assertNotNull(first);
-        assertEquals(KeyLock.BYTES, Files.size(dir.resolve("flights")), "created whole");
+        assertEquals(FlightTable.BYTES, Files.size(dir.resolve("flights")), "created whole");
         assertEquals(ProcessHandle.current().pid(), table.ownerPid(1, 2, 3));
         assertNotNull(table.tryAcquire(1, 2, 4), "another key (another stripe) is free");
         first.release();
         assertEquals(0, table.ownerPid(1, 2, 3), "free after the release");
-        KeyLock again = table.tryAcquire(1, 2, 3);
+        FlightTable.Claim again = table.tryAcquire(1, 2, 3);
         assertNotNull(again);
         again.release();
     }
@@ -48,9 +48,9 @@ class KeyLockTest {
      */
     @Test
     void theFlightsOfOneJvmShareAStripe() throws Exception {
-        KeyLock.Table table = table();
-        KeyLock outer = table.tryAcquire(1, 2, 3);
-        KeyLock inner = table.tryAcquire(1, 2, 3);
+        FlightTable table = table();
+        FlightTable.Claim outer = table.tryAcquire(1, 2, 3);
+        FlightTable.Claim inner = table.tryAcquire(1, 2, 3);
         assertNotNull(outer);
         assertNotNull(inner, "a second flight of this JVM on the same stripe does not wait");
         inner.release();
@@ -63,26 +63,26 @@ class KeyLockTest {
     void aTableCutShortIsCreatedAgain() throws Exception {
         StoreIndex index = index();
         Path file = dir.resolve("flights");
-        new KeyLock.Table(file, index).tryAcquire(1, 2, 3).release();
+        new FlightTable(file, index).tryAcquire(1, 2, 3).release();
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(1000);
         }
-        KeyLock l = new KeyLock.Table(file, index).tryAcquire(1, 2, 3);
+        FlightTable.Claim l = new FlightTable(file, index).tryAcquire(1, 2, 3);
         assertNotNull(l);
-        assertEquals(KeyLock.BYTES, Files.size(file));
+        assertEquals(FlightTable.BYTES, Files.size(file));
         l.release();
     }
 
     @Test
     void thisProcessIsAliveAndADeadOneIsNot() throws Exception {
-        assertTrue(KeyLock.alive(KeyLock.ME));
+        assertTrue(FlightTable.alive(FlightTable.ME));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long name = KeyLock.name(p.toHandle());
+        long name = FlightTable.name(p.toHandle());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertFalse(KeyLock.alive(name), "a process that ended");
-        long reused = KeyLock.ME ^ 0x5555_5555L; // this pid, another start time: the pid was reused
-        assertFalse(KeyLock.alive(reused), "a pid now held by a process that started at another time");
+        assertFalse(FlightTable.alive(name), "a process that ended");
+        long reused = FlightTable.ME ^ 0x5555_5555L; // this pid, another start time: the pid was reused
+        assertFalse(FlightTable.alive(reused), "a pid now held by a process that started at another time");
     }
 
     /**
@@ -93,8 +93,8 @@ class KeyLockTest {
     @Test
     void aWordDamagedFromZeroNamesNoLiveProcess() {
         long pid = ProcessHandle.current().pid();
-        assertFalse(KeyLock.alive(pid << 32), "this pid, digest 0");
-        assertFalse(KeyLock.alive(1L << 32), "pid 1, digest 0");
-        assertFalse(KeyLock.alive(pid << 32 | 0x5A), "this pid, a digest of one flipped byte");
+        assertFalse(FlightTable.alive(pid << 32), "this pid, digest 0");
+        assertFalse(FlightTable.alive(1L << 32), "pid 1, digest 0");
+        assertFalse(FlightTable.alive(pid << 32 | 0x5A), "this pid, a digest of one flipped byte");
     }
 }

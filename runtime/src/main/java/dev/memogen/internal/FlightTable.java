@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Single flight between processes: the process that computes a missing key owns the key's
+ * One store's {@code flights} file, mapped by the store that opened it (a store opened again maps
+ * it again, and so sees a file damaged meanwhile; mappings of one file share its words): single
+ * flight between processes. The process that computes a missing key owns the key's
  * stripe, one of {@value #STRIPES} words of the memory-mapped file {@code <dir>/flights}, by a
  * compare-and-set of the word from 0 to its own name (pid and start time); the others find it
  * owned and wait for the entry to appear. Taking and releasing a stripe is one atomic
@@ -27,9 +29,9 @@ import java.util.Optional;
  * never a wrong value: a stripe taken from a live owner (a process that this one cannot see,
  * such as one in another PID namespace) means the key is computed twice, and both results are
  * stored the usual way. Two keys of two processes that share a stripe only wait for each other;
- * within one JVM a stripe is shared by all its flights ({@link Table#tryAcquire}).
+ * within one JVM a stripe is shared by all its flights ({@link #tryAcquire}).
  */
-final class KeyLock {
+final class FlightTable {
     static final int STRIPES = 1 << 16;
     static final int BYTES = 8 * STRIPES;
 
@@ -37,119 +39,119 @@ final class KeyLock {
     /** The name this process writes into the stripes it owns; never 0 (a pid is positive). */
     static final long ME = name(ProcessHandle.current());
 
+    private final Path file;
+    private final StoreIndex index;
+    private MappedByteBuffer map; // guarded by this
+    private long checkDue; // guarded by this
     /**
-     * One store's {@code flights} file, mapped by the store that opened it (a store opened again
-     * maps it again, and so sees a file damaged meanwhile). Mappings of one file share its words.
+     * How many flights of this JVM hold each stripe; the lock of every change of a word.
+     * Plain array elements, so that no call can fail (a StackOverflowError) between a change
+     * of a word and the count that records it.
      */
-    static final class Table {
-        private final Path file;
-        private final StoreIndex index;
-        private MappedByteBuffer map; // guarded by this
-        private long checkDue; // guarded by this
-        /**
-         * How many flights of this JVM hold each stripe; the lock of every change of a word.
-         * Plain array elements, so that no call can fail (a StackOverflowError) between a change
-         * of a word and the count that records it.
-         */
-        private final int[] shares = new int[STRIPES];
+    private final int[] shares = new int[STRIPES];
 
-        /** {@code index} creates the file under its lock. */
-        Table(Path file, StoreIndex index) {
-            this.file = file;
-            this.index = index;
-        }
+    /** {@code index} creates the file under its lock. */
+    FlightTable(Path file, StoreIndex index) {
+        this.file = file;
+        this.index = index;
+    }
 
-        private synchronized MappedByteBuffer map() throws IOException {
-            MappedByteBuffer m = map;
-            long now = System.nanoTime();
-            if (m != null && now - checkDue >= 0) {
-                checkDue = now + StoreIndex.STAT_EVERY_NANOS;
-                if (Files.size(file) != BYTES) {
-                    m = null; // cut short or replaced by hand: create and map it again
-                }
-            }
-            if (m == null) {
-                m = open(file, index);
-                map = m;
-                checkDue = System.nanoTime() + StoreIndex.STAT_EVERY_NANOS;
-            }
-            return m;
-        }
-
-        /**
-         * The key's stripe if no live process other than this one owns it, else {@code null}.
-         * Never blocks. A stripe this JVM owns already (another flight of this JVM whose key
-         * shares it, perhaps an outer frame of the calling thread) is shared: the flights of this
-         * JVM never wait for each other here (one JVM's flights of one key are single already,
-         * {@link MemoFunction#miss}), and the stripe is released when the last of them ends.
-         */
-        KeyLock tryAcquire(long fn, long k0, long k1) throws IOException {
-            MappedByteBuffer m = map();
-            KeyLock lock = new KeyLock(this, m, offset(fn, k0, k1)); // made before anything changes
-            int stripe = lock.offset >>> 3;
-            synchronized (shares) {
-                if (shares[stripe] > 0) {
-                    shares[stripe]++;
-                    return lock;
-                }
-                long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, ME);
-                // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
-                if (owner == 0 || owner == ME
-                        || (!alive(owner) && WORD.compareAndSet(m, lock.offset, owner, ME))) { // a dead owner's: take it over
-                    shares[stripe] = 1;
-                    return lock;
-                }
-                return null; // a live process computes it (or a third one just took it over)
+    private synchronized MappedByteBuffer map() throws IOException {
+        MappedByteBuffer m = map;
+        long now = System.nanoTime();
+        if (m != null && now - checkDue >= 0) {
+            checkDue = now + StoreIndex.STAT_EVERY_NANOS;
+            if (Files.size(file) != BYTES) {
+                m = null; // cut short or replaced by hand: create and map it again
             }
         }
-
-        /** The pid of the process that owns the key's stripe, or 0 when none does. */
-        long ownerPid(long fn, long k0, long k1) throws IOException {
-            return (long) WORD.getVolatile(map(), offset(fn, k0, k1)) >>> 32;
+        if (m == null) {
+            m = open(file, index);
+            map = m;
+            checkDue = System.nanoTime() + StoreIndex.STAT_EVERY_NANOS;
         }
+        return m;
+    }
 
-        private static int offset(long fn, long k0, long k1) {
-            return (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
+    /**
+     * The key's stripe if no live process other than this one owns it, else {@code null}.
+     * Never blocks. A stripe this JVM owns already (another flight of this JVM whose key
+     * shares it, perhaps an outer frame of the calling thread) is shared: the flights of this
+     * JVM never wait for each other here (one JVM's flights of one key are single already,
+     * {@link MemoFunction#miss}), and the stripe is released when the last of them ends.
+     */
+    Claim tryAcquire(long fn, long k0, long k1) throws IOException {
+        MappedByteBuffer m = map();
+        FlightTable.Claim lock = new Claim(this, m, offset(fn, k0, k1)); // made before anything changes
+        int stripe = lock.offset >>> 3;
+        synchronized (shares) {
+            if (shares[stripe] > 0) {
+                shares[stripe]++;
+                return lock;
+            }
+            long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, ME);
+            // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
+            if (owner == 0 || owner == ME
+                    || (!alive(owner) && WORD.compareAndSet(m, lock.offset, owner, ME))) { // a dead owner's: take it over
+                shares[stripe] = 1;
+                return lock;
+            }
+            return null; // a live process computes it (or a third one just took it over)
         }
+    }
 
-        /**
-         * Lowers the stripe's count, and clears its word when that was the last hold. Called again
-         * after a StackOverflowError struck in it (by an outer flight's cleanup), it finishes what
-         * is left: the count is lowered once, the word cleared unless the stripe is held again.
-         */
-        private void release(KeyLock lock) {
-            int stripe = lock.offset >>> 3;
-            synchronized (shares) {
-                if (!lock.released) {
-                    lock.released = true;
-                    lock.clearing = --shares[stripe] == 0;
+    /** The pid of the process that owns the key's stripe, or 0 when none does. */
+    long ownerPid(long fn, long k0, long k1) throws IOException {
+        return (long) WORD.getVolatile(map(), offset(fn, k0, k1)) >>> 32;
+    }
+
+    private static int offset(long fn, long k0, long k1) {
+        return (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
+    }
+
+    /**
+     * Lowers the stripe's count, and clears its word when that was the last hold. Called again
+     * after a StackOverflowError struck in it (by an outer flight's cleanup), it finishes what
+     * is left: the count is lowered once, the word cleared unless the stripe is held again.
+     */
+    private void release(Claim lock) {
+        int stripe = lock.offset >>> 3;
+        synchronized (shares) {
+            if (!lock.released) {
+                lock.released = true;
+                lock.clearing = --shares[stripe] == 0;
+            }
+            if (lock.clearing) {
+                if (shares[stripe] == 0) {
+                    // Fails only if a process that took us for dead owns it now.
+                    WORD.compareAndSet(lock.map, lock.offset, ME, 0L);
                 }
-                if (lock.clearing) {
-                    if (shares[stripe] == 0) {
-                        // Fails only if a process that took us for dead owns it now.
-                        WORD.compareAndSet(lock.map, lock.offset, ME, 0L);
-                    }
-                    lock.clearing = false;
-                }
+                lock.clearing = false;
             }
         }
     }
 
-    private final Table table;
-    private final MappedByteBuffer map;
-    private final int offset;
-    private boolean released; // guarded by table.shares
-    private boolean clearing; // the last hold was released and the word is still to be cleared; guarded by table.shares
+    /**
+     * A flight's claim on its key's stripe, from {@link #tryAcquire} until {@link #release()}:
+     * while it lasts, other processes wait for the flight's result instead of computing it.
+     */
+    static final class Claim {
+        private final FlightTable table;
+        private final MappedByteBuffer map;
+        private final int offset;
+        private boolean released; // guarded by table.shares
+        private boolean clearing; // the last hold was released and the word is still to be cleared; guarded by table.shares
 
-    private KeyLock(Table table, MappedByteBuffer map, int offset) {
-        this.table = table;
-        this.map = map;
-        this.offset = offset;
-    }
+        private Claim(FlightTable table, MappedByteBuffer map, int offset) {
+            this.table = table;
+            this.map = map;
+            this.offset = offset;
+        }
 
-    /** Lets go of the stripe; a second call does nothing. */
-    void release() {
-        table.release(this);
+        /** Lets go of the stripe; a second call does nothing. */
+        void release() {
+            table.release(this);
+        }
     }
 
     /**
@@ -213,7 +215,7 @@ final class KeyLock {
         });
         m = mapIfWhole(file);
         if (m == null) {
-            throw new IOException("the key lock table " + file + " could not be created");
+            throw new IOException("the flights table " + file + " could not be created");
         }
         return m;
     }
