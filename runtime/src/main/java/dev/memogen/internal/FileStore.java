@@ -663,49 +663,38 @@ final class FileStore implements StoreIndex.ObjectFiles {
         if (index == null) {
             return 0;
         }
-        long removed = 0;
-        if (Files.isDirectory(objects)) {
-            try (DirectoryStream<Path> functions = Files.newDirectoryStream(objects)) {
-                for (Path fnDir : functions) {
-                    String fnName = fnDir.getFileName().toString();
-                    long fn = StoreIndex.parseHex(fnName, 16);
-                    if (!Files.isDirectory(fnDir) || (fn == 0 && !fnName.equals(hex(0)))) {
-                        continue;
-                    }
-                    try (DirectoryStream<Path> shards = Files.newDirectoryStream(fnDir)) {
-                        for (Path shard : shards) {
-                            if (Files.isDirectory(shard)) {
-                                removed += removeOrphansIn(fn, shard);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return removed;
+        long[] removed = {0};
+        ObjectTree.forEach(objects, (fn, entry) -> removed[0] += removeIfOrphan(fn, entry));
+        return removed[0];
     }
 
-    private long removeOrphansIn(long fn, Path shard) throws IOException {
-        long removed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                int tmp = name.indexOf(".tmp-");
-                if (tmp == 32) {
-                    if (writerGone(name.substring(tmp + 5)) && Files.deleteIfExists(entry)) {
-                        removed++;
-                    }
-                } else if (name.length() == 32) {
-                    long k0 = StoreIndex.parseHex(name.substring(0, 16), 16);
-                    long k1 = StoreIndex.parseHex(name.substring(16), 16);
-                    if (!index.contains(fn, k0, k1) && index.deleteIfUnindexed(fn, k0, k1, entry)) {
-                        removed++;
-                        problems.event("orphan", "removed an object no index entry refers to: " + entry);
-                    }
-                }
+    /**
+     * Deletes {@code entry} if it is a temporary file of a dead writer or an object no index entry
+     * refers to; 1 if it did, 0 if not or if it could not (it stays for the next sweep).
+     */
+    private int removeIfOrphan(long fn, Path entry) {
+        try {
+            return removeIfOrphanOrFail(fn, entry);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private int removeIfOrphanOrFail(long fn, Path entry) throws IOException {
+        String name = entry.getFileName().toString();
+        int tmp = name.indexOf(".tmp-");
+        if (tmp == 32) {
+            return writerGone(name.substring(tmp + 5)) && Files.deleteIfExists(entry) ? 1 : 0;
+        }
+        if (name.length() == 32) {
+            long k0 = StoreIndex.parseHex(name.substring(0, 16), 16);
+            long k1 = StoreIndex.parseHex(name.substring(16), 16);
+            if (!index.contains(fn, k0, k1) && index.deleteIfUnindexed(fn, k0, k1, entry)) {
+                problems.event("orphan", "removed an object no index entry refers to: " + entry);
+                return 1;
             }
         }
-        return removed;
+        return 0;
     }
 
     /** Whether the writer of a temporary file named {@code <pid>-<random>} is no longer running. */

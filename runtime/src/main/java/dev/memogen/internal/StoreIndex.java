@@ -1343,32 +1343,8 @@ final class StoreIndex {
         LONG.setVolatile(map, H_COUNT, 0L);
         LONG.setVolatile(map, H_COUNT_NOT, ~0L);
         LONG.setVolatile(map, H_INFLATION, Double.doubleToRawLongBits(0.0));
-        Path root = objects.directory();
-        if (Files.isDirectory(root)) {
-            ByteBuffer head = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-            try (DirectoryStream<Path> functions = Files.newDirectoryStream(root)) {
-                for (Path fnDir : functions) {
-                    long fn = parseHex(fnDir.getFileName().toString(), 16);
-                    if (fn == 0 && !fnDir.getFileName().toString().equals("0000000000000000")) {
-                        continue;
-                    }
-                    try (DirectoryStream<Path> shards = Files.newDirectoryStream(fnDir)) {
-                        for (Path shard : shards) {
-                            if (!Files.isDirectory(shard)) {
-                                continue;
-                            }
-                            try (DirectoryStream<Path> entries = Files.newDirectoryStream(shard)) {
-                                for (Path entry : entries) {
-                                    adoptDuringRebuild(fn, entry, head);
-                                }
-                            }
-                        }
-                    } catch (IOException e) {
-                        // A directory that vanished or cannot be read: its entries stay unindexed.
-                    }
-                }
-            }
-        }
+        ByteBuffer head = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        ObjectTree.forEach(objects.directory(), (fn, entry) -> adoptDuringRebuild(fn, entry, head));
         rebuildPacks();
         evictWhileOver();
         compactWhileWasteful();
