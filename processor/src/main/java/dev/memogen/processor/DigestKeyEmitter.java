@@ -18,9 +18,7 @@ final class DigestKeyEmitter {
         b.addStatement("long $L = $L.high()", w.k0(), w.h());
         b.addStatement("long $L = $L.low()", w.k1(), w.h());
         b.addStatement("Object $L = $L.get($L, $L)", w.cached(), w.field(), w.k0(), w.k1());
-        b.beginControlFlow("if ($L != $T.MISS)", w.cached(), RuntimeNames.MEMO_FUNCTION)
-                .addStatement("return $L.value($L)", w.field(), w.cached())
-                .endControlFlow();
+        w.returnIfFound(b);
         b.addStatement("return $L($L)", w.missCall(), w.args(w.k0(), w.k1()));
         w.missMethod().addParameter(long.class, w.k0()).addParameter(long.class, w.k1());
         w.miss().addStatement("$T $L = $L.miss($L, $L)", w.flightType(), w.flight(), w.field(), w.k0(), w.k1());

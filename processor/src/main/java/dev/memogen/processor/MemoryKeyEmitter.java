@@ -129,7 +129,7 @@ final class MemoryKeyEmitter {
         }
         x.addStatement("Object $L = $L.load($L, $L, $L, $L, $L, $L)", w.cached(), w.field(), w.k0(), w.k1(), mk, m1,
                 args, argsBytes);
-        w.returnIfStored();
+        w.returnIfFound(x);
         x.addStatement("$T $L = $L.miss($L, $L, $L, $L, $L, $L)", w.flightType(), w.flight(), w.field(), w.k0(),
                 w.k1(), mk, m1, args, argsBytes);
     }

@@ -43,9 +43,9 @@ record Wrapper(MemoModel.Method m, MethodSpec.Builder method, MethodSpec.Builder
         b.nextControlFlow("finally").addStatement("$L.finish()", h).endControlFlow();
     }
 
-    /** Emits, into the miss path, the store lookup's return of a stored value. */
-    void returnIfStored() {
-        miss.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
+    /** Emits, into {@code b}, the return of the value the lookup found in {@link #cached}, if any. */
+    void returnIfFound(CodeBlock.Builder b) {
+        b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
                 .addStatement("return $L.value($L)", field, cached)
                 .endControlFlow();
     }
