@@ -1,14 +1,14 @@
 package com.acme;
 
 import dev.memogen.internal.Cached;
-import dev.memogen.internal.Codec;
 import dev.memogen.internal.DeepValues;
 import dev.memogen.internal.KeyHasher;
 import dev.memogen.internal.MemoFunction;
 import dev.memogen.internal.MemoryKeys;
 import dev.memogen.internal.Support;
-import dev.memogen.internal.ValueReader;
-import dev.memogen.internal.ValueWriter;
+import dev.memogen.internal.codec.Codec;
+import dev.memogen.internal.codec.ValueReader;
+import dev.memogen.internal.codec.ValueWriter;
 import javax.annotation.processing.Generated;
 
 /**
@@ -17,7 +17,7 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.memogen.processor.MemoProcessor")
 public final class SpectraMemo {
-  private static final int SUPPORT = Support.require(1, SpectraMemo.class);
+  private static final int SUPPORT = Support.require(2, SpectraMemo.class);
 
   private static final MemoFunction<Long> AREA = MemoFunction.create(
       "com.acme.Spectra#area(int,int)",

@@ -1,6 +1,6 @@
 package dev.memogen;
 
-import dev.memogen.internal.MemoConfig;
+import dev.memogen.internal.core.MemoConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

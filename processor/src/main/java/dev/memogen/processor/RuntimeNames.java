@@ -7,22 +7,23 @@ final class RuntimeNames {
     private RuntimeNames() {}
 
     static final String INTERNAL = "dev.memogen.internal";
+    static final String CODEC_PACKAGE = "dev.memogen.internal.codec";
     static final ClassName KEY_HASHER = ClassName.get(INTERNAL, "KeyHasher");
     static final ClassName TYPE_TAG = KEY_HASHER.nestedClass("TypeTag");
     static final ClassName MEMO_FUNCTION = ClassName.get(INTERNAL, "MemoFunction");
     static final ClassName FLIGHT = MEMO_FUNCTION.nestedClass("Flight");
     static final ClassName CACHED = ClassName.get(INTERNAL, "Cached");
     static final ClassName MEMORY_KEYS = ClassName.get(INTERNAL, "MemoryKeys");
-    static final ClassName CODEC = ClassName.get(INTERNAL, "Codec");
-    static final ClassName VALUE_WRITER = ClassName.get(INTERNAL, "ValueWriter");
-    static final ClassName VALUE_READER = ClassName.get(INTERNAL, "ValueReader");
+    static final ClassName CODEC = ClassName.get(CODEC_PACKAGE, "Codec");
+    static final ClassName VALUE_WRITER = ClassName.get(CODEC_PACKAGE, "ValueWriter");
+    static final ClassName VALUE_READER = ClassName.get(CODEC_PACKAGE, "ValueReader");
     static final ClassName DEEP_VALUES = ClassName.get(INTERNAL, "DeepValues");
     static final ClassName SUPPORT = ClassName.get(INTERNAL, "Support");
     /**
      * The version of the runtime's support interface ({@code Support.VERSION}) that generated code
      * is written for; a test checks that the two agree.
      */
-    static final int SUPPORT_VERSION = 1;
+    static final int SUPPORT_VERSION = 2;
 
     static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
     static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");

@@ -1,5 +1,7 @@
 package dev.memogen.internal;
 
+import dev.memogen.internal.hash.Xxh3Short;
+import dev.memogen.internal.hash.Xxh3Stream;
 import java.util.Arrays;
 
 /**

@@ -1,7 +1,17 @@
 package dev.memogen.internal;
 
 import dev.memogen.FunctionStats;
-import java.io.IOException;
+import dev.memogen.internal.codec.Codec;
+import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.core.FunctionVersion;
+import dev.memogen.internal.core.Problems;
+import dev.memogen.internal.core.ProcessFlights;
+import dev.memogen.internal.core.StoredEntries;
+import dev.memogen.internal.core.StripedCounter;
+import dev.memogen.internal.fingerprint.CodeFingerprint;
+import dev.memogen.internal.store.FlightTable;
+import dev.memogen.internal.store.StoredFunction;
+import dev.memogen.internal.store.Ttl;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
@@ -66,7 +76,6 @@ public final class MemoFunction<T> {
     private volatile String version;
     private final boolean mutable;
     private final long idHash;
-    private final String directoryName;
     private final ConcurrentHashMap<FlightKey, Flight<T>> inFlight = new ConcurrentHashMap<>();
     private volatile Ttl ttl = Ttl.NONE;
 
@@ -89,8 +98,7 @@ public final class MemoFunction<T> {
         this.version = owner == null ? compileVersion : null;
         this.codec = codec;
         this.mutable = mutable;
-        this.idHash = idHash(id);
-        this.directoryName = FileStore.hex(idHash);
+        this.idHash = StoredFunction.idHash(id);
     }
 
     /**
@@ -145,28 +153,17 @@ public final class MemoFunction<T> {
         return v;
     }
 
-    /** The encoded strings of this function's entries in a store of {@code state}, and what they encode. */
-    private record HeaderStrings(String state, String version, byte[] bytes) {}
+    /** What the store knows of this function: made once its version is known, again after {@link #withTtl}. */
+    private volatile StoredFunction stored;
 
-    private volatile HeaderStrings headerStrings;
-
-    /**
-     * The system state, id and version exactly as an entry of this function's header holds them
-     * ({@link ValueWriter#writeString} of each, in that order), made once: a read compares them
-     * with one range comparison.
-     */
-    byte[] headerStrings(String state) {
-        String v = version();
-        HeaderStrings h = headerStrings;
-        if (h == null || !h.state.equals(state) || !h.version.equals(v)) {
-            ValueWriter out = new ValueWriter(16 + 2 * (state.length() + id.length() + v.length()));
-            out.writeString(state);
-            out.writeString(id);
-            out.writeString(v);
-            h = new HeaderStrings(state, v, out.toByteArray());
-            headerStrings = h;
+    /** This function as the store sees it: id, version, ttl. Computes the version on first use. */
+    StoredFunction stored() {
+        StoredFunction s = stored;
+        if (s == null) {
+            s = new StoredFunction(id, version(), ttl);
+            stored = s;
         }
-        return h.bytes;
+        return s;
     }
 
     /**
@@ -174,35 +171,12 @@ public final class MemoFunction<T> {
      * and tools): a summary of what was reached and the digest.
      */
     public static String fingerprint(Class<?> owner, String method, String descriptor, String... valueClasses) {
-        try {
-            CodeFingerprint.Result r = CodeFingerprint.compute(owner, method, descriptor, java.util.List.of(valueClasses));
-            return r.methods() + " methods in " + r.classes() + " classes " + r.externals() + ": " + r.digest();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return FunctionVersion.describe(owner, method, descriptor, java.util.List.of(valueClasses));
     }
 
     private String computeVersion() {
-        long start = System.nanoTime();
-        String code;
-        try {
-            CodeFingerprint.Result r = CodeFingerprint.compute(owner, methodName, descriptor, valueClasses);
-            code = "bytecode " + r.digest();
-            if (Problems.debugEnabled()) {
-                Problems.debug("memogen: code fingerprint of " + id + ": " + r.methods() + " methods in "
-                        + r.classes() + " classes, plus " + r.externals() + ", in "
-                        + (System.nanoTime() - start) / 1_000 + " us");
-                if (!r.mutableStatics().isEmpty()) {
-                    Problems.debug("memogen: " + id + " reads mutable static fields " + r.mutableStatics()
-                            + "; its stored results do not follow changes to them");
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            code = "source " + sourceFingerprint;
-            MemoRuntime.get().problems.warnOnce("fingerprint:" + id, "cannot read the bytecode of " + id
-                    + " (" + e + "); its results follow edits to its own source only", null);
-        }
-        return compileVersion + "/" + code;
+        return FunctionVersion.compute(id, owner, methodName, descriptor, compileVersion, sourceFingerprint,
+                valueClasses, MemoRuntime.get().problems);
     }
 
     /**
@@ -214,6 +188,7 @@ public final class MemoFunction<T> {
     public MemoFunction<T> withTtl(long millis, boolean interval) {
         if (millis > 0) {
             this.ttl = new Ttl(millis, interval);
+            this.stored = null;
         } else {
             Problems.LOG.log(System.Logger.Level.WARNING, "memogen: ignoring the ttl of " + id + ": " + millis + " ms");
         }
@@ -226,21 +201,6 @@ public final class MemoFunction<T> {
 
     long idHash() {
         return idHash;
-    }
-
-    /**
-     * The hash of a function id: the upper half of the XXH3-128 of its UTF-16LE code units. It
-     * names the function's object directory and tags its pack records ({@link Packs#functionHashOf}).
-     */
-    static long idHash(String id) {
-        Xxh3Stream s = new Xxh3Stream();
-        s.putChars(id);
-        s.finish();
-        return s.high();
-    }
-
-    String directoryName() {
-        return directoryName;
     }
 
     /** Whether memoization is off: the generated method then calls the original straight away. */
@@ -328,10 +288,7 @@ public final class MemoFunction<T> {
     }
 
     private T decode(byte[] bytes, int offset, int length) {
-        ValueReader in = new ValueReader(bytes, offset, length);
-        T value = in.readBoolean() ? codec.decode(in) : null;
-        in.expectEnd();
-        return value;
+        return StoredEntries.decode(codec, bytes, offset, length);
     }
 
     /** Reads store key ({@code k0}, {@code k1}) into the memory tier under key ({@code m0}, {@code m1}). */
@@ -353,52 +310,19 @@ public final class MemoFunction<T> {
     private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args, long argsBytes,
             boolean recheck) {
         Problems.refreshTrace();
-        FileStore store = rt.store;
-        if (store == null) {
+        StoredEntries entries = rt.entries;
+        if (entries == null) {
             return null;
         }
-        FileStore.Found found;
-        try {
-            // A large file is decoded as it is read unless its encoded bytes are kept: by the
-            // memory tier (mutable values), or for threads waiting on this flight (a recheck).
-            found = store.read(this, k0, k1, !mutable ? fileSize -> false
-                    : recheck ? fileSize -> true : fileSize -> rt.memory.keeps(fileSize));
-        } catch (IOException | RuntimeException e) {
-            warnUnreadable(rt, e);
+        // A large file is decoded as it is read unless its encoded bytes are kept: by the memory
+        // tier (mutable values), or for threads waiting on this flight (a recheck).
+        StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, !mutable ? fileSize -> false
+                : recheck ? fileSize -> true : fileSize -> rt.memory.keeps(fileSize),
+                recheck ? null : invalidations::increment);
+        if (found == null) {
             return null;
         }
-        switch (found.status()) {
-            case ABSENT:
-                return null;
-            case STALE:
-                if (recheck) {
-                    return null;
-                }
-                invalidations.increment();
-                if (Problems.debugEnabled()) {
-                    Problems.debug("memogen: invalidate " + id + ": " + found.detail());
-                }
-                return null; // the next store replaces the stale entry
-            case CORRUPT:
-                warnCorrupt(rt, found.detail());
-                return null;
-            default:
-                break;
-        }
-        T value;
-        if (found.streamed() != null) {
-            value = decodeStreamed(rt, store, found.streamed(), k0, k1);
-            if (value == MISS) {
-                return null;
-            }
-        } else {
-            try {
-                value = decode(found.bytes(), found.payloadOffset(), found.payloadLength());
-            } catch (RuntimeException e) {
-                warnUndecodable(rt, e);
-                return null;
-            }
-        }
+        T value = found.value();
         storeHits.increment();
         Object held;
         if (value == null) {
@@ -419,65 +343,7 @@ public final class MemoFunction<T> {
             rt.memory.put(this, m0, m1, k0, k1, held, args, found.payloadLength() + argsBytes,
                     ttl.expiresAt(found.createdMillis()));
         }
-        if (Problems.debugEnabled()) {
-            Problems.debug("memogen: load " + id + " from the store");
-        }
         return new Loaded(held, value);
-    }
-
-    /**
-     * Decodes a large entry as it is read, then verifies its checksum; {@link #MISS} (cast) when
-     * the value must be computed: a damaged file (deleted, like any corrupt entry), a value that
-     * does not decode, or a read that failed.
-     */
-    @SuppressWarnings("unchecked")
-    private T decodeStreamed(MemoRuntime rt, FileStore store, FileStore.Streamed streamed, long k0, long k1) {
-        try (streamed) {
-            T value;
-            RuntimeException undecodable = null;
-            try {
-                ValueReader in = streamed.reader();
-                value = in.readBoolean() ? codec.decode(in) : null;
-                in.expectEnd();
-            } catch (java.io.UncheckedIOException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                undecodable = e;
-                value = null;
-            }
-            if (!streamed.checksumMatches()) {
-                warnCorrupt(rt, store.pathFor(this, k0, k1) + ": checksum mismatch");
-                store.delete(this, k0, k1);
-                return (T) MISS;
-            }
-            if (undecodable != null) {
-                warnUndecodable(rt, undecodable);
-                return (T) MISS;
-            }
-            return value;
-        } catch (IOException | RuntimeException e) {
-            Throwable cause = e instanceof java.io.UncheckedIOException ? e.getCause() : e;
-            if (!(cause instanceof java.nio.channels.ClosedByInterruptException)) {
-                warnUnreadable(rt, cause);
-            }
-            return (T) MISS;
-        }
-    }
-
-    private static void warnUnreadable(MemoRuntime rt, Throwable cause) {
-        rt.problems.warnOnce("read", "cannot read from the store at " + rt.config.directory()
-                + "; computing instead", cause);
-    }
-
-    /** {@code where}: the file (and place in it) and what is wrong. */
-    private void warnCorrupt(MemoRuntime rt, String where) {
-        rt.problems.warnOnce("corrupt", "a damaged entry of " + id + " was found in " + where + "; it is recomputed",
-                null);
-    }
-
-    private void warnUndecodable(MemoRuntime rt, RuntimeException e) {
-        rt.problems.warnOnce("decode", "an entry of " + id + " does not decode into its return type ("
-                + e + "); it is recomputed", null);
     }
 
     /** Casts a value returned by {@link #get} to the return type. */
@@ -544,91 +410,23 @@ public final class MemoFunction<T> {
     }
 
     /**
-     * Claims the key's stripe of the flights table for {@code mine}, or waits for the process that holds it
-     * and returns the value it stored. Returns {@code null} when this JVM is to compute: it holds
-     * the lock, or the store cannot coordinate (read-only, failing), or the wait timed out.
+     * Claims the key's stripe of the flights table for {@code mine}, or waits for the process that
+     * holds it and returns the value it stored ({@link ProcessFlights#claimOrWait}); {@code null}
+     * when this JVM is to compute.
      */
     private Loaded singleFlightAcrossProcesses(Flight<T> mine, FlightKey key) {
-        long k0 = key.k0;
-        long k1 = key.k1;
         MemoRuntime rt = MemoRuntime.get();
-        FileStore store = rt.store;
-        if (store == null || !store.writable()) {
+        if (rt.entries == null) {
             return null;
         }
-        long waitNanos = rt.config.lockTimeoutMillis() * 1_000_000L;
-        long started = System.nanoTime();
-        boolean couldCycle = false;
-        long pauseMillis = 1;
-        while (true) {
-            FlightTable.Claim claim;
-            try {
-                claim = store.claimKey(this, k0, k1);
-            } catch (IOException | RuntimeException e) {
-                rt.problems.warnOnce("keylock", "cannot lock keys in " + rt.config.directory()
-                        + "; processes sharing the store may compute the same result more than once", e);
-                return null;
-            }
-            if (claim != null) {
-                // Ours now (released when the flight ends). The process that held it may have
-                // stored the value since our lookup.
-                mine.claim = claim;
-                return loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
-            }
-            Loaded stored = loadFromStore(rt, k0, k1, key.m0, key.m1, mine.args, mine.argsBytes, true);
-            if (stored != null) {
-                return stored;
-            }
-            // A thread that holds nothing others wait for may wait as long as the owner computes.
-            // One inside a memoized computation (or followed by such a thread of this JVM) holds
-            // keys that the owner may be waiting for: waiting long could be a deadlock between
-            // processes, so it waits briefly, then computes.
-            if (!couldCycle && (Flight.leadsOtherThan(mine) || mine.nestedFollowers.get() > 0)) {
-                couldCycle = true;
-                waitNanos = Math.min(waitNanos, System.nanoTime() - started + NESTED_WAIT_NANOS);
-            }
-            long waited = System.nanoTime() - started;
-            if (waited > waitNanos) {
-                warnWaited(rt, store, k0, k1, couldCycle, waited);
-                return null;
-            }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-            pauseMillis = Math.min(pauseMillis * 2, 50);
-        }
+        return ProcessFlights.claimOrWait(rt.entries, stored(), key.k0, key.k1, rt.config.lockTimeoutMillis(),
+                () -> Flight.leadsOtherThan(mine) || mine.nestedFollowers.get() > 0,
+                claim -> mine.claim = claim,
+                () -> loadFromStore(rt, key.k0, key.k1, key.m0, key.m1, mine.args, mine.argsBytes, true));
     }
 
-    /**
-     * How long a call made inside a memoized computation waits for another process that owns
-     * its key before computing the value itself: long enough to let a short computation finish
-     * (one body instead of two), short enough that two processes waiting for each other's keys
-     * lose little.
-     */
-    static final long NESTED_WAIT_NANOS = 1_000_000_000L;
-
-    private void warnWaited(MemoRuntime rt, FileStore store, long k0, long k1, boolean couldCycle, long nanos) {
-        String owner;
-        try {
-            long pid = store.keyOwnerPid(this, k0, k1);
-            owner = pid == 0 ? "another process" : "process " + pid;
-        } catch (IOException | RuntimeException e) {
-            owner = "another process";
-        }
-        String waited = Math.round(nanos / 1e8) / 10.0 + " s";
-        if (couldCycle) {
-            rt.problems.warnOnce("keylock-nested:" + id, "a call of " + id + " made inside another memoized "
-                    + "computation waited " + waited + " for " + owner + ", which holds the lock of its key; "
-                    + "computing it here instead, since processes that each wait for a result the other is "
-                    + "computing would wait for each other until memogen.lockTimeout", null);
-        } else {
-            rt.problems.warnOnce("keylock-timeout:" + id, "waited " + waited + " (memogen.lockTimeout) for "
-                    + owner + " to store the result of " + id + " it is computing; computing it here", null);
-        }
-    }
+    /** See {@link ProcessFlights#NESTED_WAIT_NANOS}. */
+    static final long NESTED_WAIT_NANOS = ProcessFlights.NESTED_WAIT_NANOS;
 
     /** The store key ({@code k0}, {@code k1}) and the memory key ({@code m0}, {@code m1}) of a miss. */
     private record FlightKey(long k0, long k1, long m0, long m1) {}
@@ -843,17 +641,14 @@ public final class MemoFunction<T> {
     /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
     private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos) {
         MemoRuntime rt = MemoRuntime.get();
-        FileStore store = rt.store;
+        StoredEntries entries = rt.entries;
         // An array too large for the memory tier to keep the result (its weight counts the
         // arguments kept with it) goes to the store straight from the result, never copied whole
         // (a waiting thread then reads it from the store: STORED below).
-        ValueWriter out = key != null && store != null && store.writable()
+        ValueWriter out = key != null && entries != null && entries.store().writable()
                 ? ValueWriter.deferring(rt.memory.keepLimit() - argsBytes) : new ValueWriter();
         try {
-            out.writeBoolean(result != null);
-            if (result != null) {
-                codec.encode(out, result);
-            }
+            StoredEntries.encode(codec, out, result);
         } catch (RuntimeException e) {
             rt.problems.warnOnce("encode:" + id, "a result of " + id + " cannot be stored (" + e
                     + "); it is recomputed on every call", null);
@@ -879,15 +674,8 @@ public final class MemoFunction<T> {
             rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
                     ttl.expiresAt(System.currentTimeMillis()));
         }
-        if (store != null) {
-            try {
-                if (store.write(this, key.k0, key.k1, out, nanos) > 0) {
-                    storedBytes.add(out.size());
-                }
-            } catch (IOException | RuntimeException e) {
-                rt.problems.warnOnce("write", "cannot write to the store at " + rt.config.directory()
-                        + "; results are kept in memory only", e);
-            }
+        if (entries != null) {
+            storedBytes.add(entries.write(stored(), key.k0, key.k1, out, nanos));
         }
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: store " + id + " (" + out.size() + " bytes, computed in "

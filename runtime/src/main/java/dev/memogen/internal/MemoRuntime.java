@@ -1,5 +1,10 @@
 package dev.memogen.internal;
 
+import dev.memogen.internal.core.MemoConfig;
+import dev.memogen.internal.core.Problems;
+import dev.memogen.internal.core.StoredEntries;
+import dev.memogen.internal.store.FileStore;
+import dev.memogen.internal.store.StoreIndex;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +27,8 @@ public final class MemoRuntime {
     final String systemState;
     /** {@code null} when the store could not be opened: calls then compute, after one warning. */
     final FileStore store;
+    /** The store as memoized functions use it; {@code null} with {@link #store}. */
+    final StoredEntries entries;
 
     private MemoRuntime(MemoConfig config) {
         this.config = config;
@@ -31,13 +38,14 @@ public final class MemoRuntime {
         FileStore opened = null;
         if (!config.disabled()) {
             try {
-                opened = new FileStore(config.directory(), systemState, config, problems);
+                opened = new FileStore(config.directory(), systemState, config.storeSettings(), problems);
             } catch (IOException | RuntimeException e) {
                 problems.warnOnce("open", "cannot open the store at " + config.directory()
                         + "; results are kept in memory only", e);
             }
         }
         this.store = opened;
+        this.entries = opened == null ? null : new StoredEntries(opened, config.directory(), problems);
     }
 
     /** The runtime in use, created from the environment on first call. */
@@ -93,7 +101,7 @@ public final class MemoRuntime {
     }
 
     /** The persistent store, or {@code null} when it could not be opened or memogen is disabled. */
-    FileStore store() {
+    public FileStore store() {
         return store;
     }
 

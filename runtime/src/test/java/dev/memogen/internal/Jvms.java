@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts separate JVMs running {@link StoreWorker} (or another worker class) on the test class path. */
-final class Jvms {
+public final class Jvms {
     private Jvms() {}
 
-    static ProcessBuilder worker(Path workDir, String... args) {
+    public static ProcessBuilder worker(Path workDir, String... args) {
         return worker(StoreWorker.class, workDir, args);
     }
 
-    static ProcessBuilder worker(Class<?> main, Path workDir, String... args) {
+    public static ProcessBuilder worker(Class<?> main, Path workDir, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1"); // these JVMs live briefly: start fast
@@ -27,16 +27,16 @@ final class Jvms {
     }
 
     /** Whether the long versions of the multi-process tests were asked for ({@code -Dmemogen.longTests=true}). */
-    static boolean longTests() {
+    public static boolean longTests() {
         return Boolean.getBoolean("memogen.longTests");
     }
 
-    static String run(Path workDir, String... args) throws IOException, InterruptedException {
+    public static String run(Path workDir, String... args) throws IOException, InterruptedException {
         return run(StoreWorker.class, workDir, args);
     }
 
     /** Runs {@code main} in a separate JVM to its end; its output, or an AssertionError when it failed. */
-    static String run(Class<?> main, Path workDir, String... args) throws IOException, InterruptedException {
+    public static String run(Class<?> main, Path workDir, String... args) throws IOException, InterruptedException {
         Process p = worker(main, workDir, args).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), Charset.defaultCharset()); // the child JVM's encoding
         int exit = p.waitFor();

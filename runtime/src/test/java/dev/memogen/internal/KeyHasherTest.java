@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.dynatrace.hash4j.hashing.HashValue128;
 import com.dynatrace.hash4j.hashing.Hashing;
+import dev.memogen.internal.hash.Hex;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,7 +25,7 @@ class KeyHasherTest {
         KeyHasher h = KeyHasher.create();
         writes.accept(h);
         h.finish();
-        return FileStore.hex(h.high()) + FileStore.hex(h.low());
+        return Hex.of(h.high()) + Hex.of(h.low());
     }
 
     /** The spec's byte stream, written out by hand, and its XXH3-128 digest. */
@@ -64,7 +65,7 @@ class KeyHasherTest {
 
         String digest() {
             HashValue128 v = Hashing.xxh3_128().hashBytesTo128Bits(bytes.toByteArray());
-            return FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits());
+            return Hex.of(v.getMostSignificantBits()) + Hex.of(v.getLeastSignificantBits());
         }
     }
 
@@ -224,7 +225,7 @@ class KeyHasherTest {
                 for (byte b : bytes) {
                     expected.raw(1, b);
                 }
-                assertEquals(expected.digest(), FileStore.hex(h.high()) + FileStore.hex(h.low()), "length " + (len + 5));
+                assertEquals(expected.digest(), Hex.of(h.high()) + Hex.of(h.low()), "length " + (len + 5));
             }
         }
     }
@@ -262,7 +263,7 @@ class KeyHasherTest {
         KeyHasher again = KeyHasher.acquire();
         again.putInt(7);
         again.finish();
-        assertEquals(digest(x -> x.putInt(7)), FileStore.hex(again.high()) + FileStore.hex(again.low()));
+        assertEquals(digest(x -> x.putInt(7)), Hex.of(again.high()) + Hex.of(again.low()));
     }
 
     @Test

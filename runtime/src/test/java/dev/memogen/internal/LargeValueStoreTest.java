@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memogen.internal.codec.Codec;
+import dev.memogen.internal.codec.CorruptValueException;
+import dev.memogen.internal.codec.ValueReader;
+import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.core.MemoConfig;
+import dev.memogen.internal.store.FileStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

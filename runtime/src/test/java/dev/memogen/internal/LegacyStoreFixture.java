@@ -1,5 +1,6 @@
 package dev.memogen.internal;
 
+import dev.memogen.internal.core.MemoConfig;
 import java.nio.file.Path;
 
 /**

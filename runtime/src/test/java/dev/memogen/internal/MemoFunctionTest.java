@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memogen.internal.core.MemoConfig;
+import dev.memogen.internal.core.Problems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

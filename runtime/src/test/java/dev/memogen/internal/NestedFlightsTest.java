@@ -3,15 +3,12 @@ package dev.memogen.internal;
 import static dev.memogen.internal.StoreTestSupport.LONG;
 import static dev.memogen.internal.StoreTestSupport.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memogen.internal.core.MemoConfig;
+import dev.memogen.internal.store.StoreFixtures;
 import java.io.IOException;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,7 +132,7 @@ class NestedFlightsTest {
             KeyHasher h = KeyHasher.create();
             h.putInt(n);
             h.finish();
-            open += MemoRuntime.get().store().keyOwnerPid(DOWN, h.high(), h.low()) == 0 ? 0 : 1;
+            open += MemoRuntime.get().store().keyOwnerPid(DOWN.stored(), h.high(), h.low()) == 0 ? 0 : 1;
         }
         assertEquals(0, open, "key locks left taken");
     }
@@ -190,14 +187,8 @@ class NestedFlightsTest {
         KeyHasher h = KeyHasher.create();
         h.putInt(x);
         h.finish();
-        FlightTable table = new FlightTable(dir.resolve("flights"), MemoRuntime.get().store().index());
-        assertNotNull(table.tryAcquire(fn.idHash(), h.high(), h.low()));
-        int offset = (int) (StoreIndex.mix(fn.idHash(), h.high(), h.low()) & (FlightTable.STRIPES - 1)) << 3;
-        try (FileChannel ch = FileChannel.open(dir.resolve("flights"), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, FlightTable.BYTES);
-            m.order(ByteOrder.LITTLE_ENDIAN).putLong(offset, FlightTable.name(foreign.toHandle()));
-        }
-        assertEquals(foreign.pid(), table.ownerPid(fn.idHash(), h.high(), h.low()));
+        StoreFixtures.ownKey(dir, MemoRuntime.get().store(), fn.idHash(), h.high(), h.low(), foreign.toHandle());
+        assertEquals(foreign.pid(), MemoRuntime.get().store().keyOwnerPid(fn.stored(), h.high(), h.low()));
     }
 
     /**

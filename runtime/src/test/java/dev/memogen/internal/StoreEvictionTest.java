@@ -4,6 +4,7 @@ import static dev.memogen.internal.StoreTestSupport.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memogen.internal.core.MemoConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * On the object-file layout ({@code packMax} 0), whose files these tests look at and damage;
  * the pack layout has its own tests ({@code Pack*Test}).
  */
-class StoreEvictionTest {
+public class StoreEvictionTest {
     @TempDir Path dir;
 
     private static final MemoFunction<String> CHEAP = MemoFunction.create("e.F#cheap(int)", "v1", StoreTestSupport.STRING, false);
@@ -25,13 +26,13 @@ class StoreEvictionTest {
 
     private final AtomicInteger runs = new AtomicInteger();
 
-    static long objectBytes(Path store) throws IOException {
+    public static long objectBytes(Path store) throws IOException {
         try (Stream<Path> files = Files.walk(store.resolve("objects"))) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
     }
 
-    static long objectCount(Path store) throws IOException {
+    public static long objectCount(Path store) throws IOException {
         try (Stream<Path> files = Files.walk(store.resolve("objects"))) {
             return files.filter(Files::isRegularFile).count();
         }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memogen.internal.core.MemoConfig;
+import dev.memogen.internal.store.Ttl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

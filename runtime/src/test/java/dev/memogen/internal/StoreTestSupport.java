@@ -1,10 +1,14 @@
 package dev.memogen.internal;
 
+import dev.memogen.internal.codec.Codec;
+import dev.memogen.internal.codec.ValueReader;
+import dev.memogen.internal.codec.ValueWriter;
+
 /** Codecs and calls written the way generated code writes them, for runtime tests. */
-final class StoreTestSupport {
+public final class StoreTestSupport {
     private StoreTestSupport() {}
 
-    static final Codec<String> STRING = new Codec<>() {
+    public static final Codec<String> STRING = new Codec<>() {
         @Override
         public void encode(ValueWriter out, String value) {
             out.writeString(value);
@@ -16,7 +20,7 @@ final class StoreTestSupport {
         }
     };
 
-    static final Codec<Long> LONG = new Codec<>() {
+    public static final Codec<Long> LONG = new Codec<>() {
         @Override
         public void encode(ValueWriter out, Long value) {
             out.writeLong(value);
@@ -28,7 +32,7 @@ final class StoreTestSupport {
         }
     };
 
-    static final Codec<double[]> DOUBLES = new Codec<>() {
+    public static final Codec<double[]> DOUBLES = new Codec<>() {
         @Override
         public void encode(ValueWriter out, double[] value) {
             out.writeDoubleArray(value);
@@ -41,7 +45,7 @@ final class StoreTestSupport {
     };
 
     /** What a generated wrapper does for {@code T f(int x)}, with {@code body} as the method. */
-    static <T> T call(MemoFunction<T> fn, int x, java.util.function.IntFunction<T> body) {
+    public static <T> T call(MemoFunction<T> fn, int x, java.util.function.IntFunction<T> body) {
         KeyHasher h = fn.begin();
         if (h == null) {
             return body.apply(x);

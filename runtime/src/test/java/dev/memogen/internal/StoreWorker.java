@@ -1,5 +1,6 @@
 package dev.memogen.internal;
 
+import dev.memogen.internal.core.MemoConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,14 +35,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     one after another (until killed).</li>
  * </ul>
  */
-final class StoreWorker {
-    static final MemoFunction<String> TEXT = MemoFunction.create("w.Worker#text(int)", "v1", StoreTestSupport.STRING, false);
-    static final MemoFunction<double[]> ARRAY = MemoFunction.create("w.Worker#array(int)", "v1", StoreTestSupport.DOUBLES, true);
+public final class StoreWorker {
+    public static final MemoFunction<String> TEXT = MemoFunction.create("w.Worker#text(int)", "v1", StoreTestSupport.STRING, false);
+    public static final MemoFunction<double[]> ARRAY = MemoFunction.create("w.Worker#array(int)", "v1", StoreTestSupport.DOUBLES, true);
 
     private StoreWorker() {}
 
     /** The one right value of {@code text(key)}: its length varies from key to key. */
-    static String expectedText(int key) {
+    public static String expectedText(int key) {
         StringBuilder b = new StringBuilder("k").append(key).append(':');
         int n = 8 + (key * 37) % 3000;
         for (int i = 0; i < n; i++) {
@@ -50,7 +51,7 @@ final class StoreWorker {
         return b.toString();
     }
 
-    static double[] expectedArray(int key) {
+    public static double[] expectedArray(int key) {
         double[] a = new double[(key * 13) % 700];
         for (int i = 0; i < a.length; i++) {
             a[i] = key * 1000.0 + i;

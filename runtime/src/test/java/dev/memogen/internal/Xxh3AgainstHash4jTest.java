@@ -7,6 +7,10 @@ import com.dynatrace.hash4j.hashing.HashStream128;
 import com.dynatrace.hash4j.hashing.HashValue128;
 import com.dynatrace.hash4j.hashing.Hasher128;
 import com.dynatrace.hash4j.hashing.Hashing;
+import dev.memogen.internal.hash.Xxh3Short;
+import dev.memogen.internal.hash.Xxh3Stream;
+import dev.memogen.internal.store.FileStore;
+import dev.memogen.internal.store.StoredFunction;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -124,17 +128,17 @@ class Xxh3AgainstHash4jTest {
         SplittableRandom r = new SplittableRandom(4);
         for (int len = 0; len <= 2200; len++) {
             String id = randomString(r, len);
-            assertEquals(HASH4J.hashCharsTo128Bits(id).getMostSignificantBits(), MemoFunction.idHash(id), "length " + len);
+            assertEquals(HASH4J.hashCharsTo128Bits(id).getMostSignificantBits(), StoredFunction.idHash(id), "length " + len);
         }
         String id = "com.acme.Spectra#smooth(double[],int)";
-        assertEquals(HASH4J.hashCharsTo128Bits(id).getMostSignificantBits(), MemoFunction.idHash(id));
+        assertEquals(HASH4J.hashCharsTo128Bits(id).getMostSignificantBits(), StoredFunction.idHash(id));
         // Packs.functionHashOf hashes the id's bytes as an entry header holds them.
         byte[] utf16 = new byte[2 * id.length() + 9];
         for (int i = 0; i < id.length(); i++) {
             utf16[9 + 2 * i] = (byte) id.charAt(i);
             utf16[9 + 2 * i + 1] = (byte) (id.charAt(i) >>> 8);
         }
-        assertEquals(MemoFunction.idHash(id), Xxh3Stream.digest(utf16, 9, 2 * id.length()).high());
+        assertEquals(StoredFunction.idHash(id), Xxh3Stream.digest(utf16, 9, 2 * id.length()).high());
     }
 
     /**

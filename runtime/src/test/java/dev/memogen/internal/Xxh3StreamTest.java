@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.dynatrace.hash4j.hashing.HashValue128;
 import com.dynatrace.hash4j.hashing.Hashing;
+import dev.memogen.internal.hash.Hex;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -150,7 +151,7 @@ class Xxh3StreamTest {
 
         String digest() {
             HashValue128 v = Hashing.xxh3_128().hashBytesTo128Bits(out.array(), 0, out.position());
-            return FileStore.hex(v.getMostSignificantBits()) + FileStore.hex(v.getLeastSignificantBits());
+            return Hex.of(v.getMostSignificantBits()) + Hex.of(v.getLeastSignificantBits());
         }
     }
 
@@ -238,7 +239,7 @@ class Xxh3StreamTest {
 
     static String digest(KeyHasher h) {
         h.finish();
-        return FileStore.hex(h.high()) + FileStore.hex(h.low());
+        return Hex.of(h.high()) + Hex.of(h.low());
     }
 
     /**

@@ -1,0 +1,314 @@
+package dev.memogen.internal.codec;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads what a {@link ValueWriter} wrote. Every length is checked against the bytes that remain,
+ * so damaged input fails with {@link CorruptValueException} instead of allocating huge arrays or
+ * returning a wrong value.
+ *
+ * <p>Not part of the public API.
+ */
+public final class ValueReader {
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Where the bytes after the buffer come from when a value is read from a file in pieces
+     * (see {@code FileStore}): fills {@code into} with at least one byte, or throws
+     * {@link CorruptValueException} at a premature end (and {@link java.io.UncheckedIOException}
+     * when the file cannot be read).
+     */
+    public interface Source {
+        int read(byte[] into, int offset, int length);
+    }
+
+    private final byte[] buf;
+    private int pos;
+    /** End of the valid bytes in {@link #buf}. */
+    private int end;
+    /** Null for a value held whole in {@link #buf}. */
+    private final Source source;
+    /** Bytes of the value still in {@link #source}, after {@link #end}. */
+    private long more;
+
+    public ValueReader(byte[] buf) {
+        this(buf, 0, buf.length);
+    }
+
+    public ValueReader(byte[] buf, int offset, int length) {
+        this.buf = buf;
+        this.pos = offset;
+        this.end = offset + length;
+        this.source = null;
+    }
+
+    /**
+     * A reader of {@code length} bytes in {@code buf} followed by {@code more} bytes from
+     * {@code source}, which refills {@code buf}: a large value is decoded from a file without
+     * being read whole into memory first.
+     */
+    public ValueReader(byte[] buf, int length, Source source, long more) {
+        this.buf = buf;
+        this.pos = 0;
+        this.end = length;
+        this.source = source;
+        this.more = more;
+    }
+
+    private void need(long n) {
+        if (n < 0 || pos + n > end) {
+            fill(n);
+        }
+    }
+
+    /** Makes {@code n} bytes available in the buffer from the source, or throws. */
+    private void fill(long n) {
+        if (source == null || n < 0 || n > buf.length || n > (end - pos) + more) {
+            throw new CorruptValueException("stored value is truncated or damaged (needs " + n
+                    + " bytes at offset " + pos + ", " + ((end - pos) + more) + " remain)");
+        }
+        int kept = end - pos;
+        System.arraycopy(buf, pos, buf, 0, kept);
+        pos = 0;
+        end = kept;
+        while (end < n) {
+            int got = source.read(buf, end, (int) Math.min(buf.length - end, more));
+            end += got;
+            more -= got;
+        }
+    }
+
+    /** Bytes not read yet. */
+    public int remaining() {
+        return (int) Math.min(Integer.MAX_VALUE, (end - pos) + more);
+    }
+
+    /** Throws unless every byte was consumed: trailing bytes mean the value does not fit the type. */
+    public void expectEnd() {
+        if (pos != end || more != 0) {
+            throw new CorruptValueException(((end - pos) + more) + " unexpected trailing bytes in stored value");
+        }
+    }
+
+    public boolean readBoolean() {
+        byte b = readByte();
+        if (b == 0) {
+            return false;
+        }
+        if (b == 1) {
+            return true;
+        }
+        throw new CorruptValueException("bad boolean byte " + b);
+    }
+
+    public byte readByte() {
+        need(1);
+        return buf[pos++];
+    }
+
+    public short readShort() {
+        need(2);
+        short v = (short) SHORT.get(buf, pos);
+        pos += 2;
+        return v;
+    }
+
+    public char readChar() {
+        return (char) readShort();
+    }
+
+    public int readInt() {
+        need(4);
+        int v = (int) INT.get(buf, pos);
+        pos += 4;
+        return v;
+    }
+
+    public long readLong() {
+        need(8);
+        long v = (long) LONG.get(buf, pos);
+        pos += 8;
+        return v;
+    }
+
+    public float readFloat() {
+        return Float.intBitsToFloat(readInt());
+    }
+
+    public double readDouble() {
+        return Double.longBitsToDouble(readLong());
+    }
+
+    /**
+     * A size prefix of a collection or array whose elements take at least
+     * {@code minBytesPerElement} bytes each; checked against the bytes that remain.
+     */
+    public int readSize(int minBytesPerElement) {
+        int n = readInt();
+        if (n < 0 || (long) n * Math.max(1, minBytesPerElement) > (end - pos) + more) {
+            throw new CorruptValueException("bad size " + n + " with " + ((end - pos) + more) + " bytes left");
+        }
+        return n;
+    }
+
+    public String readString() {
+        int n = readSize(2);
+        char[] chars = new char[n];
+        if (2L * n <= end - pos) {
+            for (int i = 0; i < n; i++) {
+                chars[i] = (char) (short) SHORT.get(buf, pos);
+                pos += 2;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                chars[i] = readChar();
+            }
+        }
+        return new String(chars);
+    }
+
+    /**
+     * Skips {@code expected} and returns true if the next bytes, already in the buffer, are
+     * exactly {@code expected}; else reads nothing and returns false.
+     */
+    public boolean skipIfNext(byte[] expected) {
+        int n = expected.length;
+        if (n > end - pos || !java.util.Arrays.equals(buf, pos, pos + n, expected, 0, n)) {
+            return false;
+        }
+        pos += n;
+        return true;
+    }
+
+    /**
+     * Reads a string and returns whether it equals {@code expected}, without making a String
+     * when the bytes are at hand (the store checks three strings of every entry it reads).
+     */
+        public boolean readStringEquals(String expected) {
+        int n = readSize(2);
+        boolean same = n == expected.length();
+        if (2L * n > end - pos) {
+            for (int i = 0; i < n; i++) { // across a refill
+                char c = readChar();
+                same = same && c == expected.charAt(i);
+            }
+            return same;
+        }
+        for (int i = 0; same && i < n; i++) {
+            same = (char) (short) SHORT.get(buf, pos + 2 * i) == expected.charAt(i);
+        }
+        pos += 2 * n;
+        return same;
+    }
+
+    public boolean[] readBooleanArray() {
+        int n = readSize(1);
+        boolean[] a = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = readBoolean();
+        }
+        return a;
+    }
+
+    public byte[] readByteArray() {
+        int n = readSize(1);
+        byte[] a = new byte[n];
+        int k = Math.min(n, end - pos);
+        System.arraycopy(buf, pos, a, 0, k);
+        pos += k;
+        // The rest (a value read in pieces) goes from the source straight into the array, at most
+        // a buffer's worth per read: no copy through the buffer. readSize checked that it is there.
+        for (int done = k; done < n; ) {
+            int got = source.read(a, done, (int) Math.min(Math.min(n - done, buf.length), more));
+            done += got;
+            more -= got;
+        }
+        return a;
+    }
+
+    public short[] readShortArray() {
+        short[] a = new short[readSize(2)];
+        for (int done = 0; done < a.length; ) {
+            int k = piece(2, a.length - done);
+            bulk(2L * k).asShortBuffer().get(a, done, k);
+            done += k;
+        }
+        return a;
+    }
+
+    public char[] readCharArray() {
+        char[] a = new char[readSize(2)];
+        for (int done = 0; done < a.length; ) {
+            int k = piece(2, a.length - done);
+            bulk(2L * k).asCharBuffer().get(a, done, k);
+            done += k;
+        }
+        return a;
+    }
+
+    public int[] readIntArray() {
+        int[] a = new int[readSize(4)];
+        for (int done = 0; done < a.length; ) {
+            int k = piece(4, a.length - done);
+            bulk(4L * k).asIntBuffer().get(a, done, k);
+            done += k;
+        }
+        return a;
+    }
+
+    public long[] readLongArray() {
+        long[] a = new long[readSize(8)];
+        for (int done = 0; done < a.length; ) {
+            int k = piece(8, a.length - done);
+            bulk(8L * k).asLongBuffer().get(a, done, k);
+            done += k;
+        }
+        return a;
+    }
+
+    public float[] readFloatArray() {
+        float[] a = new float[readSize(4)];
+        for (int done = 0; done < a.length; ) {
+            int k = piece(4, a.length - done);
+            bulk(4L * k).asFloatBuffer().get(a, done, k);
+            done += k;
+        }
+        return a;
+    }
+
+    public double[] readDoubleArray() {
+        double[] a = new double[readSize(8)];
+        for (int done = 0; done < a.length; ) {
+            int k = piece(8, a.length - done);
+            bulk(8L * k).asDoubleBuffer().get(a, done, k);
+            done += k;
+        }
+        return a;
+    }
+
+    /**
+     * How many of the {@code left} elements of {@code width} bytes can be copied from the buffer
+     * now (all of them for a value held whole): at least one, refilling from the source first if
+     * needed.
+     */
+    private int piece(int width, int left) {
+        int ready = (end - pos) / width;
+        if (ready == 0) {
+            fill(width);
+            ready = (end - pos) / width;
+        }
+        return Math.min(ready, left);
+    }
+
+    private ByteBuffer bulk(long bytes) {
+        need(bytes);
+        ByteBuffer view = ByteBuffer.wrap(buf, pos, (int) bytes).slice().order(ByteOrder.LITTLE_ENDIAN);
+        pos += (int) bytes;
+        return view;
+    }
+}

@@ -1,0 +1,309 @@
+package dev.memogen.internal.codec;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+
+/**
+ * A growable little-endian byte buffer that generated codecs write values into. Floating-point
+ * values keep their raw bits, strings their exact UTF-16 code units, so every value reads back
+ * equal to what was written.
+ *
+ * <p>A writer made by {@link #deferring} does not copy a primitive array larger than its limit:
+ * it keeps a reference, and {@link #forEachChunk} hands the bytes to the store in pieces (so a
+ * large result is never copied into one large buffer that nobody keeps). {@link #array()} still
+ * returns every byte, copying them then.
+ *
+ * <p>Not part of the public API.
+ */
+public final class ValueWriter {
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The smallest array a deferring writer keeps by reference. */
+    static final int DEFER_MIN = 256 * 1024;
+
+    private byte[] buf;
+    private int pos;
+    /** Arrays that take the encoding past this many bytes are kept by reference ({@link #deferring}). */
+    private final long deferAbove;
+    /** Arrays kept by reference, in order; {@code null} when there are none. */
+    private ArrayList<Deferred> deferred;
+    private long deferredBytes;
+
+    /** An array whose {@code bytes} follow the first {@code at} bytes of {@link #buf}. */
+    private record Deferred(int at, Object array, int bytes) {}
+
+    /** Receives an encoding piece by piece ({@link #forEachChunk}). */
+    public interface ChunkSink {
+        void accept(byte[] bytes, int offset, int length) throws java.io.IOException;
+    }
+
+    public ValueWriter() {
+        this(256);
+    }
+
+    public ValueWriter(int initialCapacity) {
+        this(initialCapacity, Long.MAX_VALUE);
+    }
+
+    private ValueWriter(int initialCapacity, long deferAbove) {
+        buf = new byte[Math.max(16, initialCapacity)];
+        this.deferAbove = deferAbove;
+    }
+
+    /**
+     * A writer that keeps a primitive array of at least {@link #DEFER_MIN} bytes by reference,
+     * instead of copying it, when it takes the encoding past {@code limit} bytes (so nothing that
+     * keeps at most {@code limit} bytes will keep this encoding). The arrays must not change until
+     * the writer has been read.
+     */
+    public static ValueWriter deferring(long limit) {
+        return new ValueWriter(256, Math.max(0, limit));
+    }
+
+    private void ensure(long extra) {
+        long need = pos + extra;
+        if (need > buf.length) {
+            if (need + deferredBytes > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("value too large to store: " + (need + deferredBytes) + " bytes");
+            }
+            long grown = Math.max(need, Math.min(Integer.MAX_VALUE - 16L, (long) buf.length * 2));
+            buf = Arrays.copyOf(buf, (int) grown);
+        }
+    }
+
+    /**
+     * The bytes written so far, from index 0 to {@link #size()} (a view: valid until the next
+     * write). Arrays kept by reference are copied in first.
+     */
+    public byte[] array() {
+        if (deferred != null) {
+            flatten();
+        }
+        return buf;
+    }
+
+    public int size() {
+        return (int) (pos + deferredBytes);
+    }
+
+    public byte[] toByteArray() {
+        return Arrays.copyOf(array(), size());
+    }
+
+    /** Whether arrays are kept by reference: {@link #forEachChunk} then saves a copy of them. */
+    public boolean hasDeferred() {
+        return deferred != null;
+    }
+
+    /**
+     * Hands every byte written, in order, to {@code sink}: the buffer's pieces as they are, a
+     * {@code byte[]} kept by reference in slices of at most {@code chunk} bytes, other arrays
+     * converted into one reused buffer of {@code chunk} bytes (a multiple of 8).
+     */
+    public void forEachChunk(int chunk, ChunkSink sink) throws java.io.IOException {
+        int from = 0;
+        if (deferred != null) {
+            byte[] scratch = null;
+            for (Deferred d : deferred) {
+                if (d.at > from) {
+                    sink.accept(buf, from, d.at - from);
+                }
+                from = d.at;
+                if (d.array instanceof byte[] bytes) {
+                    for (int off = 0; off < d.bytes; off += chunk) {
+                        sink.accept(bytes, off, Math.min(chunk, d.bytes - off));
+                    }
+                } else {
+                    if (scratch == null) {
+                        scratch = new byte[chunk];
+                    }
+                    for (int off = 0; off < d.bytes; off += chunk) {
+                        int n = Math.min(chunk, d.bytes - off);
+                        copyBytes(d.array, off, scratch, 0, n);
+                        sink.accept(scratch, 0, n);
+                    }
+                }
+            }
+        }
+        if (pos > from) {
+            sink.accept(buf, from, pos - from);
+        }
+    }
+
+    /** Copies every byte into one array, arrays kept by reference included. */
+    private void flatten() {
+        byte[] all = new byte[size()];
+        int from = 0;
+        int to = 0;
+        for (Deferred d : deferred) {
+            System.arraycopy(buf, from, all, to, d.at - from);
+            to += d.at - from;
+            from = d.at;
+            copyBytes(d.array, 0, all, to, d.bytes);
+            to += d.bytes;
+        }
+        System.arraycopy(buf, from, all, to, pos - from);
+        buf = all;
+        pos = all.length;
+        deferred = null;
+        deferredBytes = 0;
+    }
+
+    /** Copies {@code n} bytes, from byte {@code offset} on, of a primitive array's little-endian form. */
+    private static void copyBytes(Object array, int offset, byte[] into, int at, int n) {
+        if (array instanceof byte[] a) {
+            System.arraycopy(a, offset, into, at, n);
+            return;
+        }
+        ByteBuffer view = ByteBuffer.wrap(into, at, n).slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (array instanceof short[] a) {
+            view.asShortBuffer().put(a, offset / 2, n / 2);
+        } else if (array instanceof char[] a) {
+            view.asCharBuffer().put(a, offset / 2, n / 2);
+        } else if (array instanceof int[] a) {
+            view.asIntBuffer().put(a, offset / 4, n / 4);
+        } else if (array instanceof long[] a) {
+            view.asLongBuffer().put(a, offset / 8, n / 8);
+        } else if (array instanceof float[] a) {
+            view.asFloatBuffer().put(a, offset / 4, n / 4);
+        } else {
+            view.asDoubleBuffer().put((double[]) array, offset / 8, n / 8);
+        }
+    }
+
+    /** Keeps {@code array} by reference if it is large enough; else the caller copies it. */
+    private boolean deferred(Object array, long bytes) {
+        if (bytes < DEFER_MIN || pos + deferredBytes + bytes <= deferAbove) {
+            return false;
+        }
+        if (pos + deferredBytes + bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("value too large to store: " + (pos + deferredBytes + bytes) + " bytes");
+        }
+        if (deferred == null) {
+            deferred = new ArrayList<>(2);
+        }
+        deferred.add(new Deferred(pos, array, (int) bytes));
+        deferredBytes += bytes;
+        return true;
+    }
+
+    public void writeBoolean(boolean v) {
+        writeByte(v ? (byte) 1 : (byte) 0);
+    }
+
+    public void writeByte(byte v) {
+        ensure(1);
+        buf[pos++] = v;
+    }
+
+    public void writeShort(short v) {
+        ensure(2);
+        SHORT.set(buf, pos, v);
+        pos += 2;
+    }
+
+    public void writeChar(char v) {
+        writeShort((short) v);
+    }
+
+    public void writeInt(int v) {
+        ensure(4);
+        INT.set(buf, pos, v);
+        pos += 4;
+    }
+
+    public void writeLong(long v) {
+        ensure(8);
+        LONG.set(buf, pos, v);
+        pos += 8;
+    }
+
+    public void writeFloat(float v) {
+        writeInt(Float.floatToRawIntBits(v));
+    }
+
+    public void writeDouble(double v) {
+        writeLong(Double.doubleToRawLongBits(v));
+    }
+
+    /** A length or size prefix. */
+    public void writeSize(int n) {
+        writeInt(n);
+    }
+
+    /** Raw bytes, no length: bytes another writer made. */
+    public void writeBytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
+    }
+
+    public void writeString(String s) {
+        int n = s.length();
+        writeInt(n);
+        ensure(2L * n);
+        for (int i = 0; i < n; i++) {
+            SHORT.set(buf, pos, (short) s.charAt(i));
+            pos += 2;
+        }
+    }
+
+    public void writeBooleanArray(boolean[] a) {
+        writeInt(a.length);
+        ensure(a.length);
+        for (boolean b : a) {
+            buf[pos++] = b ? (byte) 1 : (byte) 0;
+        }
+    }
+
+    public void writeByteArray(byte[] a) {
+        writeInt(a.length);
+        writeElements(a, a.length);
+    }
+
+    public void writeShortArray(short[] a) {
+        writeInt(a.length);
+        writeElements(a, 2L * a.length);
+    }
+
+    public void writeCharArray(char[] a) {
+        writeInt(a.length);
+        writeElements(a, 2L * a.length);
+    }
+
+    public void writeIntArray(int[] a) {
+        writeInt(a.length);
+        writeElements(a, 4L * a.length);
+    }
+
+    public void writeLongArray(long[] a) {
+        writeInt(a.length);
+        writeElements(a, 8L * a.length);
+    }
+
+    public void writeFloatArray(float[] a) {
+        writeInt(a.length);
+        writeElements(a, 4L * a.length);
+    }
+
+    public void writeDoubleArray(double[] a) {
+        writeInt(a.length);
+        writeElements(a, 8L * a.length);
+    }
+
+    /** The little-endian form of a primitive array's elements ({@code bytes} long), or a reference to it. */
+    private void writeElements(Object array, long bytes) {
+        if (deferred(array, bytes)) {
+            return;
+        }
+        ensure(bytes);
+        copyBytes(array, 0, buf, pos, (int) bytes);
+        pos += (int) bytes;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.memogen.internal.core;
+
+import dev.memogen.internal.fingerprint.CodeFingerprint;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A function's version: what the compiler knew ({@code @Memo(version)}, the return type's shape)
+ * joined with the fingerprint of the bytecode the method reaches, or of its source when the
+ * class files cannot be read. Computed once per function and JVM, never on a hit.
+ */
+public final class FunctionVersion {
+    private FunctionVersion() {}
+
+    /**
+     * The version of function {@code id}, declared as {@code owner.methodName(descriptor)}.
+     *
+     * @param compileVersion    what the compiler knew
+     * @param sourceFingerprint a digest of the method's syntax tree: stands in when its bytecode cannot be read
+     * @param valueClasses      binary names of the records and enums in its parameter and return types
+     */
+    public static String compute(String id, Class<?> owner, String methodName, String descriptor,
+            String compileVersion, String sourceFingerprint, List<String> valueClasses, Problems problems) {
+        long start = System.nanoTime();
+        String code;
+        try {
+            CodeFingerprint.Result r = CodeFingerprint.compute(owner, methodName, descriptor, valueClasses);
+            code = "bytecode " + r.digest();
+            if (Problems.debugEnabled()) {
+                Problems.debug("memogen: code fingerprint of " + id + ": " + r.methods() + " methods in "
+                        + r.classes() + " classes, plus " + r.externals() + ", in "
+                        + (System.nanoTime() - start) / 1_000 + " us");
+                if (!r.mutableStatics().isEmpty()) {
+                    Problems.debug("memogen: " + id + " reads mutable static fields " + r.mutableStatics()
+                            + "; its stored results do not follow changes to them");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            code = "source " + sourceFingerprint;
+            problems.warnOnce("fingerprint:" + id, "cannot read the bytecode of " + id
+                    + " (" + e + "); its results follow edits to its own source only", null);
+        }
+        return compileVersion + "/" + code;
+    }
+
+    /**
+     * The code fingerprint of {@code owner.method(descriptor)}, computed afresh (for benchmarks
+     * and tools): a summary of what was reached and the digest.
+     */
+    public static String describe(Class<?> owner, String method, String descriptor, List<String> valueClasses) {
+        try {
+            CodeFingerprint.Result r = CodeFingerprint.compute(owner, method, descriptor, valueClasses);
+            return r.methods() + " methods in " + r.classes() + " classes " + r.externals() + ": " + r.digest();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,709 @@
+package dev.memogen.internal.store;
+
+import dev.memogen.internal.codec.CorruptValueException;
+import dev.memogen.internal.codec.ValueReader;
+import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.hash.Hex;
+import dev.memogen.internal.hash.Xxh3Stream;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The embedded persistent store. An entry of up to {@code memogen.packMax} bytes is a record
+ * appended to a shared, memory-mapped pack file ({@code <dir>/packs/}, see {@link Packs}); a
+ * larger one is a file of its own, {@code <dir>/objects/<function>/<xx>/<argument key>}. The
+ * index ({@link StoreIndex}) says where each entry is, so a lookup costs the same however many
+ * entries exist, and opening the store reads nothing.
+ *
+ * <p>An entry, record or file, holds a header with the full key (system state, function id,
+ * function version, argument key, argument version), the payload, and an XXH3-128 checksum of
+ * both. A file is written to a temporary file in the same directory and moved into place
+ * atomically; a record is appended past the pack's tail and becomes visible when the index
+ * points to it. Readers and other processes see either the old entry or the new one, never a
+ * torn one. An entry whose checksum or key does not match is a miss.
+ *
+ * <p>Sizes, compute costs and eviction priorities of all entries, and the store's byte total, are
+ * kept in a {@link StoreIndex}; every rename that installs an object happens under the index lock
+ * together with its index entry, and the entries over the size bound are evicted there too. A
+ * store opened read-only ({@code memogen.readOnly}) has no index and never writes. See
+ * {@code docs/store-format.md}.
+ */
+public final class FileStore implements StoreIndex.ObjectFiles {
+    /** "MGEN" in little-endian byte order. */
+    public static final int MAGIC = 0x4E45474D;
+    /** Version of the on-disk format; part of every entry's system state. */
+    public static final int FORMAT_VERSION = 1;
+    public static final int CHECKSUM_BYTES = 16;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    public enum Status { HIT, ABSENT, STALE, CORRUPT }
+
+    /**
+     * What a read found; {@code payload*}, {@code createdMillis} are set for {@link Status#HIT}. A
+     * hit holds either the whole file ({@code bytes}, checksum verified) or, for a large file the
+     * caller decodes as it is read, a {@link Streamed} whose checksum is verified after decoding.
+     */
+    public record Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis,
+            long cost, Streamed streamed) {
+        static final Found ABSENT = new Found(Status.ABSENT, "", null, 0, 0, 0);
+
+        Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis) {
+            this(status, detail, bytes, payloadOffset, payloadLength, createdMillis, 0, null);
+        }
+    }
+
+    /**
+     * Files larger than this are decoded while they are read, in {@link #READ_CHUNK} pieces, when
+     * the caller does not keep the encoded bytes: no array the size of the file, and the checksum
+     * is computed over each piece while it is in cache.
+     */
+    public static final int STREAM_ABOVE = 1 << 20;
+
+    /**
+     * An object file being decoded as it is read: the payload's {@link #reader()} refills from
+     * the file and feeds every byte to the checksum; {@link #checksumMatches()} then compares it
+     * with the file's trailer. Nothing decoded from it may be used before that returns true.
+     */
+    public static final class Streamed implements ValueReader.Source, AutoCloseable {
+        private final FileChannel channel;
+        /** Bytes before the checksum trailer. */
+        private final long body;
+        private long at;
+        private final Xxh3Stream sum = new Xxh3Stream();
+        private ValueReader reader;
+
+        Streamed(FileChannel channel, long body) {
+            this.channel = channel;
+            this.body = body;
+        }
+
+        public ValueReader reader() {
+            return reader;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            int want = (int) Math.min(length, body - at);
+            if (want <= 0) {
+                throw new CorruptValueException("object file ends before its value does");
+            }
+            try {
+                int n = channel.read(ByteBuffer.wrap(into, offset, want), at);
+                if (n <= 0) {
+                    throw new CorruptValueException("object file is shorter than its size said");
+                }
+                sum.putBytes(into, offset, n);
+                at += n;
+                return n;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Reads what the decoder left (nothing, for a sound file) and compares the checksum. */
+        public boolean checksumMatches() throws IOException {
+            byte[] rest = new byte[(int) Math.min(READ_CHUNK, Math.max(16, body - at))];
+            try {
+                while (at < body) {
+                    read(rest, 0, rest.length);
+                }
+            } catch (CorruptValueException e) {
+                return false; // shorter than its size said
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            while (trailer.hasRemaining()) {
+                if (channel.read(trailer, body + trailer.position()) < 0) {
+                    return false;
+                }
+            }
+            sum.finish();
+            return trailer.getLong(0) == sum.high() && trailer.getLong(8) == sum.low();
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // read-only: nothing is lost
+            }
+        }
+    }
+
+    private final Path root;
+    private final Path objects;
+    private final Packs packs;
+    /** Entries (header, payload, checksum) up to this many bytes are written to packs; 0: never. */
+    private final int packMax;
+    /** Where each key's record is, for a store without an index (read-only); scanned at the first read. */
+    private volatile java.util.Map<PackKey, Long> scannedPacks;
+    /** The lowest pack number this JVM knows to exist; its mappings of lower ones are dropped. */
+    private volatile long firstPack;
+    /** Single flight between processes; {@code null} when the store is read-only. */
+    private final FlightTable flightTable;
+    private final String systemState;
+    private final Reports reports;
+    /** {@code null} when the store is read-only (by request, or because the index cannot be opened). */
+    private final StoreIndex index;
+
+    public FileStore(Path root, String systemState, StoreSettings config, Reports reports) throws IOException {
+        this.root = root;
+        this.objects = root.resolve("objects");
+        this.systemState = systemState;
+        this.reports = reports;
+        this.packs = new Packs(root.resolve("packs"), !config.readOnly());
+        this.packMax = (int) Math.min(config.packMax(), Packs.MAX_ENTRY);
+        StoreIndex opened = null;
+        if (!config.readOnly()) {
+            Files.createDirectories(objects);
+            try {
+                opened = StoreIndex.open(root.resolve("index"), this, EvictionPolicy.named(config.policy()), reports,
+                        config.maxSize(), config.lockTimeoutNanos(), config.lockHoldNanos());
+            } catch (IOException | RuntimeException e) {
+                reports.warnOnce("index", "cannot open the store index in " + root
+                        + "; the store is used read-only (hits are served, nothing is written)", e);
+            }
+        } else if (!Files.isDirectory(objects)) {
+            throw new NoSuchFileException(objects.toString(), null, "no store to read (memogen.readOnly is set)");
+        }
+        this.index = opened;
+        this.flightTable = opened == null ? null : new FlightTable(root.resolve("flights"), opened);
+    }
+
+    @Override
+    public Path directory() {
+        return objects;
+    }
+
+    @Override
+    public Packs packs() {
+        return packs;
+    }
+
+    /** Whether results are written (not read-only). */
+    public boolean writable() {
+        return index != null;
+    }
+
+    /** The index, or {@code null} for a read-only store. */
+    public StoreIndex index() {
+        return index;
+    }
+
+    public Path pathFor(StoredFunction fn, long k0, long k1) {
+        return pathOf(fn.idHash(), k0, k1);
+    }
+
+    @Override
+    public Path pathOf(long fn, long k0, long k1) {
+        // One string, parsed once: "<fn>/<xx>/<k0><k1>" (this runs on every store read and write).
+        char[] name = new char[16 + 1 + 2 + 1 + 32];
+        Hex.put(name, 0, fn);
+        name[16] = '/';
+        Hex.put(name, 20, k0);
+        Hex.put(name, 36, k1);
+        name[17] = name[20];
+        name[18] = name[21];
+        name[19] = '/';
+        return objects.resolve(new String(name));
+    }
+
+
+    /**
+     * Reads the entry for a key; any I/O error other than absence is thrown to the caller. Keeps
+     * the index in step: a hit raises the entry's priority (or indexes an object the index lost),
+     * an indexed key whose object is gone loses its index entry, a damaged object is deleted. A
+     * file larger than {@link #STREAM_ABOVE} is decoded as it is read ({@link Found#streamed()})
+     * unless {@code keepsBytes} says the caller keeps the encoded bytes of a file that size
+     * ({@code null}: always read whole). The caller closes a streamed hit.
+     */
+    public Found read(StoredFunction fn, long k0, long k1, java.util.function.LongPredicate keepsBytes) throws IOException {
+        long where = index != null ? index.where(fn.idHash(), k0, k1) : scannedLocation(fn.idHash(), k0, k1);
+        if (StoreIndex.isPacked(where)) {
+            Found found = readPacked(fn, k0, k1, where);
+            if (found != null) {
+                return found;
+            }
+            where = StoreIndex.FULL; // replaced by an object file meanwhile
+        }
+        Path path = pathFor(fn, k0, k1);
+        if (index != null && where == StoreIndex.EMPTY) {
+            // The usual miss: no system call. Every object is installed under the index lock
+            // together with its index entry, and a process killed in between leaves the index
+            // dirty, so the next change rebuilds it from the objects: an object the index does
+            // not know is one a rebuild had no room for, an orphan (removeOrphans deletes it).
+            return Found.ABSENT;
+        }
+        Found found;
+        long fileSize;
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                // FileChannel reads fail on an interrupted thread; Files.readAllBytes ignores interrupts.
+                byte[] bytes = Files.readAllBytes(path);
+                fileSize = bytes.length;
+                found = parse(bytes, fn, k0, k1);
+            } else {
+                FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+                boolean handedOver = false;
+                try {
+                    fileSize = ch.size();
+                    if (fileSize > Integer.MAX_VALUE - 16) {
+                        throw new IOException("object file " + path + " is too large (" + fileSize + " bytes)");
+                    }
+                    if (fileSize > STREAM_ABOVE && keepsBytes != null && !keepsBytes.test(fileSize)) {
+                        found = parseStreamed(ch, fileSize, fn, k0, k1);
+                        handedOver = found.streamed() != null;
+                    } else {
+                        found = parse(readFully(ch, (int) fileSize), fn, k0, k1);
+                    }
+                } finally {
+                    if (!handedOver) {
+                        ch.close();
+                    }
+                }
+            }
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            byte[] bytes = Files.readAllBytes(path);
+            fileSize = bytes.length;
+            found = parse(bytes, fn, k0, k1);
+        } catch (NoSuchFileException e) {
+            if (index != null && index.contains(fn.idHash(), k0, k1)) {
+                reports.event("missing", "an indexed entry of " + fn.id() + " has no object at " + path
+                        + "; it is recomputed");
+                index.forget(fn.idHash(), k0, k1);
+            }
+            return Found.ABSENT;
+        }
+        if (index != null) {
+            if (found.status() == Status.HIT) {
+                if (!index.touch(fn.idHash(), k0, k1)) {
+                    index.adopt(fn.idHash(), k0, k1, fileSize, Math.max(0, found.cost()));
+                }
+            } else if (found.status() == Status.CORRUPT) {
+                index.remove(fn.idHash(), k0, k1);
+            }
+        }
+        if (found.status() == Status.CORRUPT) {
+            return corrupt(path + ": " + found.detail());
+        }
+        return found;
+    }
+
+    /**
+     * Reads a pack record; null when the key's entry turned out to be an object file meanwhile
+     * (with an index: a store without one only finds records).
+     * A record that is not sound for the key is looked up again (a lock-free lookup can meet a
+     * slot while it changes); one that stays unsound is confirmed under the index lock, with the
+     * pack mapped afresh, before it is reported as damaged and removed.
+     */
+    private Found readPacked(StoredFunction fn, long k0, long k1, long where) throws IOException {
+        long first = index != null ? index.firstPack() : 0;
+        if (first > firstPack) {
+            firstPack = first;
+            packs.dropBelow(first);
+        }
+        for (int attempt = 0; attempt < 4; attempt++) {
+            Found found;
+            try {
+                byte[] entry = Packs.entry(packs.map(StoreIndex.packOf(where)), StoreIndex.offsetOf(where));
+                found = entry == null ? corrupt("no record there") : parse(entry, fn, k0, k1);
+            } catch (NoSuchFileException e) {
+                found = corrupt("the pack is missing");
+            } catch (InternalError e) {
+                found = corrupt("the pack was cut short");
+            }
+            if (found.status() != Status.CORRUPT) {
+                if (found.status() == Status.HIT && index != null) {
+                    index.touch(fn.idHash(), k0, k1);
+                }
+                return found;
+            }
+            found = corrupt(packs.pathOf(StoreIndex.packOf(where)) + " at " + StoreIndex.offsetOf(where) + ": "
+                    + found.detail());
+            if (index == null) {
+                return found; // read-only: nothing to confirm or remove
+            }
+            long again = index.where(fn.idHash(), k0, k1);
+            if (again == where && attempt > 0) {
+                Found damaged = found;
+                if (index.removeIfUnsound(fn.idHash(), k0, k1, where,
+                        entry -> parse(entry, fn, k0, k1).status() != Status.CORRUPT)) {
+                    return damaged;
+                }
+                again = index.where(fn.idHash(), k0, k1);
+            }
+            if (!StoreIndex.isPacked(again)) {
+                return again == StoreIndex.EMPTY ? Found.ABSENT : null;
+            }
+            where = again;
+        }
+        return Found.ABSENT; // kept changing under us: computing the value is always safe
+    }
+
+    /** A key of a record found by scanning the packs of a store without an index. */
+    private record PackKey(long fn, long k0, long k1) {}
+
+    private long scannedLocation(long fn, long k0, long k1) {
+        java.util.Map<PackKey, Long> scanned = scannedPacks;
+        if (scanned == null) {
+            synchronized (this) {
+                scanned = scannedPacks;
+                if (scanned == null) {
+                    scanned = scanPacks();
+                    scannedPacks = scanned;
+                }
+            }
+        }
+        Long where = scanned.get(new PackKey(fn, k0, k1));
+        return where == null ? StoreIndex.EMPTY : where;
+    }
+
+    /** Every sound, live record of every pack, the later of two for a key winning (as a rebuild does). */
+    private java.util.Map<PackKey, Long> scanPacks() {
+        java.util.Map<PackKey, Long> found = new java.util.HashMap<>();
+        try {
+            for (long number : packs.list()) {
+                try {
+                    Packs.scan(packs.map(number), (offset, length, dead, sound, fn, k0, k1, cost) -> {
+                        if (!dead && sound) {
+                            found.put(new PackKey(fn, k0, k1), StoreIndex.packedState(number, offset));
+                        }
+                    });
+                } catch (IOException | InternalError e) {
+                    // a pack that vanished or was cut short: its records are misses
+                }
+            }
+        } catch (IOException e) {
+            reports.warnOnce("packs", "cannot list the packs in " + packs.directory()
+                    + "; their entries are computed again", e);
+        }
+        return found;
+    }
+
+    /** Reads at most this much per read(2): the JDK copies through a temporary buffer this large, which stays in cache. */
+    private static final int READ_CHUNK = 256 * 1024;
+
+    /**
+     * The rest of an object file whose size is known: no read at the end to find EOF (object
+     * files never change once in place, and the parse checks every length), in pieces of
+     * {@link #READ_CHUNK}.
+     */
+    private static byte[] readFully(FileChannel ch, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        ByteBuffer into = ByteBuffer.wrap(bytes);
+        while (into.position() < size) {
+            into.limit(Math.min(size, into.position() + READ_CHUNK));
+            if (ch.read(into) < 0) {
+                // Shorter than its size said: the parse reports it as damaged.
+                return java.util.Arrays.copyOf(bytes, into.position());
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Checks the header of a large file read in pieces; a hit leaves the channel open in the
+     * returned {@link Streamed}, positioned at the payload. The checksum comes last, after the
+     * caller has decoded the payload ({@link Streamed#checksumMatches()}).
+     */
+    private Found parseStreamed(FileChannel ch, long size, StoredFunction fn, long k0, long k1) throws IOException {
+        long body = size - CHECKSUM_BYTES;
+        Streamed streamed = new Streamed(ch, body);
+        byte[] buf = new byte[READ_CHUNK];
+        try {
+            int n = streamed.read(buf, 0, (int) Math.min(buf.length, body));
+            ValueReader in = new ValueReader(buf, n, streamed, body - n);
+            Found found = checkHeader(in, body, fn, k0, k1);
+            if (found.status() != Status.HIT) {
+                return found;
+            }
+            streamed.reader = in;
+            return new Found(Status.HIT, "", null, found.payloadOffset(), found.payloadLength(), found.createdMillis(),
+                    found.cost(), streamed);
+        } catch (CorruptValueException e) {
+            return corrupt(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    public Found parse(byte[] bytes, StoredFunction fn, long k0, long k1) {
+        int body = bytes.length - CHECKSUM_BYTES;
+        if (body < 0) {
+            return corrupt("file of " + bytes.length + " bytes is too short");
+        }
+        if (!checksumMatches(bytes, bytes.length)) {
+            return corrupt("checksum mismatch");
+        }
+        try {
+            Found found = checkHeader(new ValueReader(bytes, 0, body), body, fn, k0, k1);
+            return found.status() == Status.HIT
+                    ? new Found(Status.HIT, "", bytes, found.payloadOffset(), found.payloadLength(), found.createdMillis(),
+                            found.cost(), null)
+                    : found;
+        } catch (CorruptValueException e) {
+            return corrupt(e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the last {@value #CHECKSUM_BYTES} of the first {@code length} bytes (at least that
+     * many) are the XXH3-128 of the bytes before them: an object file, or a pack record's entry.
+     */
+    public static boolean checksumMatches(byte[] bytes, int length) {
+        int body = length - CHECKSUM_BYTES;
+        Xxh3Stream sum = Xxh3Stream.digest(bytes, 0, body);
+        return (long) LONG.get(bytes, body) == sum.high() && (long) LONG.get(bytes, body + 8) == sum.low();
+    }
+
+    /**
+     * Reads and checks the header; for a hit, {@code in} is left at the payload and the result
+     * holds its offset and length, but no bytes.
+     */
+    private Found checkHeader(ValueReader in, long body, StoredFunction fn, long k0, long k1) {
+        if (in.readInt() != MAGIC) {
+            return corrupt("not a memogen entry");
+        }
+        int format = in.readInt();
+        if (format != FORMAT_VERSION) {
+            return new Found(Status.STALE, "store format " + format + " != " + FORMAT_VERSION, null, 0, 0, 0);
+        }
+        long cost = in.readLong(); // compute nanos, read by the eviction policy
+        long created = in.readLong();
+        long storedK0 = in.readLong();
+        long storedK1 = in.readLong();
+        in.readLong(); // argument version, high
+        in.readLong(); // argument version, low
+        // Nearly always all three match: one range comparison, then the strings one by one
+        // only to tell which differs.
+        boolean same = in.skipIfNext(fn.headerStrings(systemState));
+        boolean sameState = same || in.readStringEquals(systemState);
+        boolean sameId = same || in.readStringEquals(fn.id());
+        boolean sameVersion = same || in.readStringEquals(fn.version());
+        int payloadLength = in.readSize(1);
+        if (payloadLength != in.remaining()) {
+            return corrupt("payload length " + payloadLength + " != " + in.remaining());
+        }
+        int payloadOffset = (int) (body - payloadLength);
+        if (storedK0 != k0 || storedK1 != k1 || !sameId) {
+            // A different key at this place: a 128-bit collision or a misplaced entry. Never a hit.
+            return corrupt("entry belongs to another key");
+        }
+        if (!sameState) {
+            return new Found(Status.STALE, "system state changed", null, 0, 0, 0);
+        }
+        if (!sameVersion) {
+            return new Found(Status.STALE, "function version changed", null, 0, 0, 0);
+        }
+        if (fn.ttl().expired(created, System.currentTimeMillis())) {
+            return new Found(Status.STALE, "older than its ttl", null, 0, 0, 0);
+        }
+        return new Found(Status.HIT, "", null, payloadOffset, payloadLength, created, cost, null);
+    }
+
+    private static Found corrupt(String detail) {
+        return new Found(Status.CORRUPT, detail, null, 0, 0, 0);
+    }
+
+    /**
+     * Writes an entry atomically, replacing any older entry for the same key, and evicts entries
+     * until the store is within its bound again. Does nothing on a read-only store. Returns the
+     * stored size in bytes (0 when nothing was written).
+     */
+    public long write(StoredFunction fn, long k0, long k1, ValueWriter payload, long computeNanos) throws IOException {
+        if (index == null) {
+            return 0;
+        }
+        int payloadLength = payload.size();
+        ValueWriter header = new ValueWriter(128 + 2 * (systemState.length() + fn.id().length() + fn.version().length()));
+        header.writeInt(MAGIC);
+        header.writeInt(FORMAT_VERSION);
+        header.writeLong(computeNanos);
+        header.writeLong(System.currentTimeMillis());
+        header.writeLong(k0);
+        header.writeLong(k1);
+        header.writeLong(0L); // argument version: no versioned resources yet
+        header.writeLong(0L);
+        header.writeBytes(fn.headerStrings(systemState)); // system state, function id, version
+        header.writeSize(payloadLength);
+
+        long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
+        // An entry that fits one write, or a pack, is hashed whole up front (a deferred array is
+        // at least WRITE_CHUNK long, so such an entry is flattened only when it goes to a pack).
+        byte[] trailer = null;
+        if (size <= Math.max(WRITE_CHUNK, packMax)) {
+            byte[] bytes = payload.array();
+            Xxh3Stream sum = new Xxh3Stream();
+            sum.putBytes(header.array(), 0, header.size());
+            sum.putBytes(bytes, 0, payloadLength);
+            trailer = trailer(sum);
+            if (size <= packMax && index.commitPacked(fn.idHash(), k0, k1, Math.max(0, computeNanos), header.array(),
+                    header.size(), bytes, payloadLength, trailer, CHECKSUM_BYTES)) {
+                return size;
+            }
+        }
+        Path target = pathFor(fn, k0, k1);
+        Path dir = target.getParent();
+        Path tmp = dir.resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(dir);
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        boolean moved = false;
+        try {
+            try (FileChannel out = ch) {
+                if (size <= WRITE_CHUNK) {
+                    ByteBuffer[] parts = {
+                        ByteBuffer.wrap(header.array(), 0, header.size()),
+                        ByteBuffer.wrap(payload.array(), 0, payloadLength),
+                        ByteBuffer.wrap(trailer)
+                    };
+                    long written = 0;
+                    while (written < size) {
+                        written += out.write(parts);
+                    }
+                } else {
+                    // A large entry goes in slices, each hashed as it is written: the JDK copies
+                    // each heap slice through a temporary direct buffer of its size, which then
+                    // stays in cache for the kernel's copy and the hash (8 MiB at once would not).
+                    // Arrays the encoder kept by reference are read from the result itself.
+                    Xxh3Stream sum = new Xxh3Stream();
+                    ValueWriter.ChunkSink sink = (bytes, offset, length) -> {
+                        sum.putBytes(bytes, offset, length);
+                        writeFully(out, bytes, offset, length);
+                    };
+                    sink.accept(header.array(), 0, header.size());
+                    payload.forEachChunk(WRITE_CHUNK, sink);
+                    writeFully(out, trailer(sum), 0, CHECKSUM_BYTES);
+                }
+            }
+            // The rename happens under the index lock, with the index entry: no other process
+            // (eviction, removeOrphans) ever sees the object without its entry.
+            index.commit(fn.idHash(), k0, k1, size, Math.max(0, computeNanos), () ->
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return size;
+    }
+
+    /** The checksum trailer of an entry: the XXH3-128 of every byte before it. */
+    private static byte[] trailer(Xxh3Stream sum) {
+        sum.finish();
+        byte[] trailer = new byte[CHECKSUM_BYTES];
+        LONG.set(trailer, 0, sum.high());
+        LONG.set(trailer, 8, sum.low());
+        return trailer;
+    }
+
+    /** Writes at most this much per write(2); see {@link #READ_CHUNK}. */
+    private static final int WRITE_CHUNK = 256 * 1024;
+
+    private static void writeFully(FileChannel out, byte[] bytes, int offset, int length) throws IOException {
+        ByteBuffer from = ByteBuffer.wrap(bytes, offset, length);
+        int end = offset + length;
+        while (from.position() < end) {
+            from.limit(Math.min(end, from.position() + WRITE_CHUNK));
+            out.write(from);
+        }
+    }
+
+    /** Deletes the entry for a key if present (a corrupt or stale file), with its index entry. */
+    public void delete(StoredFunction fn, long k0, long k1) throws IOException {
+        if (index != null) {
+            index.remove(fn.idHash(), k0, k1);
+        }
+    }
+
+    /**
+     * The claim on the stripe of a key that is about to be computed, or {@code null} when another
+     * process holds it (flights of this JVM share it: {@link FlightTable#tryAcquire}).
+     */
+    public FlightTable.Claim claimKey(StoredFunction fn, long k0, long k1) throws IOException {
+        return flightTable.tryAcquire(fn.idHash(), k0, k1);
+    }
+
+    /** The pid of the process that holds the key's lock, or 0 (for messages). */
+    public long keyOwnerPid(StoredFunction fn, long k0, long k1) throws IOException {
+        return flightTable.ownerPid(fn.idHash(), k0, k1);
+    }
+
+    /**
+     * Deletes what no live writer can be using and no index entry refers to: temporary files of
+     * dead processes and objects without an index entry. Returns how many
+     * files were deleted. Safe while other threads and processes use the store: an object is
+     * deleted only after the index, under its lock, confirms it has no entry, and objects are
+     * installed under that same lock together with their entries.
+     */
+    public long removeOrphans() throws IOException {
+        if (index == null) {
+            return 0;
+        }
+        long[] removed = {0};
+        ObjectTree.forEach(objects, (fn, entry) -> removed[0] += removeIfOrphan(fn, entry));
+        return removed[0];
+    }
+
+    /**
+     * Deletes {@code entry} if it is a temporary file of a dead writer or an object no index entry
+     * refers to; 1 if it did, 0 if not or if it could not (it stays for the next sweep).
+     */
+    private int removeIfOrphan(long fn, Path entry) {
+        try {
+            return removeIfOrphanOrFail(fn, entry);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private int removeIfOrphanOrFail(long fn, Path entry) throws IOException {
+        String name = entry.getFileName().toString();
+        int tmp = name.indexOf(".tmp-");
+        if (tmp == 32) {
+            return writerGone(name.substring(tmp + 5)) && Files.deleteIfExists(entry) ? 1 : 0;
+        }
+        if (name.length() == 32) {
+            long k0 = Hex.parse(name.substring(0, 16), 16);
+            long k1 = Hex.parse(name.substring(16), 16);
+            if (!index.contains(fn, k0, k1) && index.deleteIfUnindexed(fn, k0, k1, entry)) {
+                reports.event("orphan", "removed an object no index entry refers to: " + entry);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Whether the writer of a temporary file named {@code <pid>-<random>} is no longer running. */
+    private static boolean writerGone(String pidAndRandom) {
+        int dash = pidAndRandom.indexOf('-');
+        try {
+            long pid = Long.parseLong(dash < 0 ? pidAndRandom : pidAndRandom.substring(0, dash));
+            if (pid == ProcessHandle.current().pid()) {
+                return false; // ours: a write of this JVM may be under way
+            }
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+}

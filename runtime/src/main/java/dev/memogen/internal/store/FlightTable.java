@@ -1,0 +1,235 @@
+package dev.memogen.internal.store;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One store's {@code flights} file, mapped by the store that opened it (a store opened again maps
+ * it again, and so sees a file damaged meanwhile; mappings of one file share its words): single
+ * flight between processes. The process that computes a missing key owns the key's
+ * stripe, one of {@value #STRIPES} words of the memory-mapped file {@code <dir>/flights}, by a
+ * compare-and-set of the word from 0 to its own name (pid and start time); the others find it
+ * owned and wait for the entry to appear. Taking and releasing a stripe is one atomic
+ * instruction on shared memory: no system call.
+ *
+ * <p>A process that dies owning stripes does not release them; the next process that wants one
+ * finds the owner gone ({@link ProcessHandle}: no process of that pid, or one that started at
+ * another time) and takes the stripe over with a second compare-and-set. Only a live owner is
+ * waited for, at most {@code memogen.lockTimeout}. Getting this wrong can only ever cost time,
+ * never a wrong value: a stripe taken from a live owner (a process that this one cannot see,
+ * such as one in another PID namespace) means the key is computed twice, and both results are
+ * stored the usual way. Two keys of two processes that share a stripe only wait for each other;
+ * within one JVM a stripe is shared by all its flights ({@link #tryAcquire}).
+ */
+public final class FlightTable {
+    static final int STRIPES = 1 << 16;
+    static final int BYTES = 8 * STRIPES;
+
+    private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The name this process writes into the stripes it owns; never 0 (a pid is positive). */
+    static final long ME = name(ProcessHandle.current());
+
+    private final Path file;
+    private final StoreIndex index;
+    private MappedByteBuffer map; // guarded by this
+    private long checkDue; // guarded by this
+    /**
+     * How many flights of this JVM hold each stripe; the lock of every change of a word.
+     * Plain array elements, so that no call can fail (a StackOverflowError) between a change
+     * of a word and the count that records it.
+     */
+    private final int[] shares = new int[STRIPES];
+
+    /** {@code index} creates the file under its lock. */
+    FlightTable(Path file, StoreIndex index) {
+        this.file = file;
+        this.index = index;
+    }
+
+    private synchronized MappedByteBuffer map() throws IOException {
+        MappedByteBuffer m = map;
+        long now = System.nanoTime();
+        if (m != null && now - checkDue >= 0) {
+            checkDue = now + StoreIndex.STAT_EVERY_NANOS;
+            if (Files.size(file) != BYTES) {
+                m = null; // cut short or replaced by hand: create and map it again
+            }
+        }
+        if (m == null) {
+            m = open(file, index);
+            map = m;
+            checkDue = System.nanoTime() + StoreIndex.STAT_EVERY_NANOS;
+        }
+        return m;
+    }
+
+    /**
+     * The key's stripe if no live process other than this one owns it, else {@code null}.
+     * Never blocks. A stripe this JVM owns already (another flight of this JVM whose key
+     * shares it, perhaps an outer frame of the calling thread) is shared: the flights of this
+     * JVM never wait for each other here (one JVM's flights of one key are single already,
+     * {@link MemoFunction#miss}), and the stripe is released when the last of them ends.
+     */
+    Claim tryAcquire(long fn, long k0, long k1) throws IOException {
+        MappedByteBuffer m = map();
+        FlightTable.Claim lock = new Claim(this, m, offset(fn, k0, k1)); // made before anything changes
+        int stripe = lock.offset >>> 3;
+        synchronized (shares) {
+            if (shares[stripe] > 0) {
+                shares[stripe]++;
+                return lock;
+            }
+            long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, ME);
+            // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
+            if (owner == 0 || owner == ME
+                    || (!alive(owner) && WORD.compareAndSet(m, lock.offset, owner, ME))) { // a dead owner's: take it over
+                shares[stripe] = 1;
+                return lock;
+            }
+            return null; // a live process computes it (or a third one just took it over)
+        }
+    }
+
+    /** The pid of the process that owns the key's stripe, or 0 when none does. */
+    long ownerPid(long fn, long k0, long k1) throws IOException {
+        return (long) WORD.getVolatile(map(), offset(fn, k0, k1)) >>> 32;
+    }
+
+    private static int offset(long fn, long k0, long k1) {
+        return (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
+    }
+
+    /**
+     * Lowers the stripe's count, and clears its word when that was the last hold. Called again
+     * after a StackOverflowError struck in it (by an outer flight's cleanup), it finishes what
+     * is left: the count is lowered once, the word cleared unless the stripe is held again.
+     */
+    private void release(Claim lock) {
+        int stripe = lock.offset >>> 3;
+        synchronized (shares) {
+            if (!lock.released) {
+                lock.released = true;
+                lock.clearing = --shares[stripe] == 0;
+            }
+            if (lock.clearing) {
+                if (shares[stripe] == 0) {
+                    // Fails only if a process that took us for dead owns it now.
+                    WORD.compareAndSet(lock.map, lock.offset, ME, 0L);
+                }
+                lock.clearing = false;
+            }
+        }
+    }
+
+    /**
+     * A flight's claim on its key's stripe, from {@link #tryAcquire} until {@link #release()}:
+     * while it lasts, other processes wait for the flight's result instead of computing it.
+     */
+    public static final class Claim {
+        private final FlightTable table;
+        private final MappedByteBuffer map;
+        private final int offset;
+        private boolean released; // guarded by table.shares
+        private boolean clearing; // the last hold was released and the word is still to be cleared; guarded by table.shares
+
+        private Claim(FlightTable table, MappedByteBuffer map, int offset) {
+            this.table = table;
+            this.map = map;
+            this.offset = offset;
+        }
+
+        /** Lets go of the stripe; a second call does nothing. */
+        public void release() {
+            table.release(this);
+        }
+    }
+
+    /**
+     * The pid in the high 32 bits, a digest of the pid and the start time in the low 32: never 0,
+     * so a word damaged from 0 (a flipped byte) names no process that is alive.
+     */
+    static long name(ProcessHandle process) {
+        return (process.pid() << 32) | (startDigest(process.pid(), process.info().startInstant()) & 0xFFFF_FFFFL);
+    }
+
+    /** What {@link #startDigest} digests for a start time the OS does not tell. */
+    private static final long UNKNOWN_START = Long.MIN_VALUE;
+
+    /** A digest of the pid and start time, never 0 ({@link #UNKNOWN_START} for a start time the OS does not tell). */
+    private static int startDigest(long pid, Optional<Instant> start) {
+        long millis = start.isEmpty() ? UNKNOWN_START : start.get().toEpochMilli();
+        int d = (int) (StoreIndex.mix(millis, 0x666C69676874L, pid) >>> 32);
+        return d == 0 ? 1 : d;
+    }
+
+    /**
+     * Whether the process named {@code owner} still runs: one with its pid exists and, when its
+     * start time is known here, its name is the one it would write now (a pid of a dead process
+     * may have been reused; a damaged word names no process). A start time unknown here gives
+     * the owner the benefit of the doubt, unless the word's digest is 0, which no process writes.
+     */
+    static boolean alive(long owner) {
+        long pid = owner >>> 32;
+        int started = (int) owner;
+        if (started == 0) {
+            return false;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return false;
+        }
+        Optional<Instant> start = process.get().info().startInstant();
+        return start.isEmpty() || started == startDigest(pid, start);
+    }
+
+    /**
+     * Maps {@code file}, first creating it (or completing one that a killed process left short),
+     * under the index lock: written out in full, zeros, so that a full disk is an IOException here
+     * and never a fault at a later compare-and-set.
+     */
+    private static MappedByteBuffer open(Path file, StoreIndex index) throws IOException {
+        MappedByteBuffer m = mapIfWhole(file);
+        if (m != null) {
+            return m;
+        }
+        index.runLocked(() -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                long size = ch.size();
+                if (size > BYTES) {
+                    ch.truncate(0); // not a file of this format: start afresh
+                    size = 0;
+                }
+                StoreIndex.writeZeros(ch, size, BYTES);
+            }
+        });
+        m = mapIfWhole(file);
+        if (m == null) {
+            throw new IOException("the flights table " + file + " could not be created");
+        }
+        return m;
+    }
+
+    private static MappedByteBuffer mapIfWhole(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (ch.size() != BYTES) {
+                return null;
+            }
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, BYTES);
+            m.order(ByteOrder.LITTLE_ENDIAN);
+            return m;
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+}

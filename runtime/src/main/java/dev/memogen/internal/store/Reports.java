@@ -1,0 +1,13 @@
+package dev.memogen.internal.store;
+
+/**
+ * Where the store tells what it could not do and what it found and repaired. The runtime logs it;
+ * the store itself never decides how.
+ */
+public interface Reports {
+    /** A failure (a file that cannot be opened, written or deleted): worth one warning per kind. */
+    void warnOnce(String kind, String message, Throwable cause);
+
+    /** Something found and repaired (a damaged entry or index, an orphan). */
+    void event(String kind, String message);
+}

@@ -1,0 +1,145 @@
+package dev.memogen.internal.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.memogen.internal.codec.CorruptValueException;
+import dev.memogen.internal.codec.ValueReader;
+import dev.memogen.internal.codec.ValueWriter;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class ValueCodecTest {
+
+    @Test
+    void everyPrimitiveAndArrayRoundTripsExactly() {
+        ValueWriter out = new ValueWriter(16);
+        out.writeBoolean(true);
+        out.writeByte((byte) -7);
+        out.writeShort((short) -300);
+        out.writeChar('\uD800'); // a lone surrogate survives: strings are stored as code units
+        out.writeInt(Integer.MIN_VALUE);
+        out.writeLong(Long.MAX_VALUE);
+        out.writeFloat(Float.intBitsToFloat(0x7fc00001));
+        out.writeDouble(-0.0);
+        out.writeString("h\u00e9llo \uD83D\uDE00 \uDC00");
+        out.writeBooleanArray(new boolean[] {true, false});
+        out.writeByteArray(new byte[] {1, 2, 3});
+        out.writeShortArray(new short[] {-1, 2});
+        out.writeCharArray(new char[] {'a', '\uFFFF'});
+        out.writeIntArray(new int[] {1, -2, 3});
+        out.writeLongArray(new long[] {Long.MIN_VALUE, 0});
+        out.writeFloatArray(new float[] {1.5f, Float.intBitsToFloat(0x7fc00002)});
+        double[] big = new double[100_000];
+        Arrays.setAll(big, i -> i * 0.5);
+        big[7] = Double.longBitsToDouble(0x7ff8000000000003L);
+        out.writeDoubleArray(big);
+
+        ValueReader in = new ValueReader(out.toByteArray());
+        assertEquals(true, in.readBoolean());
+        assertEquals(-7, in.readByte());
+        assertEquals(-300, in.readShort());
+        assertEquals('\uD800', in.readChar());
+        assertEquals(Integer.MIN_VALUE, in.readInt());
+        assertEquals(Long.MAX_VALUE, in.readLong());
+        assertEquals(0x7fc00001, Float.floatToRawIntBits(in.readFloat()));
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(in.readDouble()));
+        assertEquals("h\u00e9llo \uD83D\uDE00 \uDC00", in.readString());
+        assertArrayEquals(new boolean[] {true, false}, in.readBooleanArray());
+        assertArrayEquals(new byte[] {1, 2, 3}, in.readByteArray());
+        assertArrayEquals(new short[] {-1, 2}, in.readShortArray());
+        assertArrayEquals(new char[] {'a', '\uFFFF'}, in.readCharArray());
+        assertArrayEquals(new int[] {1, -2, 3}, in.readIntArray());
+        assertArrayEquals(new long[] {Long.MIN_VALUE, 0}, in.readLongArray());
+        float[] floats = in.readFloatArray();
+        assertEquals(0x7fc00002, Float.floatToRawIntBits(floats[1]));
+        double[] back = in.readDoubleArray();
+        assertEquals(0x7ff8000000000003L, Double.doubleToRawLongBits(back[7]));
+        assertArrayEquals(big, back);
+        in.expectEnd();
+    }
+
+    @Test
+    void truncatedOrDamagedInputIsRejectedNotMisread() {
+        ValueWriter out = new ValueWriter();
+        out.writeDoubleArray(new double[] {1, 2, 3});
+        byte[] bytes = out.toByteArray();
+        assertThrows(CorruptValueException.class,
+                () -> new ValueReader(Arrays.copyOf(bytes, bytes.length - 1)).readDoubleArray());
+        byte[] hugeLength = bytes.clone();
+        hugeLength[3] = 0x7f; // length prefix now claims ~2 billion elements
+        assertThrows(CorruptValueException.class, () -> new ValueReader(hugeLength).readDoubleArray());
+        byte[] negative = bytes.clone();
+        negative[3] = (byte) 0x80;
+        assertThrows(CorruptValueException.class, () -> new ValueReader(negative).readDoubleArray());
+        assertThrows(CorruptValueException.class, () -> new ValueReader(new byte[] {2}).readBoolean());
+        ValueReader trailing = new ValueReader(new byte[] {1, 0});
+        trailing.readBoolean();
+        assertThrows(CorruptValueException.class, trailing::expectEnd);
+    }
+
+    @Test
+    void aDeferringWriterGivesTheSameBytesWholeAndInChunks() throws Exception {
+        int n = ValueWriter.DEFER_MIN / 2 + 3; // every array of 2+ byte elements is deferred, byte[] too below
+        byte[] bytes = new byte[ValueWriter.DEFER_MIN + 5];
+        short[] shorts = new short[n];
+        char[] chars = new char[n];
+        int[] ints = new int[n];
+        long[] longs = new long[n];
+        float[] floats = new float[n];
+        double[] doubles = new double[n];
+        java.util.Random random = new java.util.Random(3);
+        random.nextBytes(bytes);
+        for (int i = 0; i < n; i++) {
+            shorts[i] = (short) random.nextInt();
+            chars[i] = (char) random.nextInt();
+            ints[i] = random.nextInt();
+            longs[i] = random.nextLong();
+            floats[i] = Float.intBitsToFloat(random.nextInt());
+            doubles[i] = Double.longBitsToDouble(random.nextLong());
+        }
+        ValueWriter plain = new ValueWriter();
+        ValueWriter deferring = ValueWriter.deferring(0);
+        ValueWriter keepsSmall = ValueWriter.deferring(16 << 20); // the whole encoding is ~3.8 MiB
+        ValueWriter fromTheMiddle = ValueWriter.deferring(1 << 20); // the int[] goes past 1 MiB
+        for (ValueWriter out : new ValueWriter[] {plain, deferring, keepsSmall, fromTheMiddle}) {
+            out.writeBoolean(true);
+            out.writeByteArray(bytes);
+            out.writeShortArray(shorts);
+            out.writeString("between");
+            out.writeCharArray(chars);
+            out.writeIntArray(ints);
+            out.writeByteArray(new byte[] {9, 8, 7}); // small: copied even by a deferring writer
+            out.writeLongArray(longs);
+            out.writeFloatArray(floats);
+            out.writeDoubleArray(doubles);
+            out.writeLong(-1);
+        }
+        assertEquals(false, plain.hasDeferred());
+        assertEquals(false, keepsSmall.hasDeferred());
+        assertEquals(true, deferring.hasDeferred());
+        assertEquals(true, fromTheMiddle.hasDeferred());
+        byte[] expected = plain.toByteArray();
+        java.io.ByteArrayOutputStream middle = new java.io.ByteArrayOutputStream();
+        fromTheMiddle.forEachChunk(4096, middle::write);
+        assertArrayEquals(expected, middle.toByteArray());
+        assertEquals(expected.length, deferring.size());
+        for (int chunk : new int[] {8, 4096, 65536, 1 << 20}) {
+            java.io.ByteArrayOutputStream pieces = new java.io.ByteArrayOutputStream();
+            int[] largest = {0};
+            deferring.forEachChunk(chunk, (b, off, len) -> {
+                pieces.write(b, off, len);
+                largest[0] = Math.max(largest[0], len);
+            });
+            assertArrayEquals(expected, pieces.toByteArray(), "chunks of " + chunk);
+            if (chunk >= 4096) { // the buffer's own pieces here are a few dozen bytes
+                assertEquals(true, largest[0] <= chunk, "a piece of an array is at most a chunk");
+            }
+        }
+        assertArrayEquals(expected, Arrays.copyOf(deferring.array(), deferring.size()));
+        assertEquals(false, deferring.hasDeferred(), "array() copies the deferred arrays in");
+        assertArrayEquals(expected, deferring.toByteArray());
+        assertArrayEquals(expected, keepsSmall.toByteArray());
+    }
+}

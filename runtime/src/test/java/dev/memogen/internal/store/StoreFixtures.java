@@ -1,0 +1,31 @@
+package dev.memogen.internal.store;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** What tests of other packages need of the store's non-public parts. */
+public final class StoreFixtures {
+    private StoreFixtures() {}
+
+    /**
+     * Makes {@code owner} (a live process of another pid) the owner of the stripe of the key
+     * ({@code fn}, {@code k0}, {@code k1}) in the flights file of the store at {@code dir}.
+     */
+    public static void ownKey(Path dir, FileStore store, long fn, long k0, long k1, ProcessHandle owner)
+            throws IOException {
+        FlightTable table = new FlightTable(dir.resolve("flights"), store.index());
+        if (table.tryAcquire(fn, k0, k1) == null) {
+            throw new IllegalStateException("the key's stripe is taken");
+        }
+        int offset = (int) (StoreIndex.mix(fn, k0, k1) & (FlightTable.STRIPES - 1)) << 3;
+        try (FileChannel ch = FileChannel.open(dir.resolve("flights"), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, FlightTable.BYTES);
+            m.order(ByteOrder.LITTLE_ENDIAN).putLong(offset, FlightTable.name(owner));
+        }
+    }
+}
