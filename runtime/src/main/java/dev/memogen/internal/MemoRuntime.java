@@ -101,7 +101,7 @@ public final class MemoRuntime {
     }
 
     /** The persistent store, or {@code null} when it could not be opened or memogen is disabled. */
-    public FileStore store() {
+    FileStore store() {
         return store;
     }
 

@@ -9,7 +9,7 @@ import com.dynatrace.hash4j.hashing.Hasher128;
 import com.dynatrace.hash4j.hashing.Hashing;
 import dev.memogen.internal.hash.Xxh3Short;
 import dev.memogen.internal.hash.Xxh3Stream;
-import dev.memogen.internal.store.FileStore;
+import dev.memogen.internal.store.EntryFormat;
 import dev.memogen.internal.store.StoredFunction;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -55,15 +55,15 @@ class Xxh3AgainstHash4jTest {
     void checksumMatchesAcceptsHash4jTrailersAndRejectsAnyOtherByte() {
         SplittableRandom r = new SplittableRandom(2);
         for (int body = 0; body <= 1500; body += 1 + r.nextInt(9)) {
-            byte[] entry = random(r, body + FileStore.CHECKSUM_BYTES + 5);
+            byte[] entry = random(r, body + EntryFormat.CHECKSUM_BYTES + 5);
             HashValue128 sum = HASH4J.hashBytesTo128Bits(entry, 0, body);
             Xxh3Short.LONG.set(entry, body, sum.getMostSignificantBits());
             Xxh3Short.LONG.set(entry, body + 8, sum.getLeastSignificantBits());
-            int length = body + FileStore.CHECKSUM_BYTES;
-            assertTrue(FileStore.checksumMatches(entry, length), "body of " + body);
+            int length = body + EntryFormat.CHECKSUM_BYTES;
+            assertTrue(EntryFormat.checksumMatches(entry, length), "body of " + body);
             int flip = r.nextInt(length);
             entry[flip] ^= (byte) (1 << r.nextInt(8));
-            assertTrue(!FileStore.checksumMatches(entry, length), "byte " + flip + " of " + length + " changed");
+            assertTrue(!EntryFormat.checksumMatches(entry, length), "byte " + flip + " of " + length + " changed");
         }
     }
 
@@ -132,7 +132,7 @@ class Xxh3AgainstHash4jTest {
         }
         String id = "com.acme.Spectra#smooth(double[],int)";
         assertEquals(HASH4J.hashCharsTo128Bits(id).getMostSignificantBits(), StoredFunction.idHash(id));
-        // Packs.functionHashOf hashes the id's bytes as an entry header holds them.
+        // EntryFormat.functionHashOf hashes the id's bytes as an entry header holds them.
         byte[] utf16 = new byte[2 * id.length() + 9];
         for (int i = 0; i < id.length(); i++) {
             utf16[9 + 2 * i] = (byte) id.charAt(i);

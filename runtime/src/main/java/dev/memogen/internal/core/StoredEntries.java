@@ -4,6 +4,7 @@ import dev.memogen.internal.codec.Codec;
 import dev.memogen.internal.codec.ValueReader;
 import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.store.FileStore;
+import dev.memogen.internal.store.Found;
 import dev.memogen.internal.store.StoredFunction;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      * A value read from the store; {@code bytes} holds its encoding at
      * {@code payloadOffset}/{@code payloadLength} unless it was decoded as it was read.
      */
+    @SuppressWarnings("ArrayRecordComponent") // a result handed over, never compared
     public record Read<T>(T value, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis) {}
 
     /** Decodes one value, written by {@link #encode}: a presence flag, then the codec's bytes. */
@@ -50,33 +52,27 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      */
     public <T> Read<T> read(StoredFunction fn, Codec<T> codec, long k0, long k1, LongPredicate keepsBytes,
             Runnable onStale) {
-        FileStore.Found found;
+        Found found;
         try {
             found = store.read(fn, k0, k1, keepsBytes);
         } catch (IOException | RuntimeException e) {
             warnUnreadable(e);
             return null;
         }
-        switch (found.status()) {
-            case ABSENT:
-                return null;
-            case STALE:
-                if (onStale != null) {
-                    onStale.run();
-                    if (Problems.debugEnabled()) {
-                        Problems.debug("memogen: invalidate " + fn.id() + ": " + found.detail());
-                    }
-                }
-                return null; // the next store replaces the stale entry
-            case CORRUPT:
-                warnCorrupt(fn, found.detail());
-                return null;
-            default:
-                break;
-        }
         T value;
-        if (found.streamed() != null) {
-            Object decoded = decodeStreamed(fn, codec, found.streamed(), k0, k1);
+        byte[] bytes = null;
+        int payloadOffset = 0;
+        if (found instanceof Found.Whole whole) {
+            try {
+                value = decode(codec, whole.bytes(), whole.payloadOffset(), whole.payloadLength());
+            } catch (RuntimeException e) {
+                warnUndecodable(fn, e);
+                return null;
+            }
+            bytes = whole.bytes();
+            payloadOffset = whole.payloadOffset();
+        } else if (found instanceof Found.Streaming streaming) {
+            Object decoded = decodeStreamed(fn, codec, streaming.streamed(), k0, k1);
             if (decoded == UNREADABLE) {
                 return null;
             }
@@ -84,17 +80,21 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
             T v = (T) decoded;
             value = v;
         } else {
-            try {
-                value = decode(codec, found.bytes(), found.payloadOffset(), found.payloadLength());
-            } catch (RuntimeException e) {
-                warnUndecodable(fn, e);
-                return null;
+            if (found instanceof Found.Stale stale && onStale != null) {
+                onStale.run();
+                if (Problems.debugEnabled()) {
+                    Problems.debug("memogen: invalidate " + fn.id() + ": " + stale.why());
+                }
+            } else if (found instanceof Found.Corrupt corrupt) {
+                warnCorrupt(fn, corrupt.detail());
             }
+            return null; // absent; or stale, and the next store replaces it; or damaged
         }
+        Found.Hit hit = (Found.Hit) found;
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: load " + fn.id() + " from the store");
         }
-        return new Read<>(value, found.bytes(), found.payloadOffset(), found.payloadLength(), found.createdMillis());
+        return new Read<>(value, bytes, payloadOffset, hit.payloadLength(), hit.createdMillis());
     }
 
     private static final Object UNREADABLE = new Object();

@@ -6,10 +6,7 @@ import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.hash.Hex;
 import dev.memogen.internal.hash.Xxh3Stream;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,28 +36,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code docs/store-format.md}.
  */
 public final class FileStore implements StoreIndex.ObjectFiles {
-    /** "MGEN" in little-endian byte order. */
-    public static final int MAGIC = 0x4E45474D;
     /** Version of the on-disk format; part of every entry's system state. */
-    public static final int FORMAT_VERSION = 1;
-    public static final int CHECKSUM_BYTES = 16;
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    public enum Status { HIT, ABSENT, STALE, CORRUPT }
-
-    /**
-     * What a read found; {@code payload*}, {@code createdMillis} are set for {@link Status#HIT}. A
-     * hit holds either the whole file ({@code bytes}, checksum verified) or, for a large file the
-     * caller decodes as it is read, a {@link Streamed} whose checksum is verified after decoding.
-     */
-    public record Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis,
-            long cost, Streamed streamed) {
-        static final Found ABSENT = new Found(Status.ABSENT, "", null, 0, 0, 0);
-
-        Found(Status status, String detail, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis) {
-            this(status, detail, bytes, payloadOffset, payloadLength, createdMillis, 0, null);
-        }
-    }
+    public static final int FORMAT_VERSION = EntryFormat.FORMAT_VERSION;
 
     /**
      * Files larger than this are decoded while they are read, in {@link #READ_CHUNK} pieces, when
@@ -122,14 +99,13 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             } catch (java.io.UncheckedIOException e) {
                 throw e.getCause();
             }
-            ByteBuffer trailer = ByteBuffer.allocate(CHECKSUM_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer trailer = ByteBuffer.allocate(EntryFormat.CHECKSUM_BYTES);
             while (trailer.hasRemaining()) {
                 if (channel.read(trailer, body + trailer.position()) < 0) {
                     return false;
                 }
             }
-            sum.finish();
-            return trailer.getLong(0) == sum.high() && trailer.getLong(8) == sum.low();
+            return EntryFormat.trailerMatches(trailer.array(), sum);
         }
 
         @Override
@@ -142,7 +118,6 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         }
     }
 
-    private final Path root;
     private final Path objects;
     private final Packs packs;
     /** Entries (header, payload, checksum) up to this many bytes are written to packs; 0: never. */
@@ -159,7 +134,6 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private final StoreIndex index;
 
     public FileStore(Path root, String systemState, StoreSettings config, Reports reports) throws IOException {
-        this.root = root;
         this.objects = root.resolve("objects");
         this.systemState = systemState;
         this.reports = reports;
@@ -264,7 +238,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                     }
                     if (fileSize > STREAM_ABOVE && keepsBytes != null && !keepsBytes.test(fileSize)) {
                         found = parseStreamed(ch, fileSize, fn, k0, k1);
-                        handedOver = found.streamed() != null;
+                        handedOver = found instanceof Found.Streaming;
                     } else {
                         found = parse(readFully(ch, (int) fileSize), fn, k0, k1);
                     }
@@ -287,16 +261,16 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return Found.ABSENT;
         }
         if (index != null) {
-            if (found.status() == Status.HIT) {
+            if (found instanceof Found.Hit hit) {
                 if (!index.touch(fn.idHash(), k0, k1)) {
-                    index.adopt(fn.idHash(), k0, k1, fileSize, Math.max(0, found.cost()));
+                    index.adopt(fn.idHash(), k0, k1, fileSize, Math.max(0, hit.cost()));
                 }
-            } else if (found.status() == Status.CORRUPT) {
+            } else if (found instanceof Found.Corrupt) {
                 index.remove(fn.idHash(), k0, k1);
             }
         }
-        if (found.status() == Status.CORRUPT) {
-            return corrupt(path + ": " + found.detail());
+        if (found instanceof Found.Corrupt c) {
+            return new Found.Corrupt(path + ": " + c.detail());
         }
         return found;
     }
@@ -318,20 +292,20 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             Found found;
             try {
                 byte[] entry = Packs.entry(packs.map(StoreIndex.packOf(where)), StoreIndex.offsetOf(where));
-                found = entry == null ? corrupt("no record there") : parse(entry, fn, k0, k1);
+                found = entry == null ? new Found.Corrupt("no record there") : parse(entry, fn, k0, k1);
             } catch (NoSuchFileException e) {
-                found = corrupt("the pack is missing");
+                found = new Found.Corrupt("the pack is missing");
             } catch (InternalError e) {
-                found = corrupt("the pack was cut short");
+                found = new Found.Corrupt("the pack was cut short");
             }
-            if (found.status() != Status.CORRUPT) {
-                if (found.status() == Status.HIT && index != null) {
+            if (!(found instanceof Found.Corrupt c)) {
+                if (found instanceof Found.Hit && index != null) {
                     index.touch(fn.idHash(), k0, k1);
                 }
                 return found;
             }
-            found = corrupt(packs.pathOf(StoreIndex.packOf(where)) + " at " + StoreIndex.offsetOf(where) + ": "
-                    + found.detail());
+            found = new Found.Corrupt(packs.pathOf(StoreIndex.packOf(where)) + " at " + StoreIndex.offsetOf(where)
+                    + ": " + c.detail());
             if (index == null) {
                 return found; // read-only: nothing to confirm or remove
             }
@@ -339,7 +313,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             if (again == where && attempt > 0) {
                 Found damaged = found;
                 if (index.removeIfUnsound(fn.idHash(), k0, k1, where,
-                        entry -> parse(entry, fn, k0, k1).status() != Status.CORRUPT)) {
+                        entry -> !(parse(entry, fn, k0, k1) instanceof Found.Corrupt))) {
                     return damaged;
                 }
                 again = index.where(fn.idHash(), k0, k1);
@@ -419,102 +393,40 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * caller has decoded the payload ({@link Streamed#checksumMatches()}).
      */
     private Found parseStreamed(FileChannel ch, long size, StoredFunction fn, long k0, long k1) throws IOException {
-        long body = size - CHECKSUM_BYTES;
+        long body = size - EntryFormat.CHECKSUM_BYTES;
         Streamed streamed = new Streamed(ch, body);
         byte[] buf = new byte[READ_CHUNK];
         try {
             int n = streamed.read(buf, 0, (int) Math.min(buf.length, body));
             ValueReader in = new ValueReader(buf, n, streamed, body - n);
-            Found found = checkHeader(in, body, fn, k0, k1);
-            if (found.status() != Status.HIT) {
-                return found;
+            Found found = EntryFormat.check(in, body, fn, systemState, k0, k1,
+                    (offset, length, created, cost) -> new Found.Streaming(streamed, length, created, cost));
+            if (found instanceof Found.Streaming) {
+                streamed.reader = in;
             }
-            streamed.reader = in;
-            return new Found(Status.HIT, "", null, found.payloadOffset(), found.payloadLength(), found.createdMillis(),
-                    found.cost(), streamed);
+            return found;
         } catch (CorruptValueException e) {
-            return corrupt(e.getMessage());
+            return new Found.Corrupt(e.getMessage());
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
+    /** Checks an entry read whole: lengths, checksum, header. */
     public Found parse(byte[] bytes, StoredFunction fn, long k0, long k1) {
-        int body = bytes.length - CHECKSUM_BYTES;
+        int body = bytes.length - EntryFormat.CHECKSUM_BYTES;
         if (body < 0) {
-            return corrupt("file of " + bytes.length + " bytes is too short");
+            return new Found.Corrupt("file of " + bytes.length + " bytes is too short");
         }
-        if (!checksumMatches(bytes, bytes.length)) {
-            return corrupt("checksum mismatch");
+        if (!EntryFormat.checksumMatches(bytes, bytes.length)) {
+            return new Found.Corrupt("checksum mismatch");
         }
         try {
-            Found found = checkHeader(new ValueReader(bytes, 0, body), body, fn, k0, k1);
-            return found.status() == Status.HIT
-                    ? new Found(Status.HIT, "", bytes, found.payloadOffset(), found.payloadLength(), found.createdMillis(),
-                            found.cost(), null)
-                    : found;
+            return EntryFormat.check(new ValueReader(bytes, 0, body), body, fn, systemState, k0, k1,
+                    (offset, length, created, cost) -> new Found.Whole(bytes, offset, length, created, cost));
         } catch (CorruptValueException e) {
-            return corrupt(e.getMessage());
+            return new Found.Corrupt(e.getMessage());
         }
-    }
-
-    /**
-     * Whether the last {@value #CHECKSUM_BYTES} of the first {@code length} bytes (at least that
-     * many) are the XXH3-128 of the bytes before them: an object file, or a pack record's entry.
-     */
-    public static boolean checksumMatches(byte[] bytes, int length) {
-        int body = length - CHECKSUM_BYTES;
-        Xxh3Stream sum = Xxh3Stream.digest(bytes, 0, body);
-        return (long) LONG.get(bytes, body) == sum.high() && (long) LONG.get(bytes, body + 8) == sum.low();
-    }
-
-    /**
-     * Reads and checks the header; for a hit, {@code in} is left at the payload and the result
-     * holds its offset and length, but no bytes.
-     */
-    private Found checkHeader(ValueReader in, long body, StoredFunction fn, long k0, long k1) {
-        if (in.readInt() != MAGIC) {
-            return corrupt("not a memogen entry");
-        }
-        int format = in.readInt();
-        if (format != FORMAT_VERSION) {
-            return new Found(Status.STALE, "store format " + format + " != " + FORMAT_VERSION, null, 0, 0, 0);
-        }
-        long cost = in.readLong(); // compute nanos, read by the eviction policy
-        long created = in.readLong();
-        long storedK0 = in.readLong();
-        long storedK1 = in.readLong();
-        in.readLong(); // argument version, high
-        in.readLong(); // argument version, low
-        // Nearly always all three match: one range comparison, then the strings one by one
-        // only to tell which differs.
-        boolean same = in.skipIfNext(fn.headerStrings(systemState));
-        boolean sameState = same || in.readStringEquals(systemState);
-        boolean sameId = same || in.readStringEquals(fn.id());
-        boolean sameVersion = same || in.readStringEquals(fn.version());
-        int payloadLength = in.readSize(1);
-        if (payloadLength != in.remaining()) {
-            return corrupt("payload length " + payloadLength + " != " + in.remaining());
-        }
-        int payloadOffset = (int) (body - payloadLength);
-        if (storedK0 != k0 || storedK1 != k1 || !sameId) {
-            // A different key at this place: a 128-bit collision or a misplaced entry. Never a hit.
-            return corrupt("entry belongs to another key");
-        }
-        if (!sameState) {
-            return new Found(Status.STALE, "system state changed", null, 0, 0, 0);
-        }
-        if (!sameVersion) {
-            return new Found(Status.STALE, "function version changed", null, 0, 0, 0);
-        }
-        if (fn.ttl().expired(created, System.currentTimeMillis())) {
-            return new Found(Status.STALE, "older than its ttl", null, 0, 0, 0);
-        }
-        return new Found(Status.HIT, "", null, payloadOffset, payloadLength, created, cost, null);
-    }
-
-    private static Found corrupt(String detail) {
-        return new Found(Status.CORRUPT, detail, null, 0, 0, 0);
     }
 
     /**
@@ -527,19 +439,9 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return 0;
         }
         int payloadLength = payload.size();
-        ValueWriter header = new ValueWriter(128 + 2 * (systemState.length() + fn.id().length() + fn.version().length()));
-        header.writeInt(MAGIC);
-        header.writeInt(FORMAT_VERSION);
-        header.writeLong(computeNanos);
-        header.writeLong(System.currentTimeMillis());
-        header.writeLong(k0);
-        header.writeLong(k1);
-        header.writeLong(0L); // argument version: no versioned resources yet
-        header.writeLong(0L);
-        header.writeBytes(fn.headerStrings(systemState)); // system state, function id, version
-        header.writeSize(payloadLength);
-
-        long size = (long) header.size() + payloadLength + CHECKSUM_BYTES;
+        ValueWriter header = EntryFormat.header(fn, systemState, k0, k1, computeNanos, System.currentTimeMillis(),
+                payloadLength);
+        long size = (long) header.size() + payloadLength + EntryFormat.CHECKSUM_BYTES;
         // An entry that fits one write, or a pack, is hashed whole up front (a deferred array is
         // at least WRITE_CHUNK long, so such an entry is flattened only when it goes to a pack).
         byte[] trailer = null;
@@ -548,9 +450,9 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             Xxh3Stream sum = new Xxh3Stream();
             sum.putBytes(header.array(), 0, header.size());
             sum.putBytes(bytes, 0, payloadLength);
-            trailer = trailer(sum);
+            trailer = EntryFormat.trailer(sum);
             if (size <= packMax && index.commitPacked(fn.idHash(), k0, k1, Math.max(0, computeNanos), header.array(),
-                    header.size(), bytes, payloadLength, trailer, CHECKSUM_BYTES)) {
+                    header.size(), bytes, payloadLength, trailer, EntryFormat.CHECKSUM_BYTES)) {
                 return size;
             }
         }
@@ -590,7 +492,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                     };
                     sink.accept(header.array(), 0, header.size());
                     payload.forEachChunk(WRITE_CHUNK, sink);
-                    writeFully(out, trailer(sum), 0, CHECKSUM_BYTES);
+                    writeFully(out, EntryFormat.trailer(sum), 0, EntryFormat.CHECKSUM_BYTES);
                 }
             }
             // The rename happens under the index lock, with the index entry: no other process
@@ -604,15 +506,6 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             }
         }
         return size;
-    }
-
-    /** The checksum trailer of an entry: the XXH3-128 of every byte before it. */
-    private static byte[] trailer(Xxh3Stream sum) {
-        sum.finish();
-        byte[] trailer = new byte[CHECKSUM_BYTES];
-        LONG.set(trailer, 0, sum.high());
-        LONG.set(trailer, 8, sum.low());
-        return trailer;
     }
 
     /** Writes at most this much per write(2); see {@link #READ_CHUNK}. */
@@ -648,62 +541,10 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     }
 
     /**
-     * Deletes what no live writer can be using and no index entry refers to: temporary files of
-     * dead processes and objects without an index entry. Returns how many
-     * files were deleted. Safe while other threads and processes use the store: an object is
-     * deleted only after the index, under its lock, confirms it has no entry, and objects are
-     * installed under that same lock together with their entries.
+     * Deletes what no live writer can be using and no index entry refers to ({@link OrphanSweep});
+     * returns how many files were deleted, 0 for a read-only store.
      */
     public long removeOrphans() throws IOException {
-        if (index == null) {
-            return 0;
-        }
-        long[] removed = {0};
-        ObjectTree.forEach(objects, (fn, entry) -> removed[0] += removeIfOrphan(fn, entry));
-        return removed[0];
+        return index == null ? 0 : OrphanSweep.run(objects, index, reports);
     }
-
-    /**
-     * Deletes {@code entry} if it is a temporary file of a dead writer or an object no index entry
-     * refers to; 1 if it did, 0 if not or if it could not (it stays for the next sweep).
-     */
-    private int removeIfOrphan(long fn, Path entry) {
-        try {
-            return removeIfOrphanOrFail(fn, entry);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private int removeIfOrphanOrFail(long fn, Path entry) throws IOException {
-        String name = entry.getFileName().toString();
-        int tmp = name.indexOf(".tmp-");
-        if (tmp == 32) {
-            return writerGone(name.substring(tmp + 5)) && Files.deleteIfExists(entry) ? 1 : 0;
-        }
-        if (name.length() == 32) {
-            long k0 = Hex.parse(name.substring(0, 16), 16);
-            long k1 = Hex.parse(name.substring(16), 16);
-            if (!index.contains(fn, k0, k1) && index.deleteIfUnindexed(fn, k0, k1, entry)) {
-                reports.event("orphan", "removed an object no index entry refers to: " + entry);
-                return 1;
-            }
-        }
-        return 0;
-    }
-
-    /** Whether the writer of a temporary file named {@code <pid>-<random>} is no longer running. */
-    private static boolean writerGone(String pidAndRandom) {
-        int dash = pidAndRandom.indexOf('-');
-        try {
-            long pid = Long.parseLong(dash < 0 ? pidAndRandom : pidAndRandom.substring(0, dash));
-            if (pid == ProcessHandle.current().pid()) {
-                return false; // ours: a write of this JVM may be under way
-            }
-            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
 }

@@ -1,7 +1,6 @@
 package dev.memogen.internal.store;
 
 import dev.memogen.internal.hash.Hex;
-import dev.memogen.internal.hash.Xxh3Stream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -45,13 +44,8 @@ public final class Packs {
     static final int MAX_ENTRY = (int) StoreSettings.MAX_PACK_MAX;
     /** "DEAD" in little-endian byte order. */
     static final int DEAD = 0x44414544;
-    /** Bytes of an object's header that a scan reads: magic, format, cost, created, key. */
-    private static final int HEAD_BYTES = 40;
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle ARRAY_LONG =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** What {@link StoredFunction#idHash} hashes a function id with (the UTF-16 code units, little-endian). */
 
     /** A mapped pack. {@code capacity} is the file's length when it was mapped. */
     record Mapped(long number, MappedByteBuffer map, int capacity) {}
@@ -368,7 +362,7 @@ public final class Packs {
 
     /** Whether a record of {@code length} bytes could start where {@code room} bytes are left in its pack. */
     private static boolean plausible(int length, long room) {
-        return length >= HEAD_BYTES + FileStore.CHECKSUM_BYTES && length <= MAX_ENTRY && PREFIX + (long) length <= room;
+        return length >= EntryFormat.MIN_BYTES && length <= MAX_ENTRY && PREFIX + (long) length <= room;
     }
 
     /** A copy of the entry of the record at {@code offset}, or null when no plausible record is there. */
@@ -384,31 +378,6 @@ public final class Packs {
 
     static long functionHash(Mapped m, int offset) {
         return (long) LONG.getVolatile(m.map, offset + 8);
-    }
-
-    /**
-     * The function hash of a sound entry, worked out from the function id it holds: the prefix's
-     * copy is outside the checksum, and a byte flipped there would make a rebuild enter the record
-     * under another function (its key then misses, and the record stays live for nothing). The
-     * id is the second string after the 56 fixed bytes of the header (docs/store-format.md,
-     * "Object files"); {@code fallback} when the strings do not fit in the entry.
-     */
-    static long functionHashOf(byte[] entry, int length, long fallback) {
-        int at = 56;
-        if (at + 8 > length) {
-            return fallback;
-        }
-        long stateChars = (int) (long) ARRAY_LONG.get(entry, at); // the system state's length
-        long idAt = at + 4 + 2 * stateChars;
-        if (stateChars < 0 || idAt + 8 > length) {
-            return fallback;
-        }
-        long idChars = (int) (long) ARRAY_LONG.get(entry, (int) idAt);
-        if (idChars < 0 || idAt + 4 + 2 * idChars > length) {
-            return fallback;
-        }
-        // The id's UTF-16LE code units, as StoredFunction.idHash hashes them.
-        return Xxh3Stream.digest(entry, (int) idAt + 4, (int) (2 * idChars)).high();
     }
 
     static void markDead(Mapped m, int offset) {
@@ -459,10 +428,12 @@ public final class Packs {
                 buf = new byte[Math.max(length, buf.length * 2)];
             }
             m.map.get(offset + PREFIX, buf, 0, length);
-            boolean sound = FileStore.checksumMatches(buf, length);
-            long fn = sound ? functionHashOf(buf, length, functionHash(m, offset)) : functionHash(m, offset);
-            visitor.record(offset, length, dead(m, offset), sound, fn,
-                    (long) ARRAY_LONG.get(buf, 24), (long) ARRAY_LONG.get(buf, 32), (long) ARRAY_LONG.get(buf, 8));
+            // The prefix's copy of the function hash is outside the checksum: a sound entry's own
+            // id decides (a byte flipped in the prefix must not enter the record under another function).
+            boolean sound = EntryFormat.checksumMatches(buf, length);
+            long fn = sound ? EntryFormat.functionHashOf(buf, length, functionHash(m, offset)) : functionHash(m, offset);
+            visitor.record(offset, length, dead(m, offset), sound, fn, EntryFormat.k0Of(buf), EntryFormat.k1Of(buf),
+                    EntryFormat.storedCost(buf));
             end = Math.max(end, offset + recordBytes(length));
             offset = sound ? offset + recordBytes(length) : offset + 8;
         }
@@ -479,6 +450,6 @@ public final class Packs {
 
     /** Whether the entry of a record of plausible length at {@code offset} starts with the magic. */
     private static boolean hasMagic(Mapped m, int offset) {
-        return (int) INT.get(m.map, offset + PREFIX) == FileStore.MAGIC;
+        return (int) INT.get(m.map, offset + PREFIX) == EntryFormat.MAGIC;
     }
 }

@@ -1421,7 +1421,7 @@ public final class StoreIndex {
             long size = ch.size();
             head.clear();
             ch.read(head, 0);
-            long cost = head.position() == 16 && head.getInt(0) == FileStore.MAGIC ? Math.max(0, head.getLong(8)) : 0;
+            long cost = EntryFormat.costOf(head);
             int at = probeLocked(fn, k0, k1);
             if (size <= 0 || at >= 0) {
                 return;

@@ -17,6 +17,7 @@ public final class StoredFunction {
     /** The encoded strings of this function's entries in a store of some system state, and that state. */
     private volatile HeaderStrings headerStrings;
 
+    @SuppressWarnings("ArrayRecordComponent") // compared by state only
     private record HeaderStrings(String state, byte[] bytes) {}
 
     public StoredFunction(String id, String version, Ttl ttl) {
@@ -28,7 +29,7 @@ public final class StoredFunction {
 
     /**
      * The hash of a function id: the upper half of the XXH3-128 of its UTF-16LE code units. It
-     * names the function's object directory and tags its pack records ({@link Packs#functionHashOf}).
+     * names the function's object directory and tags its pack records ({@link EntryFormat#functionHashOf}).
      */
     public static long idHash(String id) {
         Xxh3Stream s = new Xxh3Stream();

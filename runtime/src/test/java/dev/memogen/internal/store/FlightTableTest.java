@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memogen.internal.MemoRuntime;
+import dev.memogen.internal.TestAccess;
 import dev.memogen.internal.core.MemoConfig;
 import dev.memogen.internal.store.FlightTable;
 import dev.memogen.internal.store.StoreIndex;
@@ -21,7 +22,7 @@ class FlightTableTest {
 
     private StoreIndex index() {
         MemoRuntime.install(MemoConfig.at(dir).withPackMax(0));
-        return MemoRuntime.get().store().index();
+        return TestAccess.store().index();
     }
 
     /** A table on {@code flights} of a new store in {@code dir}. */

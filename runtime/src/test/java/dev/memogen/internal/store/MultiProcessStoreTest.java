@@ -8,6 +8,7 @@ import dev.memogen.internal.MemoRuntime;
 import dev.memogen.internal.StoreEvictionTest;
 import dev.memogen.internal.StoreTestSupport;
 import dev.memogen.internal.StoreWorker;
+import dev.memogen.internal.TestAccess;
 import dev.memogen.internal.core.MemoConfig;
 import dev.memogen.internal.hash.Hex;
 import java.io.BufferedReader;
@@ -126,7 +127,7 @@ class MultiProcessStoreTest {
         MemoRuntime.install(MemoConfig.at(store).withPackMax(0).withMaxSize(maxSize));
         StoreTestSupport.call(StoreWorker.TEXT, 1, StoreWorker::expectedText); // a hit or a store: runs eviction
         MemoRuntime rt = MemoRuntime.get();
-        rt.store().index().enforceBound();
+        TestAccess.store().index().enforceBound();
         assertTrue(rt.storedBytes() <= maxSize, rt.storedBytes() + " > " + maxSize);
         assertEquals(rt.storedBytes(), StoreEvictionTest.objectBytes(store) - unindexedBytes(rt, store),
                 "the index counts exactly the objects it holds");
@@ -138,7 +139,7 @@ class MultiProcessStoreTest {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String name = f.getFileName().toString();
                 long fn = Hex.parse(f.getParent().getParent().getFileName().toString(), 16);
-                if (name.length() != 32 || !rt.store().index().contains(fn, Hex.parse(name.substring(0, 16), 16),
+                if (name.length() != 32 || !TestAccess.store().index().contains(fn, Hex.parse(name.substring(0, 16), 16),
                         Hex.parse(name.substring(16), 16))) {
                     bytes += Files.size(f);
                 }

@@ -18,7 +18,6 @@ import dev.memogen.internal.StoreWorker;
 import dev.memogen.internal.TestAccess;
 import dev.memogen.internal.core.MemoConfig;
 import dev.memogen.internal.hash.Hex;
-import dev.memogen.internal.store.FileStore;
 import dev.memogen.internal.store.Packs;
 import dev.memogen.internal.store.StoreIndex;
 import java.io.IOException;
@@ -112,7 +111,7 @@ class PackStoreTest {
         }
         ByteBuffer b = ByteBuffer.wrap(entry).order(ByteOrder.LITTLE_ENDIAN);
         HashValue128 sum = Hashing.xxh3_128().hashBytesTo128Bits(entry, 0, entry.length - 16);
-        return b.getInt(0) == FileStore.MAGIC && b.getLong(entry.length - 16) == sum.getMostSignificantBits()
+        return b.getInt(0) == EntryFormat.MAGIC && b.getLong(entry.length - 16) == sum.getMostSignificantBits()
                 && b.getLong(entry.length - 8) == sum.getLeastSignificantBits();
     }
 
@@ -134,7 +133,7 @@ class PackStoreTest {
 
     static long where(MemoFunction<?> fn, int x) {
         long[] k = key(fn, x);
-        return MemoRuntime.get().store().index().where(TestAccess.stored(fn).idHash(), k[0], k[1]);
+        return TestAccess.store().index().where(TestAccess.stored(fn).idHash(), k[0], k[1]);
     }
 
     static List<Path> packFiles(Path store) throws IOException {
@@ -161,7 +160,7 @@ class PackStoreTest {
      * files, and their bytes. Empty when all is well.
      */
     static List<String> inconsistencies(MemoRuntime rt, Path store) throws IOException {
-        StoreIndex index = rt.store().index();
+        StoreIndex index = TestAccess.store().index();
         List<String> wrong = new ArrayList<>();
         long entries = 0;
         long bytes = 0;
@@ -378,7 +377,7 @@ class PackStoreTest {
         for (int x = 0; x < 200; x++) {
             assertTrue(StoreIndex.isPacked(where(TEXT, x)), "entry " + x + " is in a pack");
             long[] k = key(TEXT, x);
-            assertFalse(Files.exists(MemoRuntime.get().store().pathOf(TestAccess.stored(TEXT).idHash(), k[0], k[1])));
+            assertFalse(Files.exists(TestAccess.store().pathOf(TestAccess.stored(TEXT).idHash(), k[0], k[1])));
             assertEquals(1, recordsOf(store, TEXT, x).stream().filter(Record::live).count(), "one record of " + x);
         }
         assertEquals(200, MemoRuntime.get().storedEntries());
@@ -460,7 +459,7 @@ class PackStoreTest {
         List<Integer> removed = present(keys).stream().limit(3).toList();
         for (int x : removed) {
             long[] k = key(TEXT, x);
-            MemoRuntime.get().store().delete(TestAccess.stored(TEXT), k[0], k[1]); // what a damaged or stale entry gets
+            TestAccess.store().delete(TestAccess.stored(TEXT), k[0], k[1]); // what a damaged or stale entry gets
         }
         assertFalse(present(keys).stream().anyMatch(removed::contains));
         rebuildKeepsExactlyThePresentKeys(store, keys, max);
@@ -570,7 +569,7 @@ class PackStoreTest {
                 assertTrue(bytes <= bound, "after " + (x + 1) + " entries: " + bytes + " bytes of packs > " + bound);
             }
         }
-        Packs packs = MemoRuntime.get().store().packs();
+        Packs packs = TestAccess.store().packs();
         assertFalse(Files.exists(packs.pathOf(1)), "the first pack was compacted away");
         assertTrue(MemoRuntime.get().storedBytes() <= max);
         assertEquals(List.of(), inconsistencies(MemoRuntime.get(), store));

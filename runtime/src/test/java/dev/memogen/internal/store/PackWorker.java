@@ -4,6 +4,7 @@ import dev.memogen.internal.Jvms;
 import dev.memogen.internal.MemoRuntime;
 import dev.memogen.internal.StoreTestSupport;
 import dev.memogen.internal.StoreWorker;
+import dev.memogen.internal.TestAccess;
 import dev.memogen.internal.core.MemoConfig;
 import dev.memogen.internal.hash.Hex;
 import dev.memogen.internal.store.Packs;
@@ -94,7 +95,7 @@ final class PackWorker {
     private static void verify(Path dir, int keys, long maxSize) throws IOException {
         boolean dirty = dirty(dir.resolve("index"));
         MemoRuntime rt = MemoRuntime.install(MemoConfig.at(dir).withMaxSize(maxSize).withMemoryTierBytes(0));
-        rt.store().index().enforceBound(); // a locked change: the index is checked, and rebuilt when dirty
+        TestAccess.store().index().enforceBound(); // a locked change: the index is checked, and rebuilt when dirty
         List<String> inconsistent = new java.util.ArrayList<>(PackStoreTest.inconsistencies(rt, dir));
         long entries = rt.storedEntries();
         if (rt.storedBytes() > maxSize) {

@@ -1,0 +1,177 @@
+package dev.memogen.internal.store;
+
+import dev.memogen.internal.codec.ValueReader;
+import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.hash.Xxh3Stream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The bytes of one entry, as an object file holds them and a pack record wraps them: the only
+ * class that knows where each field is (see {@code docs/store-format.md}, "Object files").
+ * <pre>
+ * int32 magic "MGEN"   int32 store format     int64 compute nanos   int64 created (epoch millis)
+ * int64 argument key hi, lo                   int64 argument version hi, lo (0 for now)
+ * str system state     str function id        str function version
+ * size payload length  payload                16 bytes XXH3-128 of everything before them
+ * </pre>
+ */
+public final class EntryFormat {
+    /** "MGEN" in little-endian byte order. */
+    public static final int MAGIC = 0x4E45474D;
+    /** Version of the on-disk format; part of every entry's system state. */
+    public static final int FORMAT_VERSION = 1;
+    public static final int CHECKSUM_BYTES = 16;
+    private static final int COST_AT = 8;
+    private static final int K0_AT = 24;
+    private static final int K1_AT = 32;
+    /** Where the strings start: after the fixed fields. */
+    private static final int STRINGS_AT = 56;
+    /** Bytes of the fixed head that a scan reads: magic, format, cost, created, key. */
+    static final int HEAD_BYTES = 40;
+    /** The smallest entry: the fixed head and a checksum. */
+    static final int MIN_BYTES = HEAD_BYTES + CHECKSUM_BYTES;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private EntryFormat() {}
+
+    /** The header of an entry of {@code fn} for key ({@code k0}, {@code k1}), up to the payload. */
+    static ValueWriter header(StoredFunction fn, String systemState, long k0, long k1, long computeNanos,
+            long createdMillis, int payloadLength) {
+        ValueWriter header = new ValueWriter(128 + 2 * (systemState.length() + fn.id().length()
+                + fn.version().length()));
+        header.writeInt(MAGIC);
+        header.writeInt(FORMAT_VERSION);
+        header.writeLong(computeNanos);
+        header.writeLong(createdMillis);
+        header.writeLong(k0);
+        header.writeLong(k1);
+        header.writeLong(0L); // argument version: no versioned resources yet
+        header.writeLong(0L);
+        header.writeBytes(fn.headerStrings(systemState)); // system state, function id, version
+        header.writeSize(payloadLength);
+        return header;
+    }
+
+    /** Makes the result of a header that is sound for the key. */
+    interface HitMaker {
+        Found hit(int payloadOffset, int payloadLength, long createdMillis, long cost);
+    }
+
+    /**
+     * Reads and checks the header of an entry whose checksummed part is {@code body} bytes; for
+     * a sound header of the key, {@code in} is left at the payload and {@code hit} makes the
+     * result. Throws {@link dev.memogen.internal.codec.CorruptValueException} for lengths that do
+     * not fit.
+     */
+    static Found check(ValueReader in, long body, StoredFunction fn, String systemState, long k0, long k1,
+            HitMaker hit) {
+        if (in.readInt() != MAGIC) {
+            return new Found.Corrupt("not a memogen entry");
+        }
+        int format = in.readInt();
+        if (format != FORMAT_VERSION) {
+            return new Found.Stale("store format " + format + " != " + FORMAT_VERSION);
+        }
+        long cost = in.readLong(); // compute nanos, read by the eviction policy
+        long created = in.readLong();
+        long storedK0 = in.readLong();
+        long storedK1 = in.readLong();
+        in.readLong(); // argument version, high
+        in.readLong(); // argument version, low
+        // Nearly always all three match: one range comparison, then the strings one by one
+        // only to tell which differs.
+        boolean same = in.skipIfNext(fn.headerStrings(systemState));
+        boolean sameState = same || in.readStringEquals(systemState);
+        boolean sameId = same || in.readStringEquals(fn.id());
+        boolean sameVersion = same || in.readStringEquals(fn.version());
+        int payloadLength = in.readSize(1);
+        if (payloadLength != in.remaining()) {
+            return new Found.Corrupt("payload length " + payloadLength + " != " + in.remaining());
+        }
+        if (storedK0 != k0 || storedK1 != k1 || !sameId) {
+            // A different key at this place: a 128-bit collision or a misplaced entry. Never a hit.
+            return new Found.Corrupt("entry belongs to another key");
+        }
+        if (!sameState) {
+            return new Found.Stale("system state changed");
+        }
+        if (!sameVersion) {
+            return new Found.Stale("function version changed");
+        }
+        if (fn.ttl().expired(created, System.currentTimeMillis())) {
+            return new Found.Stale("older than its ttl");
+        }
+        return hit.hit((int) (body - payloadLength), payloadLength, created, cost);
+    }
+
+    /**
+     * Whether the last {@value #CHECKSUM_BYTES} of the first {@code length} bytes (at least that
+     * many) are the XXH3-128 of the bytes before them.
+     */
+    public static boolean checksumMatches(byte[] bytes, int length) {
+        int body = length - CHECKSUM_BYTES;
+        Xxh3Stream sum = Xxh3Stream.digest(bytes, 0, body);
+        return (long) LONG.get(bytes, body) == sum.high() && (long) LONG.get(bytes, body + 8) == sum.low();
+    }
+
+    /** The checksum trailer of an entry: the XXH3-128 of every byte before it, finished here. */
+    static byte[] trailer(Xxh3Stream sum) {
+        sum.finish();
+        byte[] trailer = new byte[CHECKSUM_BYTES];
+        LONG.set(trailer, 0, sum.high());
+        LONG.set(trailer, 8, sum.low());
+        return trailer;
+    }
+
+    /** Whether a trailer read from a file is the finished {@code sum}. */
+    static boolean trailerMatches(byte[] trailer, Xxh3Stream sum) {
+        sum.finish();
+        return (long) LONG.get(trailer, 0) == sum.high() && (long) LONG.get(trailer, 8) == sum.low();
+    }
+
+    /**
+     * The compute nanos of the entry whose first bytes {@code head} holds (little-endian, its
+     * position the count read): 0 when fewer than 16 were read, when they are not an entry's, or
+     * when the field is negative.
+     */
+    static long costOf(java.nio.ByteBuffer head) {
+        return head.position() >= 16 && head.getInt(0) == MAGIC ? Math.max(0, head.getLong(COST_AT)) : 0;
+    }
+
+    /** The compute nanos field of an entry of at least {@link #HEAD_BYTES}, as stored. */
+    static long storedCost(byte[] entry) {
+        return (long) LONG.get(entry, COST_AT);
+    }
+
+    static long k0Of(byte[] entry) {
+        return (long) LONG.get(entry, K0_AT);
+    }
+
+    static long k1Of(byte[] entry) {
+        return (long) LONG.get(entry, K1_AT);
+    }
+
+    /**
+     * The hash of the function id that the entry of {@code length} bytes holds (the second
+     * string), as {@link StoredFunction#idHash} computes it; {@code fallback} when the strings do
+     * not fit in the entry.
+     */
+    static long functionHashOf(byte[] entry, int length, long fallback) {
+        if (STRINGS_AT + 8 > length) {
+            return fallback;
+        }
+        long stateChars = (int) (long) LONG.get(entry, STRINGS_AT); // the system state's length
+        long idAt = STRINGS_AT + 4 + 2 * stateChars;
+        if (stateChars < 0 || idAt + 8 > length) {
+            return fallback;
+        }
+        long idChars = (int) (long) LONG.get(entry, (int) idAt);
+        if (idChars < 0 || idAt + 4 + 2 * idChars > length) {
+            return fallback;
+        }
+        // The id's UTF-16LE code units, as StoredFunction.idHash hashes them.
+        return Xxh3Stream.digest(entry, (int) idAt + 4, (int) (2 * idChars)).high();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.memogen.internal.store;
+
+/**
+ * What a read of the store found for a key: nothing, an entry that no longer applies, a damaged
+ * one, or a hit.
+ */
+public sealed interface Found permits Found.Absent, Found.Stale, Found.Corrupt, Found.Hit {
+
+    /** No entry for the key. */
+    Absent ABSENT = new Absent();
+
+    /** No entry for the key. */
+    record Absent() implements Found {}
+
+    /**
+     * An entry of the key made for another system state or function version, or older than its
+     * ttl: recomputed and replaced.
+     */
+    record Stale(String why) implements Found {}
+
+    /** An entry that is not sound (checksum, lengths, key): recomputed; {@code detail} says where and what. */
+    record Corrupt(String detail) implements Found {}
+
+    /** A sound entry of the key; its payload is {@code payloadLength} bytes, written at {@code createdMillis}. */
+    sealed interface Hit extends Found permits Whole, Streaming {
+        int payloadLength();
+
+        long createdMillis();
+
+        /** The compute nanos stored with it (what the eviction policy weighs). */
+        long cost();
+    }
+
+    /** A hit read whole, checksum verified: the payload is {@code bytes[payloadOffset, +payloadLength)}. */
+    @SuppressWarnings("ArrayRecordComponent") // a result handed over, never compared
+    record Whole(byte[] bytes, int payloadOffset, int payloadLength, long createdMillis, long cost) implements Hit {}
+
+    /**
+     * A hit in a large file decoded as it is read: its checksum is verified only after decoding
+     * ({@link FileStore.Streamed#checksumMatches()}); the caller closes it.
+     */
+    record Streaming(FileStore.Streamed streamed, int payloadLength, long createdMillis, long cost) implements Hit {}
+}
