@@ -67,7 +67,11 @@ public final class MemogenSettings {
         return config.memoryTierBytes();
     }
 
-    /** @throws IllegalArgumentException if {@code bytes} is negative */
+    /**
+     * A copy with another bound of the in-memory tier, in bytes.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public MemogenSettings withMemorySize(long bytes) {
         return new MemogenSettings(config.withMemoryTierBytes(bytes));
     }
@@ -86,7 +90,11 @@ public final class MemogenSettings {
         return config.maxSize();
     }
 
-    /** @throws IllegalArgumentException if {@code bytes} is negative */
+    /**
+     * A copy with another bound of the store, in bytes.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public MemogenSettings withMaxSize(long bytes) {
         return new MemogenSettings(config.withMaxSize(bytes));
     }
@@ -105,7 +113,11 @@ public final class MemogenSettings {
         return config.policy();
     }
 
-    /** @throws IllegalArgumentException if {@code policy} is neither {@code gds} nor {@code lru} */
+    /**
+     * A copy with another eviction policy.
+     *
+     * @throws IllegalArgumentException if {@code policy} is neither {@code gds} nor {@code lru}
+     */
     public MemogenSettings withPolicy(String policy) {
         return new MemogenSettings(config.withPolicy(Objects.requireNonNull(policy, "policy")));
     }
@@ -115,7 +127,11 @@ public final class MemogenSettings {
         return Duration.ofMillis(config.lockTimeoutMillis());
     }
 
-    /** @throws IllegalArgumentException if {@code timeout} is negative */
+    /**
+     * A copy with another limit on how long a call waits for another process computing its key.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
     public MemogenSettings withLockTimeout(Duration timeout) {
         return new MemogenSettings(config.withLockTimeoutMillis(timeout.toMillis()));
     }
@@ -125,7 +141,11 @@ public final class MemogenSettings {
         return Duration.ofMillis(config.lockHoldMillis());
     }
 
-    /** @throws IllegalArgumentException if {@code hold} is negative */
+    /**
+     * A copy with another time the index lock is kept after a change while no other process asks.
+     *
+     * @throws IllegalArgumentException if {@code hold} is negative
+     */
     public MemogenSettings withLockHold(Duration hold) {
         return new MemogenSettings(config.withLockHoldMillis(hold.toMillis()));
     }
@@ -135,7 +155,11 @@ public final class MemogenSettings {
         return config.packMax();
     }
 
-    /** @throws IllegalArgumentException if {@code bytes} is negative or over 1 MiB */
+    /**
+     * A copy with another size up to which entries go to pack files.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative or over 1 MiB
+     */
     public MemogenSettings withPackMax(long bytes) {
         return new MemogenSettings(config.withPackMax(bytes));
     }

@@ -82,7 +82,7 @@ final class MemoClassValidator {
     private static boolean isMain(ExecutableElement m) {
         List<? extends VariableElement> p = m.getParameters();
         return m.getSimpleName().contentEquals("main") && m.getReturnType().getKind() == TypeKind.VOID
-                && (p.isEmpty() || p.size() == 1 && p.get(0).asType().toString().equals("java.lang.String[]"));
+                && (p.isEmpty() || (p.size() == 1 && p.get(0).asType().toString().equals("java.lang.String[]")));
     }
 
     private boolean overridesSomething(ExecutableElement m, TypeElement cls) {
@@ -189,9 +189,9 @@ final class MemoClassValidator {
         }
         String name = m.getSimpleName().toString();
         List<? extends VariableElement> params = m.getParameters();
-        return name.equals("values") && params.isEmpty()
-                || name.equals("valueOf") && params.size() == 1
-                        && params.get(0).asType().toString().equals("java.lang.String");
+        return (name.equals("values") && params.isEmpty())
+                || (name.equals("valueOf") && params.size() == 1
+                        && params.get(0).asType().toString().equals("java.lang.String"));
     }
 
     private static boolean accessible(TypeElement cls) {

@@ -57,6 +57,7 @@ public final class MemoProcessor extends AbstractProcessor {
     }
 
     @Override
+    @SuppressWarnings("DoNotClaimAnnotations") // it claims only @GenerateMemo and @Memo, which no other processor reads
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
         Set<TypeElement> classes = new LinkedHashSet<>();
         for (String name : deferred) {

@@ -137,25 +137,24 @@ final class ModelBuilder {
     }
 
     private String descriptor(TypeMirror t) {
-        switch (t.getKind()) {
-            case BOOLEAN: return "Z";
-            case BYTE: return "B";
-            case SHORT: return "S";
-            case CHAR: return "C";
-            case INT: return "I";
-            case LONG: return "J";
-            case FLOAT: return "F";
-            case DOUBLE: return "D";
-            case VOID: return "V";
-            case ARRAY: return "[" + descriptor(((javax.lang.model.type.ArrayType) t).getComponentType());
-            case DECLARED:
+        return switch (t.getKind()) {
+            case BOOLEAN -> "Z";
+            case BYTE -> "B";
+            case SHORT -> "S";
+            case CHAR -> "C";
+            case INT -> "I";
+            case LONG -> "J";
+            case FLOAT -> "F";
+            case DOUBLE -> "D";
+            case VOID -> "V";
+            case ARRAY -> "[" + descriptor(((javax.lang.model.type.ArrayType) t).getComponentType());
+            case DECLARED -> {
                 TypeElement e = (TypeElement) ((javax.lang.model.type.DeclaredType) t).asElement();
-                return "L" + elements.getBinaryName(e).toString().replace('.', '/') + ";";
-            case TYPEVAR:
-                return descriptor(types.erasure(t));
-            default:
-                throw new IllegalArgumentException("no descriptor for " + t);
-        }
+                yield "L" + elements.getBinaryName(e).toString().replace('.', '/') + ";";
+            }
+            case TYPEVAR -> descriptor(types.erasure(t));
+            default -> throw new IllegalArgumentException("no descriptor for " + t);
+        };
     }
 
     /** The method's syntax tree, printed: comments and formatting do not show in it. */

@@ -81,18 +81,13 @@ final class TypeClassifier {
             if (kind.isPrimitive()) {
                 return Result.ok(new ValueType.Primitive(kind, TypeName.get(t)));
             }
-            switch (kind) {
-                case ARRAY:
-                    return array((ArrayType) t);
-                case DECLARED:
-                    return declared((DeclaredType) t);
-                case TYPEVAR:
-                    return typeVariable((TypeVariable) t);
-                case WILDCARD:
-                    return wildcard((WildcardType) t);
-                default:
-                    return Result.no(t + " is not a value type");
-            }
+            return switch (kind) {
+                case ARRAY -> array((ArrayType) t);
+                case DECLARED -> declared((DeclaredType) t);
+                case TYPEVAR -> typeVariable((TypeVariable) t);
+                case WILDCARD -> wildcard((WildcardType) t);
+                default -> Result.no(t + " is not a value type");
+            };
         }
 
         private Result wildcard(WildcardType w) {
@@ -134,29 +129,21 @@ final class TypeClassifier {
             TypeElement e = (TypeElement) d.asElement();
             String name = e.getQualifiedName().toString();
             TypeName typeName = TypeName.get(d);
-            switch (name) {
-                case "java.lang.Boolean":
-                    return boxed(TypeKind.BOOLEAN, typeName);
-                case "java.lang.Byte":
-                    return boxed(TypeKind.BYTE, typeName);
-                case "java.lang.Short":
-                    return boxed(TypeKind.SHORT, typeName);
-                case "java.lang.Character":
-                    return boxed(TypeKind.CHAR, typeName);
-                case "java.lang.Integer":
-                    return boxed(TypeKind.INT, typeName);
-                case "java.lang.Long":
-                    return boxed(TypeKind.LONG, typeName);
-                case "java.lang.Float":
-                    return boxed(TypeKind.FLOAT, typeName);
-                case "java.lang.Double":
-                    return boxed(TypeKind.DOUBLE, typeName);
-                case "java.lang.String":
-                    return Result.ok(new ValueType.Str(typeName));
-                case "java.util.Optional":
-                    return oneArgument(d, "Optional", x -> new ValueType.OptionalType(typeName, x));
-                default:
-                    break;
+            Result simple = switch (name) {
+                case "java.lang.Boolean" -> boxed(TypeKind.BOOLEAN, typeName);
+                case "java.lang.Byte" -> boxed(TypeKind.BYTE, typeName);
+                case "java.lang.Short" -> boxed(TypeKind.SHORT, typeName);
+                case "java.lang.Character" -> boxed(TypeKind.CHAR, typeName);
+                case "java.lang.Integer" -> boxed(TypeKind.INT, typeName);
+                case "java.lang.Long" -> boxed(TypeKind.LONG, typeName);
+                case "java.lang.Float" -> boxed(TypeKind.FLOAT, typeName);
+                case "java.lang.Double" -> boxed(TypeKind.DOUBLE, typeName);
+                case "java.lang.String" -> Result.ok(new ValueType.Str(typeName));
+                case "java.util.Optional" -> oneArgument(d, "Optional", x -> new ValueType.OptionalType(typeName, x));
+                default -> null;
+            };
+            if (simple != null) {
+                return simple;
             }
             if (e.getKind() == ElementKind.ENUM) {
                 String access = accessProblem(e);

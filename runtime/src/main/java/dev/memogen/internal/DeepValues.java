@@ -110,7 +110,7 @@ public final class DeepValues {
     }
 
     /** Throws any throwable as it is: a hop throws what the work threw on the caller's thread. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"}) // the sneaky-throw idiom: E is inferred unchecked
     private static <E extends Throwable> E sneaky(Throwable t) throws E {
         throw (E) t;
     }

@@ -62,7 +62,8 @@ public final class MemoryKeys {
         return v == null ? NULL : v.hashCode();
     }
 
-    /** The ordinal: within one JVM, equal constants are the same object. */
+    /** The ordinal: within one JVM, equal constants are the same object (a memory key never leaves the JVM). */
+    @SuppressWarnings("EnumOrdinal")
     public static long hash(Enum<?> v) {
         return v == null ? NULL : v.ordinal();
     }
@@ -99,8 +100,9 @@ public final class MemoryKeys {
         return a == null ? b == null : b != null && same(a.doubleValue(), b.doubleValue());
     }
 
+    @SuppressWarnings("ReferenceEquality")
     public static boolean same(String a, String b) {
-        return a == b || a != null && a.equals(b);
+        return a == b || (a != null && a.equals(b)); // the same string first: the usual hit
     }
 
     public static boolean same(float a, float b) {

@@ -21,10 +21,12 @@ public final class ClassFileReader {
     /** One constant pool entry; fields used depend on the tag. */
     record Constant(int tag, String text, long number, int a, int b) {}
 
+    @SuppressWarnings("ArrayRecordComponent") // read from a class file, never compared
     record Method(int access, String name, String descriptor, byte[] code, int[] exceptionTable) {}
 
     record Field(int access, String name, String descriptor) {}
 
+    @SuppressWarnings("ArrayRecordComponent") // read from a class file, never compared
     record BootstrapMethod(int handle, int[] arguments) {}
 
     final String name;

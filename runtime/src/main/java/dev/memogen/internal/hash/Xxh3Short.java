@@ -182,6 +182,7 @@ public final class Xxh3Short {
         return (inputLo ^ inputHi ^ (S04 ^ S05)) * P64_1 + ((long) (len - 1) << 54);
     }
 
+    @SuppressWarnings("UnusedVariable") // len: the same signature as m9to16Lo, as in the reference
     private static long m9to16Hi(long inputLo, long inputHi, int len) {
         long x = inputLo ^ inputHi ^ (S04 ^ S05);
         long hi = inputHi ^ (S06 ^ S07);
