@@ -231,15 +231,15 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      */
     public Found read(StoredFunction fn, long k0, long k1, java.util.function.LongPredicate keepsBytes) throws IOException {
         long where = index != null ? index.where(fn.idHash(), k0, k1) : scannedLocation(fn.idHash(), k0, k1);
-        if (StoreIndex.isPacked(where)) {
+        if (SlotTable.isPacked(where)) {
             Found found = readPacked(fn, k0, k1, where);
             if (found != null) {
                 return found;
             }
-            where = StoreIndex.FULL; // replaced by an object file meanwhile
+            where = SlotTable.FULL; // replaced by an object file meanwhile
         }
         Path path = pathFor(fn, k0, k1);
-        if (index != null && where == StoreIndex.EMPTY) {
+        if (index != null && where == SlotTable.EMPTY) {
             // The usual miss: no system call. Every object is installed under the index lock
             // together with its index entry, and a process killed in between leaves the index
             // dirty, so the next change rebuilds it from the objects: an object the index does
@@ -317,7 +317,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         for (int attempt = 0; attempt < 4; attempt++) {
             Found found;
             try {
-                byte[] entry = Packs.entry(packs.map(StoreIndex.packOf(where)), StoreIndex.offsetOf(where));
+                byte[] entry = Packs.entry(packs.map(SlotTable.packOf(where)), SlotTable.offsetOf(where));
                 found = entry == null ? corrupt("no record there") : parse(entry, fn, k0, k1);
             } catch (NoSuchFileException e) {
                 found = corrupt("the pack is missing");
@@ -330,7 +330,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 }
                 return found;
             }
-            found = corrupt(packs.pathOf(StoreIndex.packOf(where)) + " at " + StoreIndex.offsetOf(where) + ": "
+            found = corrupt(packs.pathOf(SlotTable.packOf(where)) + " at " + SlotTable.offsetOf(where) + ": "
                     + found.detail());
             if (index == null) {
                 return found; // read-only: nothing to confirm or remove
@@ -344,8 +344,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 }
                 again = index.where(fn.idHash(), k0, k1);
             }
-            if (!StoreIndex.isPacked(again)) {
-                return again == StoreIndex.EMPTY ? Found.ABSENT : null;
+            if (!SlotTable.isPacked(again)) {
+                return again == SlotTable.EMPTY ? Found.ABSENT : null;
             }
             where = again;
         }
@@ -367,7 +367,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             }
         }
         Long where = scanned.get(new PackKey(fn, k0, k1));
-        return where == null ? StoreIndex.EMPTY : where;
+        return where == null ? SlotTable.EMPTY : where;
     }
 
     /** Every sound, live record of every pack, the later of two for a key winning (as a rebuild does). */
@@ -378,7 +378,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 try {
                     Packs.scan(packs.map(number), (offset, length, dead, sound, fn, k0, k1, cost) -> {
                         if (!dead && sound) {
-                            found.put(new PackKey(fn, k0, k1), StoreIndex.packedState(number, offset));
+                            found.put(new PackKey(fn, k0, k1), SlotTable.packedState(number, offset));
                         }
                     });
                 } catch (IOException | InternalError e) {
