@@ -205,15 +205,15 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      */
     public Found read(StoredFunction fn, long k0, long k1, java.util.function.LongPredicate keepsBytes) throws IOException {
         long where = index != null ? index.where(fn.idHash(), k0, k1) : scannedLocation(fn.idHash(), k0, k1);
-        if (StoreIndex.isPacked(where)) {
+        if (SlotTable.isPacked(where)) {
             Found found = readPacked(fn, k0, k1, where);
             if (found != null) {
                 return found;
             }
-            where = StoreIndex.FULL; // replaced by an object file meanwhile
+            where = SlotTable.FULL; // replaced by an object file meanwhile
         }
         Path path = pathFor(fn, k0, k1);
-        if (index != null && where == StoreIndex.EMPTY) {
+        if (index != null && where == SlotTable.EMPTY) {
             // The usual miss: no system call. Every object is installed under the index lock
             // together with its index entry, and a process killed in between leaves the index
             // dirty, so the next change rebuilds it from the objects: an object the index does
@@ -291,7 +291,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         for (int attempt = 0; attempt < 4; attempt++) {
             Found found;
             try {
-                byte[] entry = Packs.entry(packs.map(StoreIndex.packOf(where)), StoreIndex.offsetOf(where));
+                byte[] entry = Packs.entry(packs.map(SlotTable.packOf(where)), SlotTable.offsetOf(where));
                 found = entry == null ? new Found.Corrupt("no record there") : parse(entry, fn, k0, k1);
             } catch (NoSuchFileException e) {
                 found = new Found.Corrupt("the pack is missing");
@@ -304,7 +304,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 }
                 return found;
             }
-            found = new Found.Corrupt(packs.pathOf(StoreIndex.packOf(where)) + " at " + StoreIndex.offsetOf(where)
+            found = new Found.Corrupt(packs.pathOf(SlotTable.packOf(where)) + " at " + SlotTable.offsetOf(where)
                     + ": " + c.detail());
             if (index == null) {
                 return found; // read-only: nothing to confirm or remove
@@ -318,8 +318,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 }
                 again = index.where(fn.idHash(), k0, k1);
             }
-            if (!StoreIndex.isPacked(again)) {
-                return again == StoreIndex.EMPTY ? Found.ABSENT : null;
+            if (!SlotTable.isPacked(again)) {
+                return again == SlotTable.EMPTY ? Found.ABSENT : null;
             }
             where = again;
         }
@@ -341,7 +341,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             }
         }
         Long where = scanned.get(new PackKey(fn, k0, k1));
-        return where == null ? StoreIndex.EMPTY : where;
+        return where == null ? SlotTable.EMPTY : where;
     }
 
     /** Every sound, live record of every pack, the later of two for a key winning (as a rebuild does). */
@@ -352,7 +352,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 try {
                     Packs.scan(packs.map(number), (offset, length, dead, sound, fn, k0, k1, cost) -> {
                         if (!dead && sound) {
-                            found.put(new PackKey(fn, k0, k1), StoreIndex.packedState(number, offset));
+                            found.put(new PackKey(fn, k0, k1), SlotTable.packedState(number, offset));
                         }
                     });
                 } catch (IOException | InternalError e) {

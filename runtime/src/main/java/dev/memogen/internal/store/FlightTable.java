@@ -106,7 +106,7 @@ public final class FlightTable {
     }
 
     private static int offset(long fn, long k0, long k1) {
-        return (int) (StoreIndex.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
+        return (int) (SlotTable.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
     }
 
     /**
@@ -168,7 +168,7 @@ public final class FlightTable {
     /** A digest of the pid and start time, never 0 ({@link #UNKNOWN_START} for a start time the OS does not tell). */
     private static int startDigest(long pid, Optional<Instant> start) {
         long millis = start.isEmpty() ? UNKNOWN_START : start.get().toEpochMilli();
-        int d = (int) (StoreIndex.mix(millis, 0x666C69676874L, pid) >>> 32);
+        int d = (int) (SlotTable.mix(millis, 0x666C69676874L, pid) >>> 32);
         return d == 0 ? 1 : d;
     }
 

@@ -83,7 +83,7 @@ class PackStoreTest {
      */
     record Record(long pack, int offset, int length, boolean dead, boolean sound, long fn, long k0, long k1) {
         long state() {
-            return StoreIndex.packedState(pack, offset);
+            return SlotTable.packedState(pack, offset);
         }
 
         boolean live() {
@@ -180,7 +180,7 @@ class PackStoreTest {
                 String name = f.getFileName().toString();
                 long fn = Hex.parse(f.getParent().getParent().getFileName().toString(), 16);
                 if (name.length() == 32 && index.where(fn, Hex.parse(name.substring(0, 16), 16),
-                        Hex.parse(name.substring(16), 16)) == StoreIndex.FULL) {
+                        Hex.parse(name.substring(16), 16)) == SlotTable.FULL) {
                     entries++;
                     bytes += Files.size(f);
                 }
@@ -310,7 +310,7 @@ class PackStoreTest {
 
     /** Rewrites the index header's pack check to match its pack fields: damage that the check cannot see. */
     private static void forgePackCheck(RandomAccessFile f) throws IOException {
-        writeLong(f, 136, StoreIndex.packCheck(readLong(f, 80), readLong(f, 88), readLong(f, 96), readLong(f, 104),
+        writeLong(f, 136, IndexHeader.packCheck(readLong(f, 80), readLong(f, 88), readLong(f, 96), readLong(f, 104),
                 readLong(f, 112), readLong(f, 120)));
     }
 
@@ -375,7 +375,7 @@ class PackStoreTest {
         assertFalse(packFiles(store).isEmpty(), "a pack file exists");
         assertEquals(0, StoreEvictionTest.objectCount(store), "no object file");
         for (int x = 0; x < 200; x++) {
-            assertTrue(StoreIndex.isPacked(where(TEXT, x)), "entry " + x + " is in a pack");
+            assertTrue(SlotTable.isPacked(where(TEXT, x)), "entry " + x + " is in a pack");
             long[] k = key(TEXT, x);
             assertFalse(Files.exists(TestAccess.store().pathOf(TestAccess.stored(TEXT).idHash(), k[0], k[1])));
             assertEquals(1, recordsOf(store, TEXT, x).stream().filter(Record::live).count(), "one record of " + x);
@@ -405,13 +405,13 @@ class PackStoreTest {
         Path exact = dir.resolve("exact");
         MemoRuntime.install(config(exact).withPackMax(length));
         call(TEXT, 7, k -> text(k, 5000));
-        assertTrue(StoreIndex.isPacked(where(TEXT, 7)), "an entry of exactly packMax bytes is packed");
+        assertTrue(SlotTable.isPacked(where(TEXT, 7)), "an entry of exactly packMax bytes is packed");
         assertEquals(0, StoreEvictionTest.objectCount(exact));
 
         Path over = dir.resolve("over");
         MemoRuntime.install(config(over).withPackMax(length - 1));
         call(TEXT, 7, k -> text(k, 5000));
-        assertEquals(StoreIndex.FULL, where(TEXT, 7), "one byte over packMax: an object file");
+        assertEquals(SlotTable.FULL, where(TEXT, 7), "one byte over packMax: an object file");
         assertEquals(length, StoreEvictionTest.objectBytes(over), "the object file holds the same bytes as the record");
         assertEquals(List.of(), packFiles(over));
 
@@ -419,8 +419,8 @@ class PackStoreTest {
         MemoRuntime.install(config(mixed));
         call(TEXT, 1, k -> text(k, 1000));
         call(TEXT, 2, k -> text(k, 70_000)); // beyond the default 64 KiB
-        assertTrue(StoreIndex.isPacked(where(TEXT, 1)));
-        assertEquals(StoreIndex.FULL, where(TEXT, 2));
+        assertTrue(SlotTable.isPacked(where(TEXT, 1)));
+        assertEquals(SlotTable.FULL, where(TEXT, 2));
         assertEquals(1, StoreEvictionTest.objectCount(mixed));
         assertEquals(List.of(), inconsistencies(MemoRuntime.get(), mixed));
         MemoRuntime.install(config(mixed));
@@ -490,7 +490,7 @@ class PackStoreTest {
     private static Set<Integer> present(int keys) {
         Set<Integer> present = new HashSet<>();
         for (int x = 0; x < keys; x++) {
-            if (where(TEXT, x) != StoreIndex.EMPTY) {
+            if (where(TEXT, x) != SlotTable.EMPTY) {
                 present.add(x);
             }
         }
@@ -547,7 +547,7 @@ class PackStoreTest {
     void compactionKeepsThePacksBoundedAndMovedEntriesReadable() throws IOException {
         Path store = dir.resolve("store");
         long max = 256 << 10;
-        long capacity = StoreIndex.packCapacityFor(max);
+        long capacity = IndexHeader.packCapacityFor(max);
         long bound = 2 * max + 2 * capacity;
         int keys = 8000; // about 17 MB of records
         // LRU: the keys read again are always among the newest (GreedyDual-Size would weigh
@@ -577,7 +577,7 @@ class PackStoreTest {
         // it was written to pack 1, which is gone, so compactions moved it.
         List<Integer> moved = new ArrayList<>();
         for (int hot = 0; hot < 10; hot++) {
-            if (computed[hot] == 0 && where(TEXT, hot) != StoreIndex.EMPTY) {
+            if (computed[hot] == 0 && where(TEXT, hot) != SlotTable.EMPTY) {
                 moved.add(hot);
             }
         }
@@ -663,9 +663,9 @@ class PackStoreTest {
                 int key = random.nextInt(KEYS);
                 state = where(random.nextBoolean() ? StoreWorker.TEXT : StoreWorker.ARRAY, key);
             }
-            assertTrue(StoreIndex.isPacked(state), "round " + round + ": every entry is packed");
-            long pack = StoreIndex.packOf(state);
-            int offset = StoreIndex.offsetOf(state);
+            assertTrue(SlotTable.isPacked(state), "round " + round + ": every entry is packed");
+            long pack = SlotTable.packOf(state);
+            int offset = SlotTable.offsetOf(state);
             int flips = 1 + random.nextInt(3);
             StringBuilder where = new StringBuilder();
             try (RandomAccessFile f = new RandomAccessFile(new Packs(store.resolve("packs"), false).pathOf(pack).toFile(),

@@ -8,7 +8,6 @@ import dev.memogen.internal.Jvms;
 import dev.memogen.internal.MemoRuntime;
 import dev.memogen.internal.StoreWorker;
 import dev.memogen.internal.core.MemoConfig;
-import dev.memogen.internal.store.StoreIndex;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -116,12 +115,12 @@ class StoreDamageFuzzTest {
                 return;
             }
             long offset;
-            if (choice < 4 || length < StoreIndex.HEADER_BYTES) {
-                offset = random.nextInt(StoreIndex.HEADER_BYTES);
+            if (choice < 4 || length < IndexHeader.BYTES) {
+                offset = random.nextInt(IndexHeader.BYTES);
             } else {
                 List<Long> used = usedSlots(f, length);
-                offset = used.isEmpty() ? random.nextInt(StoreIndex.HEADER_BYTES)
-                        : used.get(random.nextInt(used.size())) + random.nextInt(StoreIndex.SLOT_BYTES);
+                offset = used.isEmpty() ? random.nextInt(IndexHeader.BYTES)
+                        : used.get(random.nextInt(used.size())) + random.nextInt(SlotTable.SLOT_BYTES);
             }
             if (offset >= length) {
                 return;
@@ -135,8 +134,8 @@ class StoreDamageFuzzTest {
 
     private static List<Long> usedSlots(RandomAccessFile f, long length) throws IOException {
         List<Long> used = new ArrayList<>();
-        byte[] slot = new byte[StoreIndex.SLOT_BYTES];
-        for (long at = StoreIndex.HEADER_BYTES; at + slot.length <= length; at += slot.length) {
+        byte[] slot = new byte[SlotTable.SLOT_BYTES];
+        for (long at = IndexHeader.BYTES; at + slot.length <= length; at += slot.length) {
             f.seek(at);
             f.readFully(slot);
             if (ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN).getLong(0) != 0) {

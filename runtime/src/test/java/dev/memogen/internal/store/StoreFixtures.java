@@ -21,7 +21,7 @@ public final class StoreFixtures {
         if (table.tryAcquire(fn, k0, k1) == null) {
             throw new IllegalStateException("the key's stripe is taken");
         }
-        int offset = (int) (StoreIndex.mix(fn, k0, k1) & (FlightTable.STRIPES - 1)) << 3;
+        int offset = (int) (SlotTable.mix(fn, k0, k1) & (FlightTable.STRIPES - 1)) << 3;
         try (FileChannel ch = FileChannel.open(dir.resolve("flights"), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, FlightTable.BYTES);

@@ -1,0 +1,359 @@
+package dev.memogen.internal.store;
+
+import static dev.memogen.internal.store.IndexHeader.H_COUNT;
+import static dev.memogen.internal.store.IndexHeader.H_COUNT_NOT;
+import static dev.memogen.internal.store.IndexHeader.H_INFLATION;
+import static dev.memogen.internal.store.IndexHeader.H_PACK_LIVE;
+import static dev.memogen.internal.store.IndexHeader.H_TOTAL;
+import static dev.memogen.internal.store.IndexHeader.H_TOTAL_NOT;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * The index file as this process maps it: the words of its header ({@link IndexHeader}) and,
+ * after them, an open-addressing hash table (linear probing, backward-shift deletion, no
+ * tombstones) of fixed {@value #SLOT_BYTES}-byte slots, one per entry. This class alone knows a
+ * slot's layout and how its state word says where the entry is; {@link StoreIndex} decides what
+ * changes when.
+ *
+ * <p>Methods that change the table, and {@link #probe}, run under the index lock
+ * ({@link IndexLock}); the mapping changes only under it too ({@link #map}). {@link #find}, the
+ * reads of a slot's fields and {@link #refreshPriority} are also used without the lock, by
+ * lookups that tolerate a slot changing under them (their callers catch what a mapping cut short
+ * throws).
+ */
+final class SlotTable {
+    static final int SLOT_BYTES = 64;
+
+    private static final int S_STATE = 0;
+    private static final int S_K0 = 8;
+    private static final int S_K1 = 16;
+    private static final int S_FN = 24;
+    private static final int S_SIZE = 32;
+    private static final int S_COST = 40;
+    private static final int S_PRIORITY = 48;
+    private static final int S_CHECK = 56;
+
+    static final long EMPTY = 0;
+    /** "FULLSLOT": a distinctive value, so a damaged state word is recognised. An entry in an object file. */
+    static final long FULL = 0x544F4C534C4C5546L;
+    /**
+     * The top byte of the state of an entry in a pack; the other 56 bits are its location: the
+     * pack number (33 bits) and the record's offset in 8-byte units (23 bits, packs of at most
+     * 64 MiB).
+     */
+    private static final long PACKED_TAG = 0xA7L << 56;
+    private static final int OFFSET_BITS = 23;
+
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private volatile MappedByteBuffer map;
+    private volatile int mask;
+    /** Set by a lock-free read that saw something odd; the next locked operation checks the table. */
+    volatile boolean suspect;
+
+    /**
+     * Under the lock: maps the header and {@code slots} slots of the index file (long enough for
+     * them), in place of any earlier mapping.
+     */
+    void map(FileChannel channel, int slots) throws IOException {
+        MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_WRITE, 0,
+                (long) IndexHeader.BYTES + (long) slots * SLOT_BYTES);
+        m.order(ByteOrder.LITTLE_ENDIAN);
+        this.map = m;
+        this.mask = slots - 1;
+    }
+
+    /** The current mapping; null before the index is first mapped. */
+    MappedByteBuffer mapping() {
+        return map;
+    }
+
+    int slots() {
+        return mask + 1;
+    }
+
+    /** Entries beyond this count are evicted like bytes beyond the bound: the table stays at most 3/4 full. */
+    long maxEntries() {
+        return (long) slots() * 3 / 4;
+    }
+
+    // ---------------------------------------------------------------- header words
+
+    /** The header word at offset {@code field} ({@link IndexHeader}). */
+    long header(int field) {
+        return (long) LONG.getVolatile(map, field);
+    }
+
+    /** Under the lock: sets the header word at offset {@code field}. */
+    void setHeader(int field, long value) {
+        LONG.setVolatile(map, field, value);
+    }
+
+    /** The byte total of indexed objects (exact when no change is under way). */
+    long totalBytes() {
+        return header(H_TOTAL);
+    }
+
+    long count() {
+        return header(H_COUNT);
+    }
+
+    /** The eviction policy's inflation value {@code L}. */
+    double inflation() {
+        return Double.longBitsToDouble(header(H_INFLATION));
+    }
+
+    /** Under the lock. */
+    void setInflation(double value) {
+        setHeader(H_INFLATION, Double.doubleToRawLongBits(value));
+    }
+
+    /** Under the lock: adds to the byte total and the entry count, with their complements. */
+    void addTotals(long bytes, long entries) {
+        long total = header(H_TOTAL) + bytes;
+        long count = header(H_COUNT) + entries;
+        setHeader(H_TOTAL, total);
+        setHeader(H_TOTAL_NOT, ~total);
+        setHeader(H_COUNT, count);
+        setHeader(H_COUNT_NOT, ~count);
+    }
+
+    /** Under the lock: adds to the bytes of live pack records, never below 0 (a rebuild recounts them). */
+    void addPackLive(long bytes) {
+        setHeader(H_PACK_LIVE, Math.max(0, header(H_PACK_LIVE) + bytes));
+    }
+
+    // ---------------------------------------------------------------- slot states
+
+    /**
+     * Mixes three words into one 64-bit hash: where a key's probe starts, the index's checks, the
+     * stripes of {@link FlightTable}.
+     */
+    static long mix(long a, long b, long c) {
+        long h = a * 0x9E3779B97F4A7C15L ^ Long.rotateLeft(b, 23) * 0xC2B2AE3D27D4EB4FL ^ Long.rotateLeft(c, 47);
+        h ^= h >>> 31;
+        h *= 0x94D049BB133111EBL;
+        return h ^ (h >>> 29);
+    }
+
+    private static long slotCheck(long state, long k0, long k1, long fn, long size, long cost) {
+        return mix(k0 ^ size, k1 ^ Long.rotateLeft(cost, 32), fn ^ state);
+    }
+
+    /** Whether a slot state is that of an entry in a pack. */
+    static boolean isPacked(long state) {
+        return (state & 0xFF00_0000_0000_0000L) == PACKED_TAG;
+    }
+
+    /** The state of an entry whose record is at {@code offset} (a multiple of 8) in pack {@code pack}. */
+    static long packedState(long pack, int offset) {
+        return PACKED_TAG | pack << OFFSET_BITS | (offset >>> 3);
+    }
+
+    static long packOf(long state) {
+        return (state & ~0xFF00_0000_0000_0000L) >>> OFFSET_BITS;
+    }
+
+    static int offsetOf(long state) {
+        return (int) (state & ((1L << OFFSET_BITS) - 1)) << 3;
+    }
+
+    private static boolean isFull(long state) {
+        return state == FULL || (isPacked(state) && packOf(state) > 0);
+    }
+
+    // ---------------------------------------------------------------- slots
+
+    private static int offset(int slot) {
+        return IndexHeader.BYTES + slot * SLOT_BYTES;
+    }
+
+    private long get(int slot, int field) {
+        return (long) LONG.getVolatile(map, offset(slot) + field);
+    }
+
+    private void set(int slot, int field, long value) {
+        LONG.setVolatile(map, offset(slot) + field, value);
+    }
+
+    /** {@link #EMPTY}, {@link #FULL} or a packed state. */
+    long state(int slot) {
+        return get(slot, S_STATE);
+    }
+
+    long k0(int slot) {
+        return get(slot, S_K0);
+    }
+
+    long k1(int slot) {
+        return get(slot, S_K1);
+    }
+
+    long fn(int slot) {
+        return get(slot, S_FN);
+    }
+
+    /** Bytes of the object file or the pack record. */
+    long size(int slot) {
+        return get(slot, S_SIZE);
+    }
+
+    /** Compute cost in nanoseconds. */
+    long cost(int slot) {
+        return get(slot, S_COST);
+    }
+
+    double priority(int slot) {
+        return Double.longBitsToDouble(get(slot, S_PRIORITY));
+    }
+
+    /** Lock-free: a hit's new priority, one opaque write (a slot moved meanwhile gets a neighbour's). */
+    void refreshPriority(int slot, double priority) {
+        LONG.setOpaque(map, offset(slot) + S_PRIORITY, Double.doubleToRawLongBits(priority));
+    }
+
+    /** The slot where the probe for a key starts. */
+    int home(long fn, long k0, long k1) {
+        return (int) mix(fn, k0, k1) & mask;
+    }
+
+    /** Whether a slot is all zeros or a full one whose check word matches. */
+    boolean slotSound(int slot) {
+        long state = get(slot, S_STATE);
+        if (state == EMPTY) {
+            return get(slot, S_K0) == 0 && get(slot, S_K1) == 0 && get(slot, S_FN) == 0 && get(slot, S_SIZE) == 0
+                    && get(slot, S_COST) == 0 && get(slot, S_CHECK) == 0;
+        }
+        if (!isFull(state)) {
+            return false;
+        }
+        long size = get(slot, S_SIZE);
+        long cost = get(slot, S_COST);
+        return size > 0 && cost >= 0
+                && get(slot, S_CHECK) == slotCheck(state, get(slot, S_K0), get(slot, S_K1), get(slot, S_FN), size, cost);
+    }
+
+    /** Under the lock: whether every slot is sound. */
+    boolean tableSound() {
+        for (int i = 0; i <= mask; i++) {
+            if (!slotSound(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Under the lock: the slot of the key, or {@code -1 - s} where s is the empty slot to use.
+     * Throws {@link StoreIndex.Damaged} at an unsound slot on the way.
+     */
+    int probe(long fn, long k0, long k1) {
+        int i = home(fn, k0, k1);
+        for (int n = 0; n <= mask; n++) {
+            if (!slotSound(i)) {
+                throw new StoreIndex.Damaged("slot " + i);
+            }
+            if (get(i, S_STATE) == EMPTY) {
+                return -1 - i;
+            }
+            if (get(i, S_K0) == k0 && get(i, S_K1) == k1 && get(i, S_FN) == fn) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+        throw new StoreIndex.Damaged("no empty slot");
+    }
+
+    /**
+     * Lock-free: the slot holding the key, or -1 (also when a concurrent change hides it). A state
+     * that is neither empty nor full sets {@link #suspect}.
+     */
+    int find(long fn, long k0, long k1) {
+        int i = home(fn, k0, k1);
+        for (int n = 0; n < 4096; n++) {
+            long state = get(i, S_STATE);
+            if (state == EMPTY) {
+                return -1;
+            }
+            if (!isFull(state)) {
+                suspect = true;
+                return -1;
+            }
+            if (get(i, S_K0) == k0 && get(i, S_K1) == k1 && get(i, S_FN) == fn) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+        return -1;
+    }
+
+    /** Under the lock: fills a slot. */
+    void writeSlot(int slot, long state, long fn, long k0, long k1, long size, long cost, double priority) {
+        set(slot, S_STATE, EMPTY); // a lock-free reader skips the slot while it changes
+        set(slot, S_K0, k0);
+        set(slot, S_K1, k1);
+        set(slot, S_FN, fn);
+        set(slot, S_SIZE, size);
+        set(slot, S_COST, cost);
+        set(slot, S_PRIORITY, Double.doubleToRawLongBits(priority));
+        set(slot, S_CHECK, slotCheck(state, k0, k1, fn, size, cost));
+        set(slot, S_STATE, state);
+    }
+
+    private void clearSlot(int slot) {
+        set(slot, S_STATE, EMPTY);
+        for (int f = S_K0; f < SLOT_BYTES; f += 8) {
+            set(slot, f, 0L);
+        }
+    }
+
+    /**
+     * Under the lock, for a rebuild: clears every slot. Each is read first and written only when
+     * not all zeros, so the pages of an unused part of the table stay untouched.
+     */
+    void clearAll() {
+        for (int i = 0; i <= mask; i++) {
+            boolean nonZero = false;
+            for (int f = 0; f < SLOT_BYTES && !nonZero; f += 8) {
+                nonZero = get(i, f) != 0;
+            }
+            if (nonZero) {
+                clearSlot(i);
+            }
+        }
+    }
+
+    /**
+     * Under the lock: removes slot {@code i} and its bytes from the totals, shifting later entries
+     * of its probe run back (no tombstones).
+     */
+    void removeAt(int i) {
+        addTotals(-get(i, S_SIZE), -1);
+        if (isPacked(get(i, S_STATE))) {
+            addPackLive(-get(i, S_SIZE));
+        }
+        int hole = i;
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            if (get(j, S_STATE) == EMPTY) {
+                break;
+            }
+            int h = home(get(j, S_FN), get(j, S_K0), get(j, S_K1));
+            // Slot j may move into the hole unless its home lies cyclically in (hole, j].
+            boolean stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
+            if (!stays) {
+                writeSlot(hole, get(j, S_STATE), get(j, S_FN), get(j, S_K0), get(j, S_K1), get(j, S_SIZE),
+                        get(j, S_COST), Double.longBitsToDouble(get(j, S_PRIORITY)));
+                hole = j;
+            }
+        }
+        clearSlot(hole);
+    }
+}
