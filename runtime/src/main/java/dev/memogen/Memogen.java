@@ -71,16 +71,22 @@ public final class Memogen {
     public static List<FunctionStats> statistics() {
         List<FunctionStats> all = new ArrayList<>();
         for (MemoFunction<?> fn : MemoRuntime.functions()) {
-            all.add(fn.statistics());
+            all.add(stats(fn));
         }
         return all;
+    }
+
+    private static FunctionStats stats(MemoFunction<?> fn) {
+        MemoFunction.Counts c = fn.statistics();
+        return new FunctionStats(c.functionId(), c.memoryHits(), c.storeHits(), c.misses(), c.computeNanos(),
+                c.storedBytes(), c.invalidations());
     }
 
     /** Statistics of the function with this id, e.g. {@code com.acme.Spectra#smooth(double[],int)}. */
     public static Optional<FunctionStats> statistics(String functionId) {
         for (MemoFunction<?> fn : MemoRuntime.functions()) {
             if (fn.id().equals(functionId)) {
-                return Optional.of(fn.statistics());
+                return Optional.of(stats(fn));
             }
         }
         return Optional.empty();

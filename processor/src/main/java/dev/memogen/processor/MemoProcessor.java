@@ -97,9 +97,7 @@ public final class MemoProcessor extends AbstractProcessor {
                 return;
             }
             MemoModel model = new ModelBuilder(processingEnv).build(cls);
-            boolean generatedAvailable = processingEnv.getElementUtils()
-                    .getTypeElement("javax.annotation.processing.Generated") != null;
-            JavaFile file = new MemoWriter(generatedAvailable).write(model);
+            JavaFile file = new MemoWriter(generatedVisibleFrom(cls)).write(model);
             file.writeTo(processingEnv.getFiler());
             if (mutableState != null) {
                 mutableState.add(cls, model.generated().canonicalName()); // after attribution, when the generated class exists
@@ -131,5 +129,50 @@ public final class MemoProcessor extends AbstractProcessor {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code @javax.annotation.processing.Generated} can be used in the class generated
+     * for {@code cls}: it exists (JDK 9+, module {@code java.compiler}) and, in a named module,
+     * that module reads {@code java.compiler}. A module that does not would fail to compile its
+     * own generated class when {@code java.compiler} is in the module graph for another reason.
+     */
+    private boolean generatedVisibleFrom(TypeElement cls) {
+        javax.lang.model.util.Elements elements = processingEnv.getElementUtils();
+        TypeElement generated = elements.getTypeElement("javax.annotation.processing.Generated");
+        if (generated == null) {
+            return false;
+        }
+        javax.lang.model.element.ModuleElement module = elements.getModuleOf(cls);
+        if (module == null || module.isUnnamed()) {
+            return true;
+        }
+        return reads(module, elements.getModuleOf(generated), 0);
+    }
+
+    /** Whether {@code from} reads {@code target}: requires it, or requires a module that requires it transitively. */
+    private static boolean reads(javax.lang.model.element.ModuleElement from,
+            javax.lang.model.element.ModuleElement target, int depth) {
+        if (from.equals(target)) {
+            return true;
+        }
+        for (var d : javax.lang.model.util.ElementFilter.requiresIn(from.getDirectives())) {
+            javax.lang.model.element.ModuleElement m = d.getDependency();
+            if (m.equals(target) || (depth < 32 && transitivelyGives(m, target, depth + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean transitivelyGives(javax.lang.model.element.ModuleElement m,
+            javax.lang.model.element.ModuleElement target, int depth) {
+        for (var d : javax.lang.model.util.ElementFilter.requiresIn(m.getDirectives())) {
+            if (d.isTransitive() && (d.getDependency().equals(target)
+                    || (depth < 32 && transitivelyGives(d.getDependency(), target, depth + 1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,5 @@
 package dev.memogen.internal;
 
-import dev.memogen.FunctionStats;
 import dev.memogen.internal.codec.Codec;
 import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.core.FunctionVersion;
@@ -693,8 +692,16 @@ public final class MemoFunction<T> {
         invalidations.reset();
     }
 
-    public FunctionStats statistics() {
-        return new FunctionStats(id, memoryHits.sum(), storeHits.sum(), misses.sum(),
-                computeNanos.sum(), storedBytes.sum(), invalidations.sum());
+    /**
+     * This function's counters since the runtime was installed: what {@code Memogen.statistics()}
+     * reports as {@code FunctionStats}.
+     */
+    public Counts statistics() {
+        return new Counts(id, memoryHits.sum(), storeHits.sum(), misses.sum(), computeNanos.sum(), storedBytes.sum(),
+                invalidations.sum());
     }
+
+    /** A function's counters, read at once; see {@link #statistics()}. */
+    public record Counts(String functionId, long memoryHits, long storeHits, long misses, long computeNanos,
+            long storedBytes, long invalidations) {}
 }
