@@ -189,7 +189,7 @@ public final class ValueReader {
      * Reads a string and returns whether it equals {@code expected}, without making a String
      * when the bytes are at hand (the store checks three strings of every entry it reads).
      */
-        public boolean readStringEquals(String expected) {
+    public boolean readStringEquals(String expected) {
         int n = readSize(2);
         boolean same = n == expected.length();
         if (2L * n > end - pos) {

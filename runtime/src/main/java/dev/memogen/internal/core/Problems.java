@@ -60,11 +60,11 @@ public final class Problems implements Reports {
         LOG.log(Level.TRACE, message);
     }
 
-        public static boolean debugEnabled() {
+    public static boolean debugEnabled() {
         return LOG.isLoggable(Level.DEBUG);
     }
 
-        public static void debug(String message) {
+    public static void debug(String message) {
         LOG.log(Level.DEBUG, message);
     }
 }

@@ -82,7 +82,7 @@ public final class CodeFingerprint {
      * method without being created in it. Throws if the class files cannot be read (a class
      * loader that does not expose them); callers then fall back to the compile-time fingerprint.
      */
-        public static Result compute(Class<?> owner, String method, String descriptor, List<String> valueClasses)
+    public static Result compute(Class<?> owner, String method, String descriptor, List<String> valueClasses)
             throws IOException {
         ClassLoader loader = owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
         String internal = owner.getName().replace('.', '/');

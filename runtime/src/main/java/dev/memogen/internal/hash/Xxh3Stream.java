@@ -132,7 +132,7 @@ public final class Xxh3Stream {
      * {@link #low()}): read it before the next digest on this thread; it has no buffer and must
      * not be written to. (Reused, not made per call: a store read checksums every entry.)
      */
-        public static Xxh3Stream digest(byte[] b, int off, int len) {
+    public static Xxh3Stream digest(byte[] b, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         Xxh3Stream d = DIGESTS.get();
         d.reset();
@@ -154,7 +154,7 @@ public final class Xxh3Stream {
         stripe = 0;
     }
 
-        public void int8(byte v) {
+    public void int8(byte v) {
         if (pending != null) {
             flush();
         }
@@ -175,7 +175,7 @@ public final class Xxh3Stream {
         n += 2;
     }
 
-        public void int32(int v) {
+    public void int32(int v) {
         if (pending != null) {
             flush();
         }
@@ -216,7 +216,7 @@ public final class Xxh3Stream {
      * elements of a {@code long[]} or {@code double[]}), so that their elements fall on XXH3's
      * 8-byte lanes and are read straight from the array.
      */
-        public void alignTo8() {
+    public void alignTo8() {
         if (pending != null) {
             flush();
         }
@@ -233,7 +233,7 @@ public final class Xxh3Stream {
     }
 
     /** {@code b[off..off+len)}. */
-        public void putBytes(byte[] b, int off, int len) {
+    public void putBytes(byte[] b, int off, int len) {
         if (pending != null) {
             flush();
         }
@@ -556,12 +556,12 @@ public final class Xxh3Stream {
     }
 
     /** The upper 64 bits of the last digest (the first 8 bytes of XXH3-128's canonical form). */
-        public long high() {
+    public long high() {
         return high;
     }
 
     /** The lower 64 bits of the last digest. */
-        public long low() {
+    public long low() {
         return low;
     }
 
@@ -572,7 +572,7 @@ public final class Xxh3Stream {
     }
 
     /** Digests the stream; read the digest with {@link #high()} and {@link #low()}. */
-        public void finish() {
+    public void finish() {
         if (pending != null) {
             finishPending();
             return;
