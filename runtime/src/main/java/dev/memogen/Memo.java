@@ -52,4 +52,14 @@ public @interface Memo {
     @Retention(RetentionPolicy.CLASS)
     @Target(ElementType.METHOD)
     @interface Skip {}
+
+    /**
+     * Leaves a field out of the key of a {@link GenerateMemo} class's instance methods: a logger,
+     * a metrics registry, a connection pool, anything that does not change what the methods
+     * return. Every other instance field of the receiver is part of the key.
+     */
+    @Documented
+    @Retention(RetentionPolicy.CLASS)
+    @Target(ElementType.FIELD)
+    @interface Ignore {}
 }

@@ -12,6 +12,7 @@ final class Annotations {
     static final String GENERATE_MEMO = "dev.memogen.GenerateMemo";
     static final String MEMO = "dev.memogen.Memo";
     static final String SKIP = "dev.memogen.Memo.Skip";
+    static final String IGNORE = "dev.memogen.Memo.Ignore";
 
     private Annotations() {}
 

@@ -73,6 +73,14 @@ final class HashEmitter {
                 emit(b, m.key(), e + ".getKey()", false, child, depth, names);
                 emit(b, m.value(), e + ".getValue()", false, child, depth, names);
             });
+        } else if (t instanceof ValueType.ObjectState o) {
+            // A receiver: as a record of its fields (hash-spec.md, "Receivers").
+            b.addStatement("$L.beginRecord($L, $L)", h, helpers.typeTag(o.binaryName()), o.fields().size());
+            for (ValueType.Field f : o.fields()) {
+                String read = f.handle() == null ? v + "." + f.name()
+                        : CodeBlock.of("($T) $L.get($L)", f.rawType(), f.handle(), v).toString();
+                emit(b, f.type(), read, false, h, depth, names);
+            }
         } else if (t instanceof ValueType.OptionalType o) {
             b.addStatement("$L.beginOptional($L.isPresent())", h, v);
             b.beginControlFlow("if ($L.isPresent())", v);

@@ -51,6 +51,7 @@ final class MemoClassValidator {
                 }
             }
         }
+        validateReceiver(cls, classifier, report);
         if (memoized == 0 && !report.hasErrors()) {
             report.warning(Messages.nothingToMemoize(cls.getSimpleName().toString()), cls);
         }
@@ -67,7 +68,7 @@ final class MemoClassValidator {
      */
     private String whyLeftOut(ExecutableElement m, TypeElement cls) {
         if (memoizable(m) || Annotations.find(m, Annotations.MEMO) != null || Annotations.find(m, Annotations.SKIP) != null
-                || isMain(m) || overridesSomething(m, cls) || isRecordAccessor(m, cls) || enumMethodOfTheLanguage(m)) {
+                || isMain(m) || isRecordAccessor(m, cls) || enumMethodOfTheLanguage(m)) {
             return null;
         }
         if (m.getReturnType().getKind() == TypeKind.VOID) {
@@ -76,33 +77,71 @@ final class MemoClassValidator {
         if (m.getModifiers().contains(Modifier.PRIVATE)) {
             return Messages.LEFT_OUT_PRIVATE;
         }
-        return Messages.LEFT_OUT_INSTANCE;
+        return Receivers.whyLeftOut(m);
+    }
+
+    /**
+     * For a class with memoized instance methods: every field that is part of the key can be
+     * hashed (an error on the field otherwise), the JDK superclasses it extends hold no state, and
+     * no instance method's wrapper (receiver first) has a static method's signature.
+     */
+    private void validateReceiver(TypeElement cls, TypeClassifier classifier, Report report) {
+        List<ExecutableElement> instance = ElementFilter.methodsIn(cls.getEnclosedElements()).stream()
+                .filter(m -> !m.getModifiers().contains(Modifier.STATIC) && memoizable(m)).toList();
+        if (instance.isEmpty()) {
+            return;
+        }
+        for (ExecutableElement m : instance) {
+            List<javax.lang.model.type.TypeMirror> wrapper = new ArrayList<>();
+            wrapper.add(types.erasure(cls.asType()));
+            m.getParameters().forEach(p -> wrapper.add(types.erasure(p.asType())));
+            for (ExecutableElement s : ElementFilter.methodsIn(cls.getEnclosedElements())) {
+                if (s.getModifiers().contains(Modifier.STATIC) && memoizable(s)
+                        && s.getSimpleName().equals(m.getSimpleName()) && s.getParameters().size() == wrapper.size()
+                        && sameErasures(s, wrapper)) {
+                    report.error(Messages.wrapperClash(m.getSimpleName() + "(" + wrapper.stream()
+                            .map(Object::toString).collect(java.util.stream.Collectors.joining(", ")) + ")"), m);
+                }
+            }
+        }
+        if (!Receivers.keyedByFields(cls)) {
+            return; // a record by its components, an enum constant by its name
+        }
+        String name = cls.getSimpleName().toString();
+        for (TypeElement t : Receivers.hierarchy(cls, types)) {
+            List<VariableElement> fields = Receivers.keyFields(t);
+            if (t != cls && Receivers.unreadable(t)) {
+                if (!fields.isEmpty()) {
+                    report.error(Messages.unreadableSuperclass(name, t.getQualifiedName().toString(),
+                            fields.stream().map(f -> f.getSimpleName().toString()).toList().toString()), cls);
+                }
+                continue;
+            }
+            for (VariableElement f : fields) {
+                TypeClassifier.Result r = classifier.classify(f.asType(), TypeClassifier.Use.PARAMETER);
+                if (r.unresolved() != null) {
+                    report.unresolved(r.unresolved(), f);
+                } else if (!r.isOk()) {
+                    report.error(Messages.fieldUnhashable(name, f.getSimpleName().toString(), f.asType().toString(),
+                            r.unsupported()), t == cls ? f : cls);
+                }
+            }
+        }
+    }
+
+    private boolean sameErasures(ExecutableElement s, List<javax.lang.model.type.TypeMirror> wrapper) {
+        for (int i = 0; i < wrapper.size(); i++) {
+            if (!types.isSameType(types.erasure(s.getParameters().get(i).asType()), wrapper.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isMain(ExecutableElement m) {
         List<? extends VariableElement> p = m.getParameters();
         return m.getSimpleName().contentEquals("main") && m.getReturnType().getKind() == TypeKind.VOID
                 && (p.isEmpty() || (p.size() == 1 && p.get(0).asType().toString().equals("java.lang.String[]")));
-    }
-
-    private boolean overridesSomething(ExecutableElement m, TypeElement cls) {
-        if (m.getModifiers().contains(Modifier.STATIC) || m.getModifiers().contains(Modifier.PRIVATE)) {
-            return false;
-        }
-        java.util.Deque<javax.lang.model.type.TypeMirror> todo = new java.util.ArrayDeque<>(types.directSupertypes(cls.asType()));
-        while (!todo.isEmpty()) {
-            Element sup = types.asElement(todo.poll());
-            if (sup == null) {
-                continue;
-            }
-            for (ExecutableElement candidate : ElementFilter.methodsIn(sup.getEnclosedElements())) {
-                if (elements.overrides(m, candidate, cls)) {
-                    return true;
-                }
-            }
-            todo.addAll(types.directSupertypes(sup.asType()));
-        }
-        return false;
     }
 
     private static boolean isRecordAccessor(ExecutableElement m, TypeElement cls) {
@@ -132,8 +171,8 @@ final class MemoClassValidator {
             return false;
         }
         if (memo != null) {
-            if (!isStatic) {
-                report.error(Messages.memoNotStatic(), m, memo);
+            if (!isStatic && m.getModifiers().contains(Modifier.ABSTRACT)) {
+                report.error(Messages.memoAbstract(), m, memo);
                 return false;
             }
             if (isPrivate) {
@@ -172,8 +211,10 @@ final class MemoClassValidator {
 
     /** Whether a method of a {@code @GenerateMemo} class is memoized (before type checks). */
     static boolean memoizable(ExecutableElement m) {
-        return m.getModifiers().contains(Modifier.STATIC)
-                && !m.getModifiers().contains(Modifier.PRIVATE)
+        if (!m.getModifiers().contains(Modifier.STATIC)) {
+            return Receivers.memoizable(m) && !enumMethodOfTheLanguage(m);
+        }
+        return !m.getModifiers().contains(Modifier.PRIVATE)
                 && m.getReturnType().getKind() != TypeKind.VOID
                 && Annotations.find(m, Annotations.SKIP) == null
                 && !enumMethodOfTheLanguage(m);

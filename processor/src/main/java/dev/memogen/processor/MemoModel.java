@@ -7,7 +7,8 @@ import java.util.List;
 import javax.lang.model.element.TypeElement;
 
 /** What to generate for one {@code @GenerateMemo} class. Plain, immutable data. */
-record MemoModel(TypeElement origin, ClassName target, ClassName generated, List<Method> methods) {
+record MemoModel(TypeElement origin, ClassName target, ClassName generated, List<Method> methods,
+        List<ValueType.Field> handles) {
 
     /** One memoized method: the generated method mirrors its signature exactly. */
     record Method(
@@ -25,7 +26,9 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
             ValueType returnType,
             String javadocSignature,
             TtlSpec ttl,
-            KeyStrategy key) {}
+            KeyStrategy key,
+            boolean instance) {}
 
+    /** A parameter of the generated method; for an instance method the first is the receiver. */
     record Parameter(String name, TypeName typeName, ValueType type) {}
 }

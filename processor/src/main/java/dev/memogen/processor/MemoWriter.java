@@ -53,6 +53,33 @@ final class MemoWriter {
                 .initializer("$T.require($L, $T.class)", RuntimeNames.SUPPORT, RuntimeNames.SUPPORT_VERSION,
                         model.generated())
                 .build());
+        // Receivers' fields the generated class cannot name: read through VarHandles, resolved once.
+        for (ValueType.Field f : model.handles()) {
+            fieldNames.add(f.handle());
+            type.addField(FieldSpec.builder(ClassName.get("java.lang.invoke", "VarHandle"), f.handle(),
+                            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("field$$($T.class, $S, $T.class)", f.declaring(), f.name(), f.rawType())
+                    .build());
+        }
+        if (!model.handles().isEmpty()) {
+            ClassName handles = ClassName.get("java.lang.invoke", "MethodHandles");
+            type.addMethod(MethodSpec.methodBuilder("field$")
+                    .addJavadoc("A field of a receiver, readable by this class: same module, same package.\n")
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .returns(ClassName.get("java.lang.invoke", "VarHandle"))
+                    .addParameter(ParameterizedTypeName.get(ClassName.get(Class.class),
+                            com.palantir.javapoet.WildcardTypeName.subtypeOf(Object.class)), "owner")
+                    .addParameter(String.class, "name")
+                    .addParameter(ParameterizedTypeName.get(ClassName.get(Class.class),
+                            com.palantir.javapoet.WildcardTypeName.subtypeOf(Object.class)), "type")
+                    .beginControlFlow("try")
+                    .addStatement("return $T.privateLookupIn(owner, $T.lookup()).findVarHandle(owner, name, type)",
+                            handles, handles)
+                    .nextControlFlow("catch ($T e)", ReflectiveOperationException.class)
+                    .addStatement("throw new $T(e)", ExceptionInInitializerError.class)
+                    .endControlFlow()
+                    .build());
+        }
         for (MemoModel.Method m : model.methods()) {
             String field = fieldName(m.name(), fieldNames);
             type.addField(functionField(model, m, field, codecs));
@@ -194,7 +221,16 @@ final class MemoWriter {
         String typeArgs = m.typeVariables().isEmpty() ? ""
                 : m.typeVariables().stream().map(TypeName::toString).collect(Collectors.joining(", ", "<", ">"));
         String argList = m.parameters().stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", "));
-        CodeBlock call = CodeBlock.of("$T.$L$L($L)", model.target(), typeArgs, m.name(), argList);
+        CodeBlock call = m.instance()
+                ? CodeBlock.of("$L.$L$L($L)", m.parameters().get(0).name(), typeArgs, m.name(),
+                        m.parameters().stream().skip(1).map(MemoModel.Parameter::name).collect(Collectors.joining(", ")))
+                : CodeBlock.of("$T.$L$L($L)", model.target(), typeArgs, m.name(), argList);
+        if (readsGenericFieldThroughHandle(m)) {
+            AnnotationSpec unchecked = AnnotationSpec.builder(SuppressWarnings.class)
+                    .addMember("value", "$S", "unchecked").build();
+            method.addAnnotation(unchecked);
+            missMethod.addAnnotation(unchecked);
+        }
         String missName = "miss$" + m.name();
         // Explicit type arguments need a qualified call.
         CodeBlock missCall = typeArgs.isEmpty() ? CodeBlock.of("$L", missName)
@@ -222,6 +258,12 @@ final class MemoWriter {
         x.endControlFlow();
         x.addStatement("return $L.complete($L)", flight, result);
         return List.of(method.addCode(w.hit().build()).build(), missMethod.addCode(x.build()).build());
+    }
+
+    /** Whether {@code m}'s receiver has a field of a parameterised type read through a VarHandle (an unchecked cast). */
+    private static boolean readsGenericFieldThroughHandle(MemoModel.Method m) {
+        return m.instance() && m.parameters().get(0).type() instanceof ValueType.ObjectState o
+                && o.fields().stream().anyMatch(f -> f.handle() != null && !f.rawType().equals(f.type().typeName()));
     }
 
     /** A method with {@code m}'s type variables, return type and exceptions, named {@code name}. */

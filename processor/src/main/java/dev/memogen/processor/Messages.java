@@ -23,13 +23,33 @@ final class Messages {
     }
 
     static String nothingToMemoize(String cls) {
-        return "[MemoNothingToMemoize] " + cls + " has no non-private static method that returns a value;"
+        return "[MemoNothingToMemoize] " + cls + " has no non-private method that returns a value;"
                 + " the generated class will be empty";
     }
 
     static final String LEFT_OUT_VOID = "void: no result to remember";
     static final String LEFT_OUT_PRIVATE = "private: the generated class cannot call it";
-    static final String LEFT_OUT_INSTANCE = "instance method: not supported yet, make it static to memoize it";
+    static final String LEFT_OUT_ABSTRACT = "abstract: no code of its own to remember the results of";
+    static final String LEFT_OUT_GENERIC_RECEIVER = "instance method of a generic class: not supported yet,"
+            + " make it static to memoize it";
+
+    static String fieldUnhashable(String cls, String field, String type, String reason) {
+        return "[MemoUnhashableField] field '" + field + "' of type " + type + " is part of the key of " + cls
+                + "'s memoized instance methods, but it cannot be hashed: " + reason + ". Mark it @Memo.Ignore if"
+                + " the results do not depend on it (a logger, a metrics registry, a connection pool), or give it a"
+                + " type memogen hashes (" + SUPPORTED_TYPES + ")";
+    }
+
+    static String unreadableSuperclass(String cls, String superclass, String fields) {
+        return "[MemoUnreadableState] " + cls + " extends " + superclass + ", whose fields " + fields
+                + " memogen cannot read into the key of its instance methods. Make the methods static and pass what"
+                + " they depend on, or mark them @Memo.Skip";
+    }
+
+    static String wrapperClash(String signature) {
+        return "[MemoWrapperClash] the instance method and a static method would both become " + signature
+                + " in the generated class (the receiver is its first parameter): rename one, or mark one @Memo.Skip";
+    }
 
     static String leftOut(String cls, java.util.List<String> methods) {
         return "[MemoLeftOut] methods of " + cls + " that are not memoized: " + String.join(", ", methods)
@@ -41,9 +61,8 @@ final class Messages {
                 + " annotate the enclosing class";
     }
 
-    static String memoNotStatic() {
-        return "[MemoNotStatic] @Memo goes on static methods only: memogen calls the method without an"
-                + " instance. Make it static, or remove @Memo";
+    static String memoAbstract() {
+        return "[MemoAbstract] an abstract method has no code to memoize: put @Memo on the implementations";
     }
 
     static String memoPrivate() {

@@ -46,14 +46,26 @@ final class ModelBuilder {
         ClassName generated = ClassName.get(target.packageName(), simple);
         TypeClassifier classifier = new TypeClassifier(elements, types, target.packageName());
         List<MemoModel.Method> methods = new ArrayList<>();
+        List<ValueType.Field> handles = new ArrayList<>();
+        ValueType receiver = null;
         for (ExecutableElement m : MemoClassValidator.memoizedMethods(cls)) {
-            methods.add(method(cls, m, classifier));
+            if (receiver == null && !m.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)) {
+                receiver = Receivers.keyedByFields(cls)
+                        ? Receivers.state(cls, classifier, elements, types, handles)
+                        : classifier.classify(cls.asType(), TypeClassifier.Use.PARAMETER).type();
+            }
+            methods.add(method(cls, m, classifier, receiver));
         }
-        return new MemoModel(cls, target, generated, List.copyOf(methods));
+        return new MemoModel(cls, target, generated, List.copyOf(methods), List.copyOf(handles));
     }
 
-    private MemoModel.Method method(TypeElement cls, ExecutableElement m, TypeClassifier classifier) {
+    private MemoModel.Method method(TypeElement cls, ExecutableElement m, TypeClassifier classifier,
+            ValueType receiver) {
         List<MemoModel.Parameter> params = new ArrayList<>();
+        boolean instance = !m.getModifiers().contains(javax.lang.model.element.Modifier.STATIC);
+        if (instance) {
+            params.add(new MemoModel.Parameter(receiverName(m), TypeName.get(cls.asType()), receiver));
+        }
         for (VariableElement p : m.getParameters()) {
             ValueType t = classifier.classify(p.asType(), TypeClassifier.Use.PARAMETER).type();
             params.add(new MemoModel.Parameter(p.getSimpleName().toString(), TypeName.get(p.asType()), t));
@@ -75,7 +87,8 @@ final class ModelBuilder {
 
         String compileVersion = "memo-version=" + Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "version")
                 + "\nresult=" + result.schema()
-                + "\nparameters=" + params.stream().map(p -> p.type().schema()).collect(Collectors.joining(","));
+                + "\nparameters=" + params.stream().map(p -> p.type().schema()).collect(Collectors.joining(","))
+                + (instance ? "\nreceiver" : "");
         return new MemoModel.Method(
                 m.getSimpleName().toString(),
                 functionId,
@@ -91,7 +104,20 @@ final class ModelBuilder {
                 result,
                 javadocSignature,
                 TtlSpec.parse(Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl")),
-                KeyStrategy.of(params));
+                KeyStrategy.of(params),
+                instance);
+    }
+
+    /** The receiver's parameter name in the generated method: {@code self}, unless a parameter has it. */
+    private static String receiverName(ExecutableElement m) {
+        String name = "self";
+        while (true) {
+            String candidate = name;
+            if (m.getParameters().stream().noneMatch(p -> p.getSimpleName().contentEquals(candidate))) {
+                return name;
+            }
+            name = name + "_";
+        }
     }
 
     /** Binary names of the records and enums in the parameter and return types, sorted. */
@@ -124,6 +150,10 @@ final class ModelBuilder {
             collect(m.value(), names);
         } else if (t instanceof ValueType.OptionalType o) {
             collect(o.element(), names);
+        } else if (t instanceof ValueType.ObjectState o) {
+            for (ValueType.Field f : o.fields()) {
+                collect(f.type(), names);
+            }
         }
     }
 

@@ -112,6 +112,34 @@ sealed interface ValueType {
     /** A record component: its name (also its accessor's) and type. */
     record Component(String name, ValueType type) {}
 
+    /**
+     * The state of a receiver that is neither a record nor an enum: its instance fields (those of
+     * its superclasses first), each hashed by its own type's rule. Never a result.
+     */
+    record ObjectState(TypeName typeName, String binaryName, List<Field> fields) implements ValueType {
+        @Override
+        public boolean mutable() {
+            return true;
+        }
+
+        @Override
+        public String schema() {
+            StringBuilder s = new StringBuilder("object ").append(binaryName).append('(');
+            for (int i = 0; i < fields.size(); i++) {
+                Field f = fields.get(i);
+                s.append(i == 0 ? "" : ",").append(f.name()).append(':').append(f.type().schema());
+            }
+            return s.append(')').toString();
+        }
+    }
+
+    /**
+     * A field of a receiver: read as {@code receiver.name}, or, when the generated class cannot
+     * name it (private, or another package's), through the {@code VarHandle} constant
+     * {@code handle} of the generated class, whose {@code get} returns {@code rawType}.
+     */
+    record Field(String name, ValueType type, TypeName declaring, String handle, TypeName rawType) {}
+
     /** A reference back to a record that is being described (a recursive record). */
     record RecordRef(TypeName typeName, String key) implements ValueType {
         @Override

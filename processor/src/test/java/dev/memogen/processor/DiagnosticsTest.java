@@ -102,11 +102,27 @@ class DiagnosticsTest {
     }
 
     @Test
-    void memoOnAnInstanceMethod() {
-        JavaFileObject src = memoClass("  @Memo int twice(int x) { return 2 * x; }");
+    void memoOnAnInstanceMethodMemoizesIt() {
+        JavaFileObject src = memoClass("  @Memo(version = \"2\") int twice(int x) { return 2 * x; }");
         Compilation c = compile(src);
-        assertThat(c).hadErrorCount(1);
-        assertThat(c).hadErrorContaining("[MemoNotStatic]").inFile(src).onLineContaining("int twice");
+        assertThat(c).succeeded();
+        String generated = TestCompiler.generatedSource(c, "p.BadMemo");
+        org.junit.jupiter.api.Assertions.assertTrue(generated.contains("public static int twice(Bad self, int x)"),
+                generated);
+    }
+
+    @Test
+    void memoOnAnAbstractMethod() {
+        JavaFileObject src = TestCompiler.source("p.Shape",
+                "package p;",
+                "import dev.memogen.Memo;",
+                "@dev.memogen.GenerateMemo",
+                "abstract class Shape {",
+                "  @Memo abstract double area(double scale);",
+                "  double twice(double x) { return 2 * x; }",
+                "}");
+        Compilation c = TestCompiler.compileLenient(src);
+        assertThat(c).hadErrorContaining("[MemoAbstract]").inFile(src).onLineContaining("abstract double area");
     }
 
     @Test
@@ -196,10 +212,10 @@ class DiagnosticsTest {
 
     @Test
     void nothingToMemoizeIsAWarning() {
-        JavaFileObject src = memoClass("  static void log(String s) { }", "  int instance() { return 1; }");
+        JavaFileObject src = memoClass("  static void log(String s) { }", "  private int instance() { return 1; }");
         Compilation c = compile(src);
         assertThat(c).succeeded();
-        assertThat(c).hadWarningContaining("[MemoNothingToMemoize] Bad has no non-private static method")
+        assertThat(c).hadWarningContaining("[MemoNothingToMemoize] Bad has no non-private method")
                 .inFile(src).onLineContaining("final class Bad");
     }
 
@@ -277,7 +293,6 @@ class DiagnosticsTest {
         assertThat(c).succeededWithoutWarnings();
         assertThat(c).hadNoteCount(1);
         assertThat(c).hadNoteContaining("[MemoLeftOut] methods of Bad that are not memoized:"
-                + " instance(int) (instance method: not supported yet, make it static to memoize it),"
                 + " log(java.lang.String) (void: no result to remember),"
                 + " helper(int) (private: the generated class cannot call it)."
                 + " Mark those not meant to be memoized with @Memo.Skip").inFile(src).onLineContaining("final class Bad");
