@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Group 1 of the published benchmarks: a hit with small arguments, memogen's generated wrapper
  * against the caches a Java developer would otherwise write, for {@code long f(int, int)}
- * ({@link #smallInts}) and {@code Fit fit(Sample, double)} with a record argument and a record
- * result ({@link #recordAndDouble}).
+ * ({@link #smallInts}), {@code Fit fit(Sample, double)} with a record argument and a record
+ * result ({@link #recordAndDouble}), and an instance method {@code double price(int)} of a
+ * {@link Pricer} with three fields, keyed by them and the argument ({@link #instanceMethod}).
  *
  * <p>Organised like Caffeine's own benchmarks: a small facade ({@link Memo}), one adapter per
  * competitor, chosen by the {@link #cache} parameter, and pre-generated keys that every
@@ -59,9 +60,18 @@ public class HotHitBenchmark {
         long f(int a, int b);
 
         Fit fit(Sample sample, double weight);
+
+        double price(Pricer pricer, int quantity);
     }
 
     record IntsKey(int a, int b) {}
+
+    /** What a hand-written memo of an instance method keys by: the receiver's fields and the argument. */
+    record PriceKey(String region, double rate, int scale, int quantity) {
+        PriceKey(Pricer p, int quantity) {
+            this(p.region(), p.rate(), p.scale(), quantity);
+        }
+    }
 
     record FitKey(Sample sample, double weight) {}
 
@@ -80,6 +90,11 @@ public class HotHitBenchmark {
                     public Fit fit(Sample sample, double weight) {
                         return HitFunctionsMemo.fit(sample, weight);
                     }
+
+                    @Override
+                    public double price(Pricer pricer, int quantity) {
+                        return PricerMemo.price(pricer, quantity);
+                    }
                 };
             }
         },
@@ -89,6 +104,7 @@ public class HotHitBenchmark {
             Memo create() {
                 ConcurrentHashMap<IntsKey, Long> ints = new ConcurrentHashMap<>();
                 ConcurrentHashMap<FitKey, Fit> fits = new ConcurrentHashMap<>();
+                ConcurrentHashMap<PriceKey, Double> prices = new ConcurrentHashMap<>();
                 return new Memo() {
                     @Override
                     public long f(int a, int b) {
@@ -103,6 +119,13 @@ public class HotHitBenchmark {
                         Fit v = fits.get(key);
                         return v != null ? v : fits.computeIfAbsent(key, k -> HitFunctions.fit(k.sample(), k.weight()));
                     }
+
+                    @Override
+                    public double price(Pricer pricer, int quantity) {
+                        PriceKey key = new PriceKey(pricer, quantity);
+                        Double v = prices.get(key);
+                        return v != null ? v : prices.computeIfAbsent(key, k -> pricer.price(quantity));
+                    }
                 };
             }
         },
@@ -114,6 +137,8 @@ public class HotHitBenchmark {
                         Caffeine.newBuilder().maximumSize(4 * KEYS).build();
                 com.github.benmanes.caffeine.cache.Cache<FitKey, Fit> fits =
                         Caffeine.newBuilder().maximumSize(4 * KEYS).build();
+                com.github.benmanes.caffeine.cache.Cache<PriceKey, Double> prices =
+                        Caffeine.newBuilder().maximumSize(4 * KEYS).build();
                 return new Memo() {
                     @Override
                     public long f(int a, int b) {
@@ -123,6 +148,11 @@ public class HotHitBenchmark {
                     @Override
                     public Fit fit(Sample sample, double weight) {
                         return fits.get(new FitKey(sample, weight), k -> HitFunctions.fit(k.sample(), k.weight()));
+                    }
+
+                    @Override
+                    public double price(Pricer pricer, int quantity) {
+                        return prices.get(new PriceKey(pricer, quantity), k -> pricer.price(quantity));
                     }
                 };
             }
@@ -135,6 +165,8 @@ public class HotHitBenchmark {
                         .build(CacheLoader.from(k -> SmallFunctions.f(k.a(), k.b())));
                 LoadingCache<FitKey, Fit> fits = CacheBuilder.newBuilder().maximumSize(4 * KEYS)
                         .build(CacheLoader.from(k -> HitFunctions.fit(k.sample(), k.weight())));
+                com.google.common.cache.Cache<PriceKey, Double> prices =
+                        CacheBuilder.newBuilder().maximumSize(4 * KEYS).build();
                 return new Memo() {
                     @Override
                     public long f(int a, int b) {
@@ -144,6 +176,15 @@ public class HotHitBenchmark {
                     @Override
                     public Fit fit(Sample sample, double weight) {
                         return fits.getUnchecked(new FitKey(sample, weight));
+                    }
+
+                    @Override
+                    public double price(Pricer pricer, int quantity) {
+                        try {
+                            return prices.get(new PriceKey(pricer, quantity), () -> pricer.price(quantity));
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            throw new IllegalStateException(e);
+                        }
                     }
                 };
             }
@@ -171,6 +212,8 @@ public class HotHitBenchmark {
     final int[] bs = new int[KEYS];
     final Sample[] samples = new Sample[KEYS];
     final double[] weights = new double[KEYS];
+    final Pricer[] pricers = new Pricer[KEYS];
+    final int[] quantities = new int[KEYS];
     Memo memo;
     Path storeDirectory;
     long missesBefore;
@@ -183,6 +226,8 @@ public class HotHitBenchmark {
             bs[i] = random.nextInt();
             samples[i] = new Sample("sample-" + i, random.nextDouble(), random.nextDouble(), random.nextInt(100));
             weights[i] = random.nextDouble();
+            pricers[i] = new Pricer("region-" + (i % 16), random.nextDouble(), random.nextInt(10));
+            quantities[i] = random.nextInt(1000);
         }
         storeDirectory = Files.createTempDirectory("memogen-hothit-");
         Memogen.configure(MemogenSettings.at(storeDirectory));
@@ -190,7 +235,8 @@ public class HotHitBenchmark {
         for (int pass = 0; pass < 2; pass++) { // the second pass must be all hits
             for (int i = 0; i < KEYS; i++) {
                 if (memo.f(as[i], bs[i]) != SmallFunctions.f(as[i], bs[i])
-                        || !memo.fit(samples[i], weights[i]).equals(HitFunctions.fit(samples[i], weights[i]))) {
+                        || !memo.fit(samples[i], weights[i]).equals(HitFunctions.fit(samples[i], weights[i]))
+                        || memo.price(pricers[i], quantities[i]) != pricers[i].price(quantities[i])) {
                     throw new IllegalStateException(cache + " returned a wrong value for key " + i);
                 }
             }
@@ -212,7 +258,8 @@ public class HotHitBenchmark {
     private static long misses() {
         long n = 0;
         for (String id : new String[] {SmallFunctions.F_ID,
-                "dev.memogen.benchmarks.HitFunctions#fit(dev.memogen.benchmarks.HitFunctions.Sample,double)"}) {
+                "dev.memogen.benchmarks.HitFunctions#fit(dev.memogen.benchmarks.HitFunctions.Sample,double)",
+                "dev.memogen.benchmarks.Pricer#price(int)"}) {
             n += Memogen.statistics(id).map(FunctionStats::misses).orElse(0L);
         }
         return n;
@@ -228,5 +275,11 @@ public class HotHitBenchmark {
     public Fit recordAndDouble(Cursor cursor) {
         int i = cursor.advance();
         return memo.fit(samples[i], weights[i]);
+    }
+
+    @Benchmark
+    public double instanceMethod(Cursor cursor) {
+        int i = cursor.advance();
+        return memo.price(pricers[i], quantities[i]);
     }
 }

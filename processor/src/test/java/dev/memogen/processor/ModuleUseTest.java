@@ -55,6 +55,26 @@ class ModuleUseTest {
             }
             """;
 
+    /** An instance method: the receiver's private field is read through a VarHandle, in a named module. */
+    private static final String SCALER = """
+            package com.acme.app;
+
+            import dev.memogen.GenerateMemo;
+
+            @GenerateMemo
+            final class Scaler {
+                private final double factor;
+
+                Scaler(double factor) {
+                    this.factor = factor;
+                }
+
+                double scale(double x) {
+                    return x * factor;
+                }
+            }
+            """;
+
     private static final String MAIN = """
             package com.acme.app;
 
@@ -72,6 +92,10 @@ class ModuleUseTest {
                     System.out.println("mean " + first + " " + second);
                     FunctionStats s = Memogen.statistics("com.acme.app.Stats#mean(double[])").orElseThrow();
                     System.out.println("misses " + s.misses() + ", memory hits " + s.memoryHits() + ", store hits " + s.storeHits());
+                    System.out.println("scaled " + ScalerMemo.scale(new Scaler(2), 1.5) + " " + ScalerMemo.scale(new Scaler(2), 1.5)
+                            + " " + ScalerMemo.scale(new Scaler(3), 1.5));
+                    FunctionStats t = Memogen.statistics("com.acme.app.Scaler#scale(double)").orElseThrow();
+                    System.out.println("scaler misses " + t.misses() + ", hits " + t.hits());
                 }
             }
             """;
@@ -86,15 +110,18 @@ class ModuleUseTest {
         Path src = dir.resolve("src");
         write(src.resolve("module-info.java"), MODULE_INFO);
         write(src.resolve("com/acme/app/Stats.java"), STATS);
+        write(src.resolve("com/acme/app/Scaler.java"), SCALER);
         write(src.resolve("com/acme/app/Main.java"), MAIN);
         Path app = dir.resolve("classes");
         compile(runtime, src, app);
 
         Path store = dir.resolve("store");
         assertEquals(List.of("modules com.acme.app dev.memogen.runtime", "mean 2.5 2.5",
-                "misses 1, memory hits 1, store hits 0"), run(runtime, app, store), "first JVM");
+                "misses 1, memory hits 1, store hits 0", "scaled 3.0 3.0 4.5", "scaler misses 2, hits 1"),
+                run(runtime, app, store), "first JVM");
         assertEquals(List.of("modules com.acme.app dev.memogen.runtime", "mean 2.5 2.5",
-                "misses 0, memory hits 1, store hits 1"), run(runtime, app, store), "second JVM, same store");
+                "misses 0, memory hits 1, store hits 1", "scaled 3.0 3.0 4.5", "scaler misses 0, hits 3"),
+                run(runtime, app, store), "second JVM, same store");
     }
 
     /**
@@ -107,6 +134,7 @@ class ModuleUseTest {
         Path runtime = locationOf(Memogen.class);
         Path src = dir.resolve("src");
         write(src.resolve("com/acme/app/Stats.java"), STATS);
+        write(src.resolve("com/acme/app/Scaler.java"), SCALER);
         write(src.resolve("com/acme/app/Main.java"), MAIN);
 
         write(src.resolve("module-info.java"), MODULE_INFO);
