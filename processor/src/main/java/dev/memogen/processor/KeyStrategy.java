@@ -18,7 +18,8 @@ sealed interface KeyStrategy {
      * Values (primitives, boxes, strings, enums, records of those): memory keyed by a cheap hash
      * of the arguments, and a hit compares the arguments kept with the value; the key stream and
      * its digest are made only on a miss ({@link MemoryKeyEmitter}). {@code inKey} is the last
-     * primitive parameter, whose bits are the memory key's second word, or -1.
+     * primitive part (parameter, or field of a receiver keyed by its fields), whose bits are the
+     * memory key's second word, or -1.
      */
     record ValueHash(int inKey) implements KeyStrategy {}
 
@@ -31,9 +32,10 @@ sealed interface KeyStrategy {
             return new Packed(packed);
         }
         if (MemoryKeyEmitter.applies(params)) {
+            List<MemoryKeyEmitter.Part> parts = MemoryKeyEmitter.parts(params);
             int inKey = -1;
-            for (int i = params.size() - 1; i >= 0 && inKey < 0; i--) {
-                if (params.get(i).type() instanceof ValueType.Primitive) {
+            for (int i = parts.size() - 1; i >= 0 && inKey < 0; i--) {
+                if (parts.get(i).type() instanceof ValueType.Primitive) {
                     inKey = i;
                 }
             }

@@ -20,12 +20,39 @@ final class MemoryKeyEmitter {
         this.helpers = helpers;
     }
 
-    /** Whether every parameter is a value the memory tier can be keyed by (and there is one). */
+    /**
+     * One part of a memory key: a parameter, or a field of a receiver that is keyed by its fields
+     * ({@link ValueType.ObjectState}), as an expression the generated methods can evaluate again.
+     */
+    record Part(ValueType type, String expr) {}
+
+    /** The parts of the memory key of a method with these parameters: a receiver's fields stand in for it. */
+    static List<Part> parts(List<MemoModel.Parameter> params) {
+        List<Part> parts = new java.util.ArrayList<>();
+        for (MemoModel.Parameter p : params) {
+            if (p.type() instanceof ValueType.ObjectState o) {
+                for (ValueType.Field f : o.fields()) {
+                    parts.add(new Part(f.type(), f.handle() == null ? p.name() + "." + f.name()
+                            : CodeBlock.of("(($T) $L.get($L))", f.rawType(), f.handle(), p.name()).toString()));
+                }
+            } else {
+                parts.add(new Part(p.type(), p.name()));
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * Whether every part is a value the memory tier can be keyed by (and there is one). A
+     * receiver's fields are kept as a copy of their values, so a field changed later cannot
+     * change what was kept.
+     */
     static boolean applies(List<MemoModel.Parameter> params) {
-        if (params.isEmpty()) {
+        List<Part> parts = parts(params);
+        if (parts.isEmpty()) {
             return false;
         }
-        for (MemoModel.Parameter p : params) {
+        for (Part p : parts) {
             if (!isValue(p.type(), new HashSet<>())) {
                 return false;
             }
@@ -69,7 +96,7 @@ final class MemoryKeyEmitter {
     void lookup(Wrapper w, KeyStrategy.ValueHash key, HashEmitter hashes) {
         CodeBlock.Builder b = w.hit();
         CodeBlock.Builder x = w.miss();
-        List<MemoModel.Parameter> ps = w.m().parameters();
+        List<Part> ps = parts(w.m().parameters());
         String mk = w.names().fresh("m");
         String args = w.names().fresh("args");
         String argsBytes = w.names().fresh("argsBytes");
@@ -81,10 +108,10 @@ final class MemoryKeyEmitter {
         String m1 = "0L";
         if (inKey >= 0) {
             m1 = w.names().fresh("m1");
-            b.addStatement("long $L = $L", m1, hash(ps.get(inKey).type(), ps.get(inKey).name(), null));
+            b.addStatement("long $L = $L", m1, hash(ps.get(inKey).type(), ps.get(inKey).expr(), null));
         }
         for (int i = 0; i < ps.size(); i++) {
-            CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : hash(ps.get(i).type(), ps.get(i).name(), null);
+            CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : hash(ps.get(i).type(), ps.get(i).expr(), null);
             if (i == 0) {
                 b.addStatement("long $L = $L", mk, part);
             } else {
@@ -97,11 +124,11 @@ final class MemoryKeyEmitter {
             if (i == inKey) {
                 continue;
             }
-            MemoModel.Parameter p = ps.get(i);
+            Part p = ps.get(i);
             CodeBlock kept = ps.size() == 1 ? CodeBlock.of("$L.args()", w.c())
                     : CodeBlock.of("(($T) $L.args())[$L]", Object[].class, w.c(), i);
             same.add(same.isEmpty() ? "" : "\n&& ")
-                    .add(same(p.type(), keptAs(p.type(), kept), CodeBlock.of("$L", p.name()), null));
+                    .add(same(p.type(), keptAs(p.type(), kept), CodeBlock.of("$L", p.expr()), null));
         }
         if (same.isEmpty()) {
             b.beginControlFlow("if ($L != null)", w.c());
@@ -123,9 +150,10 @@ final class MemoryKeyEmitter {
         x.addStatement("long $L = $L.low()", w.k1(), w.h());
         x.addStatement("long $L = $L.length()", argsBytes, w.h());
         if (ps.size() == 1) {
-            x.addStatement("Object $L = $L", args, ps.get(0).name());
+            x.addStatement("Object $L = $L", args, ps.get(0).expr());
         } else {
-            x.addStatement("Object $L = new Object[] {$L}", args, w.argList());
+            x.addStatement("Object $L = new Object[] {$L}", args,
+                    ps.stream().map(Part::expr).collect(java.util.stream.Collectors.joining(", ")));
         }
         x.addStatement("Object $L = $L.load($L, $L, $L, $L, $L, $L)", w.cached(), w.field(), w.k0(), w.k1(), mk, m1,
                 args, argsBytes);
