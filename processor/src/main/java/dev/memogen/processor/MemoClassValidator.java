@@ -53,9 +53,8 @@ final class MemoClassValidator {
         }
         validateReceiver(cls, classifier, report);
         if (memoized == 0 && !report.hasErrors()) {
-            report.warning(Messages.nothingToMemoize(cls.getSimpleName().toString()), cls);
-        }
-        if (!leftOut.isEmpty()) {
+            report.warning(Messages.nothingToMemoize(cls.getSimpleName().toString(), leftOut), cls);
+        } else if (!leftOut.isEmpty()) {
             report.note(Messages.leftOut(cls.getSimpleName().toString(), leftOut), cls);
         }
         return report;

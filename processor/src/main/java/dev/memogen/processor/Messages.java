@@ -22,9 +22,10 @@ final class Messages {
                 + " package-private, and not local or anonymous";
     }
 
-    static String nothingToMemoize(String cls) {
+    static String nothingToMemoize(String cls, java.util.List<String> leftOut) {
         return "[MemoNothingToMemoize] " + cls + " has no non-private method that returns a value;"
-                + " the generated class will be empty";
+                + " the generated class will be empty"
+                + (leftOut.isEmpty() ? "" : ". Left out: " + String.join(", ", leftOut));
     }
 
     static final String LEFT_OUT_VOID = "void: no result to remember";

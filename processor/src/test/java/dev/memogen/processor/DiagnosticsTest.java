@@ -217,6 +217,9 @@ class DiagnosticsTest {
         assertThat(c).succeeded();
         assertThat(c).hadWarningContaining("[MemoNothingToMemoize] Bad has no non-private method")
                 .inFile(src).onLineContaining("final class Bad");
+        assertThat(c).hadWarningContaining("Left out: log(java.lang.String) (void: no result to remember),"
+                + " instance() (private: the generated class cannot call it)");
+        assertThat(c).hadNoteCount(0); // the warning says it all
     }
 
     @Test
