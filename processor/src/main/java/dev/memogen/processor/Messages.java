@@ -81,14 +81,12 @@ final class Messages {
 
     static String unhashable(String param, String type, String reason) {
         return "[MemoUnhashable] parameter '" + param + "' of type " + type + " cannot be hashed: " + reason
-                + ". memogen hashes " + SUPPORTED_TYPES
-                + ". Pass the values the result depends on in such types, or leave the method out with @Memo.Skip";
+                + "; or leave the method out with @Memo.Skip (memogen hashes " + SUPPORTED_TYPES + ")";
     }
 
     static String unstorable(String type, String reason) {
         return "[MemoUnstorable] return type " + type + " cannot be stored: " + reason
-                + ". memogen stores " + SUPPORTED_TYPES
-                + ". Return such a type, or leave the method out with @Memo.Skip";
+                + "; or leave the method out with @Memo.Skip (memogen stores " + SUPPORTED_TYPES + ")";
     }
 
     /** {@code fields}: {@code Class.field} → {@code null} if non-final, else the type whose contents can change. */

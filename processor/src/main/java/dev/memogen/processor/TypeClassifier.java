@@ -162,8 +162,39 @@ final class TypeClassifier {
             if (name.equals("java.lang.Object")) {
                 return Result.no("Object can be anything, so its value cannot be hashed or stored");
             }
-            return Result.no(e.getSimpleName() + " is not a record, enum, String, primitive, array"
-                    + " or List/Set/Map/Optional");
+            return Result.no(whyNot(e, types.erasure(d)));
+        }
+
+        /** Why a declared type that is none of the supported kinds is not, and what to do, for its own case. */
+        private String whyNot(TypeElement e, TypeMirror erased) {
+            String simple = e.getSimpleName().toString();
+            if (e.getQualifiedName().contentEquals("java.nio.file.Path")
+                    || e.getQualifiedName().contentEquals("java.io.File")) {
+                return simple + " names a file whose contents can change under the same name: pass the file's"
+                        + " contents (a String or byte[]) to key by what it holds, or the path as a String if"
+                        + " the name alone is what matters";
+            }
+            if (isSubtypeOf(erased, "java.util.stream.BaseStream") || isSubtypeOf(erased, "java.util.Iterator")
+                    || isSubtypeOf(erased, "java.lang.Iterable") || isSubtypeOf(erased, "java.util.Spliterator")
+                    || isSubtypeOf(erased, "java.util.function.Supplier")
+                    || isSubtypeOf(erased, "java.util.concurrent.Callable")) {
+                return simple + " is not a value but something that produces values (a stream, an iterator, a"
+                        + " supplier): pass what it produces instead (a List, an array, the value itself)";
+            }
+            if (e.getAnnotation(FunctionalInterface.class) != null || isSubtypeOf(erased, "java.lang.Runnable")) {
+                return simple + " is code, not a value: memogen cannot tell two functions apart by what they do;"
+                        + " pass the values that select the behaviour (an enum, a record of parameters)";
+            }
+            if (e.getKind() == ElementKind.INTERFACE) {
+                return simple + " is an interface: memogen cannot know which class a value has nor read its"
+                        + " state; pass a record (or an enum) that holds what the result depends on";
+            }
+            if (e.getModifiers().contains(javax.lang.model.element.Modifier.ABSTRACT)) {
+                return simple + " is an abstract class: memogen cannot know which subclass a value has nor read"
+                        + " its state; pass a record (or an enum) that holds what the result depends on";
+            }
+            return simple + " is a class, not a record: make it a record (its components are then the key and what"
+                    + " is stored), or pass the values the result depends on as parameters";
         }
 
         private Result boxed(TypeKind kind, TypeName typeName) {
@@ -206,10 +237,13 @@ final class TypeClassifier {
                     return Result.no("a raw Map: give it key and value type arguments");
                 }
                 Result k = classify(m.getTypeArguments().get(0));
+                Result v = classify(m.getTypeArguments().get(1));
+                if (!k.isOk() && !v.isOk() && k.unresolved() == null && v.unresolved() == null) {
+                    return Result.no("its keys: " + k.unsupported() + "; and its values: " + v.unsupported());
+                }
                 if (!k.isOk()) {
                     return k;
                 }
-                Result v = classify(m.getTypeArguments().get(1));
                 if (!v.isOk()) {
                     return v;
                 }

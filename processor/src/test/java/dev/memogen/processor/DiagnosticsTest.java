@@ -30,7 +30,33 @@ class DiagnosticsTest {
         assertThat(c).hadErrorCount(1);
         assertThat(c).hadErrorContaining("[MemoUnhashable] parameter 'settings' of type p.Bad.Settings cannot be hashed")
                 .inFile(src).onLineContaining("Settings settings");
-        assertThat(c).hadErrorContaining("Settings is not a record, enum");
+        assertThat(c).hadErrorContaining("Settings is a class, not a record: make it a record");
+    }
+
+    @Test
+    void eachRejectedTypeIsToldWhatToDoForItsOwnCase() {
+        JavaFileObject src = memoClass(
+                "  interface Shape { double area(); }",
+                "  static abstract class Base { }",
+                "  static int stream(java.util.stream.Stream<String> lines) { return 0; }",
+                "  static int supplier(java.util.function.Supplier<String> s) { return 0; }",
+                "  static int function(java.util.function.Function<String, String> f) { return 0; }",
+                "  static int shape(Shape shape) { return 0; }",
+                "  static int base(Base base) { return 0; }",
+                "  static int path(java.nio.file.Path path) { return 0; }",
+                "  static int both(java.util.Map<Shape, Base> map) { return 0; }");
+        Compilation c = TestCompiler.compileLenient(src);
+        assertThat(c).hadErrorContaining("Stream is not a value but something that produces values")
+                .inFile(src).onLineContaining("Stream<String> lines");
+        assertThat(c).hadErrorContaining("Supplier is not a value but something that produces values")
+                .inFile(src).onLineContaining("Supplier<String> s");
+        assertThat(c).hadErrorContaining("Function is code, not a value").inFile(src).onLineContaining("Function<");
+        assertThat(c).hadErrorContaining("Shape is an interface").inFile(src).onLineContaining("Shape shape");
+        assertThat(c).hadErrorContaining("Base is an abstract class").inFile(src).onLineContaining("Base base");
+        assertThat(c).hadErrorContaining("Path names a file whose contents can change").inFile(src)
+                .onLineContaining("Path path");
+        assertThat(c).hadErrorContaining("its keys: Shape is an interface").inFile(src).onLineContaining("map");
+        assertThat(c).hadErrorContaining("and its values: Base is an abstract class");
     }
 
     @Test
