@@ -67,7 +67,7 @@ final class MemoClassValidator {
      */
     private String whyLeftOut(ExecutableElement m, TypeElement cls) {
         if (memoizable(m) || Annotations.find(m, Annotations.MEMO) != null || Annotations.find(m, Annotations.SKIP) != null
-                || isMain(m) || isRecordAccessor(m, cls) || enumMethodOfTheLanguage(m)) {
+                || isMain(m) || Receivers.recordAccessor(m, cls) || enumMethodOfTheLanguage(m)) {
             return null;
         }
         if (m.getReturnType().getKind() == TypeKind.VOID) {
@@ -141,12 +141,6 @@ final class MemoClassValidator {
         List<? extends VariableElement> p = m.getParameters();
         return m.getSimpleName().contentEquals("main") && m.getReturnType().getKind() == TypeKind.VOID
                 && (p.isEmpty() || (p.size() == 1 && p.get(0).asType().toString().equals("java.lang.String[]")));
-    }
-
-    private static boolean isRecordAccessor(ExecutableElement m, TypeElement cls) {
-        return cls.getKind() == ElementKind.RECORD && m.getParameters().isEmpty()
-                && ElementFilter.recordComponentsIn(cls.getEnclosedElements()).stream()
-                        .anyMatch(c -> c.getSimpleName().equals(m.getSimpleName()));
     }
 
     /** {@code name(int, java.lang.String)}: enough to tell overloads apart. */

@@ -67,7 +67,8 @@ final class Receivers {
                         && m.getParameters().get(0).asType().toString().equals("java.lang.Object"));
     }
 
-    private static boolean recordAccessor(ExecutableElement m, TypeElement cls) {
+    /** Whether {@code m} is an accessor of a component of record {@code cls}. */
+    static boolean recordAccessor(ExecutableElement m, TypeElement cls) {
         return cls.getKind() == ElementKind.RECORD && m.getParameters().isEmpty()
                 && ElementFilter.recordComponentsIn(cls.getEnclosedElements()).stream()
                         .anyMatch(c -> c.getSimpleName().equals(m.getSimpleName()));
