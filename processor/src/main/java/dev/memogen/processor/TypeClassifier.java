@@ -145,6 +145,10 @@ final class TypeClassifier {
             if (simple != null) {
                 return simple;
             }
+            JdkValue jdk = JdkValue.named(name);
+            if (jdk != null) {
+                return Result.ok(new ValueType.JdkType(typeName, jdk));
+            }
             if (e.getKind() == ElementKind.ENUM) {
                 String access = accessProblem(e);
                 if (access != null) {
@@ -162,8 +166,9 @@ final class TypeClassifier {
             if (name.equals("java.lang.Object")) {
                 return Result.no("Object can be anything, so its value cannot be hashed or stored");
             }
-            return Result.no(e.getSimpleName() + " is not a record, enum, String, primitive, array"
-                    + " or List/Set/Map/Optional");
+            return Result.no(e.getSimpleName() + " is not a record, enum, String, primitive, array,"
+                    + " List/Set/Map/Optional or a JDK value type (BigDecimal, java.time, UUID, URI, Locale,"
+                    + " Currency)");
         }
 
         private Result boxed(TypeKind kind, TypeName typeName) {
