@@ -105,9 +105,22 @@ class JdkValuesTest {
             "  static String describe(BigDecimal amount, ZonedDateTime at) { runs++; return amount + \" @ \" + at; }",
             "}");
 
+    static final JavaFileObject ACCOUNT = TestCompiler.source("jdk.Account",
+            "package jdk;",
+            "import dev.memogen.GenerateMemo;",
+            "import java.math.BigDecimal;",
+            "import java.time.LocalDate;",
+            "@GenerateMemo",
+            "public final class Account {",
+            "  private final BigDecimal rate;",
+            "  final LocalDate opened;",
+            "  public Account(BigDecimal rate, LocalDate opened) { this.rate = rate; this.opened = opened; }",
+            "  BigDecimal interest(BigDecimal amount) { Values.runs++; return amount.multiply(rate); }",
+            "}");
+
     @BeforeAll
     static void compileOnce() {
-        compilation = TestCompiler.compile(STAMP, VALUES);
+        compilation = TestCompiler.compile(STAMP, VALUES, ACCOUNT);
         assertThat(compilation).succeeded();
         loaded = TestCompiler.load(compilation);
     }
@@ -218,6 +231,27 @@ class JdkValuesTest {
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private Object account(String rate) {
+        try {
+            return loaded.type("jdk.Account").getConstructor(BigDecimal.class, LocalDate.class)
+                    .newInstance(new BigDecimal(rate), LocalDate.of(2026, 12, 2));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aReceiverIsKeyedByItsJdkValueFields() {
+        Memogen.configure(MemogenSettings.at(dir));
+        int before = runs();
+        BigDecimal amount = new BigDecimal("100");
+        assertEquals(new BigDecimal("10.00"), loaded.call("jdk.AccountMemo", "interest", account("0.10"), amount));
+        assertEquals(new BigDecimal("10.00"), loaded.call("jdk.AccountMemo", "interest", account("0.10"), amount));
+        assertEquals(before + 1, runs(), "an equal rate: a hit");
+        assertEquals(new BigDecimal("10.000"), loaded.call("jdk.AccountMemo", "interest", account("0.100"), amount));
+        assertEquals(before + 2, runs(), "0.100 is not 0.10");
     }
 
     private static ZonedDateTime nineIn(ZoneId zone) {
