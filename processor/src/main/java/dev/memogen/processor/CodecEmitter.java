@@ -51,6 +51,8 @@ final class CodecEmitter {
             b.addStatement("$L.writeString($L)", out, v);
         } else if (t instanceof ValueType.EnumType) {
             b.addStatement("$L.writeString($L.name())", out, v);
+        } else if (t instanceof ValueType.JdkType j) {
+            b.addStatement("$L.write$L($L)", out, j.kind().suffix(), v);
         } else if (t instanceof ValueType.RecordType r) {
             b.addStatement("$L($L, $L$L)", helpers.encodeHelper(r), out, v, helpers.depthArgument(r, depth));
         } else if (t instanceof ValueType.RecordRef r) {
@@ -130,6 +132,8 @@ final class CodecEmitter {
             return in + ".readString()";
         } else if (t instanceof ValueType.EnumType e) {
             return CodeBlock.of("$T.valueOf($L.readString())", e.typeName(), in).toString();
+        } else if (t instanceof ValueType.JdkType j) {
+            return in + ".read" + j.kind().suffix() + "()";
         } else if (t instanceof ValueType.RecordType r) {
             return helpers.decodeHelper(r) + "(" + in + helpers.depthArgument(r, depth) + ")";
         } else if (t instanceof ValueType.RecordRef r) {

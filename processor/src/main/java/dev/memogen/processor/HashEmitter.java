@@ -40,6 +40,8 @@ final class HashEmitter {
             b.addStatement("$L.put$L($L)", h, RuntimeNames.suffix(x.kind()), v);
         } else if (t instanceof ValueType.Str) {
             b.addStatement("$L.putString($L)", h, v);
+        } else if (t instanceof ValueType.JdkType j) {
+            b.addStatement("$L.put$L($L)", h, j.kind().suffix(), v);
         } else if (t instanceof ValueType.EnumType e) {
             b.addStatement("$L.putEnum($L, $L.name())", h, helpers.typeTag(e.binaryName()), v);
         } else if (t instanceof ValueType.EnumVariable) {

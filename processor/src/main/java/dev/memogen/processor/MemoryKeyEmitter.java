@@ -67,7 +67,7 @@ final class MemoryKeyEmitter {
     private static boolean isValue(ValueType t, Set<String> visiting) {
         if (t instanceof ValueType.Primitive || t instanceof ValueType.Boxed || t instanceof ValueType.Str
                 || t instanceof ValueType.EnumType || t instanceof ValueType.EnumVariable
-                || t instanceof ValueType.RecordRef) {
+                || t instanceof ValueType.RecordRef || t instanceof ValueType.JdkType) {
             return true;
         }
         if (t instanceof ValueType.RecordType r) {
@@ -175,6 +175,10 @@ final class MemoryKeyEmitter {
                 default -> CodeBlock.of("$L", expr);
             };
         }
+        if (t instanceof ValueType.JdkType j) {
+            return CodeBlock.of("$T.$L($L)", RuntimeNames.MEMORY_KEYS,
+                    j.kind().equalsIsKeyEquality() ? "hashValue" : "hashUri", expr);
+        }
         if (t instanceof ValueType.RecordType r) {
             return CodeBlock.of("$L($L$L)", helpers.memoryHashHelper(r), expr, helpers.depthArgument(r, depth));
         }
@@ -197,6 +201,10 @@ final class MemoryKeyEmitter {
         }
         if (t instanceof ValueType.EnumType || t instanceof ValueType.EnumVariable) {
             return CodeBlock.of("$L == $L", a, b);
+        }
+        if (t instanceof ValueType.JdkType j) {
+            return CodeBlock.of("$T.$L($L, $L)", RuntimeNames.MEMORY_KEYS,
+                    j.kind().equalsIsKeyEquality() ? "sameValue" : "sameUri", a, b);
         }
         if (t instanceof ValueType.RecordType r) {
             return CodeBlock.of("$L($L, $L$L)", helpers.sameHelper(r), a, b, helpers.depthArgument(r, depth));

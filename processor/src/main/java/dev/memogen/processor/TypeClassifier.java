@@ -145,6 +145,10 @@ final class TypeClassifier {
             if (simple != null) {
                 return simple;
             }
+            JdkValue jdk = JdkValue.named(name);
+            if (jdk != null) {
+                return Result.ok(new ValueType.JdkType(typeName, jdk));
+            }
             if (e.getKind() == ElementKind.ENUM) {
                 String access = accessProblem(e);
                 if (access != null) {
@@ -184,6 +188,12 @@ final class TypeClassifier {
             if (e.getAnnotation(FunctionalInterface.class) != null || isSubtypeOf(erased, "java.lang.Runnable")) {
                 return simple + " is code, not a value: memogen cannot tell two functions apart by what they do;"
                         + " pass the values that select the behaviour (an enum, a record of parameters)";
+            }
+            String qualified = e.getQualifiedName().toString();
+            if (e.getKind() == ElementKind.CLASS && (qualified.startsWith("java.") || qualified.startsWith("javax."))) {
+                return simple + " is a JDK class that is not one of the value types memogen hashes (BigDecimal,"
+                        + " BigInteger, java.time, UUID, URI, Locale, Currency): pass one of those, or the values"
+                        + " the result depends on";
             }
             if (e.getKind() == ElementKind.INTERFACE) {
                 return simple + " is an interface: memogen cannot know which class a value has nor read its"

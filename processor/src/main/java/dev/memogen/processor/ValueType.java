@@ -56,6 +56,19 @@ sealed interface ValueType {
         }
     }
 
+    /** An immutable JDK value class ({@code BigDecimal}, {@code LocalDate}, {@code UUID}, ...): hashed and stored by value. */
+    record JdkType(TypeName typeName, JdkValue kind) implements ValueType {
+        @Override
+        public boolean mutable() {
+            return false;
+        }
+
+        @Override
+        public String schema() {
+            return kind.qualifiedName();
+        }
+    }
+
     /** An enum; {@code binaryName} is hashed, so renaming the enum changes keys. */
     record EnumType(TypeName typeName, String binaryName) implements ValueType {
         @Override

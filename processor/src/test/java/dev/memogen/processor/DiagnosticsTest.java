@@ -88,6 +88,26 @@ class DiagnosticsTest {
     }
 
     @Test
+    void onlyTheListedJdkValueClassesAreValues() {
+        // Date and Calendar are mutable; a Temporal could be any class: all still errors.
+        JavaFileObject src = memoClass(
+                "  static int days(java.time.LocalDate ok,",
+                "                  Date date) { return 0; }",
+                "  static int cal(Calendar calendar) { return 0; }",
+                "  static java.time.temporal.Temporal next(java.time.Instant ok) { return ok; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(3);
+        assertThat(c).hadErrorContaining("[MemoUnhashable] parameter 'date' of type java.util.Date cannot be hashed")
+                .inFile(src).onLineContaining("Date date");
+        assertThat(c).hadErrorContaining("Date is a JDK class that is not one of the value types memogen hashes"
+                + " (BigDecimal, BigInteger, java.time, UUID, URI, Locale, Currency)");
+        assertThat(c).hadErrorContaining("[MemoUnhashable] parameter 'calendar' of type java.util.Calendar")
+                .inFile(src).onLineContaining("Calendar calendar");
+        assertThat(c).hadErrorContaining("[MemoUnstorable] return type java.time.temporal.Temporal cannot be stored")
+                .inFile(src).onLineContaining("Temporal next");
+    }
+
+    @Test
     void unstorableReturnTypeIsReportedOnTheMethod() {
         JavaFileObject src = memoClass(
                 "  static final class Handle {}",

@@ -2,7 +2,27 @@ package dev.memogen.internal;
 
 import dev.memogen.internal.hash.Xxh3Short;
 import dev.memogen.internal.hash.Xxh3Stream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Arrays;
+import java.util.Currency;
+import java.util.Locale;
+import java.util.UUID;
 
 /**
  * Writes arguments into the canonical byte stream of the hash spec and digests it with
@@ -46,6 +66,26 @@ public final class KeyHasher {
     static final byte FLOAT_ARRAY = 0x16;
     static final byte DOUBLE_ARRAY = 0x17;
     static final byte OBJECT_ARRAY = 0x18;
+    static final byte BIG_INTEGER = 0x19;
+    static final byte BIG_DECIMAL = 0x1A;
+    static final byte LOCAL_DATE = 0x1B;
+    static final byte LOCAL_TIME = 0x1C;
+    static final byte LOCAL_DATE_TIME = 0x1D;
+    static final byte INSTANT = 0x1E;
+    static final byte DURATION = 0x1F;
+    static final byte PERIOD = 0x20;
+    static final byte ZONED_DATE_TIME = 0x21;
+    static final byte OFFSET_DATE_TIME = 0x22;
+    static final byte OFFSET_TIME = 0x23;
+    static final byte ZONE_ID = 0x24;
+    static final byte ZONE_OFFSET = 0x25;
+    static final byte YEAR = 0x26;
+    static final byte YEAR_MONTH = 0x27;
+    static final byte MONTH_DAY = 0x28;
+    static final byte UUID_TAG = 0x29;
+    static final byte URI_TAG = 0x2A;
+    static final byte LOCALE = 0x2B;
+    static final byte CURRENCY = 0x2C;
 
     private static final ThreadLocal<KeyHasher> PER_THREAD = ThreadLocal.withInitial(KeyHasher::new);
     /**
@@ -354,6 +394,167 @@ public final class KeyHasher {
         arrayHeader(DOUBLE_ARRAY, a.length);
         stream.alignTo8();
         stream.putDoubles(a);
+    }
+
+    // ---- JDK value types (hash-spec.md: tags 19 to 2C) ----
+
+    /** Two's complement, little-endian, in the fewest bytes that hold the sign: int32 count, then the bytes. */
+    public void putBigInteger(BigInteger v) {
+        tag(BIG_INTEGER);
+        bigInteger(v);
+    }
+
+    /** By unscaled value and scale, as {@code equals} (not {@code compareTo}): {@code 1.0} and {@code 1.00} differ. */
+    public void putBigDecimal(BigDecimal v) {
+        tag(BIG_DECIMAL);
+        int32(v.scale());
+        bigInteger(v.unscaledValue());
+    }
+
+    private void bigInteger(BigInteger v) {
+        int n = v.bitLength() / 8 + 1; // the length of toByteArray()
+        if (n <= 8) {
+            long x = v.longValue(); // no allocation for the common, small values
+            int32(n);
+            for (int i = 0; i < n; i++) {
+                int8((byte) (x >>> (8 * i)));
+            }
+            return;
+        }
+        byte[] bigEndian = v.toByteArray();
+        int32(bigEndian.length);
+        for (int i = bigEndian.length - 1; i >= 0; i--) {
+            int8(bigEndian[i]);
+        }
+    }
+
+    public void putLocalDate(LocalDate v) {
+        tag(LOCAL_DATE);
+        localDate(v);
+    }
+
+    public void putLocalTime(LocalTime v) {
+        tag(LOCAL_TIME);
+        int64(v.toNanoOfDay());
+    }
+
+    public void putLocalDateTime(LocalDateTime v) {
+        tag(LOCAL_DATE_TIME);
+        localDateTime(v);
+    }
+
+    public void putInstant(Instant v) {
+        tag(INSTANT);
+        int64(v.getEpochSecond());
+        int32(v.getNano());
+    }
+
+    public void putDuration(Duration v) {
+        tag(DURATION);
+        int64(v.getSeconds());
+        int32(v.getNano());
+    }
+
+    public void putPeriod(Period v) {
+        tag(PERIOD);
+        int32(v.getYears());
+        int32(v.getMonths());
+        int32(v.getDays());
+    }
+
+    /** The local date-time, the offset and the zone: the same instant in two zones are two keys. */
+    public void putZonedDateTime(ZonedDateTime v) {
+        tag(ZONED_DATE_TIME);
+        localDateTime(v.toLocalDateTime());
+        int32(v.getOffset().getTotalSeconds());
+        rawString(v.getZone().getId());
+    }
+
+    public void putOffsetDateTime(OffsetDateTime v) {
+        tag(OFFSET_DATE_TIME);
+        localDateTime(v.toLocalDateTime());
+        int32(v.getOffset().getTotalSeconds());
+    }
+
+    public void putOffsetTime(OffsetTime v) {
+        tag(OFFSET_TIME);
+        int64(v.toLocalTime().toNanoOfDay());
+        int32(v.getOffset().getTotalSeconds());
+    }
+
+    /** By its id ({@code Europe/Paris}, {@code Z}, {@code +01:00}), as {@code ZoneId.equals}. */
+    public void putZoneId(ZoneId v) {
+        tag(ZONE_ID);
+        rawString(v.getId());
+    }
+
+    public void putZoneOffset(ZoneOffset v) {
+        tag(ZONE_OFFSET);
+        int32(v.getTotalSeconds());
+    }
+
+    public void putYear(Year v) {
+        tag(YEAR);
+        int32(v.getValue());
+    }
+
+    public void putYearMonth(YearMonth v) {
+        tag(YEAR_MONTH);
+        int32(v.getYear());
+        int8((byte) v.getMonthValue());
+    }
+
+    public void putMonthDay(MonthDay v) {
+        tag(MONTH_DAY);
+        int8((byte) v.getMonthValue());
+        int8((byte) v.getDayOfMonth());
+    }
+
+    private void localDate(LocalDate v) {
+        int32(v.getYear());
+        int8((byte) v.getMonthValue());
+        int8((byte) v.getDayOfMonth());
+    }
+
+    private void localDateTime(LocalDateTime v) {
+        localDate(v.toLocalDate());
+        int64(v.toLocalTime().toNanoOfDay());
+    }
+
+    public void putUuid(UUID v) {
+        tag(UUID_TAG);
+        int64(v.getMostSignificantBits());
+        int64(v.getLeastSignificantBits());
+    }
+
+    /** By its string form: URIs that are {@code equals} but spelled apart (host case) are two keys, at worst a miss. */
+    public void putUri(URI v) {
+        tag(URI_TAG);
+        rawString(v.toString());
+    }
+
+    /**
+     * By its language tag, then {@code 00}; a locale the tag does not give back (an ill-formed
+     * variant, {@code ja_JP_JP}) is {@code 01} and its language, country and variant after the tag.
+     */
+    public void putLocale(Locale v) {
+        tag(LOCALE);
+        String languageTag = v.toLanguageTag();
+        rawString(languageTag);
+        if (Locale.forLanguageTag(languageTag).equals(v)) {
+            int8((byte) 0);
+        } else {
+            int8((byte) 1);
+            rawString(v.getLanguage());
+            rawString(v.getCountry());
+            rawString(v.getVariant());
+        }
+    }
+
+    /** By its ISO 4217 code. */
+    public void putCurrency(Currency v) {
+        tag(CURRENCY);
+        rawString(v.getCurrencyCode());
     }
 
     private void rawString(String s) {

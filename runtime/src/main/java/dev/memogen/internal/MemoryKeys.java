@@ -112,4 +112,30 @@ public final class MemoryKeys {
     public static boolean same(double a, double b) {
         return Double.doubleToLongBits(a) == Double.doubleToLongBits(b);
     }
+
+    /**
+     * A JDK value type whose {@code equals} is its key's equality ({@code BigDecimal}: unscaled
+     * value and scale, so {@code 1.0} and {@code 1.00} differ; the {@code java.time} types, UUID,
+     * Locale, Currency): its {@code hashCode}.
+     */
+    public static long hashValue(Object v) {
+        return v == null ? NULL : v.hashCode();
+    }
+
+    /** Whether two JDK values of a type whose {@code equals} is its key's equality (see {@link #hashValue}) are equal. */
+    public static boolean sameValue(Object a, Object b) {
+        return a == b || (a != null && a.equals(b));
+    }
+
+    /**
+     * Whether two URIs have the same string form, as their key does: {@code URI.equals} ignores the
+     * case of the host, so two equal URIs may be two keys (and this uses only the string's hash).
+     */
+    public static boolean sameUri(java.net.URI a, java.net.URI b) {
+        return a == b || (a != null && b != null && a.toString().equals(b.toString()));
+    }
+
+    public static long hashUri(java.net.URI v) {
+        return v == null ? NULL : v.toString().hashCode();
+    }
 }

@@ -12,6 +12,27 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +75,16 @@ class KeyHasherTest {
         SpecStream str(String s) {
             raw(4, s.length());
             bytes.writeBytes(s.getBytes(StandardCharsets.UTF_16LE));
+            return this;
+        }
+
+        /** A BigInteger as the spec writes it: int32 byte count, two's complement, little-endian. */
+        SpecStream bigInteger(java.math.BigInteger v) {
+            byte[] bigEndian = v.toByteArray();
+            raw(4, bigEndian.length);
+            for (int i = bigEndian.length - 1; i >= 0; i--) {
+                bytes.write(bigEndian[i]);
+            }
             return this;
         }
 
@@ -134,6 +165,112 @@ class KeyHasherTest {
         double oddNaND = Double.longBitsToDouble(0x7ff8000000000001L);
         assertEquals(new SpecStream().tag(0x17).raw(4, 1).pad8().raw(8, 0x7ff8000000000001L).digest(),
                 digest(h -> h.putDoubleArray(new double[] {oddNaND})));
+    }
+
+    @Test
+    void jdkValueGoldenDigests() {
+        // Spec version 3, tags 19 to 2C. Pinned like goldenDigests().
+        assertEquals("623a8aa43077dac53aaedce5be2cb6ab", digest(h -> h.putBigInteger(new BigInteger("-123456789012345678901234567890"))));
+        assertEquals("69669e6a0394cfbeda87e7be93b461df", digest(h -> h.putBigDecimal(new BigDecimal("1.00"))));
+        assertEquals("eece0bc5656c884ce6e602c1a8d49ef9", digest(h -> h.putLocalDate(LocalDate.of(2026, 12, 2))));
+        assertEquals("29c9d19c70c3a1c0d2030f8126857ca6", digest(h -> h.putLocalTime(LocalTime.of(15, 45, 1, 7))));
+        assertEquals("ea474240dd395aa209c933e51eacd25a", digest(h -> h.putLocalDateTime(LocalDateTime.of(2026, 12, 2, 15, 45))));
+        assertEquals("936d11651af93985a7c9e9c2db3eac23", digest(h -> h.putInstant(Instant.ofEpochSecond(1_790_000_000L, 123))));
+        assertEquals("526f835e23aaa1b3a997d9ddf73ac611", digest(h -> h.putDuration(Duration.ofSeconds(-5, 250))));
+        assertEquals("a4c775ce48fc80eeeb4bdfb41c0eab59", digest(h -> h.putPeriod(Period.of(1, 2, 3))));
+        assertEquals("dfc0dbf0e6b463905ad53ecc06337ef8", digest(h -> h.putZonedDateTime(
+                ZonedDateTime.of(2026, 3, 29, 1, 30, 0, 0, ZoneId.of("Europe/Paris")))));
+        assertEquals("b76c2feebcf0d54180e01b3d74b456f4", digest(h -> h.putOffsetDateTime(
+                OffsetDateTime.of(2026, 12, 2, 15, 45, 0, 0, ZoneOffset.ofHours(-5)))));
+        assertEquals("7a559c5207832c15d0aacb38b9ab1734", digest(h -> h.putOffsetTime(OffsetTime.of(15, 45, 0, 0, ZoneOffset.UTC))));
+        assertEquals("3e98aa2987dfafe420528fc728d3ecbf", digest(h -> h.putZoneId(ZoneId.of("America/New_York"))));
+        assertEquals("39811f1123a837ac1a9f06f1285e352d", digest(h -> h.putZoneOffset(ZoneOffset.ofHoursMinutes(5, 30))));
+        assertEquals("eebdcfa578414bfd522f213cf4f0fac4", digest(h -> h.putYear(Year.of(2026))));
+        assertEquals("d0420f07693cd89a185951491110fdad", digest(h -> h.putYearMonth(YearMonth.of(2026, 12))));
+        assertEquals("8edcfa6f04b0ae9fb6a43adfd4f8cfe0", digest(h -> h.putMonthDay(MonthDay.of(2, 29))));
+        assertEquals("299f7f6f38e81cd6ff924e060e5faec4", digest(h -> h.putUuid(UUID.fromString("123e4567-e89b-12d3-a456-426614174000"))));
+        assertEquals("f0da26749ebb7dd4a8bcf2bf5a3c14b2", digest(h -> h.putUri(URI.create("https://example.com/a?b=c#d"))));
+        assertEquals("ca14c9792b443dab4ec029e49acffc26", digest(h -> h.putLocale(Locale.forLanguageTag("sr-Latn-RS"))));
+        assertEquals("3042294202200e46a872a7780d68d7b9", digest(h -> h.putCurrency(Currency.getInstance("EUR"))));
+    }
+
+    @Test
+    void jdkValueStreamsFollowTheSpec() {
+        BigInteger big = new BigInteger("-123456789012345678901234567890");
+        assertEquals(new SpecStream().tag(0x19).bigInteger(big).digest(), digest(h -> h.putBigInteger(big)));
+        // The allocation-free path (at most 8 bytes) and toByteArray() agree, at every length around it.
+        for (int bits = 0; bits < 80; bits++) {
+            for (BigInteger v : List.of(BigInteger.ONE.shiftLeft(bits), BigInteger.ONE.shiftLeft(bits).negate(),
+                    BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE),
+                    BigInteger.ONE.shiftLeft(bits).negate().subtract(BigInteger.ONE))) {
+                assertEquals(new SpecStream().tag(0x19).bigInteger(v).digest(), digest(h -> h.putBigInteger(v)), v.toString());
+            }
+        }
+        assertEquals(new SpecStream().tag(0x19).raw(4, 1).raw(1, 0).digest(), digest(h -> h.putBigInteger(BigInteger.ZERO)));
+        assertEquals(new SpecStream().tag(0x1A).raw(4, 2).raw(4, 1).raw(1, 100).digest(),
+                digest(h -> h.putBigDecimal(new BigDecimal("1.00"))));
+        assertEquals(new SpecStream().tag(0x1B).raw(4, 2026).raw(1, 12).raw(1, 2).digest(),
+                digest(h -> h.putLocalDate(LocalDate.of(2026, 12, 2))));
+        LocalTime time = LocalTime.of(15, 45, 1, 7);
+        assertEquals(new SpecStream().tag(0x1C).raw(8, time.toNanoOfDay()).digest(), digest(h -> h.putLocalTime(time)));
+        assertEquals(new SpecStream().tag(0x1D).raw(4, 2026).raw(1, 12).raw(1, 2).raw(8, time.toNanoOfDay()).digest(),
+                digest(h -> h.putLocalDateTime(LocalDateTime.of(LocalDate.of(2026, 12, 2), time))));
+        assertEquals(new SpecStream().tag(0x1E).raw(8, -1).raw(4, 999_999_999).digest(),
+                digest(h -> h.putInstant(Instant.ofEpochSecond(0, -1))));
+        assertEquals(new SpecStream().tag(0x1F).raw(8, -5).raw(4, 250).digest(),
+                digest(h -> h.putDuration(Duration.ofSeconds(-5, 250))));
+        assertEquals(new SpecStream().tag(0x20).raw(4, 1).raw(4, 2).raw(4, 3).digest(),
+                digest(h -> h.putPeriod(Period.of(1, 2, 3))));
+        ZonedDateTime paris = ZonedDateTime.of(2026, 3, 29, 3, 30, 0, 0, ZoneId.of("Europe/Paris"));
+        assertEquals(new SpecStream().tag(0x21).raw(4, 2026).raw(1, 3).raw(1, 29)
+                .raw(8, paris.toLocalTime().toNanoOfDay()).raw(4, 7200).str("Europe/Paris").digest(),
+                digest(h -> h.putZonedDateTime(paris)));
+        assertEquals(new SpecStream().tag(0x22).raw(4, 2026).raw(1, 3).raw(1, 29)
+                .raw(8, paris.toLocalTime().toNanoOfDay()).raw(4, 7200).digest(),
+                digest(h -> h.putOffsetDateTime(paris.toOffsetDateTime())));
+        assertEquals(new SpecStream().tag(0x23).raw(8, paris.toLocalTime().toNanoOfDay()).raw(4, 7200).digest(),
+                digest(h -> h.putOffsetTime(paris.toOffsetDateTime().toOffsetTime())));
+        assertEquals(new SpecStream().tag(0x24).str("Europe/Paris").digest(), digest(h -> h.putZoneId(ZoneId.of("Europe/Paris"))));
+        assertEquals(new SpecStream().tag(0x24).str("Z").digest(), digest(h -> h.putZoneId(ZoneOffset.UTC)));
+        assertEquals(new SpecStream().tag(0x25).raw(4, -3600).digest(), digest(h -> h.putZoneOffset(ZoneOffset.ofHours(-1))));
+        assertEquals(new SpecStream().tag(0x26).raw(4, -44).digest(), digest(h -> h.putYear(Year.of(-44))));
+        assertEquals(new SpecStream().tag(0x27).raw(4, 2026).raw(1, 12).digest(), digest(h -> h.putYearMonth(YearMonth.of(2026, 12))));
+        assertEquals(new SpecStream().tag(0x28).raw(1, 2).raw(1, 29).digest(), digest(h -> h.putMonthDay(MonthDay.of(2, 29))));
+        UUID uuid = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
+        assertEquals(new SpecStream().tag(0x29).raw(8, uuid.getMostSignificantBits()).raw(8, uuid.getLeastSignificantBits())
+                .digest(), digest(h -> h.putUuid(uuid)));
+        assertEquals(new SpecStream().tag(0x2A).str("https://example.com/a?b=c#d").digest(),
+                digest(h -> h.putUri(URI.create("https://example.com/a?b=c#d"))));
+        assertEquals(new SpecStream().tag(0x2B).str("sr-Latn-RS").raw(1, 0).digest(),
+                digest(h -> h.putLocale(Locale.forLanguageTag("sr-Latn-RS"))));
+        @SuppressWarnings("deprecation") // a legacy locale the language tag does not give back
+        Locale legacy = new Locale("en", "US", "a b"); // its tag is en-US: the variant is not well-formed
+        assertEquals(new SpecStream().tag(0x2B).str("en-US").raw(1, 1).str("en").str("US").str("a b")
+                .digest(), digest(h -> h.putLocale(legacy)));
+        assertEquals(new SpecStream().tag(0x2C).str("EUR").digest(), digest(h -> h.putCurrency(Currency.getInstance("EUR"))));
+    }
+
+    @Test
+    void jdkValuesThatAreNotEqualAreDifferentKeys() {
+        assertNotEquals(digest(h -> h.putBigDecimal(new BigDecimal("1.0"))), digest(h -> h.putBigDecimal(new BigDecimal("1.00"))));
+        assertNotEquals(digest(h -> h.putBigDecimal(new BigDecimal("1"))), digest(h -> h.putBigInteger(BigInteger.ONE)));
+        Instant t = Instant.parse("2026-12-02T15:45:00Z");
+        assertNotEquals(digest(h -> h.putInstant(t)), digest(h -> h.putInstant(t.plusNanos(1))));
+        LocalDateTime local = LocalDateTime.of(2026, 12, 2, 9, 0);
+        assertNotEquals(digest(h -> h.putZonedDateTime(local.atZone(ZoneId.of("Europe/Paris")))),
+                digest(h -> h.putZonedDateTime(local.atZone(ZoneId.of("Europe/Berlin")))));
+        // The same instant, written in two zones: equals says they differ, and so do their keys.
+        ZonedDateTime utc = t.atZone(ZoneOffset.UTC);
+        assertNotEquals(digest(h -> h.putZonedDateTime(utc)), digest(h -> h.putZonedDateTime(utc.withZoneSameInstant(ZoneId.of("UTC")))));
+        assertNotEquals(digest(h -> h.putPeriod(Period.ofYears(1))), digest(h -> h.putPeriod(Period.ofMonths(12))));
+        assertNotEquals(digest(h -> h.putZoneId(ZoneId.of("UTC"))), digest(h -> h.putZoneId(ZoneOffset.UTC)));
+        assertNotEquals(digest(h -> h.putLocale(Locale.CANADA)), digest(h -> h.putLocale(Locale.CANADA_FRENCH)));
+        assertNotEquals(digest(h -> h.putLocale(Locale.US)), digest(h -> h.putLocale(legacyLocale())));
+    }
+
+    @SuppressWarnings("deprecation") // a locale its language tag (en-US) does not give back
+    private static Locale legacyLocale() {
+        return new Locale("en", "US", "a b");
     }
 
     @Test

@@ -1,6 +1,27 @@
 package dev.memogen.internal.codec;
 
 import java.lang.invoke.MethodHandles;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Currency;
+import java.util.Locale;
+import java.util.UUID;
+import java.time.DateTimeException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -289,6 +310,177 @@ public final class ValueReader {
             done += k;
         }
         return a;
+    }
+
+    // ---- JDK value types (see ValueWriter) ----
+
+    public BigInteger readBigInteger() {
+        byte[] bytes = readByteArray();
+        if (bytes.length == 0) {
+            throw new CorruptValueException("empty BigInteger");
+        }
+        return new BigInteger(bytes);
+    }
+
+    public BigDecimal readBigDecimal() {
+        int scale = readInt();
+        return new BigDecimal(readBigInteger(), scale);
+    }
+
+    public LocalDate readLocalDate() {
+        int year = readInt();
+        int month = readByte();
+        int day = readByte();
+        try {
+            return LocalDate.of(year, month, day);
+        } catch (DateTimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public LocalTime readLocalTime() {
+        long nanos = readLong();
+        try {
+            return LocalTime.ofNanoOfDay(nanos);
+        } catch (DateTimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public LocalDateTime readLocalDateTime() {
+        return LocalDateTime.of(readLocalDate(), readLocalTime());
+    }
+
+    public Instant readInstant() {
+        long seconds = readLong();
+        int nanos = readInt();
+        try {
+            return Instant.ofEpochSecond(seconds, nanos);
+        } catch (DateTimeException | ArithmeticException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public Duration readDuration() {
+        long seconds = readLong();
+        int nanos = readInt();
+        try {
+            return Duration.ofSeconds(seconds, nanos);
+        } catch (ArithmeticException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public Period readPeriod() {
+        int years = readInt();
+        int months = readInt();
+        return Period.of(years, months, readInt());
+    }
+
+    public ZonedDateTime readZonedDateTime() {
+        LocalDateTime local = readLocalDateTime();
+        ZoneOffset offset = readZoneOffset();
+        ZoneId zone = readZoneId();
+        try {
+            return ZonedDateTime.ofStrict(local, offset, zone);
+        } catch (DateTimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public OffsetDateTime readOffsetDateTime() {
+        LocalDateTime local = readLocalDateTime();
+        return OffsetDateTime.of(local, readZoneOffset());
+    }
+
+    public OffsetTime readOffsetTime() {
+        LocalTime local = readLocalTime();
+        return OffsetTime.of(local, readZoneOffset());
+    }
+
+    public ZoneId readZoneId() {
+        String id = readString();
+        try {
+            return ZoneId.of(id);
+        } catch (DateTimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public ZoneOffset readZoneOffset() {
+        int seconds = readInt();
+        try {
+            return ZoneOffset.ofTotalSeconds(seconds);
+        } catch (DateTimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public Year readYear() {
+        int year = readInt();
+        try {
+            return Year.of(year);
+        } catch (DateTimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public YearMonth readYearMonth() {
+        int year = readInt();
+        int month = readByte();
+        try {
+            return YearMonth.of(year, month);
+        } catch (DateTimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public MonthDay readMonthDay() {
+        int month = readByte();
+        int day = readByte();
+        try {
+            return MonthDay.of(month, day);
+        } catch (DateTimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public UUID readUuid() {
+        long most = readLong();
+        return new UUID(most, readLong());
+    }
+
+    public URI readUri() {
+        String s = readString();
+        try {
+            return new URI(s);
+        } catch (java.net.URISyntaxException e) {
+            throw corrupt(e);
+        }
+    }
+
+    @SuppressWarnings("deprecation") // the three-string constructor is the only way to some legacy locales
+    public Locale readLocale() {
+        String tag = readString();
+        if (!readBoolean()) {
+            return Locale.forLanguageTag(tag);
+        }
+        String language = readString();
+        String country = readString();
+        return new Locale(language, country, readString());
+    }
+
+    public Currency readCurrency() {
+        String code = readString();
+        try {
+            return Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(e);
+        }
+    }
+
+    private static CorruptValueException corrupt(Exception e) {
+        return new CorruptValueException("stored value is damaged: " + e.getMessage());
     }
 
     /**

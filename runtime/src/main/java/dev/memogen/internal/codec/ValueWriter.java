@@ -1,6 +1,26 @@
 package dev.memogen.internal.codec;
 
 import java.lang.invoke.MethodHandles;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.Period;
+import java.time.Year;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Currency;
+import java.util.Locale;
+import java.util.UUID;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -295,6 +315,123 @@ public final class ValueWriter {
     public void writeDoubleArray(double[] a) {
         writeInt(a.length);
         writeElements(a, 8L * a.length);
+    }
+
+    // ---- JDK value types: the hash spec's layout of each, without its tag ----
+
+    /** {@code toByteArray()}: two's complement, big-endian, with its length. */
+    public void writeBigInteger(BigInteger v) {
+        writeByteArray(v.toByteArray());
+    }
+
+    public void writeBigDecimal(BigDecimal v) {
+        writeInt(v.scale());
+        writeBigInteger(v.unscaledValue());
+    }
+
+    public void writeLocalDate(LocalDate v) {
+        writeInt(v.getYear());
+        writeByte((byte) v.getMonthValue());
+        writeByte((byte) v.getDayOfMonth());
+    }
+
+    public void writeLocalTime(LocalTime v) {
+        writeLong(v.toNanoOfDay());
+    }
+
+    public void writeLocalDateTime(LocalDateTime v) {
+        writeLocalDate(v.toLocalDate());
+        writeLocalTime(v.toLocalTime());
+    }
+
+    public void writeInstant(Instant v) {
+        writeLong(v.getEpochSecond());
+        writeInt(v.getNano());
+    }
+
+    public void writeDuration(Duration v) {
+        writeLong(v.getSeconds());
+        writeInt(v.getNano());
+    }
+
+    public void writePeriod(Period v) {
+        writeInt(v.getYears());
+        writeInt(v.getMonths());
+        writeInt(v.getDays());
+    }
+
+    public void writeZonedDateTime(ZonedDateTime v) {
+        writeLocalDateTime(v.toLocalDateTime());
+        writeInt(v.getOffset().getTotalSeconds());
+        writeString(v.getZone().getId());
+    }
+
+    public void writeOffsetDateTime(OffsetDateTime v) {
+        writeLocalDateTime(v.toLocalDateTime());
+        writeInt(v.getOffset().getTotalSeconds());
+    }
+
+    public void writeOffsetTime(OffsetTime v) {
+        writeLocalTime(v.toLocalTime());
+        writeInt(v.getOffset().getTotalSeconds());
+    }
+
+    public void writeZoneId(ZoneId v) {
+        writeString(v.getId());
+    }
+
+    public void writeZoneOffset(ZoneOffset v) {
+        writeInt(v.getTotalSeconds());
+    }
+
+    public void writeYear(Year v) {
+        writeInt(v.getValue());
+    }
+
+    public void writeYearMonth(YearMonth v) {
+        writeInt(v.getYear());
+        writeByte((byte) v.getMonthValue());
+    }
+
+    public void writeMonthDay(MonthDay v) {
+        writeByte((byte) v.getMonthValue());
+        writeByte((byte) v.getDayOfMonth());
+    }
+
+    public void writeUuid(UUID v) {
+        writeLong(v.getMostSignificantBits());
+        writeLong(v.getLeastSignificantBits());
+    }
+
+    public void writeUri(URI v) {
+        writeString(v.toString());
+    }
+
+    /**
+     * The language tag, then {@code 00}; or {@code 01} and the language, country and variant for a
+     * locale the tag does not give back. Throws for a locale neither gives back (none that the
+     * JDK's factories make).
+     */
+    @SuppressWarnings("deprecation") // the three-string constructor is the only way to some legacy locales
+    public void writeLocale(Locale v) {
+        String tag = v.toLanguageTag();
+        writeString(tag);
+        if (Locale.forLanguageTag(tag).equals(v)) {
+            writeBoolean(false);
+            return;
+        }
+        if (!new Locale(v.getLanguage(), v.getCountry(), v.getVariant()).equals(v)) {
+            throw new IllegalArgumentException("locale " + v + " cannot be stored: neither its language tag nor"
+                    + " its language, country and variant give it back");
+        }
+        writeBoolean(true);
+        writeString(v.getLanguage());
+        writeString(v.getCountry());
+        writeString(v.getVariant());
+    }
+
+    public void writeCurrency(Currency v) {
+        writeString(v.getCurrencyCode());
     }
 
     /** The little-endian form of a primitive array's elements ({@code bytes} long), or a reference to it. */

@@ -142,4 +142,134 @@ class ValueCodecTest {
         assertArrayEquals(expected, deferring.toByteArray());
         assertArrayEquals(expected, keepsSmall.toByteArray());
     }
+
+    @Test
+    @SuppressWarnings("deprecation") // a legacy locale its language tag does not give back
+    void jdkValuesRoundTripToEqualValues() {
+        java.util.List<Object> values = java.util.List.of(
+                new java.math.BigInteger("-123456789012345678901234567890"), java.math.BigInteger.ZERO,
+                new java.math.BigDecimal("1.00"), new java.math.BigDecimal("-1E+400"),
+                java.time.LocalDate.of(-999_999_999, 1, 1), java.time.LocalTime.MAX,
+                java.time.LocalDateTime.of(2026, 12, 2, 15, 45, 1, 7), java.time.Instant.ofEpochSecond(-1, 999_999_999),
+                java.time.Duration.ofSeconds(-5, 250), java.time.Period.of(1, -2, 3),
+                java.time.ZonedDateTime.of(2026, 10, 25, 2, 30, 0, 0, java.time.ZoneId.of("Europe/Paris"))
+                        .withLaterOffsetAtOverlap(),
+                java.time.OffsetDateTime.of(2026, 12, 2, 15, 45, 0, 0, java.time.ZoneOffset.ofHours(-5)),
+                java.time.OffsetTime.of(15, 45, 0, 1, java.time.ZoneOffset.MAX), java.time.ZoneId.of("America/New_York"),
+                java.time.ZoneOffset.ofHoursMinutes(5, 30), java.time.Year.of(-44), java.time.YearMonth.of(2026, 12),
+                java.time.MonthDay.of(2, 29), java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000"),
+                java.net.URI.create("https://Example.com/a%20b?c=d#e"), java.util.Locale.forLanguageTag("sr-Latn-RS"),
+                new java.util.Locale("en", "US", "a b"), new java.util.Locale("ja", "JP", "JP"),
+                java.util.Currency.getInstance("EUR"));
+        ValueWriter out = new ValueWriter(16);
+        for (Object v : values) {
+            write(out, v);
+        }
+        ValueReader in = new ValueReader(out.toByteArray());
+        for (Object v : values) {
+            Object back = read(in, v.getClass());
+            assertEquals(v, back);
+            assertEquals(v.toString(), back.toString());
+        }
+        in.expectEnd();
+    }
+
+    @Test
+    void damagedJdkValuesAreCorrupt() {
+        ValueWriter out = new ValueWriter(16);
+        out.writeInt(2026);
+        out.writeByte((byte) 13); // month 13
+        out.writeByte((byte) 1);
+        assertThrows(CorruptValueException.class, () -> new ValueReader(out.toByteArray()).readLocalDate());
+        ValueWriter zone = new ValueWriter(16);
+        zone.writeString("Not/AZone");
+        assertThrows(CorruptValueException.class, () -> new ValueReader(zone.toByteArray()).readZoneId());
+    }
+
+    private static void write(ValueWriter out, Object v) {
+        if (v instanceof java.math.BigInteger x) {
+            out.writeBigInteger(x);
+        } else if (v instanceof java.math.BigDecimal x) {
+            out.writeBigDecimal(x);
+        } else if (v instanceof java.time.LocalDate x) {
+            out.writeLocalDate(x);
+        } else if (v instanceof java.time.LocalTime x) {
+            out.writeLocalTime(x);
+        } else if (v instanceof java.time.LocalDateTime x) {
+            out.writeLocalDateTime(x);
+        } else if (v instanceof java.time.Instant x) {
+            out.writeInstant(x);
+        } else if (v instanceof java.time.Duration x) {
+            out.writeDuration(x);
+        } else if (v instanceof java.time.Period x) {
+            out.writePeriod(x);
+        } else if (v instanceof java.time.ZonedDateTime x) {
+            out.writeZonedDateTime(x);
+        } else if (v instanceof java.time.OffsetDateTime x) {
+            out.writeOffsetDateTime(x);
+        } else if (v instanceof java.time.OffsetTime x) {
+            out.writeOffsetTime(x);
+        } else if (v instanceof java.time.ZoneOffset x) {
+            out.writeZoneOffset(x);
+        } else if (v instanceof java.time.ZoneId x) {
+            out.writeZoneId(x);
+        } else if (v instanceof java.time.Year x) {
+            out.writeYear(x);
+        } else if (v instanceof java.time.YearMonth x) {
+            out.writeYearMonth(x);
+        } else if (v instanceof java.time.MonthDay x) {
+            out.writeMonthDay(x);
+        } else if (v instanceof java.util.UUID x) {
+            out.writeUuid(x);
+        } else if (v instanceof java.net.URI x) {
+            out.writeUri(x);
+        } else if (v instanceof java.util.Locale x) {
+            out.writeLocale(x);
+        } else {
+            out.writeCurrency((java.util.Currency) v);
+        }
+    }
+
+    private static Object read(ValueReader in, Class<?> type) {
+        if (type == java.math.BigInteger.class) {
+            return in.readBigInteger();
+        } else if (type == java.math.BigDecimal.class) {
+            return in.readBigDecimal();
+        } else if (type == java.time.LocalDate.class) {
+            return in.readLocalDate();
+        } else if (type == java.time.LocalTime.class) {
+            return in.readLocalTime();
+        } else if (type == java.time.LocalDateTime.class) {
+            return in.readLocalDateTime();
+        } else if (type == java.time.Instant.class) {
+            return in.readInstant();
+        } else if (type == java.time.Duration.class) {
+            return in.readDuration();
+        } else if (type == java.time.Period.class) {
+            return in.readPeriod();
+        } else if (type == java.time.ZonedDateTime.class) {
+            return in.readZonedDateTime();
+        } else if (type == java.time.OffsetDateTime.class) {
+            return in.readOffsetDateTime();
+        } else if (type == java.time.OffsetTime.class) {
+            return in.readOffsetTime();
+        } else if (type == java.time.ZoneOffset.class) {
+            return in.readZoneOffset();
+        } else if (java.time.ZoneId.class.isAssignableFrom(type)) {
+            return in.readZoneId();
+        } else if (type == java.time.Year.class) {
+            return in.readYear();
+        } else if (type == java.time.YearMonth.class) {
+            return in.readYearMonth();
+        } else if (type == java.time.MonthDay.class) {
+            return in.readMonthDay();
+        } else if (type == java.util.UUID.class) {
+            return in.readUuid();
+        } else if (type == java.net.URI.class) {
+            return in.readUri();
+        } else if (type == java.util.Locale.class) {
+            return in.readLocale();
+        }
+        return in.readCurrency();
+    }
 }

@@ -1,0 +1,71 @@
+package dev.memogen.processor;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The immutable JDK value classes memogen hashes and stores by their value, each with its own tag
+ * in the key stream ({@code docs/hash-spec.md}) and its own {@code KeyHasher.put}, {@code
+ * ValueWriter.write} and {@code ValueReader.read} method, named by {@link #suffix}.
+ */
+enum JdkValue {
+    BIG_INTEGER("java.math.BigInteger", "BigInteger"),
+    BIG_DECIMAL("java.math.BigDecimal", "BigDecimal"),
+    LOCAL_DATE("java.time.LocalDate", "LocalDate"),
+    LOCAL_TIME("java.time.LocalTime", "LocalTime"),
+    LOCAL_DATE_TIME("java.time.LocalDateTime", "LocalDateTime"),
+    INSTANT("java.time.Instant", "Instant"),
+    DURATION("java.time.Duration", "Duration"),
+    PERIOD("java.time.Period", "Period"),
+    ZONED_DATE_TIME("java.time.ZonedDateTime", "ZonedDateTime"),
+    OFFSET_DATE_TIME("java.time.OffsetDateTime", "OffsetDateTime"),
+    OFFSET_TIME("java.time.OffsetTime", "OffsetTime"),
+    ZONE_ID("java.time.ZoneId", "ZoneId"),
+    ZONE_OFFSET("java.time.ZoneOffset", "ZoneOffset"),
+    YEAR("java.time.Year", "Year"),
+    YEAR_MONTH("java.time.YearMonth", "YearMonth"),
+    MONTH_DAY("java.time.MonthDay", "MonthDay"),
+    UUID("java.util.UUID", "Uuid"),
+    URI("java.net.URI", "Uri"),
+    LOCALE("java.util.Locale", "Locale"),
+    CURRENCY("java.util.Currency", "Currency");
+
+    private static final Map<String, JdkValue> BY_NAME = new HashMap<>();
+
+    static {
+        for (JdkValue v : values()) {
+            BY_NAME.put(v.qualifiedName, v);
+        }
+    }
+
+    private final String qualifiedName;
+    private final String suffix;
+
+    JdkValue(String qualifiedName, String suffix) {
+        this.qualifiedName = qualifiedName;
+        this.suffix = suffix;
+    }
+
+    /** The one named {@code qualifiedName}, or {@code null}. */
+    static JdkValue named(String qualifiedName) {
+        return BY_NAME.get(qualifiedName);
+    }
+
+    String qualifiedName() {
+        return qualifiedName;
+    }
+
+    /** The suffix of its {@code KeyHasher.put}, {@code ValueWriter.write} and {@code ValueReader.read} methods. */
+    String suffix() {
+        return suffix;
+    }
+
+    /**
+     * Whether {@code equals} is exactly the key's equality, so that the memory tier may be keyed
+     * by {@code hashCode} and {@code equals}. A URI's {@code equals} ignores the case of its host
+     * while its key is its string form: it is compared by that.
+     */
+    boolean equalsIsKeyEquality() {
+        return this != URI;
+    }
+}
