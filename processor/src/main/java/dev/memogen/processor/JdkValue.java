@@ -28,7 +28,11 @@ enum JdkValue {
     UUID("java.util.UUID", "Uuid"),
     URI("java.net.URI", "Uri"),
     LOCALE("java.util.Locale", "Locale"),
-    CURRENCY("java.util.Currency", "Currency");
+    CURRENCY("java.util.Currency", "Currency"),
+    CHARSET("java.nio.charset.Charset", "Charset"),
+    OPTIONAL_INT("java.util.OptionalInt", "OptionalInt"),
+    OPTIONAL_LONG("java.util.OptionalLong", "OptionalLong"),
+    OPTIONAL_DOUBLE("java.util.OptionalDouble", "OptionalDouble");
 
     private static final Map<String, JdkValue> BY_NAME = new HashMap<>();
 

@@ -93,6 +93,10 @@ class JdkValuesTest {
             "  static URI uri(URI v) { runs++; return v; }",
             "  static Locale locale(Locale v) { runs++; return v; }",
             "  static Currency currency(Currency v) { runs++; return v; }",
+            "  static java.nio.charset.Charset charset(java.nio.charset.Charset v) { runs++; return v; }",
+            "  static OptionalInt optionalInt(OptionalInt v) { runs++; return v; }",
+            "  static OptionalLong optionalLong(OptionalLong v) { runs++; return v; }",
+            "  static OptionalDouble optionalDouble(OptionalDouble v) { runs++; return v; }",
             "  static DayOfWeek dayOfWeek(DayOfWeek v) { runs++; return v; }",
             "  static Month month(Month v) { runs++; return v; }",
             "  static Stamp stamp(Stamp v) { runs++; return v; }",
@@ -202,6 +206,10 @@ class JdkValuesTest {
         check("locale", () -> Locale.forLanguageTag("sr-Latn-RS"), Locale.forLanguageTag("sr-Cyrl-RS"));
         check("locale", () -> new Locale("en", "US", "a b"), Locale.US); // the tag of both is en-US
         check("currency", () -> Currency.getInstance("EUR"), Currency.getInstance("CHF"));
+        check("charset", () -> java.nio.charset.StandardCharsets.UTF_8, java.nio.charset.StandardCharsets.UTF_16);
+        check("optionalInt", () -> java.util.OptionalInt.of(7), java.util.OptionalInt.empty());
+        check("optionalLong", () -> java.util.OptionalLong.of(7), java.util.OptionalLong.of(8));
+        check("optionalDouble", () -> java.util.OptionalDouble.of(0.0), java.util.OptionalDouble.of(-0.0));
         check("dayOfWeek", () -> DayOfWeek.MONDAY, DayOfWeek.TUESDAY);
         check("month", () -> Month.FEBRUARY, Month.MARCH);
     }

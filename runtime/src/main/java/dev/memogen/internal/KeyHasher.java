@@ -5,6 +5,7 @@ import dev.memogen.internal.hash.Xxh3Stream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,6 +23,9 @@ import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.Currency;
 import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -86,6 +90,10 @@ public final class KeyHasher {
     static final byte URI_TAG = 0x2A;
     static final byte LOCALE = 0x2B;
     static final byte CURRENCY = 0x2C;
+    static final byte CHARSET = 0x2D;
+    static final byte OPTIONAL_INT = 0x2E;
+    static final byte OPTIONAL_LONG = 0x2F;
+    static final byte OPTIONAL_DOUBLE = 0x30;
 
     private static final ThreadLocal<KeyHasher> PER_THREAD = ThreadLocal.withInitial(KeyHasher::new);
     /**
@@ -555,6 +563,37 @@ public final class KeyHasher {
     public void putCurrency(Currency v) {
         tag(CURRENCY);
         rawString(v.getCurrencyCode());
+    }
+
+    /** By its canonical name. */
+    public void putCharset(Charset v) {
+        tag(CHARSET);
+        rawString(v.name());
+    }
+
+    public void putOptionalInt(OptionalInt v) {
+        tag(OPTIONAL_INT);
+        int8((byte) (v.isPresent() ? 1 : 0));
+        if (v.isPresent()) {
+            int32(v.getAsInt());
+        }
+    }
+
+    public void putOptionalLong(OptionalLong v) {
+        tag(OPTIONAL_LONG);
+        int8((byte) (v.isPresent() ? 1 : 0));
+        if (v.isPresent()) {
+            int64(v.getAsLong());
+        }
+    }
+
+    /** The value as a {@code double} is hashed: {@code doubleToLongBits} (every NaN alike). */
+    public void putOptionalDouble(OptionalDouble v) {
+        tag(OPTIONAL_DOUBLE);
+        int8((byte) (v.isPresent() ? 1 : 0));
+        if (v.isPresent()) {
+            int64(Double.doubleToLongBits(v.getAsDouble()));
+        }
     }
 
     private void rawString(String s) {

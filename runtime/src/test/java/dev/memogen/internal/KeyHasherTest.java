@@ -192,6 +192,10 @@ class KeyHasherTest {
         assertEquals("f0da26749ebb7dd4a8bcf2bf5a3c14b2", digest(h -> h.putUri(URI.create("https://example.com/a?b=c#d"))));
         assertEquals("ca14c9792b443dab4ec029e49acffc26", digest(h -> h.putLocale(Locale.forLanguageTag("sr-Latn-RS"))));
         assertEquals("3042294202200e46a872a7780d68d7b9", digest(h -> h.putCurrency(Currency.getInstance("EUR"))));
+        assertEquals("29af2e78ff2fcb7b40f0b68d375500a0", digest(h -> h.putCharset(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("016216932132649c43d1e11b717a0108", digest(h -> h.putOptionalInt(java.util.OptionalInt.of(-7))));
+        assertEquals("1e66557d4162c3d810fe9aef084cd737", digest(h -> h.putOptionalLong(java.util.OptionalLong.of(Long.MIN_VALUE))));
+        assertEquals("7b0befa13953bf02d35479b2a37fd118", digest(h -> h.putOptionalDouble(java.util.OptionalDouble.of(2.5))));
     }
 
     @Test
@@ -248,6 +252,21 @@ class KeyHasherTest {
         assertEquals(new SpecStream().tag(0x2B).str("en-US").raw(1, 1).str("en").str("US").str("a b")
                 .digest(), digest(h -> h.putLocale(legacy)));
         assertEquals(new SpecStream().tag(0x2C).str("EUR").digest(), digest(h -> h.putCurrency(Currency.getInstance("EUR"))));
+        assertEquals(new SpecStream().tag(0x2D).str("UTF-8").digest(),
+                digest(h -> h.putCharset(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(new SpecStream().tag(0x2E).raw(1, 1).raw(4, -7).digest(),
+                digest(h -> h.putOptionalInt(java.util.OptionalInt.of(-7))));
+        assertEquals(new SpecStream().tag(0x2E).raw(1, 0).digest(),
+                digest(h -> h.putOptionalInt(java.util.OptionalInt.empty())));
+        assertEquals(new SpecStream().tag(0x2F).raw(1, 1).raw(8, Long.MIN_VALUE).digest(),
+                digest(h -> h.putOptionalLong(java.util.OptionalLong.of(Long.MIN_VALUE))));
+        assertEquals(new SpecStream().tag(0x30).raw(1, 1).raw(8, Double.doubleToLongBits(-0.0)).digest(),
+                digest(h -> h.putOptionalDouble(java.util.OptionalDouble.of(-0.0))));
+        assertEquals(new SpecStream().tag(0x30).raw(1, 1).raw(8, Double.doubleToLongBits(Double.NaN)).digest(),
+                digest(h -> h.putOptionalDouble(java.util.OptionalDouble.of(Double.longBitsToDouble(0x7ff8000000000123L)))),
+                "every NaN alike, as for double");
+        assertEquals(new SpecStream().tag(0x30).raw(1, 0).digest(),
+                digest(h -> h.putOptionalDouble(java.util.OptionalDouble.empty())));
     }
 
     @Test

@@ -1,9 +1,13 @@
 package dev.memogen.internal.codec;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,10 +25,6 @@ import java.time.ZonedDateTime;
 import java.util.Currency;
 import java.util.Locale;
 import java.util.UUID;
-import java.time.DateTimeException;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Reads what a {@link ValueWriter} wrote. Every length is checked against the bytes that remain,
@@ -477,6 +477,27 @@ public final class ValueReader {
         } catch (IllegalArgumentException e) {
             throw corrupt(e);
         }
+    }
+
+    public java.nio.charset.Charset readCharset() {
+        String name = readString();
+        try {
+            return java.nio.charset.Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(e);
+        }
+    }
+
+    public java.util.OptionalInt readOptionalInt() {
+        return readBoolean() ? java.util.OptionalInt.of(readInt()) : java.util.OptionalInt.empty();
+    }
+
+    public java.util.OptionalLong readOptionalLong() {
+        return readBoolean() ? java.util.OptionalLong.of(readLong()) : java.util.OptionalLong.empty();
+    }
+
+    public java.util.OptionalDouble readOptionalDouble() {
+        return readBoolean() ? java.util.OptionalDouble.of(readDouble()) : java.util.OptionalDouble.empty();
     }
 
     private static CorruptValueException corrupt(Exception e) {

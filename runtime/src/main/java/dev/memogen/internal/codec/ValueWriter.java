@@ -1,9 +1,12 @@
 package dev.memogen.internal.codec;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,14 +21,11 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.Locale;
 import java.util.UUID;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.Arrays;
 
 /**
  * A growable little-endian byte buffer that generated codecs write values into. Floating-point
@@ -432,6 +432,31 @@ public final class ValueWriter {
 
     public void writeCurrency(Currency v) {
         writeString(v.getCurrencyCode());
+    }
+
+    public void writeCharset(java.nio.charset.Charset v) {
+        writeString(v.name());
+    }
+
+    public void writeOptionalInt(java.util.OptionalInt v) {
+        writeBoolean(v.isPresent());
+        if (v.isPresent()) {
+            writeInt(v.getAsInt());
+        }
+    }
+
+    public void writeOptionalLong(java.util.OptionalLong v) {
+        writeBoolean(v.isPresent());
+        if (v.isPresent()) {
+            writeLong(v.getAsLong());
+        }
+    }
+
+    public void writeOptionalDouble(java.util.OptionalDouble v) {
+        writeBoolean(v.isPresent());
+        if (v.isPresent()) {
+            writeDouble(v.getAsDouble());
+        }
     }
 
     /** The little-endian form of a primitive array's elements ({@code bytes} long), or a reference to it. */

@@ -160,7 +160,9 @@ class ValueCodecTest {
                 java.time.MonthDay.of(2, 29), java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000"),
                 java.net.URI.create("https://Example.com/a%20b?c=d#e"), java.util.Locale.forLanguageTag("sr-Latn-RS"),
                 new java.util.Locale("en", "US", "a b"), new java.util.Locale("ja", "JP", "JP"),
-                java.util.Currency.getInstance("EUR"));
+                java.util.Currency.getInstance("EUR"), java.nio.charset.StandardCharsets.UTF_16LE,
+                java.util.OptionalInt.of(-7), java.util.OptionalInt.empty(), java.util.OptionalLong.of(Long.MAX_VALUE),
+                java.util.OptionalLong.empty(), java.util.OptionalDouble.of(-0.0), java.util.OptionalDouble.empty());
         ValueWriter out = new ValueWriter(16);
         for (Object v : values) {
             write(out, v);
@@ -225,6 +227,14 @@ class ValueCodecTest {
             out.writeUri(x);
         } else if (v instanceof java.util.Locale x) {
             out.writeLocale(x);
+        } else if (v instanceof java.nio.charset.Charset x) {
+            out.writeCharset(x);
+        } else if (v instanceof java.util.OptionalInt x) {
+            out.writeOptionalInt(x);
+        } else if (v instanceof java.util.OptionalLong x) {
+            out.writeOptionalLong(x);
+        } else if (v instanceof java.util.OptionalDouble x) {
+            out.writeOptionalDouble(x);
         } else {
             out.writeCurrency((java.util.Currency) v);
         }
@@ -269,6 +279,14 @@ class ValueCodecTest {
             return in.readUri();
         } else if (type == java.util.Locale.class) {
             return in.readLocale();
+        } else if (java.nio.charset.Charset.class.isAssignableFrom(type)) {
+            return in.readCharset();
+        } else if (type == java.util.OptionalInt.class) {
+            return in.readOptionalInt();
+        } else if (type == java.util.OptionalLong.class) {
+            return in.readOptionalLong();
+        } else if (type == java.util.OptionalDouble.class) {
+            return in.readOptionalDouble();
         }
         return in.readCurrency();
     }
