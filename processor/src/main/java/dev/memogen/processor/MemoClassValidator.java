@@ -107,7 +107,7 @@ final class MemoClassValidator {
             return; // a record by its components, an enum constant by its name
         }
         String name = cls.getSimpleName().toString();
-        for (TypeElement t : Receivers.hierarchy(cls, types)) {
+        for (TypeElement t : Receivers.hierarchy(cls)) {
             List<VariableElement> fields = Receivers.keyFields(t);
             if (t != cls && Receivers.unreadable(t)) {
                 if (!fields.isEmpty()) {

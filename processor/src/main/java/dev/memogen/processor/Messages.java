@@ -31,6 +31,8 @@ final class Messages {
     static final String LEFT_OUT_VOID = "void: no result to remember";
     static final String LEFT_OUT_PRIVATE = "private: the generated class cannot call it";
     static final String LEFT_OUT_ABSTRACT = "abstract: no code of its own to remember the results of";
+    static final String LEFT_OUT_INNER_RECEIVER = "instance method of an inner class: it can read the enclosing"
+            + " instance, which is not part of the key; make the class static to memoize it";
     static final String LEFT_OUT_GENERIC_RECEIVER = "instance method of a generic class: not supported yet,"
             + " make it static to memoize it";
 

@@ -36,7 +36,7 @@ final class Receivers {
         return !mods.contains(Modifier.STATIC) && !mods.contains(Modifier.PRIVATE) && !mods.contains(Modifier.ABSTRACT)
                 && m.getReturnType().getKind() != TypeKind.VOID
                 && Annotations.find(m, Annotations.SKIP) == null
-                && cls.getTypeParameters().isEmpty()
+                && cls.getTypeParameters().isEmpty() && !inner(cls)
                 && !objectMethod(m) && !recordAccessor(m, cls);
     }
 
@@ -55,7 +55,19 @@ final class Receivers {
         if (!cls.getTypeParameters().isEmpty()) {
             return Messages.LEFT_OUT_GENERIC_RECEIVER;
         }
+        if (inner(cls)) {
+            return Messages.LEFT_OUT_INNER_RECEIVER;
+        }
         return null;
+    }
+
+    /**
+     * An inner (non-static member) class: its methods can read the enclosing instance, whose state
+     * is not part of the key, so its instance methods are not memoized.
+     */
+    private static boolean inner(TypeElement cls) {
+        return cls.getNestingKind() == javax.lang.model.element.NestingKind.MEMBER
+                && !cls.getModifiers().contains(Modifier.STATIC) && cls.getKind() == ElementKind.CLASS;
     }
 
     /** {@code equals}, {@code hashCode}, {@code toString}: what every object has, never a computation to remember. */
@@ -90,7 +102,7 @@ final class Receivers {
      * The superclasses of {@code cls} up to {@code Object}, outermost first, and {@code cls}
      * itself last.
      */
-    static List<TypeElement> hierarchy(TypeElement cls, Types types) {
+    static List<TypeElement> hierarchy(TypeElement cls) {
         Deque<TypeElement> chain = new ArrayDeque<>();
         for (TypeElement t = cls; t != null; ) {
             if (t.getQualifiedName().contentEquals("java.lang.Object")) {
@@ -123,7 +135,7 @@ final class Receivers {
             List<ValueType.Field> handles) {
         String pkg = elements.getPackageOf(cls).getQualifiedName().toString();
         List<ValueType.Field> fields = new ArrayList<>();
-        for (TypeElement t : hierarchy(cls, types)) {
+        for (TypeElement t : hierarchy(cls)) {
             for (VariableElement f : keyFields(t)) {
                 ValueType type = classifier.classify(f.asType(), TypeClassifier.Use.PARAMETER).type();
                 boolean direct = !f.getModifiers().contains(Modifier.PRIVATE)

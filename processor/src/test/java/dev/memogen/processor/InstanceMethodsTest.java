@@ -230,4 +230,22 @@ class InstanceMethodsTest {
         List<String> out = (List<String>) TestCompiler.load(c).call("geo.Counter", "run");
         assertEquals(List.of("6.0 6.0 1", "0.005 0.005 5.0 3", "110 110 4", "220 5"), out);
     }
+
+    @Test
+    void anInnerClassesInstanceMethodsAreLeftOutSayingWhy() {
+        JavaFileObject src = TestCompiler.source("shop.Outer",
+                "package shop;",
+                "import dev.memogen.GenerateMemo;",
+                "class Outer {",
+                "  int rate = 2;",
+                "  @GenerateMemo",
+                "  class Inner {",
+                "    int price(int x) { return x * rate; }",
+                "  }",
+                "}");
+        Compilation c = TestCompiler.compileLenient(src);
+        assertThat(c).succeeded();
+        assertThat(c).hadWarningContaining("price(int) (instance method of an inner class: it can read the enclosing"
+                + " instance, which is not part of the key; make the class static to memoize it)");
+    }
 }
