@@ -79,8 +79,7 @@ final class HashEmitter {
             // A receiver: as a record of its fields (hash-spec.md, "Receivers").
             b.addStatement("$L.beginRecord($L, $L)", h, helpers.typeTag(o.binaryName()), o.fields().size());
             for (ValueType.Field f : o.fields()) {
-                String read = f.handle() == null ? v + "." + f.name()
-                        : CodeBlock.of("($T) $L.get($L)", f.rawType(), f.handle(), v).toString();
+                String read = f.read(v);
                 emit(b, f.type(), read, false, h, depth, names);
             }
         } else if (t instanceof ValueType.OptionalType o) {

@@ -32,8 +32,7 @@ final class MemoryKeyEmitter {
         for (MemoModel.Parameter p : params) {
             if (p.type() instanceof ValueType.ObjectState o) {
                 for (ValueType.Field f : o.fields()) {
-                    parts.add(new Part(f.type(), f.handle() == null ? p.name() + "." + f.name()
-                            : CodeBlock.of("(($T) $L.get($L))", f.rawType(), f.handle(), p.name()).toString()));
+                    parts.add(new Part(f.type(), f.read(p.name())));
                 }
             } else {
                 parts.add(new Part(p.type(), p.name()));

@@ -151,7 +151,13 @@ sealed interface ValueType {
      * name it (private, or another package's), through the {@code VarHandle} constant
      * {@code handle} of the generated class, whose {@code get} returns {@code rawType}.
      */
-    record Field(String name, ValueType type, TypeName declaring, String handle, TypeName rawType) {}
+    record Field(String name, ValueType type, TypeName declaring, String handle, TypeName rawType) {
+        /** The expression that reads this field of {@code receiver} in the generated class. */
+        String read(String receiver) {
+            return handle == null ? receiver + "." + name
+                    : com.palantir.javapoet.CodeBlock.of("(($T) $L.get($L))", rawType, handle, receiver).toString();
+        }
+    }
 
     /** A reference back to a record that is being described (a recursive record). */
     record RecordRef(TypeName typeName, String key) implements ValueType {

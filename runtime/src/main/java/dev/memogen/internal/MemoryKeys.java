@@ -131,6 +131,7 @@ public final class MemoryKeys {
      * Whether two URIs have the same string form, as their key does: {@code URI.equals} ignores the
      * case of the host, so two equal URIs may be two keys (and this uses only the string's hash).
      */
+    @SuppressWarnings("ReferenceEquality") // the same URI first: the usual hit
     public static boolean sameUri(java.net.URI a, java.net.URI b) {
         return a == b || (a != null && b != null && a.toString().equals(b.toString()));
     }

@@ -30,7 +30,11 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
 
     /** Decodes one value, written by {@link #encode}: a presence flag, then the codec's bytes. */
     public static <T> T decode(Codec<T> codec, byte[] bytes, int offset, int length) {
-        ValueReader in = new ValueReader(bytes, offset, length);
+        return decode(codec, new ValueReader(bytes, offset, length));
+    }
+
+    /** Decodes the one value {@code in} holds, to its end. */
+    private static <T> T decode(Codec<T> codec, ValueReader in) {
         T value = in.readBoolean() ? codec.decode(in) : null;
         in.expectEnd();
         return value;
@@ -110,9 +114,7 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
             T value;
             RuntimeException undecodable = null;
             try {
-                ValueReader in = streamed.reader();
-                value = in.readBoolean() ? codec.decode(in) : null;
-                in.expectEnd();
+                value = decode(codec, streamed.reader());
             } catch (java.io.UncheckedIOException e) {
                 throw e;
             } catch (RuntimeException e) {
