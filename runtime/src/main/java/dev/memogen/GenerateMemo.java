@@ -25,12 +25,22 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>Parameter types must be hashable and return types storable: primitives and their boxes,
- * {@code String}, enums, records of those, arrays, and {@code List}/{@code Set}/{@code Map}/
- * {@code Optional} of those. Anything else is a compile error on that parameter or method.
+ * {@code String}, enums, the JDK's immutable value classes ({@code BigDecimal}, {@code LocalDate},
+ * {@code UUID}, ...), records and sealed types of those, arrays, {@code List}/{@code Set}/
+ * {@code Map}/{@code Optional} of those, and types handled by a {@link MemoAdapter} listed in
+ * {@link #adapters}. Anything else is a compile error on that parameter or method, saying what
+ * to do. Instance methods are memoized too, with the receiver as the first parameter.
  *
  * @see Memo
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
-public @interface GenerateMemo {}
+public @interface GenerateMemo {
+    /**
+     * Adapters for types memogen does not hash or store itself, used by this class's memoized
+     * methods (as arguments, results, record components, collection elements or fields of a
+     * receiver). See {@link MemoAdapter}.
+     */
+    Class<? extends MemoAdapter<?, ?>>[] adapters() default {};
+}

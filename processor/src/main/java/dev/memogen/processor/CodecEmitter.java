@@ -53,8 +53,10 @@ final class CodecEmitter {
             b.addStatement("$L.writeString($L.name())", out, v);
         } else if (t instanceof ValueType.JdkType j) {
             b.addStatement("$L.write$L($L)", out, j.kind().suffix(), v);
-        } else if (t instanceof ValueType.RecordType r) {
+        } else if (t instanceof ValueType.Composite r) {
             b.addStatement("$L($L, $L$L)", helpers.encodeHelper(r), out, v, helpers.depthArgument(r, depth));
+        } else if (t instanceof ValueType.Adapted a) {
+            encode(b, a.stored(), CodeBlock.of("$L.toStored($L)", a.field(), v).toString(), false, out, depth, names);
         } else if (t instanceof ValueType.RecordRef r) {
             b.addStatement("$L($L, $L$L)", helpers.encodeHelper(r), out, v, helpers.depthArgument(r, depth));
         } else if (t instanceof ValueType.ArrayType a) {
@@ -134,8 +136,11 @@ final class CodecEmitter {
             return CodeBlock.of("$T.valueOf($L.readString())", e.typeName(), in).toString();
         } else if (t instanceof ValueType.JdkType j) {
             return in + ".read" + j.kind().suffix() + "()";
-        } else if (t instanceof ValueType.RecordType r) {
+        } else if (t instanceof ValueType.Composite r) {
             return helpers.decodeHelper(r) + "(" + in + helpers.depthArgument(r, depth) + ")";
+        } else if (t instanceof ValueType.Adapted a) {
+            String x = decode(b, a.stored(), in, depth, names);
+            return CodeBlock.of("$L.fromStored($L)", a.field(), x).toString();
         } else if (t instanceof ValueType.RecordRef r) {
             return helpers.decodeHelper(r) + "(" + in + helpers.depthArgument(r, depth) + ")";
         } else if (t instanceof ValueType.ArrayType a) {
@@ -230,10 +235,10 @@ final class CodecEmitter {
     }
 
     /**
-     * The body of {@code encodeX(ValueWriter out, X v)} for a record, with an {@code int depth}
-     * after them if it is {@linkplain RecordHelpers#deep deep}.
+     * The body of {@code encodeX(ValueWriter out, X v)} for a record or sealed type, with an
+     * {@code int depth} after them if it is {@linkplain RecordHelpers#deep deep}.
      */
-    CodeBlock encodeRecordBody(ValueType.RecordType r) {
+    CodeBlock encodeRecordBody(ValueType.Composite r) {
         CodeBlock.Builder b = CodeBlock.builder();
         LocalNames names = new LocalNames();
         names.reserve("out");
@@ -246,17 +251,25 @@ final class CodecEmitter {
             b.addStatement("return");
             b.endControlFlow();
         }
-        for (ValueType.Component c : r.components()) {
+        if (r instanceof ValueType.SealedType s) {
+            // The index of the permitted subtype, then the value as that subtype.
+            Subtypes.dispatch(b, s, "v", names, (i, subtype, x) -> {
+                b.addStatement("out.writeChoice($L)", i);
+                encodeNonNull(b, subtype, x, "out", depth, names);
+            });
+            return b.build();
+        }
+        for (ValueType.Component c : ((ValueType.RecordType) r).components()) {
             encode(b, c.type(), "v." + c.name() + "()", false, "out", depth, names);
         }
         return b.build();
     }
 
     /**
-     * The body of {@code decodeX(ValueReader in)} for a record, with an {@code int depth} after it
-     * if it is {@linkplain RecordHelpers#deep deep}.
+     * The body of {@code decodeX(ValueReader in)} for a record or sealed type, with an
+     * {@code int depth} after it if it is {@linkplain RecordHelpers#deep deep}.
      */
-    CodeBlock decodeRecordBody(ValueType.RecordType r) {
+    CodeBlock decodeRecordBody(ValueType.Composite r) {
         CodeBlock.Builder b = CodeBlock.builder();
         LocalNames names = new LocalNames();
         names.reserve("in");
@@ -267,8 +280,20 @@ final class CodecEmitter {
                     helpers.decodeHelper(r), RuntimeNames.DEEP_VALUES);
             b.endControlFlow();
         }
+        if (r instanceof ValueType.SealedType s) {
+            String choice = names.fresh("choice");
+            b.addStatement("int $L = in.readChoice($L)", choice, s.subtypes().size());
+            for (int i = 0; i < s.subtypes().size(); i++) {
+                b.beginControlFlow("if ($L == $L)", choice, i);
+                String x = decodeNonNull(b, s.subtypes().get(i), "in", depth, names);
+                b.addStatement("return $L", x);
+                b.endControlFlow();
+            }
+            b.addStatement("throw new $T($S)", IllegalStateException.class, "readChoice checked the index");
+            return b.build();
+        }
         StringBuilder args = new StringBuilder();
-        for (ValueType.Component c : r.components()) {
+        for (ValueType.Component c : ((ValueType.RecordType) r).components()) {
             String x = decode(b, c.type(), "in", depth, names);
             args.append(args.length() == 0 ? "" : ", ").append(x);
         }

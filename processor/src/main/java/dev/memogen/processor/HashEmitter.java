@@ -46,8 +46,11 @@ final class HashEmitter {
             b.addStatement("$L.putEnum($L, $L.name())", h, helpers.typeTag(e.binaryName()), v);
         } else if (t instanceof ValueType.EnumVariable) {
             b.addStatement("$L.putEnum($T.typeTag($L.getDeclaringClass()), $L.name())", h, RuntimeNames.KEY_HASHER, v, v);
-        } else if (t instanceof ValueType.RecordType r) {
+        } else if (t instanceof ValueType.Composite r) {
             b.addStatement("$L($L, $L$L)", helpers.hashHelper(r), h, v, helpers.depthArgument(r, depth));
+        } else if (t instanceof ValueType.Adapted a) {
+            // As the value the adapter stores (hash-spec.md, "Adapted types").
+            emit(b, a.stored(), CodeBlock.of("$L.toStored($L)", a.field(), v).toString(), false, h, depth, names);
         } else if (t instanceof ValueType.RecordRef r) {
             b.addStatement("$L($L, $L$L)", helpers.hashHelper(r), h, v, helpers.depthArgument(r, depth));
         } else if (t instanceof ValueType.ArrayType a) {
@@ -121,10 +124,10 @@ final class HashEmitter {
     }
 
     /**
-     * The body of {@code hashX(KeyHasher h, X v)} for a record, or of
+     * The body of {@code hashX(KeyHasher h, X v)} for a record or sealed type, or of
      * {@code hashX(KeyHasher h, X v, int depth)} if it is {@linkplain RecordHelpers#deep deep}.
      */
-    CodeBlock recordBody(ValueType.RecordType r) {
+    CodeBlock recordBody(ValueType.Composite r) {
         CodeBlock.Builder b = CodeBlock.builder();
         LocalNames names = new LocalNames();
         names.reserve("h");
@@ -137,8 +140,14 @@ final class HashEmitter {
             b.addStatement("return");
             b.endControlFlow();
         }
-        b.addStatement("h.beginRecord($L, $L)", helpers.typeTag(r.binaryName()), r.components().size());
-        for (ValueType.Component c : r.components()) {
+        if (r instanceof ValueType.SealedType s) {
+            // As the permitted subtype it is: its own type tag tells the subtypes apart.
+            Subtypes.dispatch(b, s, "v", names, (i, subtype, x) -> emitNonNull(b, subtype, x, "h", depth, names));
+            return b.build();
+        }
+        ValueType.RecordType record = (ValueType.RecordType) r;
+        b.addStatement("h.beginRecord($L, $L)", helpers.typeTag(r.binaryName()), record.components().size());
+        for (ValueType.Component c : record.components()) {
             emit(b, c.type(), "v." + c.name() + "()", false, "h", depth, names);
         }
         return b.build();

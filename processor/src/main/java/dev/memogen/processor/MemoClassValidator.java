@@ -38,7 +38,8 @@ final class MemoClassValidator {
             return report;
         }
         String pkg = elements.getPackageOf(cls).getQualifiedName().toString();
-        TypeClassifier classifier = new TypeClassifier(elements, types, pkg);
+        Adapters adapters = Adapters.of(cls, elements, types, report);
+        TypeClassifier classifier = new TypeClassifier(elements, types, pkg, adapters);
         int memoized = 0;
         List<String> leftOut = new ArrayList<>();
         for (ExecutableElement m : ElementFilter.methodsIn(cls.getEnclosedElements())) {

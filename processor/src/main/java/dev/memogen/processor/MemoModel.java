@@ -6,9 +6,12 @@ import com.palantir.javapoet.TypeVariableName;
 import java.util.List;
 import javax.lang.model.element.TypeElement;
 
-/** What to generate for one {@code @GenerateMemo} class. Plain, immutable data. */
+/**
+ * What to generate for one {@code @GenerateMemo} class. Plain, immutable data. {@code adapters}:
+ * the constants holding the {@code MemoAdapter}s its methods' types use, by name.
+ */
 record MemoModel(TypeElement origin, ClassName target, ClassName generated, List<Method> methods,
-        List<ValueType.Field> handles) {
+        List<ValueType.Field> handles, java.util.Map<String, TypeName> adapters) {
 
     /** One memoized method: the generated method mirrors its signature exactly. */
     record Method(

@@ -80,6 +80,14 @@ final class MemoWriter {
                     .endControlFlow()
                     .build());
         }
+        // The user's MemoAdapters that the types of the memoized methods use, one instance each.
+        for (Map.Entry<String, TypeName> adapter : model.adapters().entrySet()) {
+            fieldNames.add(adapter.getKey());
+            type.addField(FieldSpec.builder(adapter.getValue(), adapter.getKey(),
+                            Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("new $T()", adapter.getValue())
+                    .build());
+        }
         for (MemoModel.Method m : model.methods()) {
             String field = fieldName(m.name(), fieldNames);
             type.addField(functionField(model, m, field, codecs));
@@ -89,7 +97,7 @@ final class MemoWriter {
 
         // Record helpers, added as the methods above (and the helpers themselves) ask for them.
         // A helper of a record that can be nested without bound counts its depth (RecordHelpers).
-        for (ValueType.RecordType r; (r = helpers.nextHash()) != null; ) {
+        for (ValueType.Composite r; (r = helpers.nextHash()) != null; ) {
             type.addMethod(withDepth(MethodSpec.methodBuilder(helpers.hashHelper(r))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addParameter(RuntimeNames.KEY_HASHER, "h")
@@ -97,7 +105,7 @@ final class MemoWriter {
                     .addCode(hashes.recordBody(r))
                     .build());
         }
-        for (ValueType.RecordType r; (r = helpers.nextMemory()) != null; ) {
+        for (ValueType.Composite r; (r = helpers.nextMemory()) != null; ) {
             type.addMethod(withDepth(MethodSpec.methodBuilder(helpers.memoryHashHelper(r))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .returns(long.class)
@@ -112,7 +120,7 @@ final class MemoWriter {
                     .addCode(memoryKeys.recordSameBody(r))
                     .build());
         }
-        for (ValueType.RecordType r; (r = helpers.nextCodec()) != null; ) {
+        for (ValueType.Composite r; (r = helpers.nextCodec()) != null; ) {
             type.addMethod(withDepth(MethodSpec.methodBuilder(helpers.encodeHelper(r))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addParameter(RuntimeNames.VALUE_WRITER, "out")
@@ -140,7 +148,7 @@ final class MemoWriter {
 
     /** Adds the {@code int depth} parameter to a helper of {@code r} if it takes one. */
     private static MethodSpec.Builder withDepth(MethodSpec.Builder helper, RecordHelpers helpers,
-            ValueType.RecordType r) {
+            ValueType.Composite r) {
         return helpers.deep(r) ? helper.addParameter(int.class, "depth") : helper;
     }
 

@@ -83,6 +83,17 @@ final class MemoryKeyEmitter {
             }
             return true;
         }
+        if (t instanceof ValueType.SealedType s) {
+            if (!visiting.add(s.key())) {
+                return true;
+            }
+            for (ValueType subtype : s.subtypes()) {
+                if (!isValue(subtype, visiting)) {
+                    return false;
+                }
+            }
+            return true;
+        }
         return false;
     }
 
@@ -178,7 +189,7 @@ final class MemoryKeyEmitter {
             return CodeBlock.of("$T.$L($L)", RuntimeNames.MEMORY_KEYS,
                     j.kind().equalsIsKeyEquality() ? "hashValue" : "hashUri", expr);
         }
-        if (t instanceof ValueType.RecordType r) {
+        if (t instanceof ValueType.Composite r) {
             return CodeBlock.of("$L($L$L)", helpers.memoryHashHelper(r), expr, helpers.depthArgument(r, depth));
         }
         if (t instanceof ValueType.RecordRef r) {
@@ -205,7 +216,7 @@ final class MemoryKeyEmitter {
             return CodeBlock.of("$T.$L($L, $L)", RuntimeNames.MEMORY_KEYS,
                     j.kind().equalsIsKeyEquality() ? "sameValue" : "sameUri", a, b);
         }
-        if (t instanceof ValueType.RecordType r) {
+        if (t instanceof ValueType.Composite r) {
             return CodeBlock.of("$L($L, $L$L)", helpers.sameHelper(r), a, b, helpers.depthArgument(r, depth));
         }
         if (t instanceof ValueType.RecordRef r) {
@@ -229,11 +240,11 @@ final class MemoryKeyEmitter {
     }
 
     /**
-     * The body of {@code memoryHashX(X v)} for a record, with an {@code int depth} after it if it
-     * is {@linkplain RecordHelpers#deep deep}. Past {@code DeepValues.LEVELS} it hashes no deeper
-     * (no hop: it is only a hash, and a hit compares the arguments in full).
+     * The body of {@code memoryHashX(X v)} for a record or sealed type, with an {@code int depth}
+     * after it if it is {@linkplain RecordHelpers#deep deep}. Past {@code DeepValues.LEVELS} it
+     * hashes no deeper (no hop: it is only a hash, and a hit compares the arguments in full).
      */
-    CodeBlock recordHashBody(ValueType.RecordType r) {
+    CodeBlock recordHashBody(ValueType.Composite r) {
         CodeBlock.Builder b = CodeBlock.builder();
         String depth = helpers.deep(r) ? "depth" : null;
         if (helpers.recursive(r)) {
@@ -242,8 +253,15 @@ final class MemoryKeyEmitter {
                     .endControlFlow();
         }
         b.beginControlFlow("if (v == null)").addStatement("return $T.NULL", RuntimeNames.MEMORY_KEYS).endControlFlow();
-        b.addStatement("long h = $L", r.components().size());
-        for (ValueType.Component c : r.components()) {
+        if (r instanceof ValueType.SealedType s) {
+            // Subtypes are records and enums whose hashes already differ by class, mostly; a hit compares in full.
+            Subtypes.dispatch(b, s, "v", new LocalNames(), (i, subtype, x) ->
+                    b.addStatement("return $L", hash(subtype, x, depth)));
+            return b.build();
+        }
+        ValueType.RecordType record = (ValueType.RecordType) r;
+        b.addStatement("long h = $L", record.components().size());
+        for (ValueType.Component c : record.components()) {
             b.addStatement("h = 31 * h + $L", hash(c.type(), "v." + c.name() + "()", depth));
         }
         b.addStatement("return h");
@@ -251,10 +269,10 @@ final class MemoryKeyEmitter {
     }
 
     /**
-     * The body of {@code sameX(X a, X b)} for a record, with an {@code int depth} after them if it
-     * is {@linkplain RecordHelpers#deep deep}.
+     * The body of {@code sameX(X a, X b)} for a record or sealed type, with an {@code int depth}
+     * after them if it is {@linkplain RecordHelpers#deep deep}.
      */
-    CodeBlock recordSameBody(ValueType.RecordType r) {
+    CodeBlock recordSameBody(ValueType.Composite r) {
         CodeBlock.Builder b = CodeBlock.builder();
         String depth = helpers.deep(r) ? "depth" : null;
         if (helpers.recursive(r)) {
@@ -265,13 +283,23 @@ final class MemoryKeyEmitter {
         }
         b.beginControlFlow("if (a == b)").addStatement("return true").endControlFlow();
         b.beginControlFlow("if (a == null || b == null)").addStatement("return false").endControlFlow();
+        if (r instanceof ValueType.SealedType s) {
+            LocalNames names = new LocalNames();
+            Subtypes.dispatch(b, s, "a", names, (i, subtype, x) -> {
+                String y = names.fresh("y");
+                b.addStatement("return b instanceof $T $L && $L", subtype.typeName(), y,
+                        same(subtype, CodeBlock.of("$L", x), CodeBlock.of("$L", y), depth));
+            });
+            return b.build();
+        }
+        ValueType.RecordType record = (ValueType.RecordType) r;
         CodeBlock.Builder all = CodeBlock.builder();
-        for (int i = 0; i < r.components().size(); i++) {
-            ValueType.Component c = r.components().get(i);
+        for (int i = 0; i < record.components().size(); i++) {
+            ValueType.Component c = record.components().get(i);
             all.add(i == 0 ? "" : "\n$>$>&& $<$<").add(same(c.type(), CodeBlock.of("a.$L()", c.name()),
                     CodeBlock.of("b.$L()", c.name()), depth));
         }
-        b.addStatement("return $L", r.components().isEmpty() ? CodeBlock.of("true") : all.build());
+        b.addStatement("return $L", record.components().isEmpty() ? CodeBlock.of("true") : all.build());
         return b.build();
     }
 }

@@ -8,8 +8,9 @@ final class Messages {
     private Messages() {}
 
     static final String SUPPORTED_TYPES =
-            "primitives and their boxes, String, enums, records of supported types, arrays of them, "
-                    + "and List, Set, Map or Optional of them";
+            "primitives and their boxes, String, enums, BigDecimal, java.time and the other JDK value classes, "
+                    + "records and sealed types of supported types, arrays of them, List, Set, Map or Optional of them, "
+                    + "and types with a MemoAdapter";
 
     static String notAClass(String kind) {
         return "[MemoNotAClass] @GenerateMemo goes on a class, record or enum, not on an " + kind
@@ -52,6 +53,17 @@ final class Messages {
     static String wrapperClash(String signature) {
         return "[MemoWrapperClash] the instance method and a static method would both become " + signature
                 + " in the generated class (the receiver is its first parameter): rename one, or mark one @Memo.Skip";
+    }
+
+    static String badAdapter(String adapter, String problem) {
+        return "[MemoBadAdapter] adapter " + adapter + " cannot be used: " + problem + ". A MemoAdapter<T, S> is a"
+                + " class with a public no-argument constructor that converts T to a type S memogen supports ("
+                + SUPPORTED_TYPES + ")";
+    }
+
+    static String adapterClash(String type, String first, String second) {
+        return "[MemoAdapterClash] " + first + " and " + second + " both adapt " + type
+                + ": list one adapter per type in @GenerateMemo(adapters = ...)";
     }
 
     static String leftOut(String cls, java.util.List<String> methods) {

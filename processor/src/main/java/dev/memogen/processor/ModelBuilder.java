@@ -44,7 +44,8 @@ final class ModelBuilder {
         ClassName target = ClassName.get(cls);
         String simple = String.join("_", target.simpleNames()) + "Memo";
         ClassName generated = ClassName.get(target.packageName(), simple);
-        TypeClassifier classifier = new TypeClassifier(elements, types, target.packageName());
+        TypeClassifier classifier = new TypeClassifier(elements, types, target.packageName(),
+                Adapters.of(cls, elements, types, null));
         List<MemoModel.Method> methods = new ArrayList<>();
         List<ValueType.Field> handles = new ArrayList<>();
         ValueType receiver = null;
@@ -56,7 +57,15 @@ final class ModelBuilder {
             }
             methods.add(method(cls, m, classifier, receiver));
         }
-        return new MemoModel(cls, target, generated, List.copyOf(methods), List.copyOf(handles));
+        java.util.Map<String, TypeName> adapters = new java.util.TreeMap<>();
+        for (MemoModel.Method m : methods) {
+            for (MemoModel.Parameter p : m.parameters()) {
+                adaptersIn(p.type(), adapters, new java.util.HashSet<>());
+            }
+            adaptersIn(m.returnType(), adapters, new java.util.HashSet<>());
+        }
+        return new MemoModel(cls, target, generated, List.copyOf(methods), List.copyOf(handles),
+                java.util.Collections.unmodifiableMap(adapters));
     }
 
     private MemoModel.Method method(TypeElement cls, ExecutableElement m, TypeClassifier classifier,
@@ -120,7 +129,19 @@ final class ModelBuilder {
         }
     }
 
-    /** Binary names of the records and enums in the parameter and return types, sorted. */
+    /** The adapters {@code t} uses, anywhere inside it: constant name to adapter class. */
+    private static void adaptersIn(ValueType t, java.util.Map<String, TypeName> out, java.util.Set<String> seen) {
+        if (t instanceof ValueType.Adapted a) {
+            out.put(a.field(), a.adapter());
+        } else if (!(t instanceof ValueType.Composite c) || seen.add(c.key())) {
+            t.inner().forEach(x -> adaptersIn(x, out, seen));
+        }
+    }
+
+    /**
+     * Binary names of the records, enums, sealed types and adapters in the parameter and return
+     * types, sorted: their code is part of the function version.
+     */
     private static List<String> valueClasses(List<MemoModel.Parameter> params, ValueType result) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         for (MemoModel.Parameter p : params) {
@@ -131,30 +152,15 @@ final class ModelBuilder {
     }
 
     private static void collect(ValueType t, java.util.Set<String> names) {
-        if (t instanceof ValueType.RecordType r) {
-            if (names.add(r.binaryName())) {
-                for (ValueType.Component c : r.components()) {
-                    collect(c.type(), names);
-                }
-            }
-        } else if (t instanceof ValueType.EnumType e) {
-            names.add(e.binaryName());
-        } else if (t instanceof ValueType.ArrayType a) {
-            collect(a.component(), names);
-        } else if (t instanceof ValueType.ListType l) {
-            collect(l.element(), names);
-        } else if (t instanceof ValueType.SetType s) {
-            collect(s.element(), names);
-        } else if (t instanceof ValueType.MapType m) {
-            collect(m.key(), names);
-            collect(m.value(), names);
-        } else if (t instanceof ValueType.OptionalType o) {
-            collect(o.element(), names);
-        } else if (t instanceof ValueType.ObjectState o) {
-            for (ValueType.Field f : o.fields()) {
-                collect(f.type(), names);
-            }
+        if (t instanceof ValueType.Composite c && !names.add(c.binaryName())) {
+            return; // described already
         }
+        if (t instanceof ValueType.EnumType e) {
+            names.add(e.binaryName());
+        } else if (t instanceof ValueType.Adapted a) {
+            names.add(a.adapterBinaryName());
+        }
+        t.inner().forEach(x -> collect(x, names));
     }
 
     /** The JVM descriptor of a method, e.g. {@code ([DI)[D}. */

@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Names of the per-record helper methods of one generated class ({@code hashFit},
- * {@code encodeFit}, {@code decodeFit}), and the records whose helpers still need a body. Helpers
- * are methods, not inline code, so recursive records work.
+ * Names of the helper methods of one generated class for each record and sealed type
+ * ({@link ValueType.Composite}: {@code hashFit}, {@code encodeFit}, {@code decodeFit}), and the
+ * types whose helpers still need a body. Helpers are methods, not inline code, so recursive
+ * records work. "Record" below stands for both.
  *
  * <p>A recursive record (one that can contain itself, directly or through other records) can be
  * nested without bound, so its helpers count their depth in an {@code int depth} parameter and
@@ -24,9 +25,9 @@ import java.util.Set;
 final class RecordHelpers {
     private final Map<String, String> names = new LinkedHashMap<>();
     private final Set<String> taken = new HashSet<>();
-    private final Deque<ValueType.RecordType> pendingHash = new ArrayDeque<>();
-    private final Deque<ValueType.RecordType> pendingCodec = new ArrayDeque<>();
-    private final Deque<ValueType.RecordType> pendingMemory = new ArrayDeque<>();
+    private final Deque<ValueType.Composite> pendingHash = new ArrayDeque<>();
+    private final Deque<ValueType.Composite> pendingCodec = new ArrayDeque<>();
+    private final Deque<ValueType.Composite> pendingMemory = new ArrayDeque<>();
     private final Set<String> memoryRequested = new HashSet<>();
     private final Set<String> hashRequested = new HashSet<>();
     private final Set<String> codecRequested = new HashSet<>();
@@ -64,7 +65,7 @@ final class RecordHelpers {
         });
     }
 
-    String hashHelper(ValueType.RecordType r) {
+    String hashHelper(ValueType.Composite r) {
         if (hashRequested.add(r.key())) {
             pendingHash.add(r);
         }
@@ -76,7 +77,7 @@ final class RecordHelpers {
     }
 
     /** {@code long memoryHashX(X v)}: the record's part of a memory key ({@link MemoryKeyEmitter}). */
-    String memoryHashHelper(ValueType.RecordType r) {
+    String memoryHashHelper(ValueType.Composite r) {
         if (memoryRequested.add(r.key())) {
             pendingMemory.add(r);
         }
@@ -88,7 +89,7 @@ final class RecordHelpers {
     }
 
     /** {@code boolean sameX(X a, X b)}: whether two records make the same key. */
-    String sameHelper(ValueType.RecordType r) {
+    String sameHelper(ValueType.Composite r) {
         memoryHashHelper(r);
         return "same" + names.get(r.key());
     }
@@ -97,11 +98,11 @@ final class RecordHelpers {
         return "same" + names.get(r.key());
     }
 
-    ValueType.RecordType nextMemory() {
+    ValueType.Composite nextMemory() {
         return pendingMemory.poll();
     }
 
-    String encodeHelper(ValueType.RecordType r) {
+    String encodeHelper(ValueType.Composite r) {
         if (codecRequested.add(r.key())) {
             pendingCodec.add(r);
         }
@@ -112,7 +113,7 @@ final class RecordHelpers {
         return "encode" + names.get(r.key());
     }
 
-    String decodeHelper(ValueType.RecordType r) {
+    String decodeHelper(ValueType.Composite r) {
         encodeHelper(r);
         return "decode" + names.get(r.key());
     }
@@ -122,19 +123,19 @@ final class RecordHelpers {
     }
 
     /** Whether the helpers of {@code r} take an {@code int depth}: it is, or contains, a recursive record. */
-    boolean deep(ValueType.RecordType r) {
+    boolean deep(ValueType.Composite r) {
         analyse(r);
         return deep.get(r.key());
     }
 
     /** Whether {@code r} can contain itself: its helpers then hop to a new thread when deep. */
-    boolean recursive(ValueType.RecordType r) {
+    boolean recursive(ValueType.Composite r) {
         analyse(r);
         return recursive.get(r.key());
     }
 
     /**
-     * The depth argument of a call of a helper of {@code record} (a {@link ValueType.RecordType} or
+     * The depth argument of a call of a helper of {@code record} (a {@link ValueType.Composite} or
      * a {@link ValueType.RecordRef}), with its leading comma, or nothing if it takes none; made in a
      * helper with depth {@code depth}, or outside the helpers if {@code depth} is null. A call of a
      * recursive record's helper goes one level deeper, so every cycle of calls counts its levels.
@@ -144,7 +145,7 @@ final class RecordHelpers {
         if (record instanceof ValueType.RecordRef) {
             rec = true; // a reference back to a record being described: a cycle
         } else {
-            ValueType.RecordType r = (ValueType.RecordType) record;
+            ValueType.Composite r = (ValueType.Composite) record;
             if (!deep(r)) {
                 return "";
             }
@@ -161,7 +162,7 @@ final class RecordHelpers {
      * the graph of records that contain records (directly or through arrays, collections and
      * optionals). Every record of a cycle is found: a cycle is described with a {@code RecordRef}.
      */
-    private void analyse(ValueType.RecordType root) {
+    private void analyse(ValueType.Composite root) {
         if (deep.containsKey(root.key())) {
             return;
         }
@@ -182,39 +183,30 @@ final class RecordHelpers {
     }
 
     /** Adds {@code r} and every record type described inside it to {@code contains}, with the records each contains. */
-    private static void collect(ValueType.RecordType r, Map<String, Set<String>> contains) {
+    private static void collect(ValueType.Composite r, Map<String, Set<String>> contains) {
         if (contains.containsKey(r.key())) {
             return;
         }
         Set<String> children = new HashSet<>();
         contains.put(r.key(), children);
-        List<ValueType.RecordType> nested = new ArrayList<>();
-        for (ValueType.Component c : r.components()) {
-            records(c.type(), children, nested);
+        List<ValueType.Composite> nested = new ArrayList<>();
+        for (ValueType c : r.inner()) {
+            records(c, children, nested);
         }
-        for (ValueType.RecordType n : nested) {
+        for (ValueType.Composite n : nested) {
             collect(n, contains);
         }
     }
 
-    /** The records {@code t} holds directly (not inside another record): their keys, and those described here. */
-    private static void records(ValueType t, Set<String> keys, List<ValueType.RecordType> described) {
-        if (t instanceof ValueType.RecordType r) {
+    /** The records and sealed types {@code t} holds directly (not inside another one): their keys, and those described here. */
+    private static void records(ValueType t, Set<String> keys, List<ValueType.Composite> described) {
+        if (t instanceof ValueType.Composite r) {
             keys.add(r.key());
             described.add(r);
         } else if (t instanceof ValueType.RecordRef r) {
             keys.add(r.key());
-        } else if (t instanceof ValueType.ArrayType a) {
-            records(a.component(), keys, described);
-        } else if (t instanceof ValueType.ListType l) {
-            records(l.element(), keys, described);
-        } else if (t instanceof ValueType.SetType s) {
-            records(s.element(), keys, described);
-        } else if (t instanceof ValueType.MapType m) {
-            records(m.key(), keys, described);
-            records(m.value(), keys, described);
-        } else if (t instanceof ValueType.OptionalType o) {
-            records(o.element(), keys, described);
+        } else {
+            t.inner().forEach(x -> records(x, keys, described));
         }
     }
 
@@ -234,15 +226,15 @@ final class RecordHelpers {
         return false;
     }
 
-    ValueType.RecordType nextHash() {
+    ValueType.Composite nextHash() {
         return pendingHash.poll();
     }
 
-    ValueType.RecordType nextCodec() {
+    ValueType.Composite nextCodec() {
         return pendingCodec.poll();
     }
 
-    private static String simpleName(ValueType.RecordType r) {
+    private static String simpleName(ValueType.Composite r) {
         String b = r.binaryName();
         return b.substring(Math.max(b.lastIndexOf('.'), b.lastIndexOf('$')) + 1);
     }

@@ -53,11 +53,18 @@ final class TypeClassifier {
     private final Elements elements;
     private final Types types;
     private final String fromPackage;
+    private final Adapters adapters;
 
+    /** A classifier that knows no adapters: what memogen supports by itself. */
     TypeClassifier(Elements elements, Types types, String fromPackage) {
+        this(elements, types, fromPackage, Adapters.NONE);
+    }
+
+    TypeClassifier(Elements elements, Types types, String fromPackage, Adapters adapters) {
         this.elements = elements;
         this.types = types;
         this.fromPackage = fromPackage;
+        this.adapters = adapters;
     }
 
     Result classify(TypeMirror type, Use use) {
@@ -68,6 +75,7 @@ final class TypeClassifier {
         private final Use use;
         private final Set<String> inProgress = new HashSet<>();
         private final Map<String, ValueType> done = new HashMap<>();
+        private final Set<String> variablesInProgress = new HashSet<>();
 
         Walk(Use use) {
             this.use = use;
@@ -108,8 +116,40 @@ final class TypeClassifier {
             if (types.isSubtype(types.erasure(v.getUpperBound()), enumType)) {
                 return Result.ok(new ValueType.EnumVariable(TypeName.get(v)));
             }
+            // Bounded by a supported type: hashed by the bound's rule (a sealed bound's subtype tag
+            // puts the runtime class in the key).
+            TypeMirror upper = v.getUpperBound();
+            if (!variablesInProgress.add(v.toString())) {
+                return Result.no("type variable " + v + " is bounded by a type of itself (" + upper + ")");
+            }
+            try {
+                return bounded(v, upper);
+            } finally {
+                variablesInProgress.remove(v.toString());
+            }
+        }
+
+        private Result bounded(TypeVariable v, TypeMirror upper) {
+            List<? extends TypeMirror> bounds = upper.getKind() == TypeKind.INTERSECTION
+                    ? ((javax.lang.model.type.IntersectionType) upper).getBounds() : List.of(upper);
+            String why = null;
+            for (TypeMirror b : bounds) {
+                if (b.getKind() == TypeKind.DECLARED
+                        && ((TypeElement) ((DeclaredType) b).asElement()).getQualifiedName().contentEquals("java.lang.Object")) {
+                    continue;
+                }
+                Result r = classify(b);
+                if (r.isOk() || r.unresolved() != null) {
+                    return r;
+                }
+                why = why == null ? r.unsupported() : why;
+            }
+            if (why != null) {
+                return Result.no("type variable " + v + " is bounded by " + upper + ", and " + why);
+            }
             return Result.no("type variable " + v + " can be any class; memogen can hash a type variable only"
-                    + " when it is bounded by an enum (<E extends Enum<E>>)");
+                    + " when it is bounded by an enum (<E extends Enum<E>>) or by another type it hashes (a sealed"
+                    + " interface, a List of values, ...)");
         }
 
         private Result array(ArrayType a) {
@@ -129,6 +169,10 @@ final class TypeClassifier {
             TypeElement e = (TypeElement) d.asElement();
             String name = e.getQualifiedName().toString();
             TypeName typeName = TypeName.get(d);
+            Adapters.Adapter adapter = adapters.find(e);
+            if (adapter != null) {
+                return adapted(d, adapter, typeName);
+            }
             Result simple = switch (name) {
                 case "java.lang.Boolean" -> boxed(TypeKind.BOOLEAN, typeName);
                 case "java.lang.Byte" -> boxed(TypeKind.BYTE, typeName);
@@ -159,6 +203,9 @@ final class TypeClassifier {
             if (e.getKind() == ElementKind.RECORD) {
                 return record(d, e, typeName);
             }
+            if (e.getModifiers().contains(Modifier.SEALED)) {
+                return sealed(d, e, typeName);
+            }
             Result collection = collection(d, name, typeName);
             if (collection != null) {
                 return collection;
@@ -167,6 +214,20 @@ final class TypeClassifier {
                 return Result.no("Object can be anything, so its value cannot be hashed or stored");
             }
             return Result.no(whyNot(e, types.erasure(d)));
+        }
+
+        /** A type a user's adapter handles: as what it stores, which memogen supports by itself. */
+        private Result adapted(DeclaredType d, Adapters.Adapter adapter, TypeName typeName) {
+            if (!types.isSameType(d, adapter.from())) {
+                return Result.no(adapter.element().getSimpleName() + " adapts " + adapter.from() + ", not " + d
+                        + "; an adapter is used for exactly its type");
+            }
+            Result stored = new TypeClassifier(elements, types, fromPackage).classify(adapter.to(), use);
+            if (!stored.isOk()) {
+                return stored; // validation reports the adapter itself
+            }
+            return Result.ok(new ValueType.Adapted(typeName, adapter.typeName(),
+                    elements.getBinaryName(adapter.element()).toString(), adapter.field(), stored.type()));
         }
 
         /** Why a declared type that is none of the supported kinds is not, and what to do, for its own case. */
@@ -190,21 +251,33 @@ final class TypeClassifier {
                         + " pass the values that select the behaviour (an enum, a record of parameters)";
             }
             String qualified = e.getQualifiedName().toString();
+            if (qualified.equals("java.lang.Number")) {
+                return "Number can be any of its subclasses, some mutable (AtomicLong, LongAdder), some that memogen"
+                        + " cannot read: use a concrete type (int, long, double, BigDecimal, BigInteger), one overload per"
+                        + " type if need be";
+            }
             if (e.getKind() == ElementKind.CLASS && (qualified.startsWith("java.") || qualified.startsWith("javax."))) {
                 return simple + " is a JDK class that is not one of the value types memogen hashes (BigDecimal,"
-                        + " BigInteger, java.time, UUID, URI, Locale, Currency): pass one of those, or the values"
-                        + " the result depends on";
+                        + " BigInteger, java.time, UUID, URI, Locale, Currency, ...): pass one of those, or the values"
+                        + " the result depends on, or write a " + adapterHint(simple);
             }
             if (e.getKind() == ElementKind.INTERFACE) {
                 return simple + " is an interface: memogen cannot know which class a value has nor read its"
-                        + " state; pass a record (or an enum) that holds what the result depends on";
+                        + " state; make it a sealed interface whose permitted subtypes are records, or write a "
+                        + adapterHint(simple);
             }
             if (e.getModifiers().contains(javax.lang.model.element.Modifier.ABSTRACT)) {
                 return simple + " is an abstract class: memogen cannot know which subclass a value has nor read"
-                        + " its state; pass a record (or an enum) that holds what the result depends on";
+                        + " its state; make it sealed with supported permitted subtypes, or write a "
+                        + adapterHint(simple);
             }
             return simple + " is a class, not a record: make it a record (its components are then the key and what"
-                    + " is stored), or pass the values the result depends on as parameters";
+                    + " is stored), or write a " + adapterHint(simple);
+        }
+
+        private static String adapterHint(String simple) {
+            return "MemoAdapter<" + simple + ", ...> that converts it to a supported type and list it in"
+                    + " @GenerateMemo(adapters = ...)";
         }
 
         private Result boxed(TypeKind kind, TypeName typeName) {
@@ -295,6 +368,30 @@ final class TypeClassifier {
             if (access != null) {
                 return Result.no(access);
             }
+            return composite(typeName, key -> {
+                List<ValueType.Component> components = new ArrayList<>();
+                for (RecordComponentElement c : e.getRecordComponents()) {
+                    TypeMirror ct = ((ExecutableType) types.asMemberOf(d, c.getAccessor())).getReturnType();
+                    Result r = classify(ct);
+                    if (r.unresolved() != null) {
+                        return r;
+                    }
+                    if (!r.isOk()) {
+                        return Result.no("component '" + c.getSimpleName() + "' of record " + e.getSimpleName()
+                                + " is " + ct + ", and " + r.unsupported());
+                    }
+                    components.add(new ValueType.Component(c.getSimpleName().toString(), r.type()));
+                }
+                return Result.ok(new ValueType.RecordType(typeName, key, elements.getBinaryName(e).toString(),
+                        List.copyOf(components)));
+            });
+        }
+
+        /**
+         * A record or sealed type, described by {@code describe} once per walk; while it is being
+         * described, a reference back to it (a type that can contain itself).
+         */
+        private Result composite(TypeName typeName, java.util.function.Function<String, Result> describe) {
             String key = typeName.toString();
             ValueType known = done.get(key);
             if (known != null) {
@@ -303,24 +400,69 @@ final class TypeClassifier {
             if (!inProgress.add(key)) {
                 return Result.ok(new ValueType.RecordRef(typeName, key));
             }
-            List<ValueType.Component> components = new ArrayList<>();
-            for (RecordComponentElement c : e.getRecordComponents()) {
-                TypeMirror ct = ((ExecutableType) types.asMemberOf(d, c.getAccessor())).getReturnType();
-                Result r = classify(ct);
-                if (r.unresolved() != null) {
-                    return r;
+            try {
+                Result r = describe.apply(key);
+                if (r.isOk()) {
+                    done.put(key, r.type());
                 }
-                if (!r.isOk()) {
-                    return Result.no("component '" + c.getSimpleName() + "' of record " + e.getSimpleName()
-                            + " is " + ct + ", and " + r.unsupported());
-                }
-                components.add(new ValueType.Component(c.getSimpleName().toString(), r.type()));
+                return r;
+            } finally {
+                inProgress.remove(key);
             }
-            inProgress.remove(key);
-            ValueType.RecordType rt = new ValueType.RecordType(typeName, key,
-                    elements.getBinaryName(e).toString(), List.copyOf(components));
-            done.put(key, rt);
-            return Result.ok(rt);
+        }
+
+        /**
+         * A sealed interface or abstract class: supported when every permitted subtype is (records,
+         * enums, sealed types, adapted classes). Every subtype that is not is reported.
+         */
+        private Result sealed(DeclaredType d, TypeElement e, TypeName typeName) {
+            String access = accessProblem(e);
+            if (access != null) {
+                return Result.no(access);
+            }
+            String simple = e.getSimpleName().toString();
+            if (!e.getTypeParameters().isEmpty()) {
+                return Result.no(simple + " is a generic sealed type, which memogen does not support yet: use a"
+                        + " non-generic sealed type, or write a MemoAdapter<" + simple + "<...>, ...> and list it in"
+                        + " @GenerateMemo(adapters = ...)");
+            }
+            if (e.getKind() == ElementKind.CLASS && !e.getModifiers().contains(Modifier.ABSTRACT)) {
+                return Result.no(simple + " is a sealed class that is not abstract: a value can be a " + simple
+                        + " itself, a class memogen cannot read; make it abstract (or a sealed interface) with records"
+                        + " as its permitted subtypes");
+            }
+            return composite(typeName, key -> {
+                List<ValueType> subtypes = new ArrayList<>();
+                List<String> problems = new ArrayList<>();
+                for (TypeMirror p : e.getPermittedSubclasses()) {
+                    TypeElement pe = (TypeElement) types.asElement(p);
+                    Result r;
+                    if (p.getKind() == TypeKind.ERROR) {
+                        r = Result.unresolved(p.toString());
+                    } else if (pe.getModifiers().contains(Modifier.NON_SEALED) && adapters.find(pe) == null) {
+                        r = Result.no(pe.getSimpleName() + " is non-sealed, so a value can be of any subclass of it");
+                    } else {
+                        r = classify(p);
+                    }
+                    if (r.unresolved() != null) {
+                        return r;
+                    }
+                    if (r.isOk()) {
+                        subtypes.add(r.type());
+                    } else {
+                        problems.add("permitted subtype " + pe.getSimpleName() + ": " + r.unsupported());
+                    }
+                }
+                if (!problems.isEmpty()) {
+                    return Result.no(simple + " is sealed, and memogen supports a sealed type whose permitted subtypes"
+                            + " are all supported, but " + String.join("; ", problems));
+                }
+                if (subtypes.isEmpty() || subtypes.size() > 256) {
+                    return Result.no(simple + " has " + subtypes.size() + " permitted subtypes; memogen supports 1 to 256");
+                }
+                return Result.ok(new ValueType.SealedType(typeName, key, elements.getBinaryName(e).toString(),
+                        List.copyOf(subtypes)));
+            });
         }
 
         /** Why generated code in {@link #fromPackage} cannot name {@code e}, or {@code null}. */

@@ -19,6 +19,15 @@ sealed interface ValueType {
     /** A description of the shape, part of the function version: it changes when the shape does. */
     String schema();
 
+    /**
+     * The types a value of this type holds directly: a record's components, a sealed type's
+     * subtypes, a container's elements, what an adapter stores, a receiver's fields. None for the
+     * others (and for a {@link RecordRef}, whose type is described where it is referred to).
+     */
+    default List<ValueType> inner() {
+        return List.of();
+    }
+
     record Primitive(TypeKind kind, TypeName typeName) implements ValueType {
         @Override
         public boolean mutable() {
@@ -96,19 +105,28 @@ sealed interface ValueType {
     }
 
     /**
-     * A record. {@code key} identifies the parameterised type, so recursive records refer to
-     * themselves through {@link RecordRef}.
+     * A type whose values are hashed, encoded, decoded and compared by helper methods of the
+     * generated class ({@link RecordHelpers}): a record or a sealed type. {@code key} identifies the
+     * parameterised type, so a type that can contain itself refers back to itself through
+     * {@link RecordRef}.
      */
-    record RecordType(TypeName typeName, String key, String binaryName, List<Component> components)
-            implements ValueType {
+    sealed interface Composite extends ValueType permits RecordType, SealedType {
+        String key();
+
+        String binaryName();
+
         @Override
-        public boolean mutable() {
-            for (Component c : components) {
-                if (c.type.mutable()) {
-                    return true;
-                }
-            }
-            return false;
+        default boolean mutable() {
+            return inner().stream().anyMatch(ValueType::mutable);
+        }
+    }
+
+    /** A record. */
+    record RecordType(TypeName typeName, String key, String binaryName, List<Component> components)
+            implements Composite {
+        @Override
+        public List<ValueType> inner() {
+            return components.stream().map(Component::type).toList();
         }
 
         @Override
@@ -122,6 +140,51 @@ sealed interface ValueType {
         }
     }
 
+    /**
+     * A sealed interface or sealed abstract class: a value is hashed as its permitted subtype (whose
+     * own type tag tells them apart) and stored as the subtype's index in {@code subtypes}, then
+     * the subtype's value. Its permitted subtypes, in declaration order.
+     */
+    record SealedType(TypeName typeName, String key, String binaryName, List<ValueType> subtypes)
+            implements Composite {
+        @Override
+        public List<ValueType> inner() {
+            return subtypes;
+        }
+
+        @Override
+        public String schema() {
+            StringBuilder s = new StringBuilder("sealed ").append(key).append('(');
+            for (int i = 0; i < subtypes.size(); i++) {
+                s.append(i == 0 ? "" : "|").append(subtypes.get(i).schema());
+            }
+            return s.append(')').toString();
+        }
+    }
+
+    /**
+     * A type handled by a user's {@code MemoAdapter<T, S>}: hashed and stored as the {@code S} its
+     * {@code toStored} returns ({@code stored}), rebuilt by its {@code fromStored}. The adapter
+     * instance is the generated class's constant {@code field}.
+     */
+    record Adapted(TypeName typeName, TypeName adapter, String adapterBinaryName, String field, ValueType stored)
+            implements ValueType {
+        @Override
+        public List<ValueType> inner() {
+            return List.of(stored);
+        }
+
+        @Override
+        public boolean mutable() {
+            return true; // what T's methods can change is the adapter's business: each caller gets its own
+        }
+
+        @Override
+        public String schema() {
+            return "adapted " + adapterBinaryName + "(" + stored.schema() + ")";
+        }
+    }
+
     /** A record component: its name (also its accessor's) and type. */
     record Component(String name, ValueType type) {}
 
@@ -130,6 +193,11 @@ sealed interface ValueType {
      * its superclasses first), each hashed by its own type's rule. Never a result.
      */
     record ObjectState(TypeName typeName, String binaryName, List<Field> fields) implements ValueType {
+        @Override
+        public List<ValueType> inner() {
+            return fields.stream().map(Field::type).toList();
+        }
+
         @Override
         public boolean mutable() {
             return true;
@@ -159,7 +227,7 @@ sealed interface ValueType {
         }
     }
 
-    /** A reference back to a record that is being described (a recursive record). */
+    /** A reference back to a record or sealed type that is being described (one that can contain itself). */
     record RecordRef(TypeName typeName, String key) implements ValueType {
         @Override
         public boolean mutable() {
@@ -175,6 +243,11 @@ sealed interface ValueType {
     /** An array; {@code component} is a {@link Primitive} for primitive arrays. */
     record ArrayType(TypeName typeName, ValueType component) implements ValueType {
         @Override
+        public List<ValueType> inner() {
+            return List.of(component);
+        }
+
+        @Override
         public boolean mutable() {
             return true;
         }
@@ -186,6 +259,11 @@ sealed interface ValueType {
     }
 
     record ListType(TypeName typeName, ValueType element) implements ValueType {
+        @Override
+        public List<ValueType> inner() {
+            return List.of(element);
+        }
+
         @Override
         public boolean mutable() {
             return true;
@@ -199,6 +277,11 @@ sealed interface ValueType {
 
     record SetType(TypeName typeName, ValueType element) implements ValueType {
         @Override
+        public List<ValueType> inner() {
+            return List.of(element);
+        }
+
+        @Override
         public boolean mutable() {
             return true;
         }
@@ -211,6 +294,11 @@ sealed interface ValueType {
 
     record MapType(TypeName typeName, ValueType key, ValueType value) implements ValueType {
         @Override
+        public List<ValueType> inner() {
+            return List.of(key, value);
+        }
+
+        @Override
         public boolean mutable() {
             return true;
         }
@@ -222,6 +310,11 @@ sealed interface ValueType {
     }
 
     record OptionalType(TypeName typeName, ValueType element) implements ValueType {
+        @Override
+        public List<ValueType> inner() {
+            return List.of(element);
+        }
+
         @Override
         public boolean mutable() {
             return element.mutable();

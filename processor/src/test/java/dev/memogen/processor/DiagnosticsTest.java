@@ -100,7 +100,8 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("[MemoUnhashable] parameter 'date' of type java.util.Date cannot be hashed")
                 .inFile(src).onLineContaining("Date date");
         assertThat(c).hadErrorContaining("Date is a JDK class that is not one of the value types memogen hashes"
-                + " (BigDecimal, BigInteger, java.time, UUID, URI, Locale, Currency)");
+                + " (BigDecimal, BigInteger, java.time, UUID, URI, Locale, Currency, ...): pass one of those, or the"
+                + " values the result depends on, or write a MemoAdapter<Date, ...>");
         assertThat(c).hadErrorContaining("[MemoUnhashable] parameter 'calendar' of type java.util.Calendar")
                 .inFile(src).onLineContaining("Calendar calendar");
         assertThat(c).hadErrorContaining("[MemoUnstorable] return type java.time.temporal.Temporal cannot be stored")

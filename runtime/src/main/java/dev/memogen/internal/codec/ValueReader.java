@@ -177,6 +177,18 @@ public final class ValueReader {
         return n;
     }
 
+    /**
+     * Which of {@code count} alternatives follows (the permitted subtype of a sealed type), as
+     * {@link ValueWriter#writeChoice} wrote it; checked to be one of them.
+     */
+    public int readChoice(int count) {
+        int i = readByte() & 0xFF;
+        if (i >= count) {
+            throw new CorruptValueException("bad choice " + i + " of " + count);
+        }
+        return i;
+    }
+
     public String readString() {
         int n = readSize(2);
         char[] chars = new char[n];

@@ -257,6 +257,11 @@ public final class ValueWriter {
         writeInt(n);
     }
 
+    /** Which of at most 256 alternatives follows (the permitted subtype of a sealed type). */
+    public void writeChoice(int i) {
+        writeByte((byte) i);
+    }
+
     /** Raw bytes, no length: bytes another writer made. */
     public void writeBytes(byte[] b) {
         ensure(b.length);
