@@ -107,6 +107,17 @@ final class MemoryKeyEmitter {
         CodeBlock.Builder b = w.hit();
         CodeBlock.Builder x = w.miss();
         List<Part> ps = parts(w.m().parameters());
+        // A receiver's fields are read once, into locals, for both the hash and the comparison.
+        List<Part> hp = new java.util.ArrayList<>();
+        for (Part p : ps) {
+            if (javax.lang.model.SourceVersion.isIdentifier(p.expr())) {
+                hp.add(p);
+            } else {
+                String f = w.names().fresh("f");
+                b.addStatement("$T $L = $L", p.type().typeName(), f, p.expr());
+                hp.add(new Part(p.type(), f));
+            }
+        }
         String mk = w.names().fresh("m");
         String args = w.names().fresh("args");
         String argsBytes = w.names().fresh("argsBytes");
@@ -118,10 +129,10 @@ final class MemoryKeyEmitter {
         String m1 = "0L";
         if (inKey >= 0) {
             m1 = w.names().fresh("m1");
-            b.addStatement("long $L = $L", m1, hash(ps.get(inKey).type(), ps.get(inKey).expr(), null));
+            b.addStatement("long $L = $L", m1, hash(hp.get(inKey).type(), hp.get(inKey).expr(), null));
         }
         for (int i = 0; i < ps.size(); i++) {
-            CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : hash(ps.get(i).type(), ps.get(i).expr(), null);
+            CodeBlock part = i == inKey ? CodeBlock.of("$L", m1) : hash(hp.get(i).type(), hp.get(i).expr(), null);
             if (i == 0) {
                 b.addStatement("long $L = $L", mk, part);
             } else {
@@ -134,7 +145,7 @@ final class MemoryKeyEmitter {
             if (i == inKey) {
                 continue;
             }
-            Part p = ps.get(i);
+            Part p = hp.get(i);
             CodeBlock kept = ps.size() == 1 ? CodeBlock.of("$L.args()", w.c())
                     : CodeBlock.of("(($T) $L.args())[$L]", Object[].class, w.c(), i);
             same.add(same.isEmpty() ? "" : "\n&& ")
