@@ -10,7 +10,11 @@ import javax.lang.model.element.TypeElement;
 record MemoModel(TypeElement origin, ClassName target, ClassName generated, List<Method> methods,
         List<ValueType.Field> handles) {
 
-    /** One memoized method: the generated method mirrors its signature exactly. */
+    /**
+     * One memoized method: the generated method mirrors its signature exactly. For an {@code async}
+     * method ({@code CompletableFuture<T>} or {@code CompletionStage<T>}, {@link AsyncResult}),
+     * {@code returnType} is {@code T}, the value that is stored.
+     */
     record Method(
             String name,
             String functionId,
@@ -27,7 +31,8 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
             String javadocSignature,
             TtlSpec ttl,
             KeyStrategy key,
-            boolean instance) {}
+            boolean instance,
+            boolean async) {}
 
     /** A parameter of the generated method; for an instance method the first is the receiver. */
     record Parameter(String name, TypeName typeName, ValueType type) {}
