@@ -103,6 +103,18 @@ class AsyncResultsTest {
             "    runs.incrementAndGet();",
             "    return null;",
             "  }",
+            "  /** Memoized recursion through futures: each n runs once. */",
+            "  static CompletableFuture<Long> fib(int n) {",
+            "    runs.incrementAndGet();",
+            "    if (n < 2) return CompletableFuture.completedFuture((long) n);",
+            "    return ReportsMemo.fib(n - 1).thenCombine(ReportsMemo.fib(n - 2), Long::sum);",
+            "  }",
+            "  /** The same, with the first step pending until the gate opens: callers of n - 2 join n - 2's pending future. */",
+            "  static CompletableFuture<Long> laterFib(int n) {",
+            "    runs.incrementAndGet();",
+            "    if (n < 2) return gate.thenApply(v -> (long) n);",
+            "    return ReportsMemo.laterFib(n - 1).thenCombine(ReportsMemo.laterFib(n - 2), Long::sum);",
+            "  }",
             "  static CompletableFuture<String> nullValue(String s) {",
             "    runs.incrementAndGet();",
             "    return CompletableFuture.completedFuture(null);",
@@ -312,6 +324,23 @@ class AsyncResultsTest {
         CompletableFuture<?> after = call("later", "abc");
         assertTrue(after.isDone(), "stored before the callers' futures completed: now a hit");
         assertEquals(before + 2, runs());
+    }
+
+    @Test
+    void memoizedRecursionThroughFuturesRunsEachKeyOnce() throws Exception {
+        Memogen.configure(MemogenSettings.at(dir));
+        int before = runs();
+        assertEquals(12_586_269_025L, value(call("fib", 50)));
+        assertEquals(before + 51, runs(), "fib(0) to fib(50), once each");
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        setGate(gate);
+        CompletableFuture<?> pending = call("laterFib", 30);
+        assertFalse(pending.isDone());
+        assertEquals(before + 51 + 31, runs(), "laterFib(0) to laterFib(30), once each, while their futures are pending");
+        gate.complete(null);
+        assertEquals(832_040L, value(pending));
+        assertTrue(call("laterFib", 29).isDone(), "stored");
+        assertEquals(before + 51 + 31, runs());
     }
 
     @Test

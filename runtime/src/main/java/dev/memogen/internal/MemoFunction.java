@@ -764,7 +764,12 @@ public final class MemoFunction<T> {
                 fail(new NullPointerException(fn.id + " returned null instead of a future"));
                 return null;
             }
-            result.whenComplete(this::settle);
+            try {
+                result.whenComplete(this::settle);
+            } catch (RuntimeException | Error e) {
+                fail(e); // a CompletionStage of the user's own that cannot take a callback: no caller waits forever
+                throw e;
+            }
             return fn.follow(shared);
         }
 
