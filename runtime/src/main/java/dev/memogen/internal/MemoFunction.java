@@ -678,8 +678,7 @@ public final class MemoFunction<T> {
         Cached c = MemoRuntime.get().memory.get(this, m0, m1);
         Object held = c != null && c.k0 == k0 && c.k1 == k1 ? c.value : null;
         if (held != null) {
-            countMemoryHit();
-            pendingFutures.remove(key, shared);
+            pendingFutures.remove(key, shared); // its future() counts the memory hit
             shared.complete(value(fromMemory(held)));
             return new Pending<>(this, null, shared, null, 0);
         }
@@ -690,14 +689,17 @@ public final class MemoFunction<T> {
      * A future of its own for one caller of a pending computation: completes as {@code shared}
      * does, with a copy of the value for a mutable type. {@code shared} itself is never handed
      * out, so no caller can complete or obtrude the future of another, nor change the value that
-     * the others copy.
+     * the others copy. A caller that {@code joined} counts a memory hit once the value is there.
      */
-    private CompletableFuture<T> follow(CompletableFuture<T> shared) {
+    private CompletableFuture<T> follow(CompletableFuture<T> shared, boolean joined) {
         CompletableFuture<T> mine = new CompletableFuture<>();
         shared.whenComplete((value, failure) -> {
             if (failure != null) {
                 mine.completeExceptionally(failure);
             } else {
+                if (joined) {
+                    countMemoryHit(); // as a thread that waited for a flight: it did not compute
+                }
                 mine.complete(copy(value));
             }
         });
@@ -749,7 +751,7 @@ public final class MemoFunction<T> {
 
         /** A future of this caller's own, completing as the computation this call joined does. */
         public CompletableFuture<T> future() {
-            return fn.follow(shared);
+            return fn.follow(shared, true);
         }
 
         /**
@@ -770,7 +772,7 @@ public final class MemoFunction<T> {
                 fail(e); // a CompletionStage of the user's own that cannot take a callback: no caller waits forever
                 throw e;
             }
-            return fn.follow(shared);
+            return fn.follow(shared, false);
         }
 
         /** The method threw {@code t} before returning a future: nothing is stored; callers that joined fail with it. */

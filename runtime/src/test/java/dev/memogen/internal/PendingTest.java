@@ -70,6 +70,8 @@ class PendingTest {
         body.completeExceptionally(failure);
         assertSame(failure, theirs.handle((v, t) -> t).get(10, TimeUnit.SECONDS), "the method's failure, unwrapped");
         assertSame(failure, mine.handle((v, t) -> t).get(10, TimeUnit.SECONDS));
+        assertEquals(0, TEXT.statistics().memoryHits(), "a joined caller that got no value is no hit");
+        assertEquals(0, TEXT.statistics().misses());
         assertSame(MemoFunction.MISS, TEXT.get(3, 4), "nothing stored");
         assertFalse(TEXT.pending(3, 4).joined(), "no longer pending: the next call computes");
     }
@@ -107,5 +109,7 @@ class PendingTest {
         assertNotSame(a, b);
         a[0] = 42;
         assertArrayEquals(computed, b);
+        assertEquals(1, ARRAY.statistics().misses(), "the leader computed");
+        assertEquals(1, ARRAY.statistics().memoryHits(), "the caller that joined counts as a hit, as a flight's follower");
     }
 }
