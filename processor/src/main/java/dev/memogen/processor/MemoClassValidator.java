@@ -194,7 +194,9 @@ final class MemoClassValidator {
                         r.unsupported()), p);
             }
         }
-        TypeClassifier.Result r = classifier.classify(m.getReturnType(), TypeClassifier.Use.RESULT);
+        TypeClassifier.Result r = AsyncResult.isFuture(m.getReturnType())
+                ? AsyncResult.classify(m.getReturnType(), classifier)
+                : classifier.classify(m.getReturnType(), TypeClassifier.Use.RESULT);
         if (r.unresolved() != null) {
             report.unresolved(r.unresolved(), m);
         } else if (!r.isOk()) {

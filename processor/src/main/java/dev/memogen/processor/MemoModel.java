@@ -13,7 +13,11 @@ import javax.lang.model.element.TypeElement;
 record MemoModel(TypeElement origin, ClassName target, ClassName generated, List<Method> methods,
         List<ValueType.Field> handles, java.util.Map<String, TypeName> adapters) {
 
-    /** One memoized method: the generated method mirrors its signature exactly. */
+    /**
+     * One memoized method: the generated method mirrors its signature exactly. For an {@code async}
+     * method ({@code CompletableFuture<T>} or {@code CompletionStage<T>}, {@link AsyncResult}),
+     * {@code returnType} is {@code T}, the value that is stored.
+     */
     record Method(
             String name,
             String functionId,
@@ -30,7 +34,8 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
             String javadocSignature,
             TtlSpec ttl,
             KeyStrategy key,
-            boolean instance) {}
+            boolean instance,
+            boolean async) {}
 
     /** A parameter of the generated method; for an instance method the first is the receiver. */
     record Parameter(String name, TypeName typeName, ValueType type) {}

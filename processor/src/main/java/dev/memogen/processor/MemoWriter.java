@@ -256,12 +256,21 @@ final class MemoWriter {
         }
         CodeBlock.Builder x = w.miss();
         String flight = w.flight();
-        x.beginControlFlow("if ($L.hasValue())", flight).addStatement("return $L.value()", flight).endControlFlow();
+        if (m.async()) {
+            // Pending: another call's computation joined, or this one's future handed over.
+            x.beginControlFlow("if ($L.joined())", flight).addStatement("return $L.future()", flight).endControlFlow();
+        } else {
+            x.beginControlFlow("if ($L.hasValue())", flight).addStatement("return $L.value()", flight).endControlFlow();
+        }
         x.addStatement("$T $L", m.returnTypeName(), result);
         x.beginControlFlow("try");
         x.addStatement("$L = $L", result, call);
         x.nextControlFlow("catch (Throwable $L)", thrown);
-        x.addStatement("$L.fail()", flight);
+        if (m.async()) {
+            x.addStatement("$L.fail($L)", flight, thrown);
+        } else {
+            x.addStatement("$L.fail()", flight);
+        }
         x.addStatement("throw $L", thrown);
         x.endControlFlow();
         x.addStatement("return $L.complete($L)", flight, result);

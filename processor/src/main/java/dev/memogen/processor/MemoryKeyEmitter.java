@@ -179,8 +179,8 @@ final class MemoryKeyEmitter {
         x.addStatement("Object $L = $L.load($L, $L, $L, $L, $L, $L)", w.cached(), w.field(), w.k0(), w.k1(), mk, m1,
                 args, argsBytes);
         w.returnIfFound(x);
-        x.addStatement("$T $L = $L.miss($L, $L, $L, $L, $L, $L)", w.flightType(), w.flight(), w.field(), w.k0(),
-                w.k1(), mk, m1, args, argsBytes);
+        x.addStatement("$T $L = $L.$L($L, $L, $L, $L, $L, $L)", w.flightType(), w.flight(), w.field(), w.start(),
+                w.k0(), w.k1(), mk, m1, args, argsBytes);
     }
 
     /**

@@ -103,6 +103,15 @@ final class Messages {
                 + "; or leave the method out with @Memo.Skip (memogen stores " + SUPPORTED_TYPES + ")";
     }
 
+    static final String FUTURE_RAW = "a raw future does not say what it completes with: give it a type argument"
+            + " (CompletableFuture<Report>)";
+    static final String FUTURE_VOID = "a future of Void completes with no value: there is nothing to remember";
+
+    /** Why the value {@code type} that a future result completes with cannot be stored. */
+    static String futureValue(String type, String reason) {
+        return "the future completes with " + type + ", which cannot be stored: " + reason;
+    }
+
     /** {@code fields}: {@code Class.field} → {@code null} if non-final, else the type whose contents can change. */
     static String readsMutableState(String method, java.util.Map<String, String> fields) {
         java.util.List<String> nonFinal = new java.util.ArrayList<>();

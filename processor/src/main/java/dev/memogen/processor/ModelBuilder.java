@@ -79,7 +79,10 @@ final class ModelBuilder {
             ValueType t = classifier.classify(p.asType(), TypeClassifier.Use.PARAMETER).type();
             params.add(new MemoModel.Parameter(p.getSimpleName().toString(), TypeName.get(p.asType()), t));
         }
-        ValueType result = classifier.classify(m.getReturnType(), TypeClassifier.Use.RESULT).type();
+        // A future's value is the result: what the codec and the memory tier hold.
+        boolean async = AsyncResult.isFuture(m.getReturnType());
+        ValueType result = (async ? AsyncResult.classify(m.getReturnType(), classifier)
+                : classifier.classify(m.getReturnType(), TypeClassifier.Use.RESULT)).type();
         List<TypeVariableName> typeVariables = new ArrayList<>();
         for (TypeParameterElement tp : m.getTypeParameters()) {
             typeVariables.add(TypeVariableName.get(tp));
@@ -114,7 +117,8 @@ final class ModelBuilder {
                 javadocSignature,
                 TtlSpec.parse(Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl")),
                 KeyStrategy.of(params),
-                instance);
+                instance,
+                async);
     }
 
     /** The receiver's parameter name in the generated method: {@code self}, unless a parameter has it. */

@@ -12,6 +12,8 @@ final class RuntimeNames {
     static final ClassName TYPE_TAG = KEY_HASHER.nestedClass("TypeTag");
     static final ClassName MEMO_FUNCTION = ClassName.get(INTERNAL, "MemoFunction");
     static final ClassName FLIGHT = MEMO_FUNCTION.nestedClass("Flight");
+    static final ClassName PENDING = MEMO_FUNCTION.nestedClass("Pending");
+    static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
     static final ClassName CACHED = ClassName.get(INTERNAL, "Cached");
     static final ClassName MEMORY_KEYS = ClassName.get(INTERNAL, "MemoryKeys");
     static final ClassName CODEC = ClassName.get(CODEC_PACKAGE, "Codec");
@@ -23,7 +25,7 @@ final class RuntimeNames {
      * The version of the runtime's support interface ({@code Support.VERSION}) that generated code
      * is written for; a test checks that the two agree.
      */
-    static final int SUPPORT_VERSION = 3;
+    static final int SUPPORT_VERSION = 4;
 
     static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
     static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");

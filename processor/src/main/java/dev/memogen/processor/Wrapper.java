@@ -23,8 +23,10 @@ record Wrapper(MemoModel.Method m, MethodSpec.Builder method, MethodSpec.Builder
     static Wrapper of(MemoModel.Method m, MethodSpec.Builder method, MethodSpec.Builder missMethod, LocalNames names,
             String field, CodeBlock call, CodeBlock missCall, String argList) {
         return new Wrapper(m, method, missMethod, CodeBlock.builder(), CodeBlock.builder(), names, field, call,
-                missCall, argList, ParameterizedTypeName.get(RuntimeNames.FLIGHT, m.returnType().typeName().box()),
-                names.fresh("h"), names.fresh("k0"), names.fresh("k1"), names.fresh("cached"), names.fresh("flight"),
+                missCall, argList, ParameterizedTypeName.get(m.async() ? RuntimeNames.PENDING : RuntimeNames.FLIGHT,
+                        m.returnType().typeName().box()),
+                names.fresh("h"), names.fresh("k0"), names.fresh("k1"), names.fresh("cached"),
+                names.fresh(m.async() ? "pending" : "flight"),
                 names.fresh("c"));
     }
 
@@ -46,14 +48,27 @@ record Wrapper(MemoModel.Method m, MethodSpec.Builder method, MethodSpec.Builder
     /** Emits, into {@code b}, the return of the value the lookup found in {@link #cached}, if any. */
     void returnIfFound(CodeBlock.Builder b) {
         b.beginControlFlow("if ($L != $T.MISS)", cached, RuntimeNames.MEMO_FUNCTION)
-                .addStatement("return $L.value($L)", field, cached)
+                .addStatement("return $L", returned(CodeBlock.of("$L.value($L)", field, cached)))
                 .endControlFlow();
+    }
+
+    /**
+     * The method that starts computing a missing value: {@code miss} (a {@code Flight}), or for a
+     * future result {@code pending} (a {@code Pending}, which holds no flight while the future runs).
+     */
+    String start() {
+        return m.async() ? "pending" : "miss";
+    }
+
+    /** {@code value}, a value found, as the method returns it: a future's, in a completed future of the caller's own. */
+    CodeBlock returned(CodeBlock value) {
+        return m.async() ? CodeBlock.of("$T.completedFuture($L)", RuntimeNames.COMPLETABLE_FUTURE, value) : value;
     }
 
     /** The value of memory entry {@link #c} as the method returns it: primitives from its bits, unboxed. */
     CodeBlock memoryValue() {
         if (!(m.returnType() instanceof ValueType.Primitive p)) {
-            return CodeBlock.of("$L.hit($L)", field, c);
+            return returned(CodeBlock.of("$L.hit($L)", field, c));
         }
         CodeBlock bits = CodeBlock.of("$L.hitBits($L)", field, c);
         return switch (p.kind()) {

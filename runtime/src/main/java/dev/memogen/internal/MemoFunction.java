@@ -11,6 +11,8 @@ import dev.memogen.internal.fingerprint.CodeFingerprint;
 import dev.memogen.internal.store.FlightTable;
 import dev.memogen.internal.store.StoredFunction;
 import dev.memogen.internal.store.Ttl;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,6 +48,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A method of a few primitives keys memory by its packed key stream instead ({@code probe(s0,
  * s1)}, exact, nothing to compare); any other method by the digest ({@link #get}).
  *
+ * <p>A method that returns a {@code CompletableFuture<T>} (or {@code CompletionStage<T>}) is a
+ * function of {@code T}, the value the future completes with: a hit returns
+ * {@code CompletableFuture.completedFuture(FN.hit(c))}, and a miss starts a {@link Pending}
+ * computation with {@link #pending} instead of a flight.
+ *
  * <p>Nothing that goes wrong inside the cache reaches the caller: a store that cannot be read or
  * written, or an entry that does not decode, makes the call compute, after one warning.
  *
@@ -76,6 +83,8 @@ public final class MemoFunction<T> {
     private final boolean mutable;
     private final long idHash;
     private final ConcurrentHashMap<FlightKey, Flight<T>> inFlight = new ConcurrentHashMap<>();
+    /** The futures of the asynchronous computations under way ({@link #pending}), by key. */
+    private final ConcurrentHashMap<FlightKey, CompletableFuture<T>> pendingFutures = new ConcurrentHashMap<>();
     private volatile Ttl ttl = Ttl.NONE;
 
     private final StripedCounter memoryHits = new StripedCounter();
@@ -634,6 +643,161 @@ public final class MemoFunction<T> {
                 f = WAITING.get(f.owner);
             }
             return false;
+        }
+    }
+
+    /**
+     * {@link #pending(long, long, long, long, Object, long)} for a method keyed in memory by the
+     * digest ({@code k0}, {@code k1}).
+     */
+    public Pending<T> pending(long k0, long k1) {
+        return pending(k0, k1, k0, k1, null, 0);
+    }
+
+    /**
+     * Starts computing, asynchronously, the value of a key that missed, for a method that returns a
+     * future of it. If a computation of the key is under way in this JVM, {@link Pending#joined()}
+     * is true and the caller returns {@link Pending#future()}, a future of its own that completes
+     * as that computation does. Otherwise the caller runs the method and hands its future to
+     * {@link Pending#complete}: when it completes normally, its value is stored (memory and
+     * store, as a flight stores it) before any caller's future completes.
+     *
+     * <p>No flight is held while the future is pending: threads of this JVM join the pending
+     * future instead of waiting, and other processes are not kept waiting either (one that misses
+     * meanwhile computes too; both store the same value). The key is taken with
+     * {@code putIfAbsent}, never {@code computeIfAbsent}, which must not run user code.
+     */
+    public Pending<T> pending(long k0, long k1, long m0, long m1, Object args, long argsBytes) {
+        FlightKey key = new FlightKey(k0, k1, m0, m1);
+        CompletableFuture<T> shared = new CompletableFuture<>();
+        CompletableFuture<T> running = pendingFutures.putIfAbsent(key, shared);
+        if (running != null) {
+            return new Pending<>(this, null, running, null, 0);
+        }
+        // Another thread may have stored the value between our lookup and now.
+        Cached c = MemoRuntime.get().memory.get(this, m0, m1);
+        Object held = c != null && c.k0 == k0 && c.k1 == k1 ? c.value : null;
+        if (held != null) {
+            pendingFutures.remove(key, shared); // its future() counts the memory hit
+            shared.complete(value(fromMemory(held)));
+            return new Pending<>(this, null, shared, null, 0);
+        }
+        return new Pending<>(this, key, shared, args, argsBytes);
+    }
+
+    /**
+     * A future of its own for one caller of a pending computation: completes as {@code shared}
+     * does, with a copy of the value for a mutable type. {@code shared} itself is never handed
+     * out, so no caller can complete or obtrude the future of another, nor change the value that
+     * the others copy. A caller that {@code joined} counts a memory hit once the value is there.
+     */
+    private CompletableFuture<T> follow(CompletableFuture<T> shared, boolean joined) {
+        CompletableFuture<T> mine = new CompletableFuture<>();
+        shared.whenComplete((value, failure) -> {
+            if (failure != null) {
+                mine.completeExceptionally(failure);
+            } else {
+                if (joined) {
+                    countMemoryHit(); // as a thread that waited for a flight: it did not compute
+                }
+                mine.complete(copy(value));
+            }
+        });
+        return mine;
+    }
+
+    /** {@code value} itself, or for a mutable type a copy through the codec (the value itself if it cannot be encoded). */
+    private T copy(T value) {
+        if (!mutable || value == null) {
+            return value;
+        }
+        try {
+            ValueWriter out = new ValueWriter();
+            StoredEntries.encode(codec, out, value);
+            return decode(out.array(), 0, out.size());
+        } catch (RuntimeException e) {
+            return value; // not storable either: remember() warned once
+        }
+    }
+
+    /**
+     * One asynchronous computation of a missing value ({@link #pending}). Generated code either
+     * returns {@link #future()} (another call computes the key) or runs the method and returns
+     * {@link #complete}, or calls {@link #fail} if the method throws.
+     */
+    public static final class Pending<T> {
+        private final MemoFunction<T> fn;
+        /** Null when this call joined a computation under way (or found the value after all). */
+        private final FlightKey key;
+        /** Completed once the value is stored, or exceptionally; never handed to a caller. */
+        private final CompletableFuture<T> shared;
+        private final Object args;
+        private final long argsBytes;
+        private final long start;
+
+        private Pending(MemoFunction<T> fn, FlightKey key, CompletableFuture<T> shared, Object args, long argsBytes) {
+            this.fn = fn;
+            this.key = key;
+            this.shared = shared;
+            this.args = args;
+            this.argsBytes = argsBytes;
+            this.start = key == null ? 0 : System.nanoTime();
+        }
+
+        /** Whether another call computes this key: return {@link #future()} without running the method. */
+        public boolean joined() {
+            return key == null;
+        }
+
+        /** A future of this caller's own, completing as the computation this call joined does. */
+        public CompletableFuture<T> future() {
+            return fn.follow(shared, true);
+        }
+
+        /**
+         * The method returned {@code result}: once it completes normally its value is stored, and
+         * the callers' futures complete with it; if it fails (or is cancelled) nothing is stored,
+         * the callers' futures fail alike, and the next call computes again. Returns this caller's
+         * own future, or {@code null} (nothing stored, callers that joined fail with a
+         * {@code NullPointerException}) when the method returned {@code null}.
+         */
+        public CompletableFuture<T> complete(CompletionStage<? extends T> result) {
+            if (result == null) {
+                fail(new NullPointerException(fn.id + " returned null instead of a future"));
+                return null;
+            }
+            try {
+                result.whenComplete(this::settle);
+            } catch (RuntimeException | Error e) {
+                fail(e); // a CompletionStage of the user's own that cannot take a callback: no caller waits forever
+                throw e;
+            }
+            return fn.follow(shared, false);
+        }
+
+        /** The method threw {@code t} before returning a future: nothing is stored; callers that joined fail with it. */
+        public void fail(Throwable t) {
+            fn.pendingFutures.remove(key, shared);
+            shared.completeExceptionally(t);
+        }
+
+        /** Stores the value of a future that completed normally, on the thread that completed it; then releases the callers. */
+        private void settle(T value, Throwable failure) {
+            try {
+                if (failure == null) {
+                    long nanos = System.nanoTime() - start;
+                    fn.misses.increment();
+                    fn.computeNanos.add(nanos);
+                    fn.remember(key, args, argsBytes, value, nanos);
+                }
+            } finally {
+                fn.pendingFutures.remove(key, shared);
+                if (failure == null) {
+                    shared.complete(value);
+                } else {
+                    shared.completeExceptionally(failure);
+                }
+            }
         }
     }
 
