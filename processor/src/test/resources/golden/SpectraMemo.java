@@ -207,7 +207,7 @@ public final class SpectraMemo {
     m = 31 * m + m1;
     Cached c = SCALE.probe(m, m1);
     if (c != null
-        && sameFit(((Spectra.Fit) ((Object[]) c.args())[0]), fit)) {
+        && sameFit(((Spectra.Fit) c.args()), fit)) {
       return Double.longBitsToDouble(SCALE.hitBits(c));
     }
     return miss$scale(fit, factor, m, m1);
@@ -234,7 +234,7 @@ public final class SpectraMemo {
     long k0 = h.high();
     long k1 = h.low();
     long argsBytes = h.length();
-    Object args = new Object[] {fit, factor};
+    Object args = fit;
     Object cached = SCALE.load(k0, k1, m, m1, args, argsBytes);
     if (cached != MemoFunction.MISS) {
       return SCALE.value(cached);

@@ -32,7 +32,7 @@ final class MemoWriter {
         RecordHelpers helpers = new RecordHelpers();
         HashEmitter hashes = new HashEmitter(helpers);
         CodecEmitter codecs = new CodecEmitter(helpers);
-        MemoryKeyEmitter memoryKeys = new MemoryKeyEmitter(helpers);
+        MemoryKeyEmitter memoryKeys = new MemoryKeyEmitter(helpers, model.generated());
 
         TypeSpec.Builder type = TypeSpec.classBuilder(model.generated())
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -94,6 +94,7 @@ final class MemoWriter {
             type.addMethods(wrapper(model, m, field, hashes, memoryKeys));
         }
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        memoryKeys.keptRecords().forEach(type::addType);
 
         // Record helpers, added as the methods above (and the helpers themselves) ask for them.
         // A helper of a record that can be nested without bound counts its depth (RecordHelpers).

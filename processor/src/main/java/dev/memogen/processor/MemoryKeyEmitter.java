@@ -1,10 +1,15 @@
 package dev.memogen.processor;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.lang.model.element.Modifier;
 
 /**
  * For methods whose arguments are values (primitives, their boxes, strings, enums and records of
@@ -15,16 +20,19 @@ import java.util.Set;
  */
 final class MemoryKeyEmitter {
     private final RecordHelpers helpers;
+    private final ClassName generated;
+    private final List<TypeSpec> keptRecords = new java.util.ArrayList<>();
 
-    MemoryKeyEmitter(RecordHelpers helpers) {
+    MemoryKeyEmitter(RecordHelpers helpers, ClassName generated) {
         this.helpers = helpers;
+        this.generated = generated;
     }
 
     /**
      * One part of a memory key: a parameter, or a field of a receiver that is keyed by its fields
      * ({@link ValueType.ObjectState}), as an expression the generated methods can evaluate again.
      */
-    record Part(ValueType type, String expr) {}
+    record Part(ValueType type, String expr, String name) {}
 
     /** The parts of the memory key of a method with these parameters: a receiver's fields stand in for it. */
     static List<Part> parts(List<MemoModel.Parameter> params) {
@@ -32,10 +40,10 @@ final class MemoryKeyEmitter {
         for (MemoModel.Parameter p : params) {
             if (p.type() instanceof ValueType.ObjectState o) {
                 for (ValueType.Field f : o.fields()) {
-                    parts.add(new Part(f.type(), f.read(p.name())));
+                    parts.add(new Part(f.type(), f.read(p.name()), f.name()));
                 }
             } else {
-                parts.add(new Part(p.type(), p.name()));
+                parts.add(new Part(p.type(), p.name(), p.name()));
             }
         }
         return parts;
@@ -115,7 +123,7 @@ final class MemoryKeyEmitter {
             } else {
                 String f = w.names().fresh("f");
                 b.addStatement("$T $L = $L", p.type().typeName(), f, p.expr());
-                hp.add(new Part(p.type(), f));
+                hp.add(new Part(p.type(), f, p.name()));
             }
         }
         String mk = w.names().fresh("m");
@@ -140,16 +148,27 @@ final class MemoryKeyEmitter {
             }
         }
         b.addStatement("$T $L = $L.probe($L, $L)", RuntimeNames.CACHED, w.c(), w.field(), mk, m1);
-        CodeBlock.Builder same = CodeBlock.builder();
+        // The arguments kept with the value, to compare with the call's: one alone as itself, more
+        // in a record of the generated class (its fields are one load away, where an Object[] of
+        // boxes is three).
+        List<Integer> kept = new java.util.ArrayList<>();
         for (int i = 0; i < ps.size(); i++) {
-            if (i == inKey) {
-                continue;
+            if (i != inKey) {
+                kept.add(i);
             }
+        }
+        ClassName keptType = kept.size() > 1 ? keptRecord(w, hp, kept) : null;
+        String k = w.names().fresh("kept");
+        CodeBlock.Builder same = CodeBlock.builder();
+        if (keptType != null) {
+            same.add("$L.args() instanceof $T $L", w.c(), keptType, k);
+        }
+        for (int i : kept) {
             Part p = hp.get(i);
-            CodeBlock kept = ps.size() == 1 ? CodeBlock.of("$L.args()", w.c())
-                    : CodeBlock.of("(($T) $L.args())[$L]", Object[].class, w.c(), i);
+            CodeBlock keptValue = keptType != null ? CodeBlock.of("$L.$L()", k, componentName(hp, kept, i))
+                    : keptAs(p.type(), CodeBlock.of("$L.args()", w.c()));
             same.add(same.isEmpty() ? "" : "\n&& ")
-                    .add(same(p.type(), keptAs(p.type(), kept), CodeBlock.of("$L", p.expr()), null));
+                    .add(same(p.type(), keptValue, CodeBlock.of("$L", p.expr()), null));
         }
         if (same.isEmpty()) {
             b.beginControlFlow("if ($L != null)", w.c());
@@ -170,17 +189,61 @@ final class MemoryKeyEmitter {
         x.addStatement("long $L = $L.high()", w.k0(), w.h());
         x.addStatement("long $L = $L.low()", w.k1(), w.h());
         x.addStatement("long $L = $L.length()", argsBytes, w.h());
-        if (ps.size() == 1) {
-            x.addStatement("Object $L = $L", args, ps.get(0).expr());
+        if (keptType != null) {
+            x.addStatement("Object $L = new $T($L)", args, keptType,
+                    kept.stream().map(i -> ps.get(i).expr()).collect(java.util.stream.Collectors.joining(", ")));
         } else {
-            x.addStatement("Object $L = new Object[] {$L}", args,
-                    ps.stream().map(Part::expr).collect(java.util.stream.Collectors.joining(", ")));
+            x.addStatement("Object $L = $L", args, ps.get(kept.isEmpty() ? 0 : kept.get(0)).expr());
         }
         x.addStatement("Object $L = $L.load($L, $L, $L, $L, $L, $L)", w.cached(), w.field(), w.k0(), w.k1(), mk, m1,
                 args, argsBytes);
         w.returnIfFound(x);
         x.addStatement("$T $L = $L.$L($L, $L, $L, $L, $L, $L)", w.flightType(), w.flight(), w.field(), w.start(),
                 w.k0(), w.k1(), mk, m1, args, argsBytes);
+    }
+
+    /** The records of kept arguments that {@link #lookup} declared, to add to the generated class. */
+    List<TypeSpec> keptRecords() {
+        return keptRecords;
+    }
+
+    /**
+     * Declares {@code private record PriceArgs(String region, double rate, int scale)}: the
+     * arguments {@code kept} of a method, named after its function constant.
+     */
+    private ClassName keptRecord(Wrapper w, List<Part> parts, List<Integer> kept) {
+        StringBuilder name = new StringBuilder();
+        for (String word : w.field().split("_")) {
+            if (!word.isEmpty()) {
+                name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        ClassName type = generated.nestedClass(name + "Args");
+        MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
+        for (int i : kept) {
+            ValueType t = parts.get(i).type();
+            // A type variable's value is compared by identity: kept as an Object.
+            TypeName declared = t instanceof ValueType.EnumVariable ? ClassName.OBJECT : t.typeName();
+            constructor.addParameter(declared, componentName(parts, kept, i));
+        }
+        keptRecords.add(TypeSpec.recordBuilder(type)
+                .addModifiers(Modifier.PRIVATE)
+                .addJavadoc("The arguments of {@link #$L} kept with a value in memory.\n", w.m().name())
+                .recordConstructor(constructor.build())
+                .build());
+        return type;
+    }
+
+    /** The name of part {@code i} in a record of kept arguments: its own, made unique among them. */
+    private static String componentName(List<Part> parts, List<Integer> kept, int i) {
+        String base = parts.get(i).name();
+        int same = 0;
+        for (int j : kept) {
+            if (j < i && parts.get(j).name().equals(base)) {
+                same++;
+            }
+        }
+        return same == 0 ? base : base + "$" + (same + 1);
     }
 
     /**

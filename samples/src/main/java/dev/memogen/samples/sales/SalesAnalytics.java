@@ -16,11 +16,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
  * A sales-analytics service written the usual way: configuration and data come in through the
@@ -101,6 +103,32 @@ public class SalesAnalytics {
             }
         }
         return new LinkedHashMap<>(byDay);
+    }
+
+    /**
+     * A linear forecast of one region's daily gross revenue for the {@code days} days after the
+     * last sale, computed in the background.
+     */
+    public CompletableFuture<Forecast> forecast(String region, int days) {
+        return CompletableFuture.supplyAsync(() -> {
+            Map<LocalDate, BigDecimal> daily = dailyRevenue(region);
+            SimpleRegression regression = new SimpleRegression();
+            LocalDate last = null;
+            for (Map.Entry<LocalDate, BigDecimal> e : daily.entrySet()) {
+                regression.addData(e.getKey().toEpochDay(), e.getValue().doubleValue());
+                last = e.getKey();
+            }
+            if (last == null) {
+                return new Forecast(region, null, List.of(), 0, 0); // no sales there
+            }
+            LocalDate from = last.plusDays(1);
+            List<BigDecimal> values = new ArrayList<>();
+            for (int i = 0; i < days; i++) {
+                double predicted = regression.predict(from.plusDays(i).toEpochDay());
+                values.add(BigDecimal.valueOf(Double.isNaN(predicted) ? 0 : predicted).setScale(2, RoundingMode.HALF_EVEN));
+            }
+            return new Forecast(region, from, values, regression.getSlope(), regression.getRSquare());
+        });
     }
 
     /** Units sold per product (rows) and region (columns), both in name order. */

@@ -85,6 +85,11 @@ public final class SalesReport {
                 () -> SalesAnalyticsMemo.dailyRevenue(a, "north"));
         BigDecimal best = daily.values().stream().max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
         result(team, "north: " + daily.size() + " days, best day " + best);
+        Forecast forecast = stage(team + " forecast north, 30 days",
+                () -> SalesAnalyticsMemo.forecast(a, "north", 30).join());
+        result(team, String.format(Locale.ROOT, "forecast north from %s: %s ... %s, slope %.4f/day, r2 %.4f",
+                forecast.from(), forecast.daily().get(0), forecast.daily().get(forecast.daily().size() - 1),
+                forecast.slopePerDay(), forecast.r2()));
         RealMatrix units = stage(team + " units by product and region",
                 () -> SalesAnalyticsMemo.unitsByProductAndRegion(a));
         result(team, "units " + format(units));
