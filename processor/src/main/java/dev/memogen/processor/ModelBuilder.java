@@ -148,6 +148,15 @@ final class ModelBuilder {
         } else if (t instanceof ValueType.MapType m) {
             collect(m.key(), names);
             collect(m.value(), names);
+        } else if (t instanceof ValueType.SequenceType q) {
+            collect(q.element(), names);
+        } else if (t instanceof ValueType.DequeType q) {
+            collect(q.element(), names);
+        } else if (t instanceof ValueType.SortedSetType s) {
+            collect(s.element(), names);
+        } else if (t instanceof ValueType.SortedMapType m) {
+            collect(m.key(), names);
+            collect(m.value(), names);
         } else if (t instanceof ValueType.OptionalType o) {
             collect(o.element(), names);
         } else if (t instanceof ValueType.ObjectState o) {

@@ -213,6 +213,15 @@ final class RecordHelpers {
         } else if (t instanceof ValueType.MapType m) {
             records(m.key(), keys, described);
             records(m.value(), keys, described);
+        } else if (t instanceof ValueType.SequenceType q) {
+            records(q.element(), keys, described);
+        } else if (t instanceof ValueType.DequeType q) {
+            records(q.element(), keys, described);
+        } else if (t instanceof ValueType.SortedSetType s) {
+            records(s.element(), keys, described);
+        } else if (t instanceof ValueType.SortedMapType m) {
+            records(m.key(), keys, described);
+            records(m.value(), keys, described);
         } else if (t instanceof ValueType.OptionalType o) {
             records(o.element(), keys, described);
         }
