@@ -150,6 +150,19 @@ class TextPatternBitSetTest {
     }
 
     @Test
+    void twoCompilationsOfOneRegexAreAMemoryHit() {
+        Memogen.configure(MemogenSettings.at(dir));
+        String id = "text.Texts#pattern(java.util.regex.Pattern)";
+        call("pattern", Pattern.compile("q+", Pattern.DOTALL));
+        long hits = Memogen.statistics(id).orElseThrow().memoryHits();
+        call("pattern", Pattern.compile("q+", Pattern.DOTALL));
+        assertEquals(hits + 1, Memogen.statistics(id).orElseThrow().memoryHits(),
+                "the memory tier compares patterns by regex and flags, not by identity");
+        call("pattern", Pattern.compile("q+"));
+        assertEquals(hits + 1, Memogen.statistics(id).orElseThrow().memoryHits(), "other flags: another key");
+    }
+
+    @Test
     void aCharSequenceIsAKeyByItsContentAsAStringIs() {
         Memogen.configure(MemogenSettings.at(dir));
         int before = runs();
