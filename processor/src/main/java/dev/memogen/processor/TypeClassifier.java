@@ -279,32 +279,23 @@ final class TypeClassifier {
             switch (name) {
                 case "java.util.SortedMap", "java.util.NavigableMap", "java.util.TreeMap" -> {
                     DeclaredType m = asSuper(d, "java.util.Map");
-                    if (m == null || m.getTypeArguments().size() != 2) {
-                        return Result.no("a raw " + simpleName(name) + ": give it key and value type arguments");
-                    }
-                    Result k = classify(m.getTypeArguments().get(0));
-                    Result v = classify(m.getTypeArguments().get(1));
-                    if (!k.isOk() && !v.isOk() && k.unresolved() == null && v.unresolved() == null) {
-                        return Result.no("its keys: " + k.unsupported() + "; and its values: " + v.unsupported());
-                    }
-                    if (!k.isOk()) {
-                        return k;
-                    }
-                    if (!v.isOk()) {
-                        return v;
+                    Result plain = collection(m, "java.util.Map", typeName); // its keys and values, as a Map's
+                    if (!(plain.type() instanceof ValueType.MapType map)) {
+                        return plain;
                     }
                     String notComparable = notComparable(m.getTypeArguments().get(0), name, "keys", "Map");
                     return notComparable != null ? Result.no(notComparable)
-                            : Result.ok(new ValueType.SortedMapType(typeName, k.type(), v.type()));
+                            : Result.ok(new ValueType.SortedMapType(typeName, map.key(), map.value()));
                 }
                 case "java.util.SortedSet", "java.util.NavigableSet", "java.util.TreeSet" -> {
                     DeclaredType s = asSuper(d, "java.util.Set");
-                    Result e = oneArgument(s, simpleName(name), x -> new ValueType.SortedSetType(typeName, x));
-                    if (!e.isOk()) {
-                        return e;
+                    Result plain = collection(s, "java.util.Set", typeName); // its elements, as a Set's
+                    if (!(plain.type() instanceof ValueType.SetType set)) {
+                        return plain;
                     }
                     String notComparable = notComparable(s.getTypeArguments().get(0), name, "elements", "Set");
-                    return notComparable != null ? Result.no(notComparable) : e;
+                    return notComparable != null ? Result.no(notComparable)
+                            : Result.ok(new ValueType.SortedSetType(typeName, set.element()));
                 }
                 case "java.util.Deque", "java.util.ArrayDeque" -> {
                     return oneArgument(asSuper(d, "java.util.Deque"), simpleName(name),
