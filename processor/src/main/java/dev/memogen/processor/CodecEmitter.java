@@ -80,6 +80,20 @@ final class CodecEmitter {
             encode(b, m.key(), e + ".getKey()", false, out, depth, names);
             encode(b, m.value(), e + ".getValue()", false, out, depth, names);
             b.endControlFlow();
+        } else if (t instanceof ValueType.SortedSetType s) {
+            b.addStatement("$L.writeSortedSize($L.size(), $L.comparator())", out, v, v);
+            encodeElements(b, s.element(), v, out, depth, names);
+        } else if (t instanceof ValueType.SortedMapType m) {
+            String e = names.fresh("e");
+            b.addStatement("$L.writeSortedSize($L.size(), $L.comparator())", out, v, v);
+            b.beginControlFlow("for ($T $L : $L.entrySet())",
+                    ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()), e, v);
+            encode(b, m.key(), e + ".getKey()", false, out, depth, names);
+            encode(b, m.value(), e + ".getValue()", false, out, depth, names);
+            b.endControlFlow();
+        } else if (t instanceof ValueType.DequeType q) {
+            b.addStatement("$L.writeDequeSize($L)", out, v);
+            encodeElements(b, q.element(), v, out, depth, names);
         } else if (t instanceof ValueType.OptionalType o) {
             b.addStatement("$L.writeBoolean($L.isPresent())", out, v);
             b.beginControlFlow("if ($L.isPresent())", v);
@@ -171,6 +185,23 @@ final class CodecEmitter {
             b.addStatement("$L.put($L, $L)", map, k, val);
             b.endControlFlow();
             return map;
+        } else if (t instanceof ValueType.SortedSetType s) {
+            // Elements arrive in their order; a TreeSet in natural order holds them as they were.
+            return fill(b, declared(t), RuntimeNames.TREE_SET, s.element(), in, depth, names);
+        } else if (t instanceof ValueType.DequeType q) {
+            return fill(b, declared(t), RuntimeNames.ARRAY_DEQUE, q.element(), in, depth, names);
+        } else if (t instanceof ValueType.SortedMapType m) {
+            String map = names.fresh("map");
+            String n = names.fresh("n");
+            String i = names.fresh("i");
+            b.addStatement("int $L = $L.readSize(1)", n, in);
+            b.addStatement("$T $L = new $T<>()", declared(t), map, RuntimeNames.TREE_MAP);
+            b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
+            String k = decode(b, m.key(), in, depth, names);
+            String val = decode(b, m.value(), in, depth, names);
+            b.addStatement("$L.put($L, $L)", map, k, val);
+            b.endControlFlow();
+            return map;
         } else if (t instanceof ValueType.OptionalType o) {
             String opt = names.fresh("optional");
             b.addStatement("$T $L", declared(t), opt);
@@ -191,7 +222,11 @@ final class CodecEmitter {
         String n = names.fresh("n");
         String i = names.fresh("i");
         b.addStatement("int $L = $L.readSize(1)", n, in);
-        b.addStatement("$T $L = new $T<>($L)", type, c, impl, n);
+        if (impl.equals(RuntimeNames.TREE_SET)) {
+            b.addStatement("$T $L = new $T<>()", type, c, impl); // no capacity: natural order
+        } else {
+            b.addStatement("$T $L = new $T<>($L)", type, c, impl, n);
+        }
         b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
         String x = decode(b, element, in, depth, names);
         b.addStatement("$L.add($L)", c, x);
@@ -215,6 +250,16 @@ final class CodecEmitter {
         }
         if (t instanceof ValueType.MapType m) {
             return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_MAP, m.key().typeName().box(),
+                    m.value().typeName().box());
+        }
+        if (t instanceof ValueType.SortedSetType s) {
+            return ParameterizedTypeName.get(RuntimeNames.TREE_SET, s.element().typeName().box());
+        }
+        if (t instanceof ValueType.DequeType q) {
+            return ParameterizedTypeName.get(RuntimeNames.ARRAY_DEQUE, q.element().typeName().box());
+        }
+        if (t instanceof ValueType.SortedMapType m) {
+            return ParameterizedTypeName.get(RuntimeNames.TREE_MAP, m.key().typeName().box(),
                     m.value().typeName().box());
         }
         if (t instanceof ValueType.OptionalType o) {

@@ -78,6 +78,25 @@ final class HashEmitter {
                 emit(b, m.key(), e + ".getKey()", false, child, depth, names);
                 emit(b, m.value(), e + ".getValue()", false, child, depth, names);
             });
+        } else if (t instanceof ValueType.SortedSetType s) {
+            unordered(b, v, h, names, "putSet", (child, e) -> { // a Set: independent of its order
+                b.beginControlFlow("for ($T $L : $L)", s.element().typeName(), e, v);
+                b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
+                emit(b, s.element(), e, true, child, depth, names);
+            });
+        } else if (t instanceof ValueType.SortedMapType m) {
+            unordered(b, v, h, names, "putMap", (child, e) -> { // a Map: independent of its order
+                b.beginControlFlow("for ($T $L : $L.entrySet())",
+                        ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()),
+                        e, v);
+                b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
+                emit(b, m.key(), e + ".getKey()", false, child, depth, names);
+                emit(b, m.value(), e + ".getValue()", false, child, depth, names);
+            });
+        } else if (t instanceof ValueType.SequenceType q) {
+            sequence(b, q.element(), v, h, depth, names);
+        } else if (t instanceof ValueType.DequeType q) {
+            sequence(b, q.element(), v, h, depth, names);
         } else if (t instanceof ValueType.ObjectState o) {
             // A receiver: as a record of its fields (hash-spec.md, "Receivers").
             b.addStatement("$L.beginRecord($L, $L)", h, helpers.typeTag(o.binaryName()), o.fields().size());
@@ -100,6 +119,28 @@ final class HashEmitter {
         String e = names.fresh("e");
         b.beginControlFlow("for ($T $L : $L)", element.typeName(), e, v);
         emit(b, element, e, true, h, depth, names);
+        b.endControlFlow();
+    }
+
+    /**
+     * A Collection, Iterable, Queue or Deque: as a Set when the value is one (order-independent),
+     * else as a List in iteration order (the same stream as a List of the same elements). An
+     * Iterable that is not a Collection is iterated once into a list first, to count it.
+     */
+    private void sequence(CodeBlock.Builder b, ValueType element, String v, String h, String depth,
+            LocalNames names) {
+        String s = names.fresh("s");
+        b.addStatement("$T $L = $T.sized($L)", ParameterizedTypeName.get(RuntimeNames.COLLECTION,
+                com.palantir.javapoet.WildcardTypeName.subtypeOf(element.typeName())), s, RuntimeNames.KEY_HASHER, v);
+        b.beginControlFlow("if ($L instanceof $T)", s, RuntimeNames.SET);
+        unordered(b, s, h, names, "putSet", (child, e) -> {
+            b.beginControlFlow("for ($T $L : $L)", element.typeName(), e, s);
+            b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
+            emit(b, element, e, true, child, depth, names);
+        });
+        b.nextControlFlow("else");
+        b.addStatement("$L.beginList($L.size())", h, s);
+        elements(b, element, s, h, depth, names);
         b.endControlFlow();
     }
 

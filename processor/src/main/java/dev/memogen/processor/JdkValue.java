@@ -32,7 +32,12 @@ enum JdkValue {
     CHARSET("java.nio.charset.Charset", "Charset"),
     OPTIONAL_INT("java.util.OptionalInt", "OptionalInt"),
     OPTIONAL_LONG("java.util.OptionalLong", "OptionalLong"),
-    OPTIONAL_DOUBLE("java.util.OptionalDouble", "OptionalDouble");
+    OPTIONAL_DOUBLE("java.util.OptionalDouble", "OptionalDouble"),
+    PATTERN("java.util.regex.Pattern", "Pattern"),
+    /** Mutable: a caller may change it, so it is no memory-tier value and results are copied per caller. */
+    BIT_SET("java.util.BitSet", "BitSet", true),
+    /** Hashed by content as a String is (tag 09); mutable (a StringBuilder); a result loads as a String. */
+    CHAR_SEQUENCE("java.lang.CharSequence", "CharSequence", true);
 
     private static final Map<String, JdkValue> BY_NAME = new HashMap<>();
 
@@ -45,9 +50,21 @@ enum JdkValue {
     private final String qualifiedName;
     private final String suffix;
 
+    private final boolean mutable;
+
     JdkValue(String qualifiedName, String suffix) {
+        this(qualifiedName, suffix, false);
+    }
+
+    JdkValue(String qualifiedName, String suffix, boolean mutable) {
         this.qualifiedName = qualifiedName;
         this.suffix = suffix;
+        this.mutable = mutable;
+    }
+
+    /** Whether a caller can change a value of this class ({@code BitSet}, a {@code StringBuilder} as a {@code CharSequence}). */
+    boolean mutable() {
+        return mutable;
     }
 
     /** The one named {@code qualifiedName}, or {@code null}. */
@@ -65,11 +82,18 @@ enum JdkValue {
     }
 
     /**
-     * Whether {@code equals} is exactly the key's equality, so that the memory tier may be keyed
-     * by {@code hashCode} and {@code equals}. A URI's {@code equals} ignores the case of its host
-     * while its key is its string form: it is compared by that.
+     * The {@code MemoryKeys} method hashing an immutable value of this class for the memory tier:
+     * {@code hashValue} (its {@code hashCode}, compared by {@code equals}) where {@code equals} is
+     * exactly the key's equality; else one that follows the key. A URI's {@code equals} ignores the
+     * case of its host while its key is its string form: it is compared by that. A Pattern's
+     * {@code equals} is identity while its key is its regex and flags.
      */
-    boolean equalsIsKeyEquality() {
-        return this != URI;
+    String memoryHash() {
+        return this == URI ? "hashUri" : this == PATTERN ? "hashPattern" : "hashValue";
+    }
+
+    /** The {@code MemoryKeys} method comparing two values of this class as their keys compare. */
+    String memorySame() {
+        return this == URI ? "sameUri" : this == PATTERN ? "samePattern" : "sameValue";
     }
 }

@@ -74,8 +74,11 @@ final class MemoryKeyEmitter {
     private static boolean isValue(ValueType t, Set<String> visiting) {
         if (t instanceof ValueType.Primitive || t instanceof ValueType.Boxed || t instanceof ValueType.Str
                 || t instanceof ValueType.EnumType || t instanceof ValueType.EnumVariable
-                || t instanceof ValueType.RecordRef || t instanceof ValueType.JdkType) {
+                || t instanceof ValueType.RecordRef) {
             return true;
+        }
+        if (t instanceof ValueType.JdkType j) {
+            return !j.mutable(); // a BitSet or a StringBuilder kept with a value could change
         }
         if (t instanceof ValueType.RecordType r) {
             if (r.typeName() instanceof ParameterizedTypeName) {
@@ -260,8 +263,7 @@ final class MemoryKeyEmitter {
             };
         }
         if (t instanceof ValueType.JdkType j) {
-            return CodeBlock.of("$T.$L($L)", RuntimeNames.MEMORY_KEYS,
-                    j.kind().equalsIsKeyEquality() ? "hashValue" : "hashUri", expr);
+            return CodeBlock.of("$T.$L($L)", RuntimeNames.MEMORY_KEYS, j.kind().memoryHash(), expr);
         }
         if (t instanceof ValueType.Composite r) {
             return CodeBlock.of("$L($L$L)", helpers.memoryHashHelper(r), expr, helpers.depthArgument(r, depth));
@@ -287,8 +289,7 @@ final class MemoryKeyEmitter {
             return CodeBlock.of("$L == $L", a, b);
         }
         if (t instanceof ValueType.JdkType j) {
-            return CodeBlock.of("$T.$L($L, $L)", RuntimeNames.MEMORY_KEYS,
-                    j.kind().equalsIsKeyEquality() ? "sameValue" : "sameUri", a, b);
+            return CodeBlock.of("$T.$L($L, $L)", RuntimeNames.MEMORY_KEYS, j.kind().memorySame(), a, b);
         }
         if (t instanceof ValueType.Composite r) {
             return CodeBlock.of("$L($L, $L$L)", helpers.sameHelper(r), a, b, helpers.depthArgument(r, depth));

@@ -30,6 +30,11 @@ final class RuntimeNames {
     static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
     static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");
     static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
+    static final ClassName TREE_SET = ClassName.get("java.util", "TreeSet");
+    static final ClassName TREE_MAP = ClassName.get("java.util", "TreeMap");
+    static final ClassName ARRAY_DEQUE = ClassName.get("java.util", "ArrayDeque");
+    static final ClassName COLLECTION = ClassName.get("java.util", "Collection");
+    static final ClassName SET = ClassName.get("java.util", "Set");
     static final ClassName MAP_ENTRY = ClassName.get("java.util", "Map", "Entry");
     static final ClassName OPTIONAL = ClassName.get("java.util", "Optional");
 

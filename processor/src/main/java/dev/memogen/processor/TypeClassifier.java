@@ -258,8 +258,9 @@ final class TypeClassifier {
             }
             if (e.getKind() == ElementKind.CLASS && (qualified.startsWith("java.") || qualified.startsWith("javax."))) {
                 return simple + " is a JDK class that is not one of the value types memogen hashes (BigDecimal,"
-                        + " BigInteger, java.time, UUID, URI, Locale, Currency, ...): pass one of those, or the values"
-                        + " the result depends on, or write a " + adapterHint(simple);
+                        + " BigInteger, java.time, UUID, URI, Locale, Currency, Charset, Pattern, BitSet, OptionalInt,"
+                        + " OptionalLong, OptionalDouble): pass one of those, or the values the result depends on, or"
+                        + " write a " + adapterHint(simple);
             }
             if (e.getKind() == ElementKind.INTERFACE) {
                 return simple + " is an interface: memogen cannot know which class a value has nor read its"
@@ -295,17 +296,25 @@ final class TypeClassifier {
                         || name.equals("java.util.LinkedHashSet");
                 map = name.equals("java.util.Map") || name.equals("java.util.HashMap")
                         || name.equals("java.util.LinkedHashMap");
+                Result sortedOrDeque = sortedOrDeque(d, name, typeName);
+                if (sortedOrDeque != null) {
+                    return sortedOrDeque;
+                }
                 if (!list && !set && !map && (isSubtypeOf(erased, "java.util.Collection")
                         || isSubtypeOf(erased, "java.util.Map"))) {
-                    return Result.no(name + " cannot be rebuilt when loading; declare List, Set or Map"
-                            + " (loaded as ArrayList, LinkedHashSet, LinkedHashMap)");
+                    return Result.no(name + " cannot be rebuilt when loading; declare List, Set, Map, SortedSet,"
+                            + " SortedMap or Deque (loaded as ArrayList, LinkedHashSet, LinkedHashMap, TreeSet,"
+                            + " TreeMap, ArrayDeque)");
                 }
             } else {
                 list = isSubtypeOf(erased, "java.util.List");
                 set = isSubtypeOf(erased, "java.util.Set");
                 map = isSubtypeOf(erased, "java.util.Map");
-                if (!list && !set && !map && isSubtypeOf(erased, "java.util.Collection")) {
-                    return Result.no(name + " has no defined order or equality; declare a List or a Set");
+                if (!list && !set && !map && (isSubtypeOf(erased, "java.util.Collection")
+                        || name.equals("java.lang.Iterable"))) {
+                    // Collection, Iterable, Queue, Deque, ...: hashed as what it holds, in iteration order.
+                    return oneArgument(asSuper(d, "java.lang.Iterable"), simpleName(name),
+                            x -> new ValueType.SequenceType(typeName, x));
                 }
             }
             if (list) {
@@ -333,6 +342,60 @@ final class TypeClassifier {
                 return Result.ok(new ValueType.MapType(typeName, k.type(), v.type()));
             }
             return null;
+        }
+
+        /**
+         * A sorted map or set, or a deque, as a result: loaded as a TreeMap, TreeSet or ArrayDeque.
+         * A sorted one is rebuilt in natural order, so its keys (elements) must be Comparable; one
+         * with a comparator of its own is refused when it is stored ({@code ValueWriter.writeSortedSize}).
+         */
+        private Result sortedOrDeque(DeclaredType d, String name, TypeName typeName) {
+            switch (name) {
+                case "java.util.SortedMap", "java.util.NavigableMap", "java.util.TreeMap" -> {
+                    DeclaredType m = asSuper(d, "java.util.Map");
+                    Result plain = collection(m, "java.util.Map", typeName); // its keys and values, as a Map's
+                    if (!(plain.type() instanceof ValueType.MapType map)) {
+                        return plain;
+                    }
+                    String notComparable = notComparable(m.getTypeArguments().get(0), name, "keys", "Map");
+                    return notComparable != null ? Result.no(notComparable)
+                            : Result.ok(new ValueType.SortedMapType(typeName, map.key(), map.value()));
+                }
+                case "java.util.SortedSet", "java.util.NavigableSet", "java.util.TreeSet" -> {
+                    DeclaredType s = asSuper(d, "java.util.Set");
+                    Result plain = collection(s, "java.util.Set", typeName); // its elements, as a Set's
+                    if (!(plain.type() instanceof ValueType.SetType set)) {
+                        return plain;
+                    }
+                    String notComparable = notComparable(s.getTypeArguments().get(0), name, "elements", "Set");
+                    return notComparable != null ? Result.no(notComparable)
+                            : Result.ok(new ValueType.SortedSetType(typeName, set.element()));
+                }
+                case "java.util.Deque", "java.util.ArrayDeque" -> {
+                    return oneArgument(asSuper(d, "java.util.Deque"), simpleName(name),
+                            x -> new ValueType.DequeType(typeName, x));
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+
+        /** Why a sorted result with keys (elements) of type {@code t} cannot be rebuilt, or {@code null}. */
+        private String notComparable(TypeMirror t, String name, String what, String instead) {
+            TypeMirror bound = t.getKind() == TypeKind.WILDCARD && ((WildcardType) t).getExtendsBound() != null
+                    ? ((WildcardType) t).getExtendsBound() : t;
+            if (isSubtypeOf(types.erasure(bound), "java.lang.Comparable")) {
+                return null;
+            }
+            return "its " + what + " (" + bound + ") are not Comparable, and memogen rebuilds a " + simpleName(name)
+                    + " in natural order when loading (a comparator cannot be stored); return a " + instead
+                    + ", make " + bound + " Comparable, or write a dev.memogen.MemoAdapter that stores it as a "
+                    + instead + " or a List";
+        }
+
+        private static String simpleName(String qualifiedName) {
+            return qualifiedName.substring(qualifiedName.lastIndexOf('.') + 1);
         }
 
         private boolean isSubtypeOf(TypeMirror erased, String name) {

@@ -65,11 +65,14 @@ sealed interface ValueType {
         }
     }
 
-    /** An immutable JDK value class ({@code BigDecimal}, {@code LocalDate}, {@code UUID}, ...): hashed and stored by value. */
+    /**
+     * A JDK value class ({@code BigDecimal}, {@code LocalDate}, {@code UUID}, ...): hashed and stored
+     * by value. Immutable but for {@code BitSet} and {@code CharSequence} ({@link JdkValue#mutable}).
+     */
     record JdkType(TypeName typeName, JdkValue kind) implements ValueType {
         @Override
         public boolean mutable() {
-            return false;
+            return kind.mutable();
         }
 
         @Override
@@ -306,6 +309,88 @@ sealed interface ValueType {
         @Override
         public String schema() {
             return "Map<" + key.schema() + "," + value.schema() + ">";
+        }
+    }
+
+    /**
+     * A sequence argument that is no List, Set or Map ({@code Collection}, {@code Iterable},
+     * {@code Queue}, {@code Deque}, ...): hashed in iteration order as a List is, or as a Set when
+     * the value is one. Never a result.
+     */
+    record SequenceType(TypeName typeName, ValueType element) implements ValueType {
+        @Override
+        public List<ValueType> inner() {
+            return List.of(element);
+        }
+
+        @Override
+        public boolean mutable() {
+            return true;
+        }
+
+        @Override
+        public String schema() {
+            return "Sequence<" + element.schema() + ">";
+        }
+    }
+
+    /** A {@code Deque} or {@code ArrayDeque} result: hashed as a sequence, loaded as an ArrayDeque. */
+    record DequeType(TypeName typeName, ValueType element) implements ValueType {
+        @Override
+        public List<ValueType> inner() {
+            return List.of(element);
+        }
+
+        @Override
+        public boolean mutable() {
+            return true;
+        }
+
+        @Override
+        public String schema() {
+            return "Deque<" + element.schema() + ">";
+        }
+    }
+
+    /**
+     * A {@code SortedSet}, {@code NavigableSet} or {@code TreeSet} result of Comparable elements:
+     * hashed as a Set, loaded as a TreeSet in natural order.
+     */
+    record SortedSetType(TypeName typeName, ValueType element) implements ValueType {
+        @Override
+        public List<ValueType> inner() {
+            return List.of(element);
+        }
+
+        @Override
+        public boolean mutable() {
+            return true;
+        }
+
+        @Override
+        public String schema() {
+            return "SortedSet<" + element.schema() + ">";
+        }
+    }
+
+    /**
+     * A {@code SortedMap}, {@code NavigableMap} or {@code TreeMap} result of Comparable keys:
+     * hashed as a Map, loaded as a TreeMap in natural order.
+     */
+    record SortedMapType(TypeName typeName, ValueType key, ValueType value) implements ValueType {
+        @Override
+        public List<ValueType> inner() {
+            return List.of(key, value);
+        }
+
+        @Override
+        public boolean mutable() {
+            return true;
+        }
+
+        @Override
+        public String schema() {
+            return "SortedMap<" + key.schema() + "," + value.schema() + ">";
         }
     }
 

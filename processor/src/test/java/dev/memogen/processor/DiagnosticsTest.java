@@ -66,7 +66,7 @@ class DiagnosticsTest {
                 "  @SuppressWarnings(\"rawtypes\") static int b(List raw) { return 0; }",
                 "  static int c(List<?> unknown) { return 0; }",
                 "  static <T> int d(T value) { return 0; }",
-                "  static int e(Collection<String> bag) { return 0; }");
+                "  @SuppressWarnings(\"rawtypes\") static int e(Collection bag) { return 0; }");
         Compilation c = compile(src);
         assertThat(c).hadErrorCount(5);
         assertThat(c).hadErrorContaining("parameter 'anything' of type java.lang.Object cannot be hashed: Object can be anything")
@@ -74,7 +74,8 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("a raw List: give it a type argument").inFile(src).onLineContaining("List raw");
         assertThat(c).hadErrorContaining("a '?' wildcard").inFile(src).onLineContaining("List<?> unknown");
         assertThat(c).hadErrorContaining("bounded by an enum").inFile(src).onLineContaining("T value");
-        assertThat(c).hadErrorContaining("declare a List or a Set").inFile(src).onLineContaining("Collection<String> bag");
+        assertThat(c).hadErrorContaining("a raw Collection: give it a type argument").inFile(src)
+                .onLineContaining("Collection bag");
     }
 
     @Test
@@ -100,8 +101,9 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("[MemoUnhashable] parameter 'date' of type java.util.Date cannot be hashed")
                 .inFile(src).onLineContaining("Date date");
         assertThat(c).hadErrorContaining("Date is a JDK class that is not one of the value types memogen hashes"
-                + " (BigDecimal, BigInteger, java.time, UUID, URI, Locale, Currency, ...): pass one of those, or the"
-                + " values the result depends on, or write a MemoAdapter<Date, ...>");
+                + " (BigDecimal, BigInteger, java.time, UUID, URI, Locale, Currency, Charset, Pattern, BitSet,"
+                + " OptionalInt, OptionalLong, OptionalDouble): pass one of those, or the values the result depends on,"
+                + " or write a MemoAdapter<Date, ...>");
         assertThat(c).hadErrorContaining("[MemoUnhashable] parameter 'calendar' of type java.util.Calendar")
                 .inFile(src).onLineContaining("Calendar calendar");
         assertThat(c).hadErrorContaining("[MemoUnstorable] return type java.time.temporal.Temporal cannot be stored")
@@ -123,13 +125,37 @@ class DiagnosticsTest {
     void typeVariableAndUnrebuildableResultsAreUnstorable() {
         JavaFileObject src = memoClass(
                 "  static <E extends Enum<E>> E first(E e) { return e; }",
-                "  static TreeSet<String> sorted(int n) { return new TreeSet<>(); }",
+                "  static PriorityQueue<String> sorted(int n) { return new PriorityQueue<>(); }",
                 "  static List<String>[] lists(int n) { return null; }");
         Compilation c = compile(src);
         assertThat(c).hadErrorCount(3);
         assertThat(c).hadErrorContaining("does not say which class to decode").inFile(src).onLineContaining("E first(");
         assertThat(c).hadErrorContaining("cannot be rebuilt when loading").inFile(src).onLineContaining("sorted(");
         assertThat(c).hadErrorContaining("arrays of generic types").inFile(src).onLineContaining("lists(");
+    }
+
+    @Test
+    void aSortedResultOfElementsThatAreNotComparableIsUnstorable() {
+        JavaFileObject src = memoClass(
+                "  record Point(int x, int y) {}",
+                "  static SortedSet<Point> points(int n) { return new TreeSet<>(); }",
+                "  static NavigableMap<Point, String> names(int n) { return new TreeMap<>(); }",
+                "  static TreeMap<List<String>, Integer> counts(int n) { return new TreeMap<>(); }",
+                "  static Queue<String> queue(int n) { return new ArrayDeque<>(); }",
+                "  static TreeSet<String> fine(int n) { return new TreeSet<>(); }",
+                "  static int sequences(Iterable<String> a, Collection<Point> b, Queue<Long> c, Deque<Point> d) { return 0; }");
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(4);
+        assertThat(c).hadErrorContaining("[MemoUnstorable] return type java.util.SortedSet<p.Bad.Point> cannot be stored:"
+                + " its elements (p.Bad.Point) are not Comparable, and memogen rebuilds a SortedSet in natural order"
+                + " when loading (a comparator cannot be stored); return a Set, make p.Bad.Point Comparable, or write a"
+                + " dev.memogen.MemoAdapter").inFile(src).onLineContaining("points(");
+        assertThat(c).hadErrorContaining("its keys (p.Bad.Point) are not Comparable").inFile(src)
+                .onLineContaining("names(");
+        assertThat(c).hadErrorContaining("its keys (java.util.List<java.lang.String>) are not Comparable").inFile(src)
+                .onLineContaining("counts(");
+        assertThat(c).hadErrorContaining("java.util.Queue cannot be rebuilt when loading; declare List, Set, Map,"
+                + " SortedSet, SortedMap or Deque").inFile(src).onLineContaining("queue(");
     }
 
     @Test

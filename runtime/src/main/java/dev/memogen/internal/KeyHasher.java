@@ -94,6 +94,8 @@ public final class KeyHasher {
     static final byte OPTIONAL_INT = 0x2E;
     static final byte OPTIONAL_LONG = 0x2F;
     static final byte OPTIONAL_DOUBLE = 0x30;
+    static final byte PATTERN = 0x31;
+    static final byte BIT_SET = 0x32;
 
     private static final ThreadLocal<KeyHasher> PER_THREAD = ThreadLocal.withInitial(KeyHasher::new);
     /**
@@ -594,6 +596,59 @@ public final class KeyHasher {
         if (v.isPresent()) {
             int64(Double.doubleToLongBits(v.getAsDouble()));
         }
+    }
+
+    /** By its pattern and flags ({@code Pattern.equals} is identity): the same regex compiled twice is one key. */
+    public void putPattern(java.util.regex.Pattern v) {
+        tag(PATTERN);
+        rawString(v.pattern());
+        int32(v.flags());
+    }
+
+    /**
+     * By its set bits: int32 word count, then the words of {@code toLongArray()} (bit 0 is the
+     * lowest bit of the first word; no trailing zero words), as {@code BitSet.equals}.
+     */
+    public void putBitSet(java.util.BitSet v) {
+        tag(BIT_SET);
+        long[] words = v.toLongArray();
+        int32(words.length);
+        for (long w : words) {
+            int64(w);
+        }
+    }
+
+    /**
+     * By its content, exactly as a {@code String} with the same chars (tag {@code 09}): a
+     * {@code StringBuilder} holding "ab" and "ab" are one key. The chars are read once, now.
+     */
+    public void putCharSequence(CharSequence v) {
+        if (v instanceof String s) {
+            putString(s);
+            return;
+        }
+        tag(STRING);
+        int n = v.length();
+        int32(n);
+        for (int i = 0; i < n; i++) {
+            int16((short) v.charAt(i));
+        }
+    }
+
+    /**
+     * The elements of a sequence argument ({@code Iterable}, {@code Collection}, {@code Queue},
+     * {@code Deque}) with their count known: a {@code Collection} as it is; any other
+     * {@code Iterable} iterated once now into a list, so that its size can be hashed before them.
+     */
+    public static <T> java.util.Collection<T> sized(Iterable<T> v) {
+        if (v instanceof java.util.Collection<T> c) {
+            return c;
+        }
+        java.util.ArrayList<T> buffered = new java.util.ArrayList<>();
+        for (T e : v) {
+            buffered.add(e);
+        }
+        return buffered;
     }
 
     private void rawString(String s) {

@@ -139,4 +139,15 @@ public final class MemoryKeys {
     public static long hashUri(java.net.URI v) {
         return v == null ? NULL : v.toString().hashCode();
     }
+
+    /** A pattern by its regex and flags, as its key: {@code Pattern.equals} is identity. */
+    public static long hashPattern(java.util.regex.Pattern v) {
+        return v == null ? NULL : 31L * v.pattern().hashCode() + v.flags();
+    }
+
+    /** Whether two patterns have the same regex and flags, as their key does. */
+    @SuppressWarnings("ReferenceEquality") // the same pattern first: the usual hit
+    public static boolean samePattern(java.util.regex.Pattern a, java.util.regex.Pattern b) {
+        return a == b || (a != null && b != null && a.flags() == b.flags() && a.pattern().equals(b.pattern()));
+    }
 }

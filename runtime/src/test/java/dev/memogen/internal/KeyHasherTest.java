@@ -270,6 +270,72 @@ class KeyHasherTest {
     }
 
     @Test
+    void patternBitSetAndCharSequenceGoldenDigests() {
+        // Spec version 3, tags 31 and 32 (a CharSequence is a String's tag 09). Pinned as above.
+        assertEquals("f4c0e2d59d71baf664579ef702d172a9", digest(h -> h.putPattern(
+                java.util.regex.Pattern.compile("a+b", java.util.regex.Pattern.CASE_INSENSITIVE))));
+        java.util.BitSet bits = new java.util.BitSet();
+        bits.set(1);
+        bits.set(64);
+        bits.set(130);
+        assertEquals("41303fd69d4245b6c151fc16226af729", digest(h -> h.putBitSet(bits)));
+        // The String "memogen" of goldenDigests: a CharSequence with the same chars is the same key.
+        assertEquals("0926b1b4bd741d150d399adffdc2b102", digest(h -> h.putCharSequence(new StringBuilder("memogen"))));
+    }
+
+    @Test
+    void patternBitSetAndCharSequenceStreamsFollowTheSpec() {
+        assertEquals(new SpecStream().tag(0x31).str("a+b").raw(4, java.util.regex.Pattern.CASE_INSENSITIVE).digest(),
+                digest(h -> h.putPattern(java.util.regex.Pattern.compile("a+b", java.util.regex.Pattern.CASE_INSENSITIVE))));
+        assertEquals(new SpecStream().tag(0x31).str("").raw(4, 0).digest(),
+                digest(h -> h.putPattern(java.util.regex.Pattern.compile(""))));
+        java.util.BitSet bits = new java.util.BitSet();
+        bits.set(1);
+        bits.set(64);
+        bits.set(130);
+        assertEquals(new SpecStream().tag(0x32).raw(4, 3).raw(8, 2L).raw(8, 1L).raw(8, 4L).digest(),
+                digest(h -> h.putBitSet(bits)));
+        assertEquals(new SpecStream().tag(0x32).raw(4, 0).digest(), digest(h -> h.putBitSet(new java.util.BitSet())));
+        java.util.BitSet cleared = new java.util.BitSet(1000); // room for 1000 bits, then a bit set and cleared
+        cleared.set(700);
+        cleared.clear(700);
+        assertEquals(digest(h -> h.putBitSet(new java.util.BitSet())), digest(h -> h.putBitSet(cleared)),
+                "no trailing zero words, as BitSet.equals");
+        assertEquals(new SpecStream().tag(0x09).str("héllo").digest(),
+                digest(h -> h.putCharSequence(new StringBuilder("héllo"))));
+        assertEquals(digest(h -> h.putString("héllo")), digest(h -> h.putCharSequence(java.nio.CharBuffer.wrap("héllo"))));
+        assertEquals(digest(h -> h.putString("ab")), digest(h -> h.putCharSequence("ab")));
+    }
+
+    @Test
+    void patternsAreKeysByRegexAndFlagsNotByIdentity() {
+        java.util.regex.Pattern a = java.util.regex.Pattern.compile("x*");
+        java.util.regex.Pattern b = java.util.regex.Pattern.compile("x*");
+        assertNotEquals(a, b); // Pattern.equals is identity
+        assertEquals(digest(h -> h.putPattern(a)), digest(h -> h.putPattern(b)));
+        assertNotEquals(digest(h -> h.putPattern(a)),
+                digest(h -> h.putPattern(java.util.regex.Pattern.compile("x*", java.util.regex.Pattern.MULTILINE))));
+        assertNotEquals(digest(h -> h.putPattern(a)), digest(h -> h.putString("x*")));
+        assertEquals(true, MemoryKeys.samePattern(a, b));
+        assertEquals(MemoryKeys.hashPattern(a), MemoryKeys.hashPattern(b));
+        assertEquals(false, MemoryKeys.samePattern(a, java.util.regex.Pattern.compile("x*", java.util.regex.Pattern.COMMENTS)));
+        assertEquals(false, MemoryKeys.samePattern(a, null));
+    }
+
+    @Test
+    void aSequenceIsCountedBeforeItsElementsAndIteratedOnce() {
+        java.util.List<String> list = java.util.List.of("a", "b");
+        assertSame(list, KeyHasher.sized(list), "a Collection is used as it is");
+        int[] iterations = {0};
+        Iterable<String> once = () -> {
+            iterations[0]++;
+            return java.util.List.of("a", "b").iterator();
+        };
+        assertEquals(list, new java.util.ArrayList<>(KeyHasher.sized(once)));
+        assertEquals(1, iterations[0]);
+    }
+
+    @Test
     void jdkValuesThatAreNotEqualAreDifferentKeys() {
         assertNotEquals(digest(h -> h.putBigDecimal(new BigDecimal("1.0"))), digest(h -> h.putBigDecimal(new BigDecimal("1.00"))));
         assertNotEquals(digest(h -> h.putBigDecimal(new BigDecimal("1"))), digest(h -> h.putBigInteger(BigInteger.ONE)));

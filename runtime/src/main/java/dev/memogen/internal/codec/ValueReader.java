@@ -512,6 +512,25 @@ public final class ValueReader {
         return readBoolean() ? java.util.OptionalDouble.of(readDouble()) : java.util.OptionalDouble.empty();
     }
 
+    public java.util.regex.Pattern readPattern() {
+        String pattern = readString();
+        int flags = readInt();
+        try {
+            return java.util.regex.Pattern.compile(pattern, flags);
+        } catch (IllegalArgumentException e) { // PatternSyntaxException too
+            throw corrupt(e);
+        }
+    }
+
+    public java.util.BitSet readBitSet() {
+        return java.util.BitSet.valueOf(readLongArray());
+    }
+
+    /** A {@code CharSequence} result comes back as a String with its content. */
+    public CharSequence readCharSequence() {
+        return readString();
+    }
+
     private static CorruptValueException corrupt(Exception e) {
         return new CorruptValueException("stored value is damaged: " + e.getMessage());
     }

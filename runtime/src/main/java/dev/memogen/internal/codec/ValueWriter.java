@@ -473,4 +473,44 @@ public final class ValueWriter {
         copyBytes(array, 0, buf, pos, (int) bytes);
         pos += (int) bytes;
     }
+
+    /** Its pattern and flags. */
+    public void writePattern(java.util.regex.Pattern v) {
+        writeString(v.pattern());
+        writeInt(v.flags());
+    }
+
+    /** Its words ({@code toLongArray()}), as a {@code long[]}. */
+    public void writeBitSet(java.util.BitSet v) {
+        writeLongArray(v.toLongArray());
+    }
+
+    /** Its content, as a String (loaded as one). */
+    public void writeCharSequence(CharSequence v) {
+        writeString(v.toString());
+    }
+
+    /**
+     * The size of a sorted map or set, which is loaded in its elements' natural order; one with a
+     * comparator of its own cannot be rebuilt, so it is refused (the result is then not stored).
+     */
+    public void writeSortedSize(int size, java.util.Comparator<?> comparator) {
+        if (comparator != null) {
+            throw new IllegalArgumentException("a sorted map or set with a comparator of its own ("
+                    + comparator.getClass().getName() + ") cannot be rebuilt when loading: memogen loads sorted"
+                    + " results in natural order; return one in natural order, or a Map or Set");
+        }
+        writeSize(size);
+    }
+
+    /** The size of a deque, which is loaded as an {@code ArrayDeque}: one holding {@code null} is refused. */
+    public void writeDequeSize(java.util.Collection<?> deque) {
+        for (Object e : deque) {
+            if (e == null) {
+                throw new IllegalArgumentException("a deque holding null cannot be rebuilt as an ArrayDeque when"
+                        + " loading");
+            }
+        }
+        writeSize(deque.size());
+    }
 }

@@ -188,6 +188,59 @@ class ValueCodecTest {
         assertThrows(CorruptValueException.class, () -> new ValueReader(zone.toByteArray()).readZoneId());
     }
 
+    @Test
+    void patternsBitSetsAndCharSequencesRoundTrip() {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("(?<y>\\d{4})-é", java.util.regex.Pattern.UNICODE_CASE
+                | java.util.regex.Pattern.CASE_INSENSITIVE);
+        java.util.BitSet bits = new java.util.BitSet();
+        bits.set(0);
+        bits.set(63, 129);
+        ValueWriter out = new ValueWriter(16);
+        out.writePattern(p);
+        out.writeBitSet(bits);
+        out.writeBitSet(new java.util.BitSet());
+        out.writeCharSequence(new StringBuilder("héllo"));
+        ValueReader in = new ValueReader(out.toByteArray());
+        java.util.regex.Pattern back = in.readPattern();
+        assertEquals(p.pattern(), back.pattern());
+        assertEquals(p.flags(), back.flags());
+        assertEquals(bits, in.readBitSet());
+        assertEquals(new java.util.BitSet(), in.readBitSet());
+        CharSequence text = in.readCharSequence();
+        assertEquals("héllo", text);
+        assertEquals(String.class, text.getClass());
+        in.expectEnd();
+    }
+
+    @Test
+    void aDamagedPatternIsCorrupt() {
+        ValueWriter syntax = new ValueWriter(16);
+        syntax.writeString("(unclosed");
+        syntax.writeInt(0);
+        assertThrows(CorruptValueException.class, () -> new ValueReader(syntax.toByteArray()).readPattern());
+        ValueWriter flags = new ValueWriter(16);
+        flags.writeString("a");
+        flags.writeInt(1 << 30); // no such flag
+        assertThrows(CorruptValueException.class, () -> new ValueReader(flags.toByteArray()).readPattern());
+    }
+
+    @Test
+    void sortedResultsWithTheirOwnComparatorAndDequesHoldingNullAreRefused() {
+        ValueWriter out = new ValueWriter(16);
+        out.writeSortedSize(2, null);
+        assertThrows(IllegalArgumentException.class,
+                () -> out.writeSortedSize(2, java.util.Comparator.reverseOrder()));
+        java.util.Deque<String> withNull = new java.util.LinkedList<>();
+        withNull.add("a");
+        withNull.add(null);
+        assertThrows(IllegalArgumentException.class, () -> out.writeDequeSize(withNull));
+        out.writeDequeSize(new java.util.ArrayDeque<>(java.util.List.of("a", "b")));
+        ValueReader in = new ValueReader(out.toByteArray());
+        assertEquals(2, in.readInt());
+        assertEquals(2, in.readInt());
+        in.expectEnd();
+    }
+
     private static void write(ValueWriter out, Object v) {
         if (v instanceof java.math.BigInteger x) {
             out.writeBigInteger(x);
