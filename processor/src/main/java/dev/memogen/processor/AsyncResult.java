@@ -38,6 +38,10 @@ final class AsyncResult {
                 && ((TypeElement) ((DeclaredType) value).asElement()).getQualifiedName().contentEquals("java.lang.Void")) {
             return TypeClassifier.Result.no(Messages.FUTURE_VOID);
         }
+        if (value.getKind() == TypeKind.TYPEVAR) {
+            return TypeClassifier.Result.no(Messages.futureValue(value.toString(),
+                    "a future of a type variable is not supported; return a future of a concrete type"));
+        }
         TypeClassifier.Result r = classifier.classify(value, TypeClassifier.Use.RESULT);
         return r.isOk() || r.unresolved() != null ? r
                 : TypeClassifier.Result.no(Messages.futureValue(value.toString(), r.unsupported()));

@@ -234,7 +234,7 @@ final class MemoWriter {
                 ? CodeBlock.of("$L.$L$L($L)", m.parameters().get(0).name(), typeArgs, m.name(),
                         m.parameters().stream().skip(1).map(MemoModel.Parameter::name).collect(Collectors.joining(", ")))
                 : CodeBlock.of("$T.$L$L($L)", model.target(), typeArgs, m.name(), argList);
-        if (readsGenericFieldThroughHandle(m)) {
+        if (readsGenericFieldThroughHandle(m) || m.returnTypeName() instanceof com.palantir.javapoet.TypeVariableName) {
             AnnotationSpec unchecked = AnnotationSpec.builder(SuppressWarnings.class)
                     .addMember("value", "$S", "unchecked").build();
             method.addAnnotation(unchecked);
@@ -261,7 +261,8 @@ final class MemoWriter {
             // Pending: another call's computation joined, or this one's future handed over.
             x.beginControlFlow("if ($L.joined())", flight).addStatement("return $L.future()", flight).endControlFlow();
         } else {
-            x.beginControlFlow("if ($L.hasValue())", flight).addStatement("return $L.value()", flight).endControlFlow();
+            x.beginControlFlow("if ($L.hasValue())", flight)
+                    .addStatement("return $L", w.returned(CodeBlock.of("$L.value()", flight))).endControlFlow();
         }
         x.addStatement("$T $L", m.returnTypeName(), result);
         x.beginControlFlow("try");
@@ -274,7 +275,8 @@ final class MemoWriter {
         }
         x.addStatement("throw $L", thrown);
         x.endControlFlow();
-        x.addStatement("return $L.complete($L)", flight, result);
+        x.addStatement("return $L", m.async() ? CodeBlock.of("$L.complete($L)", flight, result)
+                : w.returned(CodeBlock.of("$L.complete($L)", flight, result)));
         return List.of(method.addCode(w.hit().build()).build(), missMethod.addCode(x.build()).build());
     }
 

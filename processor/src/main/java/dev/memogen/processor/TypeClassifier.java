@@ -109,11 +109,12 @@ final class TypeClassifier {
         }
 
         private Result typeVariable(TypeVariable v) {
-            if (use == Use.RESULT) {
-                return Result.no("type variable " + v + " does not say which class to decode; return a concrete type");
-            }
             TypeMirror enumType = types.erasure(elements.getTypeElement("java.lang.Enum").asType());
             if (types.isSubtype(types.erasure(v.getUpperBound()), enumType)) {
+                if (use == Use.RESULT) {
+                    return Result.no("type variable " + v + " does not say which enum class to decode; return the"
+                            + " enum type itself");
+                }
                 return Result.ok(new ValueType.EnumVariable(TypeName.get(v)));
             }
             // Bounded by a supported type: hashed by the bound's rule (a sealed bound's subtype tag
@@ -146,6 +147,11 @@ final class TypeClassifier {
             }
             if (why != null) {
                 return Result.no("type variable " + v + " is bounded by " + upper + ", and " + why);
+            }
+            if (use == Use.RESULT) {
+                return Result.no("type variable " + v + " can be any class, so it does not say what to decode;"
+                        + " return a concrete type, or bound the variable by a type memogen stores (a sealed interface,"
+                        + " a record, ...)");
             }
             return Result.no("type variable " + v + " can be any class; memogen can hash a type variable only"
                     + " when it is bounded by an enum (<E extends Enum<E>>) or by another type it hashes (a sealed"
@@ -245,6 +251,11 @@ final class TypeClassifier {
                     || isSubtypeOf(erased, "java.util.concurrent.Callable")) {
                 return simple + " is not a value but something that produces values (a stream, an iterator, a"
                         + " supplier): pass what it produces instead (a List, an array, the value itself)";
+            }
+            if (isSubtypeOf(erased, "java.util.concurrent.Future")
+                    || isSubtypeOf(erased, "java.util.concurrent.CompletionStage")) {
+                return simple + " is not a value but a computation that produces one: pass the value it completes"
+                        + " with (a future is memoized only as a method's return type)";
             }
             if (e.getAnnotation(FunctionalInterface.class) != null || isSubtypeOf(erased, "java.lang.Runnable")) {
                 return simple + " is code, not a value: memogen cannot tell two functions apart by what they do;"

@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeVariableName;
 
 /**
  * The pair of methods generated for one memoized method while it is written: the memoized method
@@ -62,7 +63,12 @@ record Wrapper(MemoModel.Method m, MethodSpec.Builder method, MethodSpec.Builder
 
     /** {@code value}, a value found, as the method returns it: a future's, in a completed future of the caller's own. */
     CodeBlock returned(CodeBlock value) {
-        return m.async() ? CodeBlock.of("$T.completedFuture($L)", RuntimeNames.COMPLETABLE_FUTURE, value) : value;
+        if (m.async()) {
+            return CodeBlock.of("$T.completedFuture($L)", RuntimeNames.COMPLETABLE_FUTURE, value);
+        }
+        // A type variable bounded by a stored type: the value is the bound's, as the method returned it
+        // for these arguments (an unchecked cast, as safe as calling the method again).
+        return m.returnTypeName() instanceof TypeVariableName v ? CodeBlock.of("($T) $L", v, value) : value;
     }
 
     /** The value of memory entry {@link #c} as the method returns it: primitives from its bits, unboxed. */

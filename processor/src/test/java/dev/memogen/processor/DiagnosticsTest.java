@@ -44,8 +44,11 @@ class DiagnosticsTest {
                 "  static int shape(Shape shape) { return 0; }",
                 "  static int base(Base base) { return 0; }",
                 "  static int path(java.nio.file.Path path) { return 0; }",
-                "  static int both(java.util.Map<Shape, Base> map) { return 0; }");
+                "  static int both(java.util.Map<Shape, Base> map) { return 0; }",
+                "  static int later(java.util.concurrent.CompletableFuture<String> pending) { return 0; }");
         Compilation c = TestCompiler.compileLenient(src);
+        assertThat(c).hadErrorContaining("CompletableFuture is not a value but a computation that produces one")
+                .inFile(src).onLineContaining("CompletableFuture<String> pending");
         assertThat(c).hadErrorContaining("Stream is not a value but something that produces values")
                 .inFile(src).onLineContaining("Stream<String> lines");
         assertThat(c).hadErrorContaining("Supplier is not a value but something that produces values")
@@ -129,7 +132,7 @@ class DiagnosticsTest {
                 "  static List<String>[] lists(int n) { return null; }");
         Compilation c = compile(src);
         assertThat(c).hadErrorCount(3);
-        assertThat(c).hadErrorContaining("does not say which class to decode").inFile(src).onLineContaining("E first(");
+        assertThat(c).hadErrorContaining("does not say which enum class to decode").inFile(src).onLineContaining("E first(");
         assertThat(c).hadErrorContaining("cannot be rebuilt when loading").inFile(src).onLineContaining("sorted(");
         assertThat(c).hadErrorContaining("arrays of generic types").inFile(src).onLineContaining("lists(");
     }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Parameters whose type is a type variable bounded by a supported type are hashed by the bound's
  * rule: a sealed bound keys by the subtype the value is, a {@code List} bound by the elements;
- * a bound memogen does not hash ({@code Number}, one of the variable itself) is told why.
+ * results of such a type are stored as the bound and come back as the subtype they were; a bound
+ * memogen does not hash ({@code Number}, one of the variable itself) is told why.
  */
 class TypeVariablesTest {
     @TempDir java.nio.file.Path dir;
@@ -37,6 +38,12 @@ class TypeVariablesTest {
                 "  static <S extends Shape> String describe(S s) { runs++; return s.toString(); }",
                 "  static <L extends List<String>> int letters(L words) { runs++; return String.join(\"\", words).length(); }",
                 "  static <K extends Comparable<K> & Shape> String both(K k) { runs++; return \"\" + k; }",
+                "  @SuppressWarnings(\"unchecked\")",
+                "  static <S extends Shape> S doubled(S s) {",
+                "    runs++;",
+                "    if (s instanceof Shape.Circle c) return (S) new Shape.Circle(c.r() * 2);",
+                "    return (S) new Shape.Square(((Shape.Square) s).r() * 2);",
+                "  }",
                 "}");
         JavaFileObject checks = TestCompiler.source("tv.Checks",
                 "package tv;",
@@ -49,15 +56,22 @@ class TypeVariablesTest {
                 "    int shapes = Generic.runs - r0;",
                 "    GenericMemo.letters(new ArrayList<>(List.of(\"ab\", \"c\"))); GenericMemo.letters(new LinkedList<>(List.of(\"ab\", \"c\")));",
                 "    GenericMemo.letters(new ArrayList<>(List.of(\"a\", \"bc\")));",
-                "    return shapes + \" \" + square + \" \" + (Generic.runs - r0 - shapes);",
+                "    int lists = Generic.runs - r0 - shapes;",
+                "    Shape.Circle c = GenericMemo.doubled(new Shape.Circle(1));",
+                "    dev.memogen.Memogen.clearMemory();",
+                "    int r1 = Generic.runs;",
+                "    Shape.Circle stored = GenericMemo.doubled(new Shape.Circle(1));",
+                "    Shape.Square q = GenericMemo.doubled(new Shape.Square(3));",
+                "    return shapes + \" \" + square + \" \" + lists + \" \" + stored + \" \" + c.equals(stored) + \" \" + q",
+                "        + \" \" + (Generic.runs - r1);",
                 "  }",
                 "}");
         Compilation c = TestCompiler.compile(shape, generic, checks);
         assertThat(c).succeeded();
         Memogen.configure(MemogenSettings.at(dir));
-        assertEquals("2 Square[r=1.0] 2", TestCompiler.load(c).call("tv.Checks", "run"),
+        assertEquals("2 Square[r=1.0] 2 Circle[r=2.0] true Square[r=6.0] 1", TestCompiler.load(c).call("tv.Checks", "run"),
                 "Circle(1) twice is one key, Square(1) another; equal lists are one key whatever their class,"
-                        + " [ab, c] and [a, bc] two");
+                        + " [ab, c] and [a, bc] two; a result of type S comes back from the store as the subtype it was");
     }
 
     @Test
