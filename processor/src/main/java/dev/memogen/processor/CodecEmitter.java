@@ -72,9 +72,13 @@ final class CodecEmitter {
         } else if (t instanceof ValueType.SetType s) {
             b.addStatement("$L.writeSize($L.size())", out, v);
             encodeElements(b, s.element(), v, out, depth, names);
-        } else if (t instanceof ValueType.MapType m) {
+        } else if (t instanceof ValueType.Mapping m) {
             String e = names.fresh("e");
-            b.addStatement("$L.writeSize($L.size())", out, v);
+            if (m instanceof ValueType.SortedMapType) {
+                b.addStatement("$L.writeSortedSize($L.size(), $L.comparator())", out, v, v); // refuses a comparator
+            } else {
+                b.addStatement("$L.writeSize($L.size())", out, v);
+            }
             b.beginControlFlow("for ($T $L : $L.entrySet())",
                     ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()), e, v);
             encode(b, m.key(), e + ".getKey()", false, out, depth, names);
@@ -83,14 +87,6 @@ final class CodecEmitter {
         } else if (t instanceof ValueType.SortedSetType s) {
             b.addStatement("$L.writeSortedSize($L.size(), $L.comparator())", out, v, v);
             encodeElements(b, s.element(), v, out, depth, names);
-        } else if (t instanceof ValueType.SortedMapType m) {
-            String e = names.fresh("e");
-            b.addStatement("$L.writeSortedSize($L.size(), $L.comparator())", out, v, v);
-            b.beginControlFlow("for ($T $L : $L.entrySet())",
-                    ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()), e, v);
-            encode(b, m.key(), e + ".getKey()", false, out, depth, names);
-            encode(b, m.value(), e + ".getValue()", false, out, depth, names);
-            b.endControlFlow();
         } else if (t instanceof ValueType.DequeType q) {
             b.addStatement("$L.writeDequeSize($L)", out, v);
             encodeElements(b, q.element(), v, out, depth, names);
@@ -169,33 +165,16 @@ final class CodecEmitter {
             b.addStatement("$L[$L] = $L", arr, i, x);
             b.endControlFlow();
             return arr;
-        } else if (t instanceof ValueType.ListType l) {
-            return fill(b, declared(t), RuntimeNames.ARRAY_LIST, l.element(), in, depth, names);
-        } else if (t instanceof ValueType.SetType s) {
-            return fill(b, declared(t), RuntimeNames.LINKED_HASH_SET, s.element(), in, depth, names);
-        } else if (t instanceof ValueType.MapType m) {
+        } else if (t instanceof ValueType.Container c) {
+            // Elements arrive in their stored order; a TreeSet in natural order holds them as they were.
+            return fill(b, declared(t), implementation(t), c.element(), in, depth, names);
+        } else if (t instanceof ValueType.Mapping m) {
             String map = names.fresh("map");
             String n = names.fresh("n");
             String i = names.fresh("i");
             b.addStatement("int $L = $L.readSize(1)", n, in);
-            b.addStatement("$T $L = new $T<>($L)", declared(t), map, RuntimeNames.LINKED_HASH_MAP, n);
-            b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
-            String k = decode(b, m.key(), in, depth, names);
-            String val = decode(b, m.value(), in, depth, names);
-            b.addStatement("$L.put($L, $L)", map, k, val);
-            b.endControlFlow();
-            return map;
-        } else if (t instanceof ValueType.SortedSetType s) {
-            // Elements arrive in their order; a TreeSet in natural order holds them as they were.
-            return fill(b, declared(t), RuntimeNames.TREE_SET, s.element(), in, depth, names);
-        } else if (t instanceof ValueType.DequeType q) {
-            return fill(b, declared(t), RuntimeNames.ARRAY_DEQUE, q.element(), in, depth, names);
-        } else if (t instanceof ValueType.SortedMapType m) {
-            String map = names.fresh("map");
-            String n = names.fresh("n");
-            String i = names.fresh("i");
-            b.addStatement("int $L = $L.readSize(1)", n, in);
-            b.addStatement("$T $L = new $T<>()", declared(t), map, RuntimeNames.TREE_MAP);
+            b.addStatement("$T $L = new $T<>($L)", declared(t), map, implementation(t),
+                    m instanceof ValueType.SortedMapType ? "" : n);
             b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
             String k = decode(b, m.key(), in, depth, names);
             String val = decode(b, m.value(), in, depth, names);
@@ -242,30 +221,34 @@ final class CodecEmitter {
         if (t instanceof ValueType.ArrayType a) {
             return ArrayTypeName.of(a.component().typeName());
         }
-        if (t instanceof ValueType.ListType l) {
-            return ParameterizedTypeName.get(RuntimeNames.ARRAY_LIST, l.element().typeName().box());
+        if (t instanceof ValueType.Container c) {
+            return ParameterizedTypeName.get(implementation(t), c.element().typeName().box());
         }
-        if (t instanceof ValueType.SetType s) {
-            return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_SET, s.element().typeName().box());
-        }
-        if (t instanceof ValueType.MapType m) {
-            return ParameterizedTypeName.get(RuntimeNames.LINKED_HASH_MAP, m.key().typeName().box(),
-                    m.value().typeName().box());
-        }
-        if (t instanceof ValueType.SortedSetType s) {
-            return ParameterizedTypeName.get(RuntimeNames.TREE_SET, s.element().typeName().box());
-        }
-        if (t instanceof ValueType.DequeType q) {
-            return ParameterizedTypeName.get(RuntimeNames.ARRAY_DEQUE, q.element().typeName().box());
-        }
-        if (t instanceof ValueType.SortedMapType m) {
-            return ParameterizedTypeName.get(RuntimeNames.TREE_MAP, m.key().typeName().box(),
-                    m.value().typeName().box());
+        if (t instanceof ValueType.Mapping m) {
+            return ParameterizedTypeName.get(implementation(t), m.key().typeName().box(), m.value().typeName().box());
         }
         if (t instanceof ValueType.OptionalType o) {
             return ParameterizedTypeName.get(RuntimeNames.OPTIONAL, o.element().typeName().box());
         }
         return t.typeName();
+    }
+
+    /** The class a collection is loaded as. */
+    private static ClassName implementation(ValueType t) {
+        if (t instanceof ValueType.ListType) {
+            return RuntimeNames.ARRAY_LIST;
+        } else if (t instanceof ValueType.SetType) {
+            return RuntimeNames.LINKED_HASH_SET;
+        } else if (t instanceof ValueType.SortedSetType) {
+            return RuntimeNames.TREE_SET;
+        } else if (t instanceof ValueType.DequeType) {
+            return RuntimeNames.ARRAY_DEQUE;
+        } else if (t instanceof ValueType.MapType) {
+            return RuntimeNames.LINKED_HASH_MAP;
+        } else if (t instanceof ValueType.SortedMapType) {
+            return RuntimeNames.TREE_MAP;
+        }
+        throw new IllegalStateException(t + " is never loaded"); // a SequenceType is a parameter only
     }
 
     /** {@code new X[n]} for an array type, {@code new int[n][]} for nested arrays. */

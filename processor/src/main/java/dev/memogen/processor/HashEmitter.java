@@ -63,13 +63,14 @@ final class HashEmitter {
         } else if (t instanceof ValueType.ListType l) {
             b.addStatement("$L.beginList($L.size())", h, v);
             elements(b, l.element(), v, h, depth, names);
-        } else if (t instanceof ValueType.SetType s) {
+        } else if (t instanceof ValueType.SetType || t instanceof ValueType.SortedSetType) {
+            ValueType element = ((ValueType.Container) t).element(); // a Set, sorted or not: independent of its order
             unordered(b, v, h, names, "putSet", (child, e) -> {
-                b.beginControlFlow("for ($T $L : $L)", s.element().typeName(), e, v);
+                b.beginControlFlow("for ($T $L : $L)", element.typeName(), e, v);
                 b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
-                emit(b, s.element(), e, true, child, depth, names);
+                emit(b, element, e, true, child, depth, names);
             });
-        } else if (t instanceof ValueType.MapType m) {
+        } else if (t instanceof ValueType.Mapping m) { // a Map, sorted or not: independent of its order
             unordered(b, v, h, names, "putMap", (child, e) -> {
                 b.beginControlFlow("for ($T $L : $L.entrySet())",
                         ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()),
@@ -78,25 +79,8 @@ final class HashEmitter {
                 emit(b, m.key(), e + ".getKey()", false, child, depth, names);
                 emit(b, m.value(), e + ".getValue()", false, child, depth, names);
             });
-        } else if (t instanceof ValueType.SortedSetType s) {
-            unordered(b, v, h, names, "putSet", (child, e) -> { // a Set: independent of its order
-                b.beginControlFlow("for ($T $L : $L)", s.element().typeName(), e, v);
-                b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
-                emit(b, s.element(), e, true, child, depth, names);
-            });
-        } else if (t instanceof ValueType.SortedMapType m) {
-            unordered(b, v, h, names, "putMap", (child, e) -> { // a Map: independent of its order
-                b.beginControlFlow("for ($T $L : $L.entrySet())",
-                        ParameterizedTypeName.get(RuntimeNames.MAP_ENTRY, m.key().typeName(), m.value().typeName()),
-                        e, v);
-                b.addStatement("$T $L = $L.child()", RuntimeNames.KEY_HASHER, child, h);
-                emit(b, m.key(), e + ".getKey()", false, child, depth, names);
-                emit(b, m.value(), e + ".getValue()", false, child, depth, names);
-            });
-        } else if (t instanceof ValueType.SequenceType q) {
-            sequence(b, q.element(), v, h, depth, names);
-        } else if (t instanceof ValueType.DequeType q) {
-            sequence(b, q.element(), v, h, depth, names);
+        } else if (t instanceof ValueType.SequenceType || t instanceof ValueType.DequeType) {
+            sequence(b, ((ValueType.Container) t).element(), v, h, depth, names);
         } else if (t instanceof ValueType.ObjectState o) {
             // A receiver: as a record of its fields (hash-spec.md, "Receivers").
             b.addStatement("$L.beginRecord($L, $L)", h, helpers.typeTag(o.binaryName()), o.fields().size());

@@ -261,54 +261,72 @@ sealed interface ValueType {
         }
     }
 
-    record ListType(TypeName typeName, ValueType element) implements ValueType {
+    /** A collection of one element type ({@code kind<element>}): mutable, so each caller gets a copy. */
+    sealed interface Container extends ValueType permits ListType, SetType, SequenceType, DequeType, SortedSetType {
+        ValueType element();
+
+        /** Its name in a schema: {@code List}, {@code Set}, ... */
+        String kind();
+
         @Override
-        public List<ValueType> inner() {
-            return List.of(element);
+        default List<ValueType> inner() {
+            return List.of(element());
         }
 
         @Override
-        public boolean mutable() {
+        default boolean mutable() {
             return true;
         }
 
         @Override
-        public String schema() {
-            return "List<" + element.schema() + ">";
+        default String schema() {
+            return kind() + "<" + element().schema() + ">";
         }
     }
 
-    record SetType(TypeName typeName, ValueType element) implements ValueType {
+    /** A map ({@code kind<key,value>}), hashed independently of its order: mutable. */
+    sealed interface Mapping extends ValueType permits MapType, SortedMapType {
+        ValueType key();
+
+        ValueType value();
+
+        /** Its name in a schema: {@code Map} or {@code SortedMap}. */
+        String kind();
+
         @Override
-        public List<ValueType> inner() {
-            return List.of(element);
+        default List<ValueType> inner() {
+            return List.of(key(), value());
         }
 
         @Override
-        public boolean mutable() {
+        default boolean mutable() {
             return true;
         }
 
         @Override
-        public String schema() {
-            return "Set<" + element.schema() + ">";
+        default String schema() {
+            return kind() + "<" + key().schema() + "," + value().schema() + ">";
         }
     }
 
-    record MapType(TypeName typeName, ValueType key, ValueType value) implements ValueType {
+    record ListType(TypeName typeName, ValueType element) implements Container {
         @Override
-        public List<ValueType> inner() {
-            return List.of(key, value);
+        public String kind() {
+            return "List";
         }
+    }
 
+    record SetType(TypeName typeName, ValueType element) implements Container {
         @Override
-        public boolean mutable() {
-            return true;
+        public String kind() {
+            return "Set";
         }
+    }
 
+    record MapType(TypeName typeName, ValueType key, ValueType value) implements Mapping {
         @Override
-        public String schema() {
-            return "Map<" + key.schema() + "," + value.schema() + ">";
+        public String kind() {
+            return "Map";
         }
     }
 
@@ -317,38 +335,18 @@ sealed interface ValueType {
      * {@code Queue}, {@code Deque}, ...): hashed in iteration order as a List is, or as a Set when
      * the value is one. Never a result.
      */
-    record SequenceType(TypeName typeName, ValueType element) implements ValueType {
+    record SequenceType(TypeName typeName, ValueType element) implements Container {
         @Override
-        public List<ValueType> inner() {
-            return List.of(element);
-        }
-
-        @Override
-        public boolean mutable() {
-            return true;
-        }
-
-        @Override
-        public String schema() {
-            return "Sequence<" + element.schema() + ">";
+        public String kind() {
+            return "Sequence";
         }
     }
 
     /** A {@code Deque} or {@code ArrayDeque} result: hashed as a sequence, loaded as an ArrayDeque. */
-    record DequeType(TypeName typeName, ValueType element) implements ValueType {
+    record DequeType(TypeName typeName, ValueType element) implements Container {
         @Override
-        public List<ValueType> inner() {
-            return List.of(element);
-        }
-
-        @Override
-        public boolean mutable() {
-            return true;
-        }
-
-        @Override
-        public String schema() {
-            return "Deque<" + element.schema() + ">";
+        public String kind() {
+            return "Deque";
         }
     }
 
@@ -356,20 +354,10 @@ sealed interface ValueType {
      * A {@code SortedSet}, {@code NavigableSet} or {@code TreeSet} result of Comparable elements:
      * hashed as a Set, loaded as a TreeSet in natural order.
      */
-    record SortedSetType(TypeName typeName, ValueType element) implements ValueType {
+    record SortedSetType(TypeName typeName, ValueType element) implements Container {
         @Override
-        public List<ValueType> inner() {
-            return List.of(element);
-        }
-
-        @Override
-        public boolean mutable() {
-            return true;
-        }
-
-        @Override
-        public String schema() {
-            return "SortedSet<" + element.schema() + ">";
+        public String kind() {
+            return "SortedSet";
         }
     }
 
@@ -377,20 +365,10 @@ sealed interface ValueType {
      * A {@code SortedMap}, {@code NavigableMap} or {@code TreeMap} result of Comparable keys:
      * hashed as a Map, loaded as a TreeMap in natural order.
      */
-    record SortedMapType(TypeName typeName, ValueType key, ValueType value) implements ValueType {
+    record SortedMapType(TypeName typeName, ValueType key, ValueType value) implements Mapping {
         @Override
-        public List<ValueType> inner() {
-            return List.of(key, value);
-        }
-
-        @Override
-        public boolean mutable() {
-            return true;
-        }
-
-        @Override
-        public String schema() {
-            return "SortedMap<" + key.schema() + "," + value.schema() + ">";
+        public String kind() {
+            return "SortedMap";
         }
     }
 
