@@ -62,4 +62,15 @@ public @interface Memo {
     @Retention(RetentionPolicy.CLASS)
     @Target(ElementType.FIELD)
     @interface Ignore {}
+
+    /**
+     * On a parameter of type {@code Path} or {@code File} (or holding them, as a {@code List<Path>}):
+     * key it by its absolute normalised path alone, not by what the file holds. For paths used as
+     * names or output locations, or trees too large to read that are versioned otherwise. Without
+     * it, a {@code Path} argument is keyed by the file's (or directory tree's) contents too.
+     */
+    @Documented
+    @Retention(RetentionPolicy.CLASS)
+    @Target(ElementType.PARAMETER)
+    @interface PathOnly {}
 }

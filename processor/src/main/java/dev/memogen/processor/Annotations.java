@@ -13,6 +13,7 @@ final class Annotations {
     static final String MEMO = "dev.memogen.Memo";
     static final String SKIP = "dev.memogen.Memo.Skip";
     static final String IGNORE = "dev.memogen.Memo.Ignore";
+    static final String PATH_ONLY = "dev.memogen.Memo.PathOnly";
 
     private Annotations() {}
 

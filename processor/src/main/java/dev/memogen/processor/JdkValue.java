@@ -37,13 +37,24 @@ enum JdkValue {
     /** Mutable: a caller may change it, so it is no memory-tier value and results are copied per caller. */
     BIT_SET("java.util.BitSet", "BitSet", true),
     /** Hashed by content as a String is (tag 09); mutable (a StringBuilder); a result loads as a String. */
-    CHAR_SEQUENCE("java.lang.CharSequence", "CharSequence", true);
+    CHAR_SEQUENCE("java.lang.CharSequence", "CharSequence", true),
+    /**
+     * A file or directory tree, by its path and what it holds at each call: "mutable" as the file
+     * can change under the same path, so it never keys the memory tier. A parameter only.
+     */
+    PATH("java.nio.file.Path", "Path", true),
+    FILE("java.io.File", "File", true),
+    /** A {@code @Memo.PathOnly} path: by its absolute normalised path alone (not found by name). */
+    PATH_NAME("java.nio.file.Path", "PathName", false),
+    FILE_NAME("java.io.File", "FileName", false);
 
     private static final Map<String, JdkValue> BY_NAME = new HashMap<>();
 
     static {
         for (JdkValue v : values()) {
-            BY_NAME.put(v.qualifiedName, v);
+            if (v != PATH_NAME && v != FILE_NAME) {
+                BY_NAME.put(v.qualifiedName, v);
+            }
         }
     }
 
@@ -65,6 +76,16 @@ enum JdkValue {
     /** Whether a caller can change a value of this class ({@code BitSet}, a {@code StringBuilder} as a {@code CharSequence}). */
     boolean mutable() {
         return mutable;
+    }
+
+    /** Whether it names a file ({@code Path}, {@code File}), keyed by what it holds unless by name alone. */
+    boolean isFile() {
+        return this == PATH || this == FILE || this == PATH_NAME || this == FILE_NAME;
+    }
+
+    /** The same class keyed by its path alone ({@code @Memo.PathOnly}). */
+    JdkValue byName() {
+        return this == PATH ? PATH_NAME : this == FILE ? FILE_NAME : this;
     }
 
     /** The one named {@code qualifiedName}, or {@code null}. */

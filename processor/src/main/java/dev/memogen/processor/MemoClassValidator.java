@@ -186,12 +186,16 @@ final class MemoClassValidator {
             return false;
         }
         for (VariableElement p : m.getParameters()) {
-            TypeClassifier.Result r = classifier.classify(p.asType(), TypeClassifier.Use.PARAMETER);
+            AnnotationMirror pathOnly = Annotations.find(p, Annotations.PATH_ONLY);
+            TypeClassifier.Result r = classifier.classify(p.asType(), TypeClassifier.Use.PARAMETER, pathOnly != null);
             if (r.unresolved() != null) {
                 report.unresolved(r.unresolved(), p);
             } else if (!r.isOk()) {
                 report.error(Messages.unhashable(p.getSimpleName().toString(), p.asType().toString(),
                         r.unsupported()), p);
+            } else if (pathOnly != null && !holdsPaths(r.type())) {
+                report.error(Messages.pathOnlyWithoutPath(p.getSimpleName().toString(), p.asType().toString()), p,
+                        pathOnly);
             }
         }
         TypeClassifier.Result r = AsyncResult.isFuture(m.getReturnType())
@@ -203,6 +207,14 @@ final class MemoClassValidator {
             report.error(Messages.unstorable(m.getReturnType().toString(), r.unsupported()), m);
         }
         return true;
+    }
+
+    /** Whether {@code t} holds a {@code Path} or {@code File} somewhere: what {@code @Memo.PathOnly} is about. */
+    private static boolean holdsPaths(ValueType t) {
+        if (t instanceof ValueType.JdkType j) {
+            return j.kind().isFile();
+        }
+        return t.inner().stream().anyMatch(MemoClassValidator::holdsPaths);
     }
 
     /** Whether a method of a {@code @GenerateMemo} class is memoized (before type checks). */

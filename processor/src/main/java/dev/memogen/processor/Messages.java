@@ -55,6 +55,11 @@ final class Messages {
                 + " in the generated class (the receiver is its first parameter): rename one, or mark one @Memo.Skip";
     }
 
+    static String pathOnlyWithoutPath(String param, String type) {
+        return "[MemoPathOnly] @Memo.PathOnly on parameter '" + param + "' of type " + type + " does nothing: it"
+                + " keys a Path or File by its path alone, and this parameter holds none. Remove it";
+    }
+
     static String badAdapter(String adapter, String problem) {
         return "[MemoBadAdapter] adapter " + adapter + " cannot be used: " + problem + ". A MemoAdapter<T, S> is a"
                 + " class with a public no-argument constructor that converts T to a type S memogen supports ("

@@ -76,7 +76,8 @@ final class ModelBuilder {
             params.add(new MemoModel.Parameter(receiverName(m), TypeName.get(cls.asType()), receiver));
         }
         for (VariableElement p : m.getParameters()) {
-            ValueType t = classifier.classify(p.asType(), TypeClassifier.Use.PARAMETER).type();
+            ValueType t = classifier.classify(p.asType(), TypeClassifier.Use.PARAMETER,
+                    Annotations.find(p, Annotations.PATH_ONLY) != null).type();
             params.add(new MemoModel.Parameter(p.getSimpleName().toString(), TypeName.get(p.asType()), t));
         }
         // A future's value is the result: what the codec and the memory tier hold.

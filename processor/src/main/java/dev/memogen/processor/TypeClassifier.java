@@ -68,7 +68,12 @@ final class TypeClassifier {
     }
 
     Result classify(TypeMirror type, Use use) {
-        return new Walk(use).classify(type);
+        return new Walk(use, false).classify(type);
+    }
+
+    /** {@link #classify} for a parameter marked {@code @Memo.PathOnly} when {@code pathOnly}: its paths by name alone. */
+    Result classify(TypeMirror type, Use use, boolean pathOnly) {
+        return new Walk(use, pathOnly).classify(type);
     }
 
     private final class Walk {
@@ -77,8 +82,11 @@ final class TypeClassifier {
         private final Map<String, ValueType> done = new HashMap<>();
         private final Set<String> variablesInProgress = new HashSet<>();
 
-        Walk(Use use) {
+        private final boolean pathOnly;
+
+        Walk(Use use, boolean pathOnly) {
             this.use = use;
+            this.pathOnly = pathOnly;
         }
 
         Result classify(TypeMirror t) {
@@ -196,6 +204,14 @@ final class TypeClassifier {
                 return simple;
             }
             JdkValue jdk = JdkValue.named(name);
+            if (jdk != null && jdk.isFile()) {
+                if (use == Use.RESULT) {
+                    return Result.no(e.getSimpleName() + " as a result is not supported yet (the file it names would have"
+                            + " to be stored with the value): return what the file holds (a byte[] or a String), or the"
+                            + " path as a String");
+                }
+                return Result.ok(new ValueType.JdkType(typeName, pathOnly ? jdk.byName() : jdk));
+            }
             if (jdk != null) {
                 return Result.ok(new ValueType.JdkType(typeName, jdk));
             }
@@ -239,12 +255,6 @@ final class TypeClassifier {
         /** Why a declared type that is none of the supported kinds is not, and what to do, for its own case. */
         private String whyNot(TypeElement e, TypeMirror erased) {
             String simple = e.getSimpleName().toString();
-            if (e.getQualifiedName().contentEquals("java.nio.file.Path")
-                    || e.getQualifiedName().contentEquals("java.io.File")) {
-                return simple + " names a file whose contents can change under the same name: pass the file's"
-                        + " contents (a String or byte[]) to key by what it holds, or the path as a String if"
-                        + " the name alone is what matters";
-            }
             if (isSubtypeOf(erased, "java.util.stream.BaseStream") || isSubtypeOf(erased, "java.util.Iterator")
                     || isSubtypeOf(erased, "java.lang.Iterable") || isSubtypeOf(erased, "java.util.Spliterator")
                     || isSubtypeOf(erased, "java.util.function.Supplier")

@@ -43,7 +43,6 @@ class DiagnosticsTest {
                 "  static int function(java.util.function.Function<String, String> f) { return 0; }",
                 "  static int shape(Shape shape) { return 0; }",
                 "  static int base(Base base) { return 0; }",
-                "  static int path(java.nio.file.Path path) { return 0; }",
                 "  static int both(java.util.Map<Shape, Base> map) { return 0; }",
                 "  static int later(java.util.concurrent.CompletableFuture<String> pending) { return 0; }");
         Compilation c = TestCompiler.compileLenient(src);
@@ -56,8 +55,6 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("Function is code, not a value").inFile(src).onLineContaining("Function<");
         assertThat(c).hadErrorContaining("Shape is an interface").inFile(src).onLineContaining("Shape shape");
         assertThat(c).hadErrorContaining("Base is an abstract class").inFile(src).onLineContaining("Base base");
-        assertThat(c).hadErrorContaining("Path names a file whose contents can change").inFile(src)
-                .onLineContaining("Path path");
         assertThat(c).hadErrorContaining("its keys: Shape is an interface").inFile(src).onLineContaining("map");
         assertThat(c).hadErrorContaining("and its values: Base is an abstract class");
     }

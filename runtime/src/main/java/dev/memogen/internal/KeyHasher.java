@@ -96,6 +96,8 @@ public final class KeyHasher {
     static final byte OPTIONAL_DOUBLE = 0x30;
     static final byte PATTERN = 0x31;
     static final byte BIT_SET = 0x32;
+    static final byte PATH = 0x33;
+    static final byte PATH_NAME = 0x34;
 
     private static final ThreadLocal<KeyHasher> PER_THREAD = ThreadLocal.withInitial(KeyHasher::new);
     /**
@@ -616,6 +618,38 @@ public final class KeyHasher {
         for (long w : words) {
             int64(w);
         }
+    }
+
+    /**
+     * A file or directory tree, by where it is and what it holds now: its absolute normalised path
+     * as a string, then what it is (absent, a file, a directory, unreadable) and the 128-bit
+     * digest of its contents ({@link FileDigests}). Read (or found unchanged by its {@code stat})
+     * at each call, so a changed file is a new key.
+     */
+    public void putPath(java.nio.file.Path v) {
+        java.nio.file.Path p = v.toAbsolutePath().normalize();
+        tag(PATH);
+        rawString(p.toString());
+        FileDigests.Digest d = FileDigests.of(p);
+        int8(d.kind());
+        int64(d.high());
+        int64(d.low());
+    }
+
+    /** As the {@code Path} it names: a {@code File} and a {@code Path} of one file are one key. */
+    public void putFile(java.io.File v) {
+        putPath(v.toPath());
+    }
+
+    /** By its absolute normalised path alone ({@code @Memo.PathOnly}): what the file holds does not count. */
+    public void putPathName(java.nio.file.Path v) {
+        tag(PATH_NAME);
+        rawString(v.toAbsolutePath().normalize().toString());
+    }
+
+    /** As the {@code Path} it names, by name alone. */
+    public void putFileName(java.io.File v) {
+        putPathName(v.toPath());
     }
 
     /**

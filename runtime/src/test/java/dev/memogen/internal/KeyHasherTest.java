@@ -284,6 +284,46 @@ class KeyHasherTest {
     }
 
     @Test
+    void pathGoldenDigests() {
+        // Spec version 3, tags 33 and 34. Pinned as above: a path that does not exist is "absent"
+        // on every machine, and a path by name alone reads nothing.
+        assertEquals(new SpecStream().tag(0x33).str("/nonexistent-memogen-golden/in.csv").raw(1, 0).raw(8, 0).raw(8, 0)
+                .digest(), digest(h -> h.putPath(java.nio.file.Path.of("/nonexistent-memogen-golden/x/../in.csv"))));
+        assertEquals("ccec3afedc95540e1a03756686fcbdef",
+                digest(h -> h.putPath(java.nio.file.Path.of("/nonexistent-memogen-golden/in.csv"))));
+        assertEquals("d408243a1a595b5d6cfe45ec08527a91", digest(h -> h.putPathName(java.nio.file.Path.of("/data/in.csv"))));
+        assertEquals(new SpecStream().tag(0x34).str("/data/in.csv").digest(),
+                digest(h -> h.putPathName(java.nio.file.Path.of("/data/./in.csv"))));
+        assertEquals(digest(h -> h.putPathName(java.nio.file.Path.of("/data/in.csv"))),
+                digest(h -> h.putFileName(new java.io.File("/data/in.csv"))), "a File is keyed as its Path");
+    }
+
+    @Test
+    void filesAndTreesAreKeyedByWhatTheyHold(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("f.txt");
+        java.nio.file.Files.writeString(file, "hello");
+        HashValue128 content = Hashing.xxh3_128().hashBytesTo128Bits("hello".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(new SpecStream().tag(0x33).str(file.toString()).raw(1, 1)
+                .raw(8, content.getMostSignificantBits()).raw(8, content.getLeastSignificantBits()).digest(),
+                digest(h -> h.putPath(file)), "a file: its path, kind 1, the XXH3-128 of its bytes");
+        assertEquals(digest(h -> h.putPath(file)), digest(h -> h.putFile(file.toFile())));
+        // A directory: kind 2 and the XXH3-128 of its sorted entries (count; each: kind, relative
+        // path, executable bit, and for a file its content digest).
+        java.nio.file.Path tree = dir.resolve("t");
+        java.nio.file.Files.createDirectories(tree.resolve("sub"));
+        java.nio.file.Files.writeString(tree.resolve("sub/f.txt"), "hello");
+        SpecStream entries = new SpecStream().raw(4, 2)
+                .raw(1, 2).str("sub").raw(1, 1) // directories are executable (searchable)
+                .raw(1, 1).str("sub/f.txt").raw(1, 0)
+                .raw(8, content.getMostSignificantBits()).raw(8, content.getLeastSignificantBits());
+        HashValue128 treeDigest = Hashing.xxh3_128().hashBytesTo128Bits(entries.bytes.toByteArray());
+        assertEquals(new SpecStream().tag(0x33).str(tree.toString()).raw(1, 2)
+                .raw(8, treeDigest.getMostSignificantBits()).raw(8, treeDigest.getLeastSignificantBits()).digest(),
+                digest(h -> h.putPath(tree)));
+    }
+
+    @Test
     void patternBitSetAndCharSequenceStreamsFollowTheSpec() {
         assertEquals(new SpecStream().tag(0x31).str("a+b").raw(4, java.util.regex.Pattern.CASE_INSENSITIVE).digest(),
                 digest(h -> h.putPattern(java.util.regex.Pattern.compile("a+b", java.util.regex.Pattern.CASE_INSENSITIVE))));

@@ -2,6 +2,10 @@ package dev.memogen.samples;
 
 import dev.memogen.GenerateMemo;
 import dev.memogen.Memo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,9 +26,9 @@ final class Spectra {
     /** A Gaussian fitted around a peak: height * exp(-(x - center)^2 / (2 width^2)) + offset. */
     record Gaussian(double center, double width, double height, double offset, double residual) {}
 
-    /** Parses the CSV text of a spectrum file ("wavelength,intensity" lines after a header). */
-    static Spectrum parse(String csv) {
-        String[] lines = csv.split("\n");
+    /** Parses a spectrum file ("wavelength,intensity" lines after a header); blank lines do not count. */
+    static Spectrum parse(Path file) throws IOException {
+        String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n");
         String instrument = lines[0].startsWith("# instrument: ") ? lines[0].substring(14).trim() : "unknown";
         int start = instrument.equals("unknown") ? 1 : 2;
         double[] x = new double[lines.length - start];

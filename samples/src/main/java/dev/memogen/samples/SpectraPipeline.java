@@ -3,6 +3,7 @@ package dev.memogen.samples;
 import dev.memogen.FunctionStats;
 import dev.memogen.Memogen;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,15 @@ public final class SpectraPipeline {
                 + (Memogen.isDisabled() ? " (disabled)" : ""));
         long start = System.nanoTime();
 
-        String csv = Files.readString(data, StandardCharsets.UTF_8);
-        Spectra.Spectrum spectrum = stage("parse", "parse(java.lang.String)", () -> SpectraMemo.parse(csv));
+        // The data file is an argument: its key is its path and what it holds, so editing it
+        // recomputes parse, and the stages whose inputs then change.
+        Spectra.Spectrum spectrum = stage("parse", "parse(java.nio.file.Path)", () -> {
+            try {
+                return SpectraMemo.parse(data);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         double[] smoothed = stage("smooth", "smooth(double[],int,int)",
                 () -> SpectraMemo.smooth(spectrum.intensities(), 40, 6));
         List<Spectra.Peak> peaks = stage("find peaks", "findPeaks(double[],double[],double,int)",

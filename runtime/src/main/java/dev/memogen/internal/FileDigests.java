@@ -1,0 +1,202 @@
+package dev.memogen.internal;
+
+import dev.memogen.internal.hash.Xxh3Stream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a file or directory tree holds, as a 128-bit digest for the key of a {@code Path} or
+ * {@code File} argument ({@code docs/hash-spec.md}, "Files"): a regular file by the XXH3-128 of its
+ * bytes; a directory by its entries, sorted by relative path, each with its kind, its executable
+ * bit and its content digest (a symbolic link inside the tree by its target, not followed); a
+ * path that does not exist as "absent". A path that cannot be read gets a digest never given
+ * before, so the call computes (and meets the same error the method would).
+ *
+ * <p>A file's digest is kept, for this JVM, under what {@code stat} says of it (device, inode,
+ * size, modification and change times, to the nanosecond where the file system has them): a call
+ * on an unchanged file costs a {@code stat}, not a read. As git does for its index, a file
+ * modified within {@link #RACY_MILLIS} of the moment it was hashed is hashed again at the next
+ * call (a change within the timestamp granularity could leave its times as they were); setting
+ * the times back ({@code touch -d}) changes the change time, so it is seen too.
+ */
+final class FileDigests {
+    private FileDigests() {}
+
+    /** The kind of what a path names, the first byte of its digest in the key stream. */
+    static final byte ABSENT = 0;
+    static final byte FILE = 1;
+    static final byte DIRECTORY = 2;
+    static final byte UNREADABLE = 3;
+    private static final byte LINK = 4;
+
+    /** Coarser than the timestamps of any file system memogen runs on (FAT: 2 s). */
+    static final long RACY_MILLIS = 2_000;
+
+    private static final int MAX_CACHED = 1 << 16;
+    private static final int BUFFER = 1 << 16;
+    private static final SecureRandom NONCES = new SecureRandom();
+
+    /** A file's content digest, with the {@code stat} it was taken under and when. */
+    private record Known(String stat, long high, long low) {}
+
+    private static final Map<Path, Known> KNOWN = new ConcurrentHashMap<>();
+
+    /** A digest: what the path is, and the 128 bits of what it holds. */
+    record Digest(byte kind, long high, long low) {}
+
+    /** The digest of {@code path} (absolute and normalised), following it if it is a link. */
+    static Digest of(Path path) {
+        try {
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                return new Digest(ABSENT, 0, 0);
+            }
+            if (a.isDirectory()) {
+                return tree(path);
+            }
+            long[] d = content(path, path.toRealPath());
+            return new Digest(FILE, d[0], d[1]);
+        } catch (IOException | RuntimeException e) {
+            return new Digest(UNREADABLE, NONCES.nextLong(), NONCES.nextLong()); // never a hit
+        }
+    }
+
+    private static Digest tree(Path root) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                        if (!dir.equals(root)) {
+                            entries.add(dir);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        entries.add(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        throw e;
+                    }
+                });
+        List<String> names = new ArrayList<>(entries.size());
+        Map<String, Path> byName = new java.util.HashMap<>();
+        for (Path p : entries) {
+            String name = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+            names.add(name);
+            byName.put(name, p);
+        }
+        java.util.Collections.sort(names);
+        Xxh3Stream out = new Xxh3Stream();
+        out.int32(names.size());
+        for (String name : names) {
+            Path p = byName.get(name);
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            byte kind = a.isSymbolicLink() ? LINK : a.isDirectory() ? DIRECTORY : FILE;
+            out.int8(kind);
+            putString(out, name);
+            if (kind == LINK) {
+                putString(out, Files.readSymbolicLink(p).toString());
+            } else {
+                out.int8((byte) (executable(p) ? 1 : 0));
+                if (kind == FILE) {
+                    long[] d = content(p, p);
+                    out.int64(d[0]);
+                    out.int64(d[1]);
+                }
+            }
+        }
+        out.finish();
+        return new Digest(DIRECTORY, out.high(), out.low());
+    }
+
+    private static void putString(Xxh3Stream out, String s) {
+        out.int32(s.length());
+        out.putChars(s);
+    }
+
+    private static boolean executable(Path p) {
+        try {
+            return Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS).contains(PosixFilePermission.OWNER_EXECUTE);
+        } catch (UnsupportedOperationException | IOException e) {
+            return Files.isExecutable(p);
+        }
+    }
+
+    /** The content digest of the regular file {@code read}, known under {@code key} if it has not changed. */
+    private static long[] content(Path key, Path read) throws IOException {
+        String stat = stat(read);
+        Known known = KNOWN.get(key);
+        if (known != null && known.stat.equals(stat)) {
+            return new long[] {known.high, known.low};
+        }
+        long started = System.currentTimeMillis();
+        Xxh3Stream out = new Xxh3Stream();
+        try (FileChannel ch = FileChannel.open(read, StandardOpenOption.READ)) {
+            byte[] buf = new byte[BUFFER];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            int n;
+            while ((n = ch.read(bb.clear())) >= 0) {
+                out.putBytes(buf, 0, n);
+            }
+        }
+        out.finish();
+        // Racily clean: modified so close to now that a change within the timestamp granularity
+        // could follow unseen. Not kept: hashed again next time.
+        if (stat.equals(stat(read)) && modifiedMillis(read) < started - RACY_MILLIS) {
+            if (KNOWN.size() >= MAX_CACHED) {
+                KNOWN.clear();
+            }
+            KNOWN.put(key, new Known(stat, out.high(), out.low()));
+        }
+        return new long[] {out.high(), out.low()};
+    }
+
+    /** What changes when a file's content may have changed: device, inode, size, times. */
+    private static String stat(Path p) throws IOException {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,ctime");
+            return a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":" + nanos(a.get("lastModifiedTime"))
+                    + ":" + nanos(a.get("ctime"));
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return a.fileKey() + ":" + a.size() + ":" + nanos(a.lastModifiedTime()) + ":" + nanos(a.creationTime());
+        }
+    }
+
+    private static long modifiedMillis(Path p) throws IOException {
+        return Files.getLastModifiedTime(p).toMillis();
+    }
+
+    private static String nanos(Object time) {
+        if (time instanceof FileTime t) {
+            java.time.Instant i = t.toInstant();
+            return i.getEpochSecond() + "." + i.getNano();
+        }
+        return String.valueOf(time);
+    }
+}
