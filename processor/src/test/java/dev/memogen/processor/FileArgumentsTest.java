@@ -56,13 +56,7 @@ class FileArgumentsTest {
     }
 
     private static int runs() {
-        try {
-            java.lang.reflect.Field runs = loaded.type("files.Reader").getDeclaredField("runs");
-            runs.setAccessible(true);
-            return runs.getInt(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return loaded.intField("files.Reader", "runs");
     }
 
     private Object call(String method, Object... args) {

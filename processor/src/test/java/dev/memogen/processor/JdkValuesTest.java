@@ -130,13 +130,7 @@ class JdkValuesTest {
     }
 
     private static int runs() {
-        try {
-            java.lang.reflect.Field runs = loaded.type("jdk.Values").getDeclaredField("runs");
-            runs.setAccessible(true);
-            return runs.getInt(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return loaded.intField("jdk.Values", "runs");
     }
 
     /**

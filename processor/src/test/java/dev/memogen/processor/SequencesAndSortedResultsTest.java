@@ -92,13 +92,7 @@ class SequencesAndSortedResultsTest {
     }
 
     private static int runs() {
-        try {
-            java.lang.reflect.Field runs = loaded.type("seq.Sequences").getDeclaredField("runs");
-            runs.setAccessible(true);
-            return runs.getInt(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return loaded.intField("seq.Sequences", "runs");
     }
 
     private static Object call(String method, Object... args) {

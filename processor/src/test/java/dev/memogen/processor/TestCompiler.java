@@ -126,6 +126,11 @@ final class TestCompiler {
             }
         }
 
+        /** The value of the static {@code int} field {@code field} of class {@code cls}: a counter of runs. */
+        int intField(String cls, String field) {
+            return (Integer) field(cls, field);
+        }
+
         Object field(String cls, String field) {
             try {
                 java.lang.reflect.Field f = type(cls).getDeclaredField(field);

@@ -65,13 +65,7 @@ class TextPatternBitSetTest {
     }
 
     private static int runs() {
-        try {
-            java.lang.reflect.Field runs = loaded.type("text.Texts").getDeclaredField("runs");
-            runs.setAccessible(true);
-            return runs.getInt(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return loaded.intField("text.Texts", "runs");
     }
 
     private static Object call(String method, Object... args) {
