@@ -42,7 +42,10 @@ class FileArgumentsTest {
             "  static String name(@Memo.PathOnly Path p) { runs++; return p.getFileName().toString(); }",
             "  static long tree(Path dir) throws IOException {",
             "    runs++;",
-            "    try (var s = Files.walk(dir)) { return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum(); }",
+            "    try (var s = Files.walk(dir)) {",
+            "      return s.filter(f -> Files.isRegularFile(f) && !f.toString().contains(\".memogen\"))",
+            "          .mapToLong(f -> f.toFile().length()).sum();",
+            "    }",
             "  }",
             "  static String job(Job job) throws IOException { runs++; return job.name() + \":\" + Files.readString(job.input()); }",
             "  static int all(List<Path> paths) { runs++; return paths.size(); }",
@@ -130,6 +133,20 @@ class FileArgumentsTest {
         Files.createDirectories(tree.resolve("empty"));
         assertEquals("1 8", counted("tree", tree), "a new empty directory");
         assertEquals("0 8", counted("tree", tree));
+    }
+
+    @Test
+    void aTreeThatHoldsTheStoreIsKeyedWithoutIt() throws Exception {
+        Path project = dir.resolve("project");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("data.txt"), "1234");
+        Memogen.configure(MemogenSettings.at(project.resolve(".memogen"))); // as the default store in the working directory
+        assertEquals("1 4", counted("tree", project));
+        assertEquals("0 4", counted("tree", project), "the entry just written does not change the key");
+        Memogen.clearMemory();
+        assertEquals("0 4", counted("tree", project), "nor does reading it from the store");
+        Files.writeString(project.resolve("data.txt"), "12345");
+        assertEquals("1 5", counted("tree", project));
     }
 
     @Test

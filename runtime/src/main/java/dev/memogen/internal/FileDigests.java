@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * on an unchanged file costs a {@code stat}, not a read. As git does for its index, a file
  * modified within {@link #RACY_MILLIS} of the moment it was hashed is hashed again at the next
  * call (a change within the timestamp granularity could leave its times as they were); setting
- * the times back ({@code touch -d}) changes the change time, so it is seen too.
+ * the times back ({@code touch -d}) changes the change time, so it is seen too. The store itself
+ * is left out of the trees it is in.
  */
 final class FileDigests {
     private FileDigests() {}
@@ -57,6 +58,18 @@ final class FileDigests {
     private record Known(String stat, long high, long low) {}
 
     private static final Map<Path, Known> KNOWN = new ConcurrentHashMap<>();
+
+    /**
+     * The store in use (absolute, normalised), left out of directory trees: a tree that holds the
+     * store (the working directory, with the default {@code .memogen}) would change with every
+     * entry written, and never hit.
+     */
+    private static volatile Path storeDirectory;
+
+    /** Leaves {@code directory} (the store) out of the trees digested from now on. */
+    static void skip(Path directory) {
+        storeDirectory = directory == null ? null : directory.toAbsolutePath().normalize();
+    }
 
     /** A digest: what the path is, and the 128 bits of what it holds. */
     record Digest(byte kind, long high, long low) {}
@@ -82,10 +95,14 @@ final class FileDigests {
 
     private static Digest tree(Path root) throws IOException {
         List<Path> entries = new ArrayList<>();
+        Path store = storeDirectory;
         Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
                 new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                        if (dir.equals(store) && !dir.equals(root)) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
                         if (!dir.equals(root)) {
                             entries.add(dir);
                         }

@@ -46,6 +46,7 @@ public final class MemoRuntime {
         }
         this.store = opened;
         this.entries = opened == null ? null : new StoredEntries(opened, config.directory(), problems);
+        FileDigests.skip(config.directory());
     }
 
     /** The runtime in use, created from the environment on first call. */
