@@ -90,7 +90,11 @@ class FileArgumentsTest {
         Memogen.clearMemory();
         assertEquals("0 a,1\nb,3\n", counted("text", data), "the new contents come from the store");
         Files.writeString(data, "a,1\nb,2\n");
-        assertEquals("0 a,1\nb,2\n", counted("text", data), "the old contents again: their entry is a hit");
+        assertEquals("1 a,1\nb,2\n", counted("text", data),
+                "the old contents again are not in the store: one entry per path, replaced when the file changed");
+        assertEquals("0 a,1\nb,2\n", counted("text", data));
+        Files.writeString(data, "a,1\nb,3\n");
+        assertEquals("0 a,1\nb,3\n", counted("text", data), "memory keeps each version's value it has seen");
     }
 
     @Test

@@ -106,6 +106,13 @@ public final class KeyHasher {
      * come, large arrays straight from the array. Neither allocates.
      */
     private final Xxh3Stream stream = new Xxh3Stream();
+    /** The hasher this one is a {@link #child} of: versions add up in the outermost one. */
+    private KeyHasher parent;
+    /** The argument version so far: a sum, so that the order of a set's elements does not count. */
+    private long version0;
+    private long version1;
+    private long versionHigh;
+    private long versionLow;
     private boolean busy;
     private long high;
     private long low;
@@ -147,6 +154,9 @@ public final class KeyHasher {
 
     private void reset() {
         stream.reset();
+        parent = null;
+        version0 = 0;
+        version1 = 0;
     }
 
     /**
@@ -154,6 +164,10 @@ public final class KeyHasher {
      * Read the digest with {@link #high()} and {@link #low()} right after.
      */
     public void finish() {
+        if (parent == null) {
+            versionHigh = version0;
+            versionLow = version1;
+        }
         length = stream.length();
         stream.finish();
         high = stream.high();
@@ -169,6 +183,20 @@ public final class KeyHasher {
     /** The lower 64 bits of the last digest. */
     public long low() {
         return low;
+    }
+
+    /**
+     * The upper 64 bits of the argument version of the last digest: what the files among the
+     * arguments hold ({@link #putPath}); 0 with {@link #versionLow()} when there are none. Entries
+     * of one argument key whose version differs are stale: recomputed and replaced.
+     */
+    public long versionHigh() {
+        return versionHigh;
+    }
+
+    /** The lower 64 bits of the argument version of the last digest. */
+    public long versionLow() {
+        return versionLow;
     }
 
     /** The length in bytes of the last digested stream: what the arguments weigh, roughly. */
@@ -187,6 +215,7 @@ public final class KeyHasher {
             child = c;
         }
         c.reset();
+        c.parent = this;
         return c;
     }
 
@@ -621,19 +650,31 @@ public final class KeyHasher {
     }
 
     /**
-     * A file or directory tree, by where it is and what it holds now: its absolute normalised path
-     * as a string, then what it is (absent, a file, a directory, unreadable) and the 128-bit
-     * digest of its contents ({@link FileDigests}). Read (or found unchanged by its {@code stat})
-     * at each call, so a changed file is a new key.
+     * A file or directory tree: its absolute normalised path in the key stream; what it is
+     * (absent, a file, a directory, unreadable) and the 128-bit digest of its contents
+     * ({@link FileDigests}) in the argument version ({@link #versionHigh}), as the XXH3-128 of
+     * (path, kind, digest) added to it. Read (or found unchanged by its {@code stat}) at each
+     * call, so a changed file makes the entry of the same key stale.
      */
     public void putPath(java.nio.file.Path v) {
         java.nio.file.Path p = v.toAbsolutePath().normalize();
+        String path = p.toString();
         tag(PATH);
-        rawString(p.toString());
+        rawString(path);
         FileDigests.Digest d = FileDigests.of(p);
-        int8(d.kind());
-        int64(d.high());
-        int64(d.low());
+        Xxh3Stream one = new Xxh3Stream();
+        one.int32(path.length());
+        one.putChars(path);
+        one.int8(d.kind());
+        one.int64(d.high());
+        one.int64(d.low());
+        one.finish();
+        KeyHasher root = this;
+        while (root.parent != null) {
+            root = root.parent;
+        }
+        root.version0 += one.high();
+        root.version1 += one.low();
     }
 
     /** As the {@code Path} it names: a {@code File} and a {@code Path} of one file are one key. */

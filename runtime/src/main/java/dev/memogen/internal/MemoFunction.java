@@ -229,13 +229,22 @@ public final class MemoFunction<T> {
      * {@link #MISS}. A value of a mutable type is a fresh copy that the caller owns.
      */
     public Object get(long k0, long k1) {
+        return get(k0, k1, 0, 0);
+    }
+
+    /**
+     * {@link #get(long, long)} for a method with files among its arguments: ({@code v0},
+     * {@code v1}) is the argument version ({@link KeyHasher#versionHigh}), what they hold now. An
+     * entry of another version is stale. In memory the version is part of the key.
+     */
+    public Object get(long k0, long k1, long v0, long v1) {
         MemoRuntime rt = MemoRuntime.get();
-        Cached c = rt.memory.get(this, k0, k1);
-        if (c != null) {
+        Cached c = rt.memory.get(this, k0 ^ v0, k1 ^ v1);
+        if (c != null && c.k0 == k0 && c.k1 == k1) {
             countMemoryHit();
             return fromMemory(c.value);
         }
-        return readStore(rt, k0, k1, k0, k1, null, 0);
+        return readStore(rt, new FlightKey(k0, k1, k0 ^ v0, k1 ^ v1, v0, v1), null, 0);
     }
 
     /**
@@ -281,7 +290,7 @@ public final class MemoFunction<T> {
      * value or {@link #MISS}.
      */
     public Object load(long k0, long k1, long m0, long m1, Object args, long argsBytes) {
-        return readStore(MemoRuntime.get(), k0, k1, m0, m1, args, argsBytes);
+        return readStore(MemoRuntime.get(), new FlightKey(k0, k1, m0, m1, 0, 0), args, argsBytes);
     }
 
     private Object fromMemory(Object held) {
@@ -299,9 +308,9 @@ public final class MemoFunction<T> {
         return StoredEntries.decode(codec, bytes, offset, length);
     }
 
-    /** Reads store key ({@code k0}, {@code k1}) into the memory tier under key ({@code m0}, {@code m1}). */
-    private Object readStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args, long argsBytes) {
-        Loaded loaded = loadFromStore(rt, k0, k1, m0, m1, args, argsBytes, false);
+    /** Reads store key ({@code key.k0}, {@code key.k1}) into the memory tier under key ({@code key.m0}, {@code key.m1}). */
+    private Object readStore(MemoRuntime rt, FlightKey key, Object args, long argsBytes) {
+        Loaded loaded = loadFromStore(rt, key, args, argsBytes, false);
         return loaded == null ? MISS : loaded.value;
     }
 
@@ -315,8 +324,9 @@ public final class MemoFunction<T> {
      * Reads the key from the store into the memory tier; {@code null} when it must be computed.
      * A {@code recheck} (the same miss looked at again) does not count a stale entry twice.
      */
-    private Loaded loadFromStore(MemoRuntime rt, long k0, long k1, long m0, long m1, Object args, long argsBytes,
-            boolean recheck) {
+    private Loaded loadFromStore(MemoRuntime rt, FlightKey key, Object args, long argsBytes, boolean recheck) {
+        long k0 = key.k0;
+        long k1 = key.k1;
         Problems.refreshTrace();
         StoredEntries entries = rt.entries;
         if (entries == null) {
@@ -324,7 +334,7 @@ public final class MemoFunction<T> {
         }
         // A large file is decoded as it is read unless its encoded bytes are kept: by the memory
         // tier (mutable values), or for threads waiting on this flight (a recheck).
-        StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, !mutable ? fileSize -> false
+        StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1, !mutable ? fileSize -> false
                 : recheck ? fileSize -> true : fileSize -> rt.memory.keeps(fileSize),
                 recheck ? null : invalidations::increment);
         if (found == null) {
@@ -348,7 +358,7 @@ public final class MemoFunction<T> {
             held = value;
         }
         if (held != null) {
-            rt.memory.put(this, m0, m1, k0, k1, held, args, found.payloadLength() + argsBytes,
+            rt.memory.put(this, key.m0, key.m1, k0, k1, held, args, found.payloadLength() + argsBytes,
                     ttl.expiresAt(found.createdMillis()));
         }
         return new Loaded(held, value);
@@ -371,13 +381,25 @@ public final class MemoFunction<T> {
         return miss(k0, k1, k0, k1, null, 0);
     }
 
+    /** {@link #miss(long, long)} for a method with files among its arguments, of argument version ({@code v0}, {@code v1}). */
+    public Flight<T> miss(long k0, long k1, long v0, long v1) {
+        return miss(new FlightKey(k0, k1, k0 ^ v0, k1 ^ v1, v0, v1), null, 0);
+    }
+
     /**
      * {@link #miss(long, long)} for a method keyed in memory by ({@code m0}, {@code m1}), a packed
      * stream or a hash of the arguments ({@link #probe}); {@code args} is kept with the value
      * (see {@link #load}).
      */
     public Flight<T> miss(long k0, long k1, long m0, long m1, Object args, long argsBytes) {
-        FlightKey key = new FlightKey(k0, k1, m0, m1);
+        return miss(new FlightKey(k0, k1, m0, m1, 0, 0), args, argsBytes);
+    }
+
+    private Flight<T> miss(FlightKey key, Object args, long argsBytes) {
+        long k0 = key.k0;
+        long k1 = key.k1;
+        long m0 = key.m0;
+        long m1 = key.m1;
         Thread me = Thread.currentThread();
         while (true) {
             Flight<T> mine = new Flight<>(this, key, args, argsBytes, me);
@@ -430,14 +452,17 @@ public final class MemoFunction<T> {
         return ProcessFlights.claimOrWait(rt.entries, stored(), key.k0, key.k1, rt.config.lockTimeoutMillis(),
                 () -> Flight.leadsOtherThan(mine) || mine.nestedFollowers.get() > 0,
                 claim -> mine.claim = claim,
-                () -> loadFromStore(rt, key.k0, key.k1, key.m0, key.m1, mine.args, mine.argsBytes, true));
+                () -> loadFromStore(rt, key, mine.args, mine.argsBytes, true));
     }
 
     /** See {@link ProcessFlights#NESTED_WAIT_NANOS}. */
     static final long NESTED_WAIT_NANOS = ProcessFlights.NESTED_WAIT_NANOS;
 
-    /** The store key ({@code k0}, {@code k1}) and the memory key ({@code m0}, {@code m1}) of a miss. */
-    private record FlightKey(long k0, long k1, long m0, long m1) {}
+    /**
+     * The store key ({@code k0}, {@code k1}), the memory key ({@code m0}, {@code m1}) and the
+     * argument version ({@code v0}, {@code v1}: zero unless files are among the arguments) of a miss.
+     */
+    private record FlightKey(long k0, long k1, long m0, long m1, long v0, long v1) {}
 
     /**
      * One computation of a missing value. Generated code runs the method and calls
@@ -668,7 +693,19 @@ public final class MemoFunction<T> {
      * {@code putIfAbsent}, never {@code computeIfAbsent}, which must not run user code.
      */
     public Pending<T> pending(long k0, long k1, long m0, long m1, Object args, long argsBytes) {
-        FlightKey key = new FlightKey(k0, k1, m0, m1);
+        return pending(new FlightKey(k0, k1, m0, m1, 0, 0), args, argsBytes);
+    }
+
+    /** {@link #pending(long, long)} for a method with files among its arguments, of argument version ({@code v0}, {@code v1}). */
+    public Pending<T> pending(long k0, long k1, long v0, long v1) {
+        return pending(new FlightKey(k0, k1, k0 ^ v0, k1 ^ v1, v0, v1), null, 0);
+    }
+
+    private Pending<T> pending(FlightKey key, Object args, long argsBytes) {
+        long k0 = key.k0;
+        long k1 = key.k1;
+        long m0 = key.m0;
+        long m1 = key.m1;
         CompletableFuture<T> shared = new CompletableFuture<>();
         CompletableFuture<T> running = pendingFutures.putIfAbsent(key, shared);
         if (running != null) {
@@ -838,7 +875,7 @@ public final class MemoFunction<T> {
                     ttl.expiresAt(System.currentTimeMillis()));
         }
         if (entries != null) {
-            storedBytes.add(entries.write(stored(), key.k0, key.k1, out, nanos));
+            storedBytes.add(entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos));
         }
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: store " + id + " (" + out.size() + " bytes, computed in "

@@ -56,12 +56,28 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      */
     public <T> Read<T> read(StoredFunction fn, Codec<T> codec, long k0, long k1, LongPredicate keepsBytes,
             Runnable onStale) {
+        return read(fn, codec, k0, k1, 0, 0, keepsBytes, onStale);
+    }
+
+    /**
+     * {@link #read(StoredFunction, Codec, long, long, LongPredicate, Runnable)} for argument version
+     * ({@code v0}, {@code v1}): an entry of another version (a file among the arguments changed)
+     * is stale.
+     */
+    public <T> Read<T> read(StoredFunction fn, Codec<T> codec, long k0, long k1, long v0, long v1,
+            LongPredicate keepsBytes, Runnable onStale) {
         Found found;
         try {
             found = store.read(fn, k0, k1, keepsBytes);
         } catch (IOException | RuntimeException e) {
             warnUnreadable(e);
             return null;
+        }
+        if (found instanceof Found.Hit h && (h.version0() != v0 || h.version1() != v1)) {
+            if (found instanceof Found.Streaming streaming) {
+                streaming.streamed().close();
+            }
+            found = new Found.Stale("argument version changed: a file among its arguments changed");
         }
         T value;
         byte[] bytes = null;
@@ -145,8 +161,13 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      * stored, 0 when nothing was (a read-only store, or a failure, reported once).
      */
     public long write(StoredFunction fn, long k0, long k1, ValueWriter out, long nanos) {
+        return write(fn, k0, k1, 0, 0, out, nanos);
+    }
+
+    /** {@link #write(StoredFunction, long, long, ValueWriter, long)} with argument version ({@code v0}, {@code v1}). */
+    public long write(StoredFunction fn, long k0, long k1, long v0, long v1, ValueWriter out, long nanos) {
         try {
-            return store.write(fn, k0, k1, out, nanos) > 0 ? out.size() : 0;
+            return store.write(fn, k0, k1, v0, v1, out, nanos) > 0 ? out.size() : 0;
         } catch (IOException | RuntimeException e) {
             problems.warnOnce("write", "cannot write to the store at " + directory
                     + "; results are kept in memory only", e);

@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * class that knows where each field is (see {@code docs/store-format.md}, "Object files").
  * <pre>
  * int32 magic "MGEN"   int32 store format     int64 compute nanos   int64 created (epoch millis)
- * int64 argument key hi, lo                   int64 argument version hi, lo (0 for now)
+ * int64 argument key hi, lo                   int64 argument version hi, lo (0 without files among the arguments)
  * str system state     str function id        str function version
  * size payload length  payload                16 bytes XXH3-128 of everything before them
  * </pre>
@@ -37,8 +37,8 @@ public final class EntryFormat {
     private EntryFormat() {}
 
     /** The header of an entry of {@code fn} for key ({@code k0}, {@code k1}), up to the payload. */
-    static ValueWriter header(StoredFunction fn, String systemState, long k0, long k1, long computeNanos,
-            long createdMillis, int payloadLength) {
+    static ValueWriter header(StoredFunction fn, String systemState, long k0, long k1, long v0, long v1,
+            long computeNanos, long createdMillis, int payloadLength) {
         ValueWriter header = new ValueWriter(128 + 2 * (systemState.length() + fn.id().length()
                 + fn.version().length()));
         header.writeInt(MAGIC);
@@ -47,8 +47,8 @@ public final class EntryFormat {
         header.writeLong(createdMillis);
         header.writeLong(k0);
         header.writeLong(k1);
-        header.writeLong(0L); // argument version: no versioned resources yet
-        header.writeLong(0L);
+        header.writeLong(v0); // argument version
+        header.writeLong(v1);
         header.writeBytes(fn.headerStrings(systemState)); // system state, function id, version
         header.writeSize(payloadLength);
         return header;
@@ -56,7 +56,7 @@ public final class EntryFormat {
 
     /** Makes the result of a header that is sound for the key. */
     interface HitMaker {
-        Found hit(int payloadOffset, int payloadLength, long createdMillis, long cost);
+        Found hit(int payloadOffset, int payloadLength, long createdMillis, long cost, long version0, long version1);
     }
 
     /**
@@ -78,8 +78,8 @@ public final class EntryFormat {
         long created = in.readLong();
         long storedK0 = in.readLong();
         long storedK1 = in.readLong();
-        in.readLong(); // argument version, high
-        in.readLong(); // argument version, low
+        long version0 = in.readLong(); // argument version: the caller compares it (a hit of another version is stale)
+        long version1 = in.readLong();
         // Nearly always all three match: one range comparison, then the strings one by one
         // only to tell which differs.
         boolean same = in.skipIfNext(fn.headerStrings(systemState));
@@ -103,7 +103,7 @@ public final class EntryFormat {
         if (fn.ttl().expired(created, System.currentTimeMillis())) {
             return new Found.Stale("older than its ttl");
         }
-        return hit.hit((int) (body - payloadLength), payloadLength, created, cost);
+        return hit.hit((int) (body - payloadLength), payloadLength, created, cost, version0, version1);
     }
 
     /**

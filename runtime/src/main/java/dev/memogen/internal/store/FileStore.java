@@ -400,7 +400,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             int n = streamed.read(buf, 0, (int) Math.min(buf.length, body));
             ValueReader in = new ValueReader(buf, n, streamed, body - n);
             Found found = EntryFormat.check(in, body, fn, systemState, k0, k1,
-                    (offset, length, created, cost) -> new Found.Streaming(streamed, length, created, cost));
+                    (offset, length, created, cost, v0, v1) -> new Found.Streaming(streamed, length, created, cost, v0,
+                            v1));
             if (found instanceof Found.Streaming) {
                 streamed.reader = in;
             }
@@ -423,7 +424,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         }
         try {
             return EntryFormat.check(new ValueReader(bytes, 0, body), body, fn, systemState, k0, k1,
-                    (offset, length, created, cost) -> new Found.Whole(bytes, offset, length, created, cost));
+                    (offset, length, created, cost, v0, v1) -> new Found.Whole(bytes, offset, length, created, cost, v0,
+                            v1));
         } catch (CorruptValueException e) {
             return new Found.Corrupt(e.getMessage());
         }
@@ -435,12 +437,18 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * stored size in bytes (0 when nothing was written).
      */
     public long write(StoredFunction fn, long k0, long k1, ValueWriter payload, long computeNanos) throws IOException {
+        return write(fn, k0, k1, 0, 0, payload, computeNanos);
+    }
+
+    /** {@link #write(StoredFunction, long, long, ValueWriter, long)} with argument version ({@code v0}, {@code v1}). */
+    public long write(StoredFunction fn, long k0, long k1, long v0, long v1, ValueWriter payload, long computeNanos)
+            throws IOException {
         if (index == null) {
             return 0;
         }
         int payloadLength = payload.size();
-        ValueWriter header = EntryFormat.header(fn, systemState, k0, k1, computeNanos, System.currentTimeMillis(),
-                payloadLength);
+        ValueWriter header = EntryFormat.header(fn, systemState, k0, k1, v0, v1, computeNanos,
+                System.currentTimeMillis(), payloadLength);
         long size = (long) header.size() + payloadLength + EntryFormat.CHECKSUM_BYTES;
         // An entry that fits one write, or a pack, is hashed whole up front (a deferred array is
         // at least WRITE_CHUNK long, so such an entry is flattened only when it goes to a pack).

@@ -29,15 +29,22 @@ public sealed interface Found permits Found.Absent, Found.Stale, Found.Corrupt, 
 
         /** The compute nanos stored with it (what the eviction policy weighs). */
         long cost();
+
+        /** Its argument version, high and low: what the files among its arguments held. */
+        long version0();
+
+        long version1();
     }
 
     /** A hit read whole, checksum verified: the payload is {@code bytes[payloadOffset, +payloadLength)}. */
     @SuppressWarnings("ArrayRecordComponent") // a result handed over, never compared
-    record Whole(byte[] bytes, int payloadOffset, int payloadLength, long createdMillis, long cost) implements Hit {}
+    record Whole(byte[] bytes, int payloadOffset, int payloadLength, long createdMillis, long cost, long version0,
+            long version1) implements Hit {}
 
     /**
      * A hit in a large file decoded as it is read: its checksum is verified only after decoding
      * ({@link FileStore.Streamed#checksumMatches()}); the caller closes it.
      */
-    record Streaming(FileStore.Streamed streamed, int payloadLength, long createdMillis, long cost) implements Hit {}
+    record Streaming(FileStore.Streamed streamed, int payloadLength, long createdMillis, long cost, long version0,
+            long version1) implements Hit {}
 }
