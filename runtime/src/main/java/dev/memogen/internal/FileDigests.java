@@ -1,6 +1,12 @@
 package dev.memogen.internal;
 
+import dev.memogen.internal.codec.Codec;
+import dev.memogen.internal.codec.ValueReader;
+import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.core.StoredEntries;
 import dev.memogen.internal.hash.Xxh3Stream;
+import dev.memogen.internal.store.StoredFunction;
+import dev.memogen.internal.store.Ttl;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,7 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * modified within {@link #RACY_MILLIS} of the moment it was hashed is hashed again at the next
  * call (a change within the timestamp granularity could leave its times as they were); setting
  * the times back ({@code touch -d}) changes the change time, so it is seen too. The store itself
- * is left out of the trees it is in.
+ * is left out of the trees it is in. The digests of files that were not racily clean are also kept
+ * in the store ({@link #STORED}), so a new JVM reads an unchanged file's digest, not the file.
  */
 final class FileDigests {
     private FileDigests() {}
@@ -56,6 +63,33 @@ final class FileDigests {
 
     /** A file's content digest, with the {@code stat} it was taken under and when. */
     private record Known(String stat, long high, long low) {}
+
+    /**
+     * Digests kept across runs, as entries of the store, keyed by the XXH3-128 of the file's
+     * absolute path and its {@code stat}: a fresh JVM finds an unchanged file's digest there
+     * instead of reading the file. Only digests of files that were not racily clean are kept.
+     */
+    private static final StoredFunction STORED = new StoredFunction("dev.memogen.FileDigest", "1", Ttl.NONE);
+    private static final Codec<long[]> TWO_LONGS = new Codec<>() {
+        @Override
+        public void encode(ValueWriter out, long[] value) {
+            out.writeLong(value[0]);
+            out.writeLong(value[1]);
+        }
+
+        @Override
+        public long[] decode(ValueReader in) {
+            return new long[] {in.readLong(), in.readLong()};
+        }
+    };
+
+    /** Bytes read to digest files, for tests: a digest found in memory or the store reads none. */
+    static final java.util.concurrent.atomic.LongAdder BYTES_READ = new java.util.concurrent.atomic.LongAdder();
+
+    /** Forgets the digests this JVM knows (tests: as a fresh JVM would). */
+    static void forgetKnown() {
+        KNOWN.clear();
+    }
 
     private static final Map<Path, Known> KNOWN = new ConcurrentHashMap<>();
 
@@ -86,7 +120,7 @@ final class FileDigests {
             if (a.isDirectory()) {
                 return tree(path);
             }
-            long[] d = content(path, path.toRealPath());
+            long[] d = content(path, path); // read through the link, if it is one
             return new Digest(FILE, d[0], d[1]);
         } catch (IOException | RuntimeException e) {
             return new Digest(UNREADABLE, NONCES.nextLong(), NONCES.nextLong()); // never a hit
@@ -171,7 +205,25 @@ final class FileDigests {
         if (known != null && known.stat.equals(stat)) {
             return new long[] {known.high, known.low};
         }
+        MemoRuntime rt = MemoRuntime.ifStarted();
+        StoredEntries entries = rt == null ? null : rt.entries;
+        Xxh3Stream storeKey = new Xxh3Stream();
+        String where = read.toAbsolutePath().normalize().toString();
+        storeKey.int32(where.length());
+        storeKey.putChars(where);
+        storeKey.int32(stat.length());
+        storeKey.putChars(stat);
+        storeKey.finish();
+        if (entries != null) {
+            StoredEntries.Read<long[]> stored = entries.read(STORED, TWO_LONGS, storeKey.high(), storeKey.low(),
+                    size -> false, null);
+            if (stored != null && stored.value() != null) {
+                remember(key, new Known(stat, stored.value()[0], stored.value()[1]));
+                return stored.value();
+            }
+        }
         long started = System.currentTimeMillis();
+        long t0 = System.nanoTime();
         Xxh3Stream out = new Xxh3Stream();
         try (FileChannel ch = FileChannel.open(read, StandardOpenOption.READ)) {
             byte[] buf = new byte[BUFFER];
@@ -179,18 +231,29 @@ final class FileDigests {
             int n;
             while ((n = ch.read(bb.clear())) >= 0) {
                 out.putBytes(buf, 0, n);
+                BYTES_READ.add(n);
             }
         }
         out.finish();
+        long[] digest = {out.high(), out.low()};
         // Racily clean: modified so close to now that a change within the timestamp granularity
         // could follow unseen. Not kept: hashed again next time.
         if (stat.equals(stat(read)) && modifiedMillis(read) < started - RACY_MILLIS) {
-            if (KNOWN.size() >= MAX_CACHED) {
-                KNOWN.clear();
+            remember(key, new Known(stat, digest[0], digest[1]));
+            if (entries != null) {
+                ValueWriter value = new ValueWriter();
+                StoredEntries.encode(TWO_LONGS, value, digest);
+                entries.write(STORED, storeKey.high(), storeKey.low(), value, System.nanoTime() - t0);
             }
-            KNOWN.put(key, new Known(stat, out.high(), out.low()));
         }
-        return new long[] {out.high(), out.low()};
+        return digest;
+    }
+
+    private static void remember(Path key, Known known) {
+        if (KNOWN.size() >= MAX_CACHED) {
+            KNOWN.clear();
+        }
+        KNOWN.put(key, known);
     }
 
     /** What changes when a file's content may have changed: device, inode, size, times. */

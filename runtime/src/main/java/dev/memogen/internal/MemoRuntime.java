@@ -49,6 +49,11 @@ public final class MemoRuntime {
         FileDigests.skip(config.directory());
     }
 
+    /** The runtime in use, or {@code null} before the first {@link #get()}: for code that must not start one. */
+    static MemoRuntime ifStarted() {
+        return current;
+    }
+
     /** The runtime in use, created from the environment on first call. */
     public static MemoRuntime get() {
         MemoRuntime r = current;
