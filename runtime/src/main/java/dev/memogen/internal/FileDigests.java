@@ -111,16 +111,16 @@ final class FileDigests {
     /** The digest of {@code path} (absolute and normalised), following it if it is a link. */
     static Digest of(Path path) {
         try {
-            BasicFileAttributes a;
+            Stat stat;
             try {
-                a = Files.readAttributes(path, BasicFileAttributes.class);
+                stat = stat(path); // one stat call on the usual path: an unchanged file
             } catch (NoSuchFileException e) {
                 return new Digest(ABSENT, 0, 0);
             }
-            if (a.isDirectory()) {
+            if (stat.directory()) {
                 return tree(path);
             }
-            long[] d = content(path, path); // read through the link, if it is one
+            long[] d = content(path, stat.text()); // read through the link, if it is one
             return new Digest(FILE, d[0], d[1]);
         } catch (IOException | RuntimeException e) {
             return new Digest(UNREADABLE, NONCES.nextLong(), NONCES.nextLong()); // never a hit
@@ -175,7 +175,7 @@ final class FileDigests {
             } else {
                 out.int8((byte) (executable(p) ? 1 : 0));
                 if (kind == FILE) {
-                    long[] d = content(p, p);
+                    long[] d = content(p, stat(p).text());
                     out.int64(d[0]);
                     out.int64(d[1]);
                 }
@@ -198,10 +198,9 @@ final class FileDigests {
         }
     }
 
-    /** The content digest of the regular file {@code read}, known under {@code key} if it has not changed. */
-    private static long[] content(Path key, Path read) throws IOException {
-        String stat = stat(read);
-        Known known = KNOWN.get(key);
+    /** The content digest of the regular file {@code read}, known if its {@code stat} is as when it was digested. */
+    private static long[] content(Path read, String stat) throws IOException {
+        Known known = KNOWN.get(read);
         if (known != null && known.stat.equals(stat)) {
             return new long[] {known.high, known.low};
         }
@@ -218,7 +217,7 @@ final class FileDigests {
             StoredEntries.Read<long[]> stored = entries.read(STORED, TWO_LONGS, storeKey.high(), storeKey.low(),
                     size -> false, null);
             if (stored != null && stored.value() != null) {
-                remember(key, new Known(stat, stored.value()[0], stored.value()[1]));
+                remember(read, new Known(stat, stored.value()[0], stored.value()[1]));
                 return stored.value();
             }
         }
@@ -238,8 +237,8 @@ final class FileDigests {
         long[] digest = {out.high(), out.low()};
         // Racily clean: modified so close to now that a change within the timestamp granularity
         // could follow unseen. Not kept: hashed again next time.
-        if (stat.equals(stat(read)) && modifiedMillis(read) < started - RACY_MILLIS) {
-            remember(key, new Known(stat, digest[0], digest[1]));
+        if (stat.equals(stat(read).text()) && modifiedMillis(read) < started - RACY_MILLIS) {
+            remember(read, new Known(stat, digest[0], digest[1]));
             if (entries != null) {
                 ValueWriter value = new ValueWriter();
                 StoredEntries.encode(TWO_LONGS, value, digest);
@@ -256,15 +255,20 @@ final class FileDigests {
         KNOWN.put(key, known);
     }
 
-    /** What changes when a file's content may have changed: device, inode, size, times. */
-    private static String stat(Path p) throws IOException {
+    /** What changes when a file's content may have changed (device, inode, size, times), and whether it is a directory. */
+    private record Stat(String text, boolean directory) {}
+
+    /** The {@link Stat} of {@code p}, following a link: one system call where the {@code unix} view exists. */
+    private static Stat stat(Path p) throws IOException {
         try {
-            Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,ctime");
-            return a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":" + nanos(a.get("lastModifiedTime"))
-                    + ":" + nanos(a.get("ctime"));
+            Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,ctime,isDirectory");
+            return new Stat(a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":"
+                    + nanos(a.get("lastModifiedTime")) + ":" + nanos(a.get("ctime")),
+                    Boolean.TRUE.equals(a.get("isDirectory")));
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            return a.fileKey() + ":" + a.size() + ":" + nanos(a.lastModifiedTime()) + ":" + nanos(a.creationTime());
+            return new Stat(a.fileKey() + ":" + a.size() + ":" + nanos(a.lastModifiedTime()) + ":"
+                    + nanos(a.creationTime()), a.isDirectory());
         }
     }
 
