@@ -21,7 +21,6 @@ final class DigestKeyEmitter {
         w.returnIfFound(b);
         b.addStatement("return $L($L)", w.missCall(), w.args(w.k0(), w.k1()));
         w.missMethod().addParameter(long.class, w.k0()).addParameter(long.class, w.k1());
-        w.miss().addStatement("$T $L = $L.$L($L, $L)", w.flightType(), w.flight(), w.field(), w.start(), w.k0(),
-                w.k1());
+        w.startFlight(w.miss(), w.k0(), w.k1());
     }
 }
