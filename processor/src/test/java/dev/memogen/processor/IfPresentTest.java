@@ -17,6 +17,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * driver calls the generated methods with their static types: {@code IfPresent}'s signatures are
  * checked by the compiler (with {@code -Werror}), its behaviour by the strings it returns.
  */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // an IfPresent that claimed a flight would leave later calls waiting: fail, do not hang
 class IfPresentTest {
     static TestCompiler.Loaded loaded;
     @TempDir Path dir;
@@ -191,6 +193,17 @@ class IfPresentTest {
                     return out;
                 }
 
+                /** Memory only (the store cannot be opened): present while memory holds it, then empty. */
+                public static List<String> memoryOnly() {
+                    List<String> out = new ArrayList<>();
+                    out.add(look());
+                    compute();
+                    out.add(look());
+                    Memogen.clearMemory();
+                    out.add(look());
+                    return out;
+                }
+
                 public static List<String> disabled() {
                     List<String> out = new ArrayList<>();
                     compute();
@@ -316,6 +329,16 @@ class IfPresentTest {
     void nothingIsPresentWhileMemogenIsDisabled() {
         assertEquals(List.of("empty empty empty runs 6"),
                 drive("disabled", MemogenSettings.at(dir.resolve("store")).withDisabled(true)));
+    }
+
+    @Test
+    void withAStoreThatCannotBeOpenedOnlyMemoryIsLookedAt() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        assertEquals(List.of(
+                "empty empty empty runs 0",
+                "3 6.0 6 runs 3",
+                "empty empty empty runs 3"),
+                drive("memoryOnly", MemogenSettings.at(file.resolve(".memogen"))));
     }
 
     @Test
