@@ -497,13 +497,6 @@ public final class SpectraMemo {
       if (cached != MemoFunction.MISS) {
         return Optional.ofNullable(FIT.value(cached));
       }
-      return miss$fit(signal, label, k0, k1);
-    }
-
-    /**
-     * {@link #fit} when memory had no value: the store.
-     */
-    private static Optional<Spectra.Fit> miss$fit(double[] signal, String label, long k0, long k1) {
       return Optional.empty();
     }
 

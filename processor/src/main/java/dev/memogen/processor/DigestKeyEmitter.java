@@ -19,6 +19,10 @@ final class DigestKeyEmitter {
         b.addStatement("long $L = $L.low()", w.k1(), w.h());
         b.addStatement("Object $L = $L.get($L, $L)", w.cached(), w.field(), w.k0(), w.k1());
         w.returnIfFound(b);
+        if (w.ifPresent()) {
+            w.startFlight(b); // IfPresent: memory and the store were asked; nothing left for a miss path
+            return;
+        }
         b.addStatement("return $L($L)", w.missCall(), w.args(w.k0(), w.k1()));
         w.missMethod().addParameter(long.class, w.k0()).addParameter(long.class, w.k1());
         w.startFlight(w.miss(), w.k0(), w.k1());

@@ -343,6 +343,9 @@ final class MemoWriter {
         Wrapper w = Wrapper.of(m, method, missMethod, names, field, CodeBlock.of("$T.empty()", RuntimeNames.OPTIONAL),
                 missCall, argList, true);
         lookup(w, hashes, memoryKeys);
+        if (w.miss().isEmpty()) {
+            return List.of(method.addCode(w.hit().build()).build()); // a digest: the lookup is all in the method
+        }
         return List.of(method.addCode(w.hit().build()).build(), missMethod.addCode(w.miss().build()).build());
     }
 
