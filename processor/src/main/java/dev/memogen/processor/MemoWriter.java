@@ -298,7 +298,8 @@ final class MemoWriter {
     }
 
     /**
-     * {@code IfPresent.name} and its store path {@code IfPresent.miss$name}: the memoized method's
+     * {@code IfPresent.name} and its store path {@code IfPresent.miss$name} (none for a method keyed
+     * by the digest, whose lookup asks memory and the store at once): the memoized method's
      * lookup, written by the same emitter ({@link Wrapper#ifPresent}), returning what it finds in an
      * {@code Optional} and nothing where the memoized method would compute. It declares none of
      * the method's exceptions: it never runs the method.
