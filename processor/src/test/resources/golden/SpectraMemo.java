@@ -9,6 +9,7 @@ import dev.memogen.internal.Support;
 import dev.memogen.internal.codec.Codec;
 import dev.memogen.internal.codec.ValueReader;
 import dev.memogen.internal.codec.ValueWriter;
+import java.util.Optional;
 import javax.annotation.processing.Generated;
 
 /**
@@ -424,5 +425,166 @@ public final class SpectraMemo {
       v2 = null;
     }
     return new Spectra.Span(v, v2);
+  }
+
+  /**
+   * The results of the memoized methods that are stored and valid now, without computing:
+   * {@code SpectraMemo.IfPresent.name(args)} returns what {@code SpectraMemo.name(args)} would return from memory
+   * or the store, or empty. It never runs the method and never waits for a computation of the
+   * same arguments under way; a stored {@code null} is empty (a future-returning method's is a
+   * future completed with {@code null}), and so is everything while memogen is disabled.
+   */
+  public static final class IfPresent {
+    private IfPresent() {
+    }
+
+    /**
+     * The stored result of {@link Spectra#area(int,int)} for these arguments if one is valid now (in memory or
+     * the store), else empty; never runs the method nor waits for it.
+     */
+    public static Optional<Long> area(int width, int height) {
+      long s0 = 0x50000000005L | (Integer.toUnsignedLong(width) << 8) | (Integer.toUnsignedLong(height) << 48);
+      long s1 = (Integer.toUnsignedLong(height) >>> 16);
+      Cached c = AREA.probe(s0, s1);
+      if (c != null) {
+        return Optional.of(AREA.hitBits(c));
+      }
+      return miss$area(width, height, s0, s1);
+    }
+
+    /**
+     * {@link #area} when memory had no value: the store.
+     */
+    private static Optional<Long> miss$area(int width, int height, long s0, long s1) {
+      if (AREA.disabled()) {
+        return Optional.empty();
+      }
+      long k0 = KeyHasher.packedHigh(s0, s1, 10);
+      long k1 = KeyHasher.packedLow(s0, s1, 10);
+      Object cached = AREA.load(k0, k1, s0, s1, null, 0);
+      if (cached != MemoFunction.MISS) {
+        return Optional.ofNullable(AREA.value(cached));
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * The stored result of {@link Spectra#fit(double[],java.lang.String)} for these arguments if one is valid now (in memory or
+     * the store), else empty; never runs the method nor waits for it.
+     */
+    public static Optional<Spectra.Fit> fit(double[] signal, String label) {
+      KeyHasher h = FIT.begin();
+      if (h == null) {
+        return Optional.empty();
+      }
+      try {
+        if (signal == null) {
+          h.putNull();
+        } else {
+          h.putDoubleArray(signal);
+        }
+        if (label == null) {
+          h.putNull();
+        } else {
+          h.putString(label);
+        }
+      } finally {
+        h.finish();
+      }
+      long k0 = h.high();
+      long k1 = h.low();
+      Object cached = FIT.get(k0, k1);
+      if (cached != MemoFunction.MISS) {
+        return Optional.ofNullable(FIT.value(cached));
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * The stored result of {@link Spectra#scale(com.acme.Spectra.Fit,double)} for these arguments if one is valid now (in memory or
+     * the store), else empty; never runs the method nor waits for it.
+     */
+    public static Optional<Double> scale(Spectra.Fit fit, double factor) {
+      long m1 = Double.doubleToLongBits(factor);
+      long m = memoryHashFit(fit);
+      m = 31 * m + m1;
+      Cached c = SCALE.probe(m, m1);
+      if (c != null
+          && sameFit(((Spectra.Fit) c.args()), fit)) {
+        return Optional.of(Double.longBitsToDouble(SCALE.hitBits(c)));
+      }
+      return miss$scale(fit, factor, m, m1);
+    }
+
+    /**
+     * {@link #scale} when memory had no value: the store.
+     */
+    private static Optional<Double> miss$scale(Spectra.Fit fit, double factor, long m, long m1) {
+      KeyHasher h = SCALE.begin();
+      if (h == null) {
+        return Optional.empty();
+      }
+      try {
+        if (fit == null) {
+          h.putNull();
+        } else {
+          hashFit(h, fit);
+        }
+        h.putDouble(factor);
+      } finally {
+        h.finish();
+      }
+      long k0 = h.high();
+      long k1 = h.low();
+      long argsBytes = h.length();
+      Object args = fit;
+      Object cached = SCALE.load(k0, k1, m, m1, args, argsBytes);
+      if (cached != MemoFunction.MISS) {
+        return Optional.ofNullable(SCALE.value(cached));
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * The stored result of {@link Spectra#tail(com.acme.Spectra.Span)} for these arguments if one is valid now (in memory or
+     * the store), else empty; never runs the method nor waits for it.
+     */
+    public static Optional<Spectra.Span> tail(Spectra.Span span) {
+      long m = memoryHashSpan(span, 0);
+      Cached c = TAIL.probe(m, 0L);
+      if (c != null
+          && sameSpan(((Spectra.Span) c.args()), span, 0)) {
+        return Optional.ofNullable(TAIL.hit(c));
+      }
+      return miss$tail(span, m);
+    }
+
+    /**
+     * {@link #tail} when memory had no value: the store.
+     */
+    private static Optional<Spectra.Span> miss$tail(Spectra.Span span, long m) {
+      KeyHasher h = TAIL.begin();
+      if (h == null) {
+        return Optional.empty();
+      }
+      try {
+        if (span == null) {
+          h.putNull();
+        } else {
+          hashSpan(h, span, 0);
+        }
+      } finally {
+        h.finish();
+      }
+      long k0 = h.high();
+      long k1 = h.low();
+      long argsBytes = h.length();
+      Object args = span;
+      Object cached = TAIL.load(k0, k1, m, 0L, args, argsBytes);
+      if (cached != MemoFunction.MISS) {
+        return Optional.ofNullable(TAIL.value(cached));
+      }
+      return Optional.empty();
+    }
   }
 }

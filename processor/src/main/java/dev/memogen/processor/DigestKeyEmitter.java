@@ -17,27 +17,26 @@ final class DigestKeyEmitter {
         w.hashArguments(b, hashes);
         b.addStatement("long $L = $L.high()", w.k0(), w.h());
         b.addStatement("long $L = $L.low()", w.k1(), w.h());
-        if (!versioned(w.m().parameters())) {
-            b.addStatement("Object $L = $L.get($L, $L)", w.cached(), w.field(), w.k0(), w.k1());
-            w.returnIfFound(b);
-            b.addStatement("return $L($L)", w.missCall(), w.args(w.k0(), w.k1()));
-            w.missMethod().addParameter(long.class, w.k0()).addParameter(long.class, w.k1());
-            w.miss().addStatement("$T $L = $L.$L($L, $L)", w.flightType(), w.flight(), w.field(), w.start(), w.k0(),
-                    w.k1());
+        String[] key = {w.k0(), w.k1()};
+        if (versioned(w.m().parameters())) {
+            // Files among the arguments: what they hold is the argument version, not part of the key.
+            String v0 = w.names().fresh("v0");
+            String v1 = w.names().fresh("v1");
+            b.addStatement("long $L = $L.versionHigh()", v0, w.h());
+            b.addStatement("long $L = $L.versionLow()", v1, w.h());
+            key = new String[] {w.k0(), w.k1(), v0, v1};
+        }
+        b.addStatement("Object $L = $L.get($L)", w.cached(), w.field(), String.join(", ", key));
+        w.returnIfFound(b);
+        if (w.ifPresent()) {
+            w.startFlight(b); // IfPresent: memory and the store were asked; nothing left for a miss path
             return;
         }
-        // Files among the arguments: what they hold is the argument version, not part of the key.
-        String v0 = w.names().fresh("v0");
-        String v1 = w.names().fresh("v1");
-        b.addStatement("long $L = $L.versionHigh()", v0, w.h());
-        b.addStatement("long $L = $L.versionLow()", v1, w.h());
-        b.addStatement("Object $L = $L.get($L, $L, $L, $L)", w.cached(), w.field(), w.k0(), w.k1(), v0, v1);
-        w.returnIfFound(b);
-        b.addStatement("return $L($L)", w.missCall(), w.args(w.k0(), w.k1(), v0, v1));
-        w.missMethod().addParameter(long.class, w.k0()).addParameter(long.class, w.k1())
-                .addParameter(long.class, v0).addParameter(long.class, v1);
-        w.miss().addStatement("$T $L = $L.$L($L, $L, $L, $L)", w.flightType(), w.flight(), w.field(), w.start(),
-                w.k0(), w.k1(), v0, v1);
+        b.addStatement("return $L($L)", w.missCall(), w.args(key));
+        for (String k : key) {
+            w.missMethod().addParameter(long.class, k);
+        }
+        w.startFlight(w.miss(), key);
     }
 
     /** Whether a file keyed by what it holds ({@code Path}, {@code File}) is among the parameters, at any depth. */

@@ -88,12 +88,24 @@ final class MemoWriter {
                     .initializer("new $T()", adapter.getValue())
                     .build());
         }
+        TypeSpec.Builder ifPresent = TypeSpec.classBuilder("IfPresent")
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("""
+                        The results of the memoized methods that are stored and valid now, without computing:
+                        {@code $T.IfPresent.name(args)} returns what {@code $T.name(args)} would return from memory
+                        or the store, or empty. It never runs the method and never waits for a computation of the
+                        same arguments under way; a stored {@code null} is empty (a future-returning method's is a
+                        future completed with {@code null}), and so is everything while memogen is disabled.
+                        """, model.generated(), model.generated());
         for (MemoModel.Method m : model.methods()) {
             String field = fieldName(m.name(), fieldNames);
             type.addField(functionField(model, m, field, codecs));
             type.addMethods(wrapper(model, m, field, hashes, memoryKeys));
+            ifPresent.addMethods(ifPresent(model, m, field, hashes, memoryKeys));
         }
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        type.addType(ifPresent.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+                .build());
         memoryKeys.keptRecords().forEach(type::addType);
 
         // Record helpers, added as the methods above (and the helpers themselves) ask for them.
@@ -244,17 +256,10 @@ final class MemoWriter {
         // Explicit type arguments need a qualified call.
         CodeBlock missCall = typeArgs.isEmpty() ? CodeBlock.of("$L", missName)
                 : CodeBlock.of("$T.$L$L", model.generated(), typeArgs, missName);
-        Wrapper w = Wrapper.of(m, method, missMethod, names, field, call, missCall, argList);
+        Wrapper w = Wrapper.of(m, method, missMethod, names, field, call, missCall, argList, false);
         String result = names.fresh("result");
         String thrown = names.fresh("t");
-        KeyStrategy key = m.key();
-        if (key instanceof KeyStrategy.Packed packed) {
-            PackedKeyEmitter.lookup(w, packed);
-        } else if (key instanceof KeyStrategy.ValueHash values) {
-            memoryKeys.lookup(w, values, hashes);
-        } else {
-            DigestKeyEmitter.lookup(w, hashes);
-        }
+        lookup(w, hashes, memoryKeys);
         CodeBlock.Builder x = w.miss();
         String flight = w.flight();
         if (m.async()) {
@@ -278,6 +283,71 @@ final class MemoWriter {
         x.addStatement("return $L", m.async() ? CodeBlock.of("$L.complete($L)", flight, result)
                 : w.returned(CodeBlock.of("$L.complete($L)", flight, result)));
         return List.of(method.addCode(w.hit().build()).build(), missMethod.addCode(x.build()).build());
+    }
+
+    /** Writes the lookup of {@code w}'s method with the emitter of its key strategy. */
+    private static void lookup(Wrapper w, HashEmitter hashes, MemoryKeyEmitter memoryKeys) {
+        KeyStrategy key = w.m().key();
+        if (key instanceof KeyStrategy.Packed packed) {
+            PackedKeyEmitter.lookup(w, packed);
+        } else if (key instanceof KeyStrategy.ValueHash values) {
+            memoryKeys.lookup(w, values, hashes);
+        } else {
+            DigestKeyEmitter.lookup(w, hashes);
+        }
+    }
+
+    /**
+     * {@code IfPresent.name} and its store path {@code IfPresent.miss$name} (none for a method keyed
+     * by the digest, whose lookup asks memory and the store at once): the memoized method's
+     * lookup, written by the same emitter ({@link Wrapper#ifPresent}), returning what it finds in an
+     * {@code Optional} and nothing where the memoized method would compute. It declares none of
+     * the method's exceptions: it never runs the method.
+     */
+    private List<MethodSpec> ifPresent(MemoModel model, MemoModel.Method m, String field, HashEmitter hashes,
+            MemoryKeyEmitter memoryKeys) {
+        TypeName optional = ParameterizedTypeName.get(RuntimeNames.OPTIONAL,
+                m.async() ? m.returnTypeName() : m.returnTypeName().box());
+        MethodSpec.Builder method = MethodSpec.methodBuilder(m.name())
+                .addTypeVariables(m.typeVariables())
+                .returns(optional)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .varargs(m.varargs())
+                .addJavadoc("""
+                        The stored result of {@link $T#$L} for these arguments if one is valid now (in memory or
+                        the store), else empty; never runs the method nor waits for it.$L
+                        """, model.target(), m.javadocSignature(), m.async()
+                        ? " A future's value is returned in a completed future." : "");
+        String missName = "miss$" + m.name();
+        MethodSpec.Builder missMethod = MethodSpec.methodBuilder(missName)
+                .addTypeVariables(m.typeVariables())
+                .returns(optional)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("{@link #$L} when memory had no value: the store.\n", m.name());
+        LocalNames names = new LocalNames();
+        for (MemoModel.Parameter p : m.parameters()) {
+            ParameterSpec param = ParameterSpec.builder(p.typeName(), names.reserve(p.name())).build();
+            method.addParameter(param);
+            missMethod.addParameter(param);
+        }
+        if (readsGenericFieldThroughHandle(m) || m.returnTypeName() instanceof com.palantir.javapoet.TypeVariableName) {
+            AnnotationSpec unchecked = AnnotationSpec.builder(SuppressWarnings.class)
+                    .addMember("value", "$S", "unchecked").build();
+            method.addAnnotation(unchecked);
+            missMethod.addAnnotation(unchecked);
+        }
+        String typeArgs = m.typeVariables().isEmpty() ? ""
+                : m.typeVariables().stream().map(TypeName::toString).collect(Collectors.joining(", ", "<", ">"));
+        CodeBlock missCall = typeArgs.isEmpty() ? CodeBlock.of("$L", missName)
+                : CodeBlock.of("$T.$L$L", model.generated().nestedClass("IfPresent"), typeArgs, missName);
+        String argList = m.parameters().stream().map(MemoModel.Parameter::name).collect(Collectors.joining(", "));
+        Wrapper w = Wrapper.of(m, method, missMethod, names, field, CodeBlock.of("$T.empty()", RuntimeNames.OPTIONAL),
+                missCall, argList, true);
+        lookup(w, hashes, memoryKeys);
+        if (w.miss().isEmpty()) {
+            return List.of(method.addCode(w.hit().build()).build()); // a digest: the lookup is all in the method
+        }
+        return List.of(method.addCode(w.hit().build()).build(), missMethod.addCode(w.miss().build()).build());
     }
 
     /** Whether {@code m}'s receiver has a field of a parameterised type read through a VarHandle (an unchecked cast). */

@@ -201,8 +201,7 @@ final class MemoryKeyEmitter {
         x.addStatement("Object $L = $L.load($L, $L, $L, $L, $L, $L)", w.cached(), w.field(), w.k0(), w.k1(), mk, m1,
                 args, argsBytes);
         w.returnIfFound(x);
-        x.addStatement("$T $L = $L.$L($L, $L, $L, $L, $L, $L)", w.flightType(), w.flight(), w.field(), w.start(),
-                w.k0(), w.k1(), mk, m1, args, argsBytes);
+        w.startFlight(x, w.k0(), w.k1(), mk, m1, args, argsBytes);
     }
 
     /** The records of kept arguments that {@link #lookup} declared, to add to the generated class. */
@@ -222,6 +221,9 @@ final class MemoryKeyEmitter {
             }
         }
         ClassName type = generated.nestedClass(name + "Args");
+        if (keptRecords.stream().anyMatch(r -> r.name().equals(type.simpleName()))) {
+            return type; // declared for the memoized method already; IfPresent's lookup keeps the same
+        }
         MethodSpec.Builder constructor = MethodSpec.constructorBuilder();
         for (int i : kept) {
             ValueType t = parts.get(i).type();

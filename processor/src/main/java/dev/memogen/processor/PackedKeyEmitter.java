@@ -88,8 +88,7 @@ final class PackedKeyEmitter {
         x.addStatement("long $L = $T.packedLow($L, $L, $L)", w.k1(), RuntimeNames.KEY_HASHER, s0, s1, key.length());
         x.addStatement("Object $L = $L.load($L, $L, $L, $L, null, 0)", w.cached(), w.field(), w.k0(), w.k1(), s0, s1);
         w.returnIfFound(x);
-        x.addStatement("$T $L = $L.$L($L, $L, $L, $L, null, 0)", w.flightType(), w.flight(), w.field(), w.start(),
-                w.k0(), w.k1(), s0, s1);
+        w.startFlight(x, w.k0(), w.k1(), s0, s1, "null", "0");
     }
 
     /** Emits {@code long s0 = ...; long s1 = ...;} holding the packed stream. */

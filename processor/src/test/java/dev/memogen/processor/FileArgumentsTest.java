@@ -173,6 +173,21 @@ class FileArgumentsTest {
     }
 
     @Test
+    void ifPresentFollowsWhatTheFileHolds() throws Exception {
+        Memogen.configure(MemogenSettings.at(dir.resolve("store")));
+        Path data = dir.resolve("look.txt");
+        Files.writeString(data, "one");
+        assertEquals(java.util.Optional.empty(), loaded.call("files.ReaderMemo$IfPresent", "text", data));
+        assertEquals("1 one", counted("text", data));
+        assertEquals(java.util.Optional.of("one"), loaded.call("files.ReaderMemo$IfPresent", "text", data));
+        Files.writeString(data, "two");
+        int before = runs();
+        assertEquals(java.util.Optional.empty(), loaded.call("files.ReaderMemo$IfPresent", "text", data),
+                "the file changed: nothing valid now");
+        assertEquals(before, runs(), "IfPresent never runs the method");
+    }
+
+    @Test
     void pathOnlyOnAParameterWithoutPathsIsAnError() {
         JavaFileObject src = TestCompiler.source("files.Bad",
                 "package files;",
