@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.tools.JavaFileObject;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -446,18 +445,8 @@ class AsyncResultsTest {
     /** Values stored by one JVM (from the threads that completed the futures) are hits in the next. */
     @Test
     void aSecondJvmOnTheSameStoreGetsHitsWithoutRunningTheBody() throws Exception {
-        Path src = dir.resolve("src/app");
-        Files.createDirectories(src);
-        Files.writeString(src.resolve("Slow.java"), SLOW);
-        Files.writeString(src.resolve("Main.java"), MAIN);
-        Path classes = dir.resolve("classes");
-        Files.createDirectories(classes);
         String testClassPath = System.getProperty("java.class.path");
-        List<String> javac = new ArrayList<>(List.of("-d", classes.toString(), "-cp", testClassPath,
-                "-processorpath", testClassPath, "-processor", MemoProcessor.class.getName()));
-        javac.add(src.resolve("Slow.java").toString());
-        javac.add(src.resolve("Main.java").toString());
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, javac.toArray(String[]::new)));
+        Path classes = TestCompiler.compileToDirectory(dir, "app", java.util.Map.of("Slow.java", SLOW, "Main.java", MAIN));
 
         assertEquals("""
                 square 144 ran

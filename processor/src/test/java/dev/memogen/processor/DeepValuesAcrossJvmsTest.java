@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,18 +191,8 @@ class DeepValuesAcrossJvmsTest {
 
     @Test
     void deepResultsAndArgumentsWorkOnTheDefaultStackInTwoJvms() throws Exception {
-        Path src = dir.resolve("src/app");
-        Files.createDirectories(src);
-        Files.writeString(src.resolve("Chains.java"), CHAINS);
-        Files.writeString(src.resolve("Main.java"), MAIN);
-        Path classes = dir.resolve("classes");
-        Files.createDirectories(classes);
         String testClassPath = System.getProperty("java.class.path");
-        List<String> javac = new ArrayList<>(List.of("-d", classes.toString(), "-cp", testClassPath,
-                "-processorpath", testClassPath, "-processor", MemoProcessor.class.getName()));
-        javac.add(src.resolve("Chains.java").toString());
-        javac.add(src.resolve("Main.java").toString());
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, javac.toArray(String[]::new)));
+        Path classes = TestCompiler.compileToDirectory(dir, "app", java.util.Map.of("Chains.java", CHAINS, "Main.java", MAIN));
 
         assertEquals("""
                 chain ran

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.tools.JavaFileObject;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -351,20 +350,8 @@ class IfPresentTest {
 
     @Test
     void anotherJvmOnTheSameStoreSeesTheValuesWithoutRunningTheMethods() throws Exception {
-        Path src = dir.resolve("src/look");
-        Files.createDirectories(src);
-        Files.writeString(src.resolve("Shelf.java"), SHELF);
-        Files.writeString(src.resolve("Account.java"), ACCOUNT);
-        Files.writeString(src.resolve("Driver.java"), DRIVER);
-        Path classes = dir.resolve("classes");
-        Files.createDirectories(classes);
         String testClassPath = System.getProperty("java.class.path");
-        List<String> javac = new ArrayList<>(List.of("-d", classes.toString(), "-cp", testClassPath,
-                "-processorpath", testClassPath, "-processor", MemoProcessor.class.getName()));
-        for (String f : List.of("Shelf.java", "Account.java", "Driver.java")) {
-            javac.add(src.resolve(f).toString());
-        }
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, javac.toArray(String[]::new)));
+        Path classes = TestCompiler.compileToDirectory(dir, "look", java.util.Map.of("Shelf.java", SHELF, "Account.java", ACCOUNT, "Driver.java", DRIVER));
 
         assertEquals("empty empty empty runs 0", run(classes, testClassPath, false, "look"), "a new store");
         assertEquals("3 6.0 6 runs 3", run(classes, testClassPath, false, "compute"), "computed");

@@ -39,6 +39,30 @@ final class TestCompiler {
         return javac().withProcessors(new MemoProcessor()).compile(sources);
     }
 
+    /**
+     * Compiles {@code sources} (file name to text, in {@code dir/src/<pkg>}) with the processor
+     * into {@code dir/classes}, as a build would, for programs run in separate JVMs; returns the
+     * classes directory.
+     */
+    static Path compileToDirectory(Path dir, String pkg, java.util.Map<String, String> sources) throws IOException {
+        Path src = dir.resolve("src").resolve(pkg);
+        Files.createDirectories(src);
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes);
+        String testClassPath = System.getProperty("java.class.path");
+        java.util.List<String> javac = new java.util.ArrayList<>(java.util.List.of("-d", classes.toString(), "-cp",
+                testClassPath, "-processorpath", testClassPath, "-processor", MemoProcessor.class.getName()));
+        for (java.util.Map.Entry<String, String> e : sources.entrySet()) {
+            Files.writeString(src.resolve(e.getKey()), e.getValue());
+            javac.add(src.resolve(e.getKey()).toString());
+        }
+        int status = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, javac.toArray(String[]::new));
+        if (status != 0) {
+            throw new AssertionError("javac failed: " + status);
+        }
+        return classes;
+    }
+
     static String generatedSource(Compilation compilation, String qualifiedName) {
         try {
             return compilation.generatedSourceFile(qualifiedName).orElseThrow().getCharContent(true).toString();
