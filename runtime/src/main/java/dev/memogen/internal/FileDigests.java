@@ -53,6 +53,8 @@ final class FileDigests {
     static final byte DIRECTORY = 2;
     static final byte UNREADABLE = 3;
     private static final byte LINK = 4;
+    /** A FIFO, socket or device inside a tree: by its name and kind only, never opened. */
+    private static final byte OTHER = 5;
 
     /** Coarser than the timestamps of any file system memogen runs on (FAT: 2 s). */
     static final long RACY_MILLIS = 2_000;
@@ -120,6 +122,11 @@ final class FileDigests {
             if (stat.directory()) {
                 return tree(path);
             }
+            if (!stat.regular()) {
+                // A FIFO, a socket, a device: what it holds is not there to read without taking it
+                // (and opening a FIFO waits for a writer). Never a hit.
+                return new Digest(UNREADABLE, NONCES.nextLong(), NONCES.nextLong());
+            }
             long[] d = content(path, stat.text()); // read through the link, if it is one
             return new Digest(FILE, d[0], d[1]);
         } catch (IOException | RuntimeException e) {
@@ -166,16 +173,16 @@ final class FileDigests {
         out.int32(names.size());
         for (String name : names) {
             Path p = byName.get(name);
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            byte kind = a.isSymbolicLink() ? LINK : a.isDirectory() ? DIRECTORY : FILE;
+            Stat a = stat(p, LinkOption.NOFOLLOW_LINKS); // one attribute read per entry
+            byte kind = a.link() ? LINK : a.directory() ? DIRECTORY : a.regular() ? FILE : OTHER;
             out.int8(kind);
             putString(out, name);
             if (kind == LINK) {
                 putString(out, Files.readSymbolicLink(p).toString());
             } else {
-                out.int8((byte) (executable(p) ? 1 : 0));
+                out.int8((byte) (a.executable() ? 1 : 0));
                 if (kind == FILE) {
-                    long[] d = content(p, stat(p).text());
+                    long[] d = content(p, a.text());
                     out.int64(d[0]);
                     out.int64(d[1]);
                 }
@@ -255,20 +262,30 @@ final class FileDigests {
         KNOWN.put(key, known);
     }
 
-    /** What changes when a file's content may have changed (device, inode, size, times), and whether it is a directory. */
-    private record Stat(String text, boolean directory) {}
+    /**
+     * What changes when a file's content may have changed (device, inode, size, times: {@code text}),
+     * what it is, and its owner-executable bit.
+     */
+    private record Stat(String text, boolean directory, boolean regular, boolean link, boolean executable) {}
 
-    /** The {@link Stat} of {@code p}, following a link: one system call where the {@code unix} view exists. */
-    private static Stat stat(Path p) throws IOException {
+    /**
+     * The {@link Stat} of {@code p} (of the link itself with {@code NOFOLLOW_LINKS}): one system
+     * call where the {@code unix} view exists.
+     */
+    private static Stat stat(Path p, LinkOption... options) throws IOException {
         try {
-            Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,ctime,isDirectory");
+            Map<String, Object> a = Files.readAttributes(p,
+                    "unix:dev,ino,size,lastModifiedTime,ctime,mode,isDirectory,isRegularFile,isSymbolicLink", options);
+            int mode = a.get("mode") instanceof Integer m ? m : 0;
             return new Stat(a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":"
                     + nanos(a.get("lastModifiedTime")) + ":" + nanos(a.get("ctime")),
-                    Boolean.TRUE.equals(a.get("isDirectory")));
+                    Boolean.TRUE.equals(a.get("isDirectory")), Boolean.TRUE.equals(a.get("isRegularFile")),
+                    Boolean.TRUE.equals(a.get("isSymbolicLink")), (mode & 0100) != 0);
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, options);
             return new Stat(a.fileKey() + ":" + a.size() + ":" + nanos(a.lastModifiedTime()) + ":"
-                    + nanos(a.creationTime()), a.isDirectory());
+                    + nanos(a.creationTime()), a.isDirectory(), a.isRegularFile(), a.isSymbolicLink(),
+                    executable(p));
         }
     }
 

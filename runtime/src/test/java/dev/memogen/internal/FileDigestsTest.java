@@ -58,4 +58,27 @@ class FileDigestsTest {
         FileDigests.forgetKnown();
         assertEquals(12, read(() -> FileDigests.of(fresh)), "nor kept in the store");
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 20, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFifoIsNeverOpenedAloneOrInATree() throws Exception {
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree);
+        Path fifo = tree.resolve("pipe");
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no mkfifo here");
+            return;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+        FileDigests.Digest alone = FileDigests.of(fifo); // opening it would wait for a writer
+        assertEquals(FileDigests.UNREADABLE, alone.kind(), "what a FIFO holds cannot be read without taking it");
+        assertNotEquals(alone, FileDigests.of(fifo), "never a hit");
+        Files.writeString(tree.resolve("data.txt"), "x");
+        FileDigests.Digest withPipe = FileDigests.of(tree);
+        assertEquals(FileDigests.DIRECTORY, withPipe.kind());
+        assertEquals(withPipe, FileDigests.of(tree), "a tree with a FIFO in it: by its name and kind, the same each time");
+    }
 }
