@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.testing.compile.Compilation;
 import dev.memogen.Memogen;
 import dev.memogen.MemogenSettings;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -445,30 +443,22 @@ class AsyncResultsTest {
     /** Values stored by one JVM (from the threads that completed the futures) are hits in the next. */
     @Test
     void aSecondJvmOnTheSameStoreGetsHitsWithoutRunningTheBody() throws Exception {
-        String testClassPath = System.getProperty("java.class.path");
         Path classes = TestCompiler.compileToDirectory(dir, "app", java.util.Map.of("Slow.java", SLOW, "Main.java", MAIN));
 
         assertEquals("""
                 square 144 ran
                 square 144 hit
                 total 6 ran
-                failing failed: no 1 ran""", run(classes, testClassPath), "first JVM");
+                failing failed: no 1 ran""", run(classes), "first JVM");
         assertEquals("""
                 square 144 hit
                 square 144 hit
                 total 6 hit
-                failing failed: no 1 ran""", run(classes, testClassPath), "second JVM: no body runs but the failed one");
+                failing failed: no 1 ran""", run(classes), "second JVM: no body runs but the failed one");
     }
 
-    private String run(Path classes, String testClassPath) throws Exception {
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmemogen.dir=" + dir.resolve("store"), "-cp", classes + File.pathSeparator + testClassPath, "app.Main")
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
-        assertEquals(0, p.exitValue(), Files.readString(out) + Files.readString(err));
-        return Files.readString(out).trim();
+    private String run(Path classes) throws Exception {
+        return TestCompiler.runInNewJvm(dir, classes, "app.Main");
     }
 
     /** A CompletionStage result: the declared type is kept, and what comes back is a CompletableFuture. */

@@ -3,11 +3,8 @@ package dev.memogen.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,7 +188,6 @@ class DeepValuesAcrossJvmsTest {
 
     @Test
     void deepResultsAndArgumentsWorkOnTheDefaultStackInTwoJvms() throws Exception {
-        String testClassPath = System.getProperty("java.class.path");
         Path classes = TestCompiler.compileToDirectory(dir, "app", java.util.Map.of("Chains.java", CHAINS, "Main.java", MAIN));
 
         assertEquals("""
@@ -214,7 +210,7 @@ class DeepValuesAcrossJvmsTest {
                 weighOdd hit
                 words ran
                 count ran
-                count hit""", run(classes, testClassPath), "first JVM");
+                count hit""", run(classes), "first JVM");
         // A new JVM on the same store: every value is decoded from it, every argument found by its digest.
         assertEquals("""
                 chain hit
@@ -236,18 +232,11 @@ class DeepValuesAcrossJvmsTest {
                 weighOdd hit
                 words hit
                 count hit
-                count hit""", run(classes, testClassPath), "second JVM");
+                count hit""", run(classes), "second JVM");
     }
 
     /** Runs the program in a new JVM with the default thread stack; returns what it printed. */
-    private String run(Path classes, String testClassPath) throws Exception {
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmemogen.dir=" + dir.resolve("store"), "-cp", classes + File.pathSeparator + testClassPath, "app.Main")
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
-        assertEquals(0, p.exitValue(), Files.readString(out) + Files.readString(err));
-        return Files.readString(out).trim();
+    private String run(Path classes) throws Exception {
+        return TestCompiler.runInNewJvm(dir, classes, "app.Main");
     }
 }

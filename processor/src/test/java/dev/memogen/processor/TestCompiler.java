@@ -63,6 +63,27 @@ final class TestCompiler {
         return classes;
     }
 
+    /**
+     * Runs {@code main} from {@code classes} (and the test class path) in a new JVM on the store
+     * {@code dir/store}; asserts it exits normally within two minutes and returns what it printed.
+     */
+    static String runInNewJvm(Path dir, Path classes, String main) throws IOException, InterruptedException {
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmemogen.dir=" + dir.resolve("store"), "-cp",
+                classes + java.io.File.pathSeparator + System.getProperty("java.class.path"), main)
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError("exit " + p.exitValue() + ": " + Files.readString(out) + Files.readString(err));
+        }
+        return Files.readString(out).trim();
+    }
+
     static String generatedSource(Compilation compilation, String qualifiedName) {
         try {
             return compilation.generatedSourceFile(qualifiedName).orElseThrow().getCharContent(true).toString();
