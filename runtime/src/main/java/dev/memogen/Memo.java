@@ -47,6 +47,26 @@ public @interface Memo {
      */
     String ttl() default "";
 
+    /**
+     * Whether what the method writes to {@code System.out} and {@code System.err} while it
+     * computes is stored with its result and written again, in order, on every hit (from memory
+     * or the store), so that a program's output looks the same when its results come from the
+     * cache. Only the computing thread's output is recorded (other threads' passes through
+     * untouched), up to 16 MiB per result. To record it, memogen replaces {@code System.out} and
+     * {@code System.err}, at the first such computation, by streams that pass everything on to
+     * the ones they replace; output to a stream the program sets afterwards is not recorded.
+     * Changing this setting recomputes the method's results. Not for methods returning a future.
+     *
+     * <pre>{@code
+     * @Memo(replayOutput = true)
+     * static Fit fit(double[] xs) {
+     *     System.out.println("fitting " + xs.length + " points"); // printed on hits too
+     *     ...
+     * }
+     * }</pre>
+     */
+    boolean replayOutput() default false;
+
     /** Leaves a method of a {@link GenerateMemo} class out of the generated class. */
     @Documented
     @Retention(RetentionPolicy.CLASS)

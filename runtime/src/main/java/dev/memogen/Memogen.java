@@ -62,6 +62,31 @@ public final class Memogen {
         return MemoRuntime.get().config().directory();
     }
 
+    /**
+     * Records that the memoized method running on this thread reads {@code files} (files or
+     * directory trees): what they hold now is stored with its result, and a later call is a hit
+     * only while they still hold it (checked by a {@code stat} per file when unchanged, as for a
+     * {@code Path} argument). Call it before reading them. Outside the body of a memoized method
+     * (or with memogen disabled) it does nothing; in a nested memoized call, the files count for
+     * the calls around it too.
+     *
+     * <pre>{@code
+     * static Model train(String name) throws IOException {   // in a @GenerateMemo class
+     *     Path data = Path.of("data", name + ".csv");
+     *     Memogen.dependsOn(data);              // editing the file recomputes train(name)
+     *     return Model.fit(Files.readAllLines(data));
+     * }
+     * }</pre>
+     *
+     * <p>Inside a method that returns a future, only the part that runs before the method returns
+     * its future is on this thread: files read later, on other threads, are not recorded.
+     */
+    public static void dependsOn(Path... files) {
+        for (Path file : files) {
+            MemoFunction.dependOn(file);
+        }
+    }
+
     /** Whether memoization is off ({@code memogen.disable}); calls then run every method. */
     public static boolean isDisabled() {
         return MemoRuntime.get().config().disabled();

@@ -181,6 +181,9 @@ final class MemoClassValidator {
             if (TtlSpec.parse(ttl) == null) {
                 report.error(Messages.badTtl(ttl), m, memo);
             }
+            if ("true".equals(Annotations.stringValue(memo, "replayOutput")) && AsyncResult.isFuture(m.getReturnType())) {
+                report.error(Messages.replayAsync(), m, memo);
+            }
         }
         if (skip != null || !MemoClassValidator.memoizable(m)) {
             return false;

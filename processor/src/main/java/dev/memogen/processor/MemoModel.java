@@ -35,7 +35,8 @@ record MemoModel(TypeElement origin, ClassName target, ClassName generated, List
             TtlSpec ttl,
             KeyStrategy key,
             boolean instance,
-            boolean async) {}
+            boolean async,
+            boolean replayOutput) {}
 
     /** A parameter of the generated method; for an instance method the first is the receiver. */
     record Parameter(String name, TypeName typeName, ValueType type) {}

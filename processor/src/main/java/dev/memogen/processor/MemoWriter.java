@@ -213,6 +213,9 @@ final class MemoWriter {
         if (m.ttl().millis() > 0) {
             create = CodeBlock.of("$L\n$>$>.withTtl($LL, $L)$<$<", create, m.ttl().millis(), m.ttl().interval());
         }
+        if (m.replayOutput()) {
+            create = CodeBlock.of("$L\n$>$>.replayingOutput()$<$<", create);
+        }
         return FieldSpec.builder(ParameterizedTypeName.get(RuntimeNames.MEMO_FUNCTION, boxed), field,
                         Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                 .initializer(create)

@@ -158,6 +158,12 @@ final class Messages {
                 + " ISO-8601 such as \"PT1H30M\", or \"every 1d\" for results that all expire at fixed boundaries";
     }
 
+    static String replayAsync() {
+        return "[MemoReplayAsync] replayOutput on a method returning a future: its output is written later, on other"
+                + " threads, and cannot be recorded; remove replayOutput, or print from the method that waits for the"
+                + " future";
+    }
+
     static String cannotWrite(String cls, String reason) {
         return "[MemoCannotWrite] could not write " + cls + ": " + reason;
     }

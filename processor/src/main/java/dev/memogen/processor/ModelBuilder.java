@@ -98,10 +98,13 @@ final class ModelBuilder {
         String functionId = elements.getBinaryName(cls) + "#" + m.getSimpleName() + "(" + erasedParams + ")";
         String javadocSignature = m.getSimpleName() + "(" + erasedParams + ")";
 
+        // Recorded output is part of what an entry holds: switching it on or off recomputes.
+        boolean replayOutput = "true".equals(Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "replayOutput"));
         String compileVersion = "memo-version=" + Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "version")
                 + "\nresult=" + result.schema()
                 + "\nparameters=" + params.stream().map(p -> p.type().schema()).collect(Collectors.joining(","))
-                + (instance ? "\nreceiver" : "");
+                + (instance ? "\nreceiver" : "")
+                + (replayOutput ? "\nreplay-output" : "");
         return new MemoModel.Method(
                 m.getSimpleName().toString(),
                 functionId,
@@ -119,7 +122,8 @@ final class ModelBuilder {
                 TtlSpec.parse(Annotations.stringValue(Annotations.find(m, Annotations.MEMO), "ttl")),
                 KeyStrategy.of(params),
                 instance,
-                async);
+                async,
+                replayOutput);
     }
 
     /** The receiver's parameter name in the generated method: {@code self}, unless a parameter has it. */

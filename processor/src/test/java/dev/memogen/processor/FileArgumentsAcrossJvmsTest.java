@@ -1,31 +1,22 @@
 package dev.memogen.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.tools.ToolProvider;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code Path} and {@code File} arguments with real files, in separate JVMs on one store. The
- * program ({@code app.Main}) makes one round of calls for each {@code call} line it reads: a file
- * by {@code Path} and by {@code File}, a directory tree, a file that is missing at first, and a
- * file by its path alone ({@code @Memo.PathOnly}); it prints every result. Every body appends its
- * name to a log file, so which bodies ran is read from that file, never from the cache. The test
+ * {@code Path} and {@code File} arguments with real files, in separate JVMs on one store
+ * ({@link RoundsInJvms}). Each round of the program ({@code app.Main}) calls with a file by
+ * {@code Path} and by {@code File}, a directory tree, a file that is missing at first, and a file
+ * by its path alone ({@code @Memo.PathOnly}); it prints every result. The test
  * edits the files between rounds, within one JVM (where the digests kept under each file's
  * {@code stat} are what is tested) and between JVMs (where the keys in the store are), and runs
  * the same round in a new JVM with {@code -Dmemogen.disable=true} on the same files: its output
@@ -34,9 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileArgumentsAcrossJvmsTest {
     @TempDir Path dir;
 
-    private Path classes;
-    private Path store;
-    private Path log;
+    private RoundsInJvms program;
     private Path data;
     private Path tree;
     private Path nested;
@@ -81,17 +70,7 @@ class FileArgumentsAcrossJvmsTest {
                     record("name");
                     return file.getFileName().toString().toUpperCase(java.util.Locale.ROOT);
                 }
-                @Memo.Skip
-                private static void record(String body) {
-                    try {
-                        Files.writeString(Path.of(System.getProperty("bodies.log")), body + "\\n",
-                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-            """;
+            """ + RoundsInJvms.RECORD_BODY;
 
     private static final String MAIN = """
             package app;
@@ -118,19 +97,7 @@ class FileArgumentsAcrossJvmsTest {
 
     @BeforeEach
     void compileAndLayOutFiles() throws Exception {
-        Path src = dir.resolve("src/app");
-        Files.createDirectories(src);
-        Files.writeString(src.resolve("Inputs.java"), INPUTS);
-        Files.writeString(src.resolve("Main.java"), MAIN);
-        classes = dir.resolve("classes");
-        Files.createDirectories(classes);
-        String cp = System.getProperty("java.class.path");
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-cp", cp,
-                "-processorpath", cp, "-processor", MemoProcessor.class.getName(),
-                src.resolve("Inputs.java").toString(), src.resolve("Main.java").toString()));
-
-        store = dir.resolve("store");
-        log = dir.resolve("bodies.log");
+        Path classes = TestCompiler.compileToDirectory(dir, "app", Map.of("Inputs.java", INPUTS, "Main.java", MAIN));
         Path files = dir.resolve("files");
         data = files.resolve("data.csv");
         tree = files.resolve("tree");
@@ -148,11 +115,13 @@ class FileArgumentsAcrossJvmsTest {
         for (Path p : List.of(data, tree.resolve("top.txt"), nested, named)) {
             Files.setLastModifiedTime(p, hourAgo);
         }
+        program = new RoundsInJvms(dir, classes, "app.Main", List.of("text", "viaFile", "tree", "later", "name"),
+                List.of(data.toString(), tree.toString(), later.toString(), named.toString()));
     }
 
     @Test
     void editsInPlaceNestedChangesAndCreatedFilesRecomputeAndPathOnlyDoesNot() throws Exception {
-        try (Program first = new Program()) {
+        try (RoundsInJvms.Program first = program.start()) {
             assertEquals(List.of("text", "viaFile", "tree", "later", "name"), first.round(), "first call of each");
             assertEquals(List.of(), first.round(), "nothing changed: all hits in the same JVM");
 
@@ -168,7 +137,7 @@ class FileArgumentsAcrossJvmsTest {
         }
 
         Files.writeString(later, "now here");
-        try (Program second = new Program()) {
+        try (RoundsInJvms.Program second = program.start()) {
             assertEquals(List.of("later"), second.round(), "missing in the first JVM, created before the second");
             assertEquals(List.of(), second.round(), "nothing changed since: all hits");
         }
@@ -178,7 +147,7 @@ class FileArgumentsAcrossJvmsTest {
         editInPlaceKeepingSizeAndTime(nested, "deep-2", "deep-3");
         Files.delete(later);
         Files.writeString(named, "third");
-        try (Program third = new Program()) {
+        try (RoundsInJvms.Program third = program.start()) {
             assertEquals(List.of("text", "viaFile", "tree", "later"), third.round(),
                     "data and a nested file edited in place; the deleted file's entry was replaced when it"
                             + " appeared (one entry per path), so absent is computed again; the path-only file"
@@ -196,7 +165,7 @@ class FileArgumentsAcrossJvmsTest {
     }
 
     /** Rewrites {@code file} from {@code before} to {@code after} (the same length) and sets its mtime back. */
-    private static void editInPlaceKeepingSizeAndTime(Path file, String before, String after) throws IOException {
+    static void editInPlaceKeepingSizeAndTime(Path file, String before, String after) throws IOException {
         assertEquals(before, Files.readString(file));
         assertEquals(before.length(), after.length());
         FileTime mtime = Files.getLastModifiedTime(file);
@@ -204,75 +173,5 @@ class FileArgumentsAcrossJvmsTest {
         Files.setLastModifiedTime(file, mtime);
         assertEquals(mtime, Files.getLastModifiedTime(file));
         assertEquals(after.length(), Files.size(file));
-    }
-
-    /**
-     * The program in a new JVM, reading commands from its stdin. Each {@link #round} also runs one
-     * round in a new JVM with {@code -Dmemogen.disable=true} on the same files, and asserts that
-     * it printed the same and ran every body.
-     */
-    private final class Program implements AutoCloseable {
-        private final Process process;
-        private final Writer commands;
-        private final BufferedReader output;
-
-        Program() throws IOException {
-            process = start(false).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        /** One round of calls; returns the bodies that ran, and checks the output against memogen disabled. */
-        List<String> round() throws Exception {
-            Files.deleteIfExists(log);
-            commands.write("call\n");
-            commands.flush();
-            List<String> printed = new ArrayList<>();
-            for (String line; !".".equals(line = output.readLine()); ) {
-                assertTrue(line != null, "the program ended early: " + printed);
-                printed.add(line);
-            }
-            List<String> ran = bodiesRan();
-            assertEquals(disabledRound(), printed, "the same output as with memogen disabled");
-            return ran;
-        }
-
-        @Override
-        public void close() throws Exception {
-            commands.close();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "timed out");
-            assertEquals(0, process.exitValue());
-        }
-    }
-
-    private List<String> bodiesRan() throws IOException {
-        List<String> ran = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        Files.deleteIfExists(log);
-        return ran;
-    }
-
-    /** One round with memogen disabled in a new JVM; asserts every body ran. */
-    private List<String> disabledRound() throws Exception {
-        Path out = dir.resolve("disabled.out");
-        Process p = start(true).redirectInput(ProcessBuilder.Redirect.from(write(dir.resolve("call.in"), "call\n")))
-                .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out");
-        assertEquals(0, p.exitValue());
-        assertEquals(List.of("text", "viaFile", "tree", "later", "name"), bodiesRan(), "memogen disabled: every body runs");
-        List<String> printed = new ArrayList<>(Files.readAllLines(out));
-        assertEquals(".", printed.remove(printed.size() - 1));
-        return printed;
-    }
-
-    private static File write(Path file, String text) throws IOException {
-        Files.writeString(file, text);
-        return file.toFile();
-    }
-
-    private ProcessBuilder start(boolean disabled) {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmemogen.dir=" + store, "-Dmemogen.disable=" + disabled, "-Dbodies.log=" + log,
-                "-cp", classes + File.pathSeparator + System.getProperty("java.class.path"), "app.Main",
-                data.toString(), tree.toString(), later.toString(), named.toString());
     }
 }

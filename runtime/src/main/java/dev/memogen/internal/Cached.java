@@ -25,10 +25,12 @@ public final class Cached {
     final long weight;
     /** Epoch millis from which the value is no longer valid (a ttl); {@link Long#MAX_VALUE} for never. */
     final long expiresAt;
+    /** The files the value depends on and the output to replay on a hit; {@code null} for neither. */
+    final Recorded recorded;
     volatile boolean referenced;
 
     Cached(MemoFunction<?> fn, long m0, long m1, long k0, long k1, Object value, Object args, long weight,
-            long expiresAt) {
+            long expiresAt, Recorded recorded) {
         this.fn = fn;
         this.m0 = m0;
         this.m1 = m1;
@@ -39,6 +41,7 @@ public final class Cached {
         this.args = args;
         this.weight = weight;
         this.expiresAt = expiresAt;
+        this.recorded = recorded;
     }
 
     /**

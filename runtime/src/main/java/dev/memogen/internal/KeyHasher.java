@@ -654,7 +654,8 @@ public final class KeyHasher {
      * (absent, a file, a directory, unreadable) and the 128-bit digest of its contents
      * ({@link FileDigests}) in the argument version ({@link #versionHigh}), as the XXH3-128 of
      * (path, kind, digest) added to it. Read (or found unchanged by its {@code stat}) at each
-     * call, so a changed file makes the entry of the same key stale.
+     * call, so a changed file makes the entry of the same key stale. Inside the body of another
+     * memoized method, that computation depends on the file too ({@code Memogen.dependsOn}).
      */
     public void putPath(java.nio.file.Path v) {
         java.nio.file.Path p = v.toAbsolutePath().normalize();
@@ -675,6 +676,8 @@ public final class KeyHasher {
         }
         root.version0 += one.high();
         root.version1 += one.low();
+        // A memoized call made while another computes: the file it reads is the caller's input too.
+        MemoFunction.Flight.dependOn(path, d.kind(), d.high(), d.low());
     }
 
     /** As the {@code Path} it names: a {@code File} and a {@code Path} of one file are one key. */

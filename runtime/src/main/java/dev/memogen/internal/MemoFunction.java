@@ -86,6 +86,10 @@ public final class MemoFunction<T> {
     /** The futures of the asynchronous computations under way ({@link #pending}), by key. */
     private final ConcurrentHashMap<FlightKey, CompletableFuture<T>> pendingFutures = new ConcurrentHashMap<>();
     private volatile Ttl ttl = Ttl.NONE;
+    /** {@code @Memo(replayOutput = true)}: what a computation writes to System.out and err is replayed on hits. */
+    private volatile boolean replayOutput;
+    /** Reads the preamble of an entry: what its computation recorded ({@link Recorded}). */
+    private static final StoredEntries.Preamble RECORDED = Recorded::readFresh;
 
     private final StripedCounter memoryHits = new StripedCounter();
     private final LongAdder storeHits = new LongAdder();
@@ -207,8 +211,26 @@ public final class MemoFunction<T> {
         return ttl;
     }
 
+    /**
+     * {@code @Memo(replayOutput = true)}: what a computation of this function writes to
+     * {@code System.out} and {@code System.err} on its own thread is stored with the result and
+     * written again on every hit ({@link OutputCapture}). Returns this function.
+     */
+    public MemoFunction<T> replayingOutput() {
+        this.replayOutput = true;
+        return this;
+    }
+
     long idHash() {
         return idHash;
+    }
+
+    /**
+     * {@code Memogen.dependsOn}: the computation under way on the current thread, if any, depends
+     * on {@code file} (what it holds now is kept with the result and checked by every hit).
+     */
+    public static void dependOn(java.nio.file.Path file) {
+        Flight.dependOn(file.toAbsolutePath().normalize());
     }
 
     /** Whether memoization is off: the generated method then calls the original straight away. */
@@ -242,7 +264,11 @@ public final class MemoFunction<T> {
         Cached c = rt.memory.get(this, k0 ^ v0, k1 ^ v1);
         if (c != null && c.k0 == k0 && c.k1 == k1) {
             countMemoryHit();
-            return fromMemory(c.value);
+            Object value = fromMemory(c.value);
+            if (c.recorded != null) {
+                c.recorded.onHit();
+            }
+            return value;
         }
         return readStore(rt, new FlightKey(k0, k1, k0 ^ v0, k1 ^ v1, v0, v1), null, 0);
     }
@@ -263,7 +289,11 @@ public final class MemoFunction<T> {
     /** The value of an entry {@link #probe} found (a fresh copy for a mutable type); counts a memory hit. */
     public T hit(Cached c) {
         countMemoryHit();
-        return value(fromMemory(c.value));
+        T value = value(fromMemory(c.value));
+        if (c.recorded != null) {
+            c.recorded.onHit();
+        }
+        return value;
     }
 
     /**
@@ -273,6 +303,9 @@ public final class MemoFunction<T> {
      */
     public long hitBits(Cached c) {
         countMemoryHit();
+        if (c.recorded != null) {
+            c.recorded.onHit();
+        }
         return c.bits;
     }
 
@@ -311,14 +344,25 @@ public final class MemoFunction<T> {
     /** Reads store key ({@code key.k0}, {@code key.k1}) into the memory tier under key ({@code key.m0}, {@code key.m1}). */
     private Object readStore(MemoRuntime rt, FlightKey key, Object args, long argsBytes) {
         Loaded loaded = loadFromStore(rt, key, args, argsBytes, false);
-        return loaded == null ? MISS : loaded.value;
+        if (loaded == null) {
+            return MISS;
+        }
+        loaded.hit();
+        return loaded.value;
     }
 
     /**
      * A value read from the store: what the memory tier holds for it (null when nothing keeps a
-     * large mutable value), and what the caller gets.
+     * large mutable value), what the caller gets, and what its computation recorded (or null).
      */
-    private record Loaded(Object held, Object value) {}
+    private record Loaded(Object held, Object value, Recorded recorded) {
+        /** The caller takes the value: the files it depends on are the caller's too, its output is replayed. */
+        void hit() {
+            if (recorded != null) {
+                recorded.onHit();
+            }
+        }
+    }
 
     /**
      * Reads the key from the store into the memory tier; {@code null} when it must be computed.
@@ -336,10 +380,11 @@ public final class MemoFunction<T> {
         // tier (mutable values), or for threads waiting on this flight (a recheck).
         StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1, !mutable ? fileSize -> false
                 : recheck ? fileSize -> true : fileSize -> rt.memory.keeps(fileSize),
-                recheck ? null : invalidations::increment);
+                recheck ? null : invalidations::increment, RECORDED);
         if (found == null) {
             return null;
         }
+        Recorded recorded = (Recorded) found.preamble();
         T value = found.value();
         storeHits.increment();
         Object held;
@@ -359,9 +404,9 @@ public final class MemoFunction<T> {
         }
         if (held != null) {
             rt.memory.put(this, key.m0, key.m1, k0, k1, held, args, found.payloadLength() + argsBytes,
-                    ttl.expiresAt(found.createdMillis()));
+                    ttl.expiresAt(found.createdMillis()), recorded);
         }
-        return new Loaded(held, value);
+        return new Loaded(held, value, recorded);
     }
 
     /** Casts a value returned by {@link #get} to the return type. */
@@ -413,14 +458,16 @@ public final class MemoFunction<T> {
                 Cached c = MemoRuntime.get().memory.get(this, m0, m1);
                 Object held = c != null && c.k0 == k0 && c.k1 == k1 ? c.value : null;
                 if (held != null) {
+                    mine.recorded = c.recorded;
                     mine.end(held);
                     countMemoryHit();
-                    return Flight.withValue(this, fromMemory(held));
+                    return Flight.withValue(this, fromMemory(held), c.recorded);
                 }
                 Loaded elsewhere = singleFlightAcrossProcesses(mine, key);
                 if (elsewhere != null) {
+                    mine.recorded = elsewhere.recorded;
                     mine.end(elsewhere.held);
-                    return Flight.withValue(this, elsewhere.value);
+                    return Flight.withValue(this, elsewhere.value, elsewhere.recorded);
                 }
                 return mine.started();
             }
@@ -433,7 +480,7 @@ public final class MemoFunction<T> {
             }
             if (held != Flight.FAILED && held != Flight.STORED) {
                 countMemoryHit();
-                return Flight.withValue(this, fromMemory(held));
+                return Flight.withValue(this, fromMemory(held), running.recorded);
             }
             inFlight.remove(key, running);
         }
@@ -504,6 +551,15 @@ public final class MemoFunction<T> {
                 new java.util.concurrent.atomic.AtomicInteger();
         private final boolean hasValue;
         private final T value;
+        /**
+         * The files the computation depends on so far ({@link #dependOn}), by path, the first
+         * digest of each; owner thread only; null for none.
+         */
+        private java.util.LinkedHashMap<String, Recorded.Dependency> dependencies;
+        /** What the computation writes, when its function replays output; owner thread only. */
+        private OutputCapture.Recording recording;
+        /** What the value's computation recorded, for the threads waiting for it; set before they are released. */
+        private volatile Recorded recorded;
 
         private Flight(MemoFunction<T> fn, FlightKey key, Object args, long argsBytes, Thread owner) {
             this.fn = fn;
@@ -527,8 +583,73 @@ public final class MemoFunction<T> {
             this.value = value;
         }
 
-        static <T> Flight<T> withValue(MemoFunction<T> fn, Object value) {
+        /**
+         * A flight that did not compute: {@code value} was found (in memory, the store, or by the
+         * thread that computed it), with what its computation {@code recorded} (or null), which
+         * counts as a hit's.
+         */
+        static <T> Flight<T> withValue(MemoFunction<T> fn, Object value, Recorded recorded) {
+            if (recorded != null) {
+                recorded.onHit();
+            }
             return new Flight<>(fn, fn.value(value));
+        }
+
+        /**
+         * The computation under way on the current thread (the innermost memoized body it runs),
+         * or null.
+         */
+        private static Flight<?> innermost() {
+            java.util.ArrayList<Flight<?>> led = LED.get();
+            return led.isEmpty() ? null : led.get(led.size() - 1);
+        }
+
+        /**
+         * Records that the computation under way on this thread, if any, depends on the file
+         * {@code absolute} (absolute and normalised): its digest now is kept with the result, and a
+         * hit checks it ({@code Memogen.dependsOn}). Nothing outside a memoized body.
+         */
+        static void dependOn(java.nio.file.Path absolute) {
+            Flight<?> f = innermost();
+            if (f != null && (f.dependencies == null || !f.dependencies.containsKey(absolute.toString()))) {
+                f.depend(Recorded.Dependency.of(absolute));
+            }
+        }
+
+        /** {@link #dependOn} with a digest already taken ({@code KeyHasher.putPath}: the file argument of a nested call). */
+        static void dependOn(String absolute, byte kind, long high, long low) {
+            Flight<?> f = innermost();
+            if (f != null) {
+                f.depend(new Recorded.Dependency(absolute, kind, high, low));
+            }
+        }
+
+        /** The computation under way on this thread, if any, depends on these files too (a nested call's). */
+        static void dependOnAll(java.util.List<Recorded.Dependency> files) {
+            Flight<?> f = innermost();
+            if (f != null) {
+                for (Recorded.Dependency d : files) {
+                    f.depend(d);
+                }
+            }
+        }
+
+        /** Keeps the first digest of each file: a later change is then seen as one at the next call. */
+        private void depend(Recorded.Dependency d) {
+            if (dependencies == null) {
+                dependencies = new java.util.LinkedHashMap<>();
+            }
+            dependencies.putIfAbsent(d.path(), d);
+        }
+
+        /** What the computation recorded, its recording stopped; null when nothing was. */
+        private Recorded finishRecording() {
+            java.util.List<Recorded.Chunk> output = recording == null ? java.util.List.of() : recording.stop();
+            if (dependencies == null && output.isEmpty()) {
+                return null;
+            }
+            return new Recorded(dependencies == null ? java.util.List.of()
+                    : new java.util.ArrayList<>(dependencies.values()), output);
         }
 
         /** The owner thread leads this flight: it goes on the thread's list until it {@link #end}s. */
@@ -539,6 +660,9 @@ public final class MemoFunction<T> {
 
         /** The body is about to run on the owner thread: the clock of its compute time starts. */
         Flight<T> started() {
+            if (fn.replayOutput) {
+                recording = OutputCapture.start(fn.id);
+            }
             start = System.nanoTime();
             return this;
         }
@@ -570,7 +694,9 @@ public final class MemoFunction<T> {
             fn.computeNanos.add(nanos);
             Object held = Flight.FAILED;
             try {
-                held = fn.remember(key, args, argsBytes, result, nanos);
+                Recorded r = finishRecording();
+                recorded = r;
+                held = fn.remember(key, args, argsBytes, result, nanos, r);
             } finally {
                 end(held);
             }
@@ -588,6 +714,10 @@ public final class MemoFunction<T> {
          * (after a StackOverflowError in this one) does no harm.
          */
         private void end(Object held) {
+            if (recording != null) {
+                recording.stop();
+                recording = null;
+            }
             publish(held);
             if (key != null && !removed) {
                 fn.inFlight.remove(key, this);
@@ -606,6 +736,15 @@ public final class MemoFunction<T> {
             }
             if (i >= 0) {
                 led.remove(i);
+                // What this computation depends on, the one that called it depends on too (also
+                // when this one failed: the caller may have caught the exception).
+                if (dependencies != null && i > 0) {
+                    Flight<?> outer = led.get(i - 1);
+                    for (Recorded.Dependency d : dependencies.values()) {
+                        outer.depend(d);
+                    }
+                }
+                dependencies = null;
             }
         }
 
@@ -825,7 +964,7 @@ public final class MemoFunction<T> {
                     long nanos = System.nanoTime() - start;
                     fn.misses.increment();
                     fn.computeNanos.add(nanos);
-                    fn.remember(key, args, argsBytes, value, nanos);
+                    fn.remember(key, args, argsBytes, value, nanos, null);
                 }
             } finally {
                 fn.pendingFutures.remove(key, shared);
@@ -839,7 +978,7 @@ public final class MemoFunction<T> {
     }
 
     /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
-    private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos) {
+    private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos, Recorded recorded) {
         MemoRuntime rt = MemoRuntime.get();
         StoredEntries entries = rt.entries;
         // An array too large for the memory tier to keep the result (its weight counts the
@@ -847,7 +986,12 @@ public final class MemoFunction<T> {
         // (a waiting thread then reads it from the store: STORED below).
         ValueWriter out = key != null && entries != null && entries.store().writable()
                 ? ValueWriter.deferring(rt.memory.keepLimit() - argsBytes) : new ValueWriter();
+        int valueAt = 0;
         try {
+            if (recorded != null) {
+                recorded.write(out); // a preamble, read back before the value
+                valueAt = out.size();
+            }
             StoredEntries.encode(codec, out, result);
         } catch (RuntimeException e) {
             rt.problems.warnOnce("encode:" + id, "a result of " + id + " cannot be stored (" + e
@@ -863,7 +1007,8 @@ public final class MemoFunction<T> {
             // The memory tier (and threads waiting on this flight) hold the encoded bytes. A single
             // array result fills the writer exactly: its buffer is used as it is, not copied (the
             // writer is not written again, and the store only reads it).
-            held = out.size() == out.array().length ? out.array() : out.toByteArray();
+            held = valueAt == 0 && out.size() == out.array().length ? out.array()
+                    : java.util.Arrays.copyOfRange(out.array(), valueAt, out.size());
         } else {
             held = result;
         }
@@ -872,7 +1017,7 @@ public final class MemoFunction<T> {
         }
         if (held != Flight.STORED) {
             rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
-                    ttl.expiresAt(System.currentTimeMillis()));
+                    ttl.expiresAt(System.currentTimeMillis()), recorded);
         }
         if (entries != null) {
             storedBytes.add(entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos));

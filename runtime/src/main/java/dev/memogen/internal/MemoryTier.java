@@ -57,6 +57,9 @@ final class MemoryTier {
                 if (e.expiresAt != Long.MAX_VALUE && System.currentTimeMillis() >= e.expiresAt) {
                     return null; // older than its ttl: the store decides (and replaces it)
                 }
+                if (e.recorded != null && e.recorded.stale()) {
+                    return null; // a file it depends on changed: the store decides (and replaces it)
+                }
                 if (!e.referenced) {
                     e.referenced = true;
                 }
@@ -73,7 +76,7 @@ final class MemoryTier {
 
     /** Keeps {@code value} under its digest, unless it weighs more than an eighth of the tier. */
     void put(MemoFunction<?> fn, long k0, long k1, Object value, long weight) {
-        put(fn, k0, k1, k0, k1, value, null, weight, Long.MAX_VALUE);
+        put(fn, k0, k1, k0, k1, value, null, weight, Long.MAX_VALUE, null);
     }
 
     /** Whether a value of this weight would be kept: at most an eighth of the tier. */
@@ -89,14 +92,15 @@ final class MemoryTier {
     /**
      * Keeps {@code value} under the memory key ({@code m0}, {@code m1}) until {@code expiresAt}
      * (epoch millis), unless it weighs more than an eighth of the tier. ({@code k0}, {@code k1}) is
-     * the store key, {@code args} what {@link Cached#args()} returns.
+     * the store key, {@code args} what {@link Cached#args()} returns, {@code recorded} what a hit
+     * checks and replays ({@code null} for nothing).
      */
     void put(MemoFunction<?> fn, long m0, long m1, long k0, long k1, Object value, Object args, long weight,
-            long expiresAt) {
+            long expiresAt, Recorded recorded) {
         if (!keeps(weight)) {
             return;
         }
-        Cached fresh = new Cached(fn, m0, m1, k0, k1, value, args, weight, expiresAt);
+        Cached fresh = new Cached(fn, m0, m1, k0, k1, value, args, weight, expiresAt, recorded);
         synchronized (this) {
             int start = bucketStart(slots.length, fn, m0, m1);
             int victim = -1;

@@ -132,6 +132,12 @@ public final class ValueReader {
         return buf[pos++];
     }
 
+    /** The next byte, left unread. */
+    public byte peekByte() {
+        need(1);
+        return buf[pos];
+    }
+
     public short readShort() {
         need(2);
         short v = (short) SHORT.get(buf, pos);

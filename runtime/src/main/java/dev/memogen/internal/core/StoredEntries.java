@@ -26,7 +26,27 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      * {@code payloadOffset}/{@code payloadLength} unless it was decoded as it was read.
      */
     @SuppressWarnings("ArrayRecordComponent") // a result handed over, never compared
-    public record Read<T>(T value, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis) {}
+    public record Read<T>(T value, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis,
+            Object preamble) {}
+
+    /**
+     * The first byte of a payload that holds a preamble before the value (which otherwise starts
+     * with its presence flag, 0 or 1): what the computation recorded besides its value.
+     */
+    public static final byte PREAMBLE = 2;
+
+    /** Reads the preamble of an entry, before its value is decoded. */
+    public interface Preamble {
+        /**
+         * What {@code in} holds up to the value; {@link #STALE} when the entry is no longer valid
+         * because of it (a file it depends on changed). Throws {@code CorruptValueException} for
+         * bytes that do not fit.
+         */
+        Object read(ValueReader in);
+
+        /** Returned by {@link #read} for an entry that is stale. */
+        Object STALE = new Object();
+    }
 
     /** Decodes one value, written by {@link #encode}: a presence flag, then the codec's bytes. */
     public static <T> T decode(Codec<T> codec, byte[] bytes, int offset, int length) {
@@ -66,6 +86,18 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      */
     public <T> Read<T> read(StoredFunction fn, Codec<T> codec, long k0, long k1, long v0, long v1,
             LongPredicate keepsBytes, Runnable onStale) {
+        return read(fn, codec, k0, k1, v0, v1, keepsBytes, onStale, null);
+    }
+
+    /**
+     * {@link #read(StoredFunction, Codec, long, long, long, long, LongPredicate, Runnable)} for a
+     * function whose entries may hold a {@link #PREAMBLE}, read by {@code preamble} before the
+     * value; {@link Read#preamble()} is what it returned ({@code null} when the entry has none).
+     * An entry the preamble finds stale is stale. Without a reader, an entry with a preamble does
+     * not decode.
+     */
+    public <T> Read<T> read(StoredFunction fn, Codec<T> codec, long k0, long k1, long v0, long v1,
+            LongPredicate keepsBytes, Runnable onStale, Preamble preamble) {
         Found found;
         try {
             found = store.read(fn, k0, k1, keepsBytes);
@@ -79,27 +111,40 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
             }
             found = new Found.Stale("argument version changed: a file among its arguments changed");
         }
-        T value;
+        Object value = null;
         byte[] bytes = null;
         int payloadOffset = 0;
+        int payloadLength = 0;
+        Object[] before = {null};
         if (found instanceof Found.Whole whole) {
+            bytes = whole.bytes();
+            payloadOffset = whole.payloadOffset();
+            payloadLength = whole.payloadLength();
             try {
-                value = decode(codec, whole.bytes(), whole.payloadOffset(), whole.payloadLength());
+                ValueReader in = new ValueReader(bytes, payloadOffset, payloadLength);
+                if (readPreamble(in, preamble, before)) {
+                    found = new Found.Stale(FILES_CHANGED);
+                } else {
+                    // The value's bytes alone, after any preamble: what the memory tier keeps.
+                    payloadOffset += payloadLength - in.remaining();
+                    payloadLength = in.remaining();
+                    value = decode(codec, in);
+                }
             } catch (RuntimeException e) {
                 warnUndecodable(fn, e);
                 return null;
             }
-            bytes = whole.bytes();
-            payloadOffset = whole.payloadOffset();
         } else if (found instanceof Found.Streaming streaming) {
-            Object decoded = decodeStreamed(fn, codec, streaming.streamed(), k0, k1);
-            if (decoded == UNREADABLE) {
+            payloadLength = streaming.payloadLength();
+            value = decodeStreamed(fn, codec, streaming.streamed(), k0, k1, preamble, before);
+            if (value == UNREADABLE) {
                 return null;
             }
-            @SuppressWarnings("unchecked")
-            T v = (T) decoded;
-            value = v;
-        } else {
+            if (value == Preamble.STALE) {
+                found = new Found.Stale(FILES_CHANGED);
+            }
+        }
+        if (!(found instanceof Found.Hit hit)) {
             if (found instanceof Found.Stale stale && onStale != null) {
                 onStale.run();
                 if (Problems.debugEnabled()) {
@@ -110,27 +155,52 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
             }
             return null; // absent; or stale, and the next store replaces it; or damaged
         }
-        Found.Hit hit = (Found.Hit) found;
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: load " + fn.id() + " from the store");
         }
-        return new Read<>(value, bytes, payloadOffset, hit.payloadLength(), hit.createdMillis());
+        @SuppressWarnings("unchecked")
+        T v = (T) value;
+        return new Read<>(v, bytes, payloadOffset, payloadLength, hit.createdMillis(), before[0]);
+    }
+
+    private static final String FILES_CHANGED = "a file it depends on changed";
+
+    /**
+     * Reads the preamble {@code in} may start with into {@code into[0]}; whether it makes the
+     * entry stale. {@code in} is left at the value's presence flag.
+     */
+    private static boolean readPreamble(ValueReader in, Preamble preamble, Object[] into) {
+        if (preamble == null || in.remaining() == 0 || in.peekByte() != PREAMBLE) {
+            return false;
+        }
+        in.readByte();
+        Object read = preamble.read(in);
+        if (read == Preamble.STALE) {
+            return true;
+        }
+        into[0] = read;
+        return false;
     }
 
     private static final Object UNREADABLE = new Object();
 
     /**
-     * Decodes a large entry as it is read, then verifies its checksum; {@link #UNREADABLE} when
-     * the value must be computed: a damaged file (deleted, like any corrupt entry), a value that
-     * does not decode, or a read that failed.
+     * Decodes a large entry as it is read (its preamble into {@code before[0]}), then verifies its
+     * checksum; {@link #UNREADABLE} when the value must be computed: a damaged file (deleted, like
+     * any corrupt entry), a value that does not decode, or a read that failed;
+     * {@link Preamble#STALE} when the preamble says the entry is stale.
      */
     private <T> Object decodeStreamed(StoredFunction fn, Codec<T> codec, FileStore.Streamed streamed, long k0,
-            long k1) {
+            long k1, Preamble preamble, Object[] before) {
         try (streamed) {
             T value;
             RuntimeException undecodable = null;
             try {
-                value = decode(codec, streamed.reader());
+                ValueReader in = streamed.reader();
+                if (readPreamble(in, preamble, before)) {
+                    return Preamble.STALE; // not read further: the value is not wanted
+                }
+                value = decode(codec, in);
             } catch (java.io.UncheckedIOException e) {
                 throw e;
             } catch (RuntimeException e) {
