@@ -68,12 +68,24 @@ final class TestCompiler {
      * {@code dir/store}; asserts it exits normally within two minutes and returns what it printed.
      */
     static String runInNewJvm(Path dir, Path classes, String main) throws IOException, InterruptedException {
+        return runInNewJvm(dir, classes, main, java.util.List.of());
+    }
+
+    /**
+     * {@link #runInNewJvm(Path, Path, String)} with {@code options} for the JVM ({@code -Xmx...},
+     * {@code -D...}) before the main class; what it printed to stderr is left in {@code dir/err.txt}.
+     */
+    static String runInNewJvm(Path dir, Path classes, String main, java.util.List<String> options)
+            throws IOException, InterruptedException {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmemogen.dir=" + dir.resolve("store"), "-cp",
-                classes + java.io.File.pathSeparator + System.getProperty("java.class.path"), main)
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmemogen.dir=" + dir.resolve("store")));
+        command.addAll(options);
+        command.addAll(java.util.List.of("-cp", classes + java.io.File.pathSeparator
+                + System.getProperty("java.class.path"), main));
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("timed out");
