@@ -4,6 +4,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
@@ -53,6 +54,12 @@ class FileResultsTest {
             "    return root;",
             "  }",
             "  static Path missing(String where) { runs++; return Path.of(where); }",
+            "  // The README's example, compiled here:",
+            "  static Path writeCsv(String name, java.util.List<String> rows) throws IOException {   // a file",
+            "    Path csv = Path.of(\"out\", name + \".csv\");",
+            "    Files.createDirectories(csv.getParent());",
+            "    return Files.write(csv, rows);",
+            "  }",
             "}");
 
     @BeforeAll
@@ -138,6 +145,25 @@ class FileResultsTest {
         assertEquals("top", Files.readString(tree.resolve("top.txt")));
         assertTrue(Files.isDirectory(tree.resolve("empty")));
         assertEquals("the user's own", Files.readString(tree.resolve("mine.txt")), "never deleted");
+    }
+
+    @Test
+    void aFileThatCannotBePutBackIsNeverAHit() throws Exception {
+        Memogen.configure(MemogenSettings.at(dir.resolve("store")));
+        Path out = dir.resolve("blocked.txt");
+        assertEquals("1 " + out, counted("write", out.toString(), "x"));
+        Files.delete(out);
+        Files.createDirectories(out.resolve("in-the-way"));
+        int before = runs();
+        RuntimeException fromMemory = assertThrows(RuntimeException.class,
+                () -> loaded.call("files.WriterMemo", "write", out.toString(), "x"));
+        assertTrue(fromMemory.getMessage().startsWith("cannot restore " + out + ", part of the result"),
+                fromMemory.getMessage());
+        assertEquals(before, runs(), "a memory hit that cannot restore throws, naming the path");
+        Memogen.clearMemory();
+        assertThrows(RuntimeException.class, () -> loaded.call("files.WriterMemo", "write", out.toString(), "x"),
+                "the body itself cannot write there either");
+        assertEquals(before + 1, runs(), "from the store: not a hit, the body runs");
     }
 
     @Test
