@@ -3,6 +3,7 @@ package dev.memogen.internal.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memogen.internal.codec.CorruptValueException;
 import dev.memogen.internal.codec.ValueReader;
