@@ -81,17 +81,7 @@ class FileArgumentsAcrossJvmsTest {
                     record("name");
                     return file.getFileName().toString().toUpperCase(java.util.Locale.ROOT);
                 }
-                @Memo.Skip
-                private static void record(String body) {
-                    try {
-                        Files.writeString(Path.of(System.getProperty("bodies.log")), body + "\\n",
-                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-            """;
+            """ + TestCompiler.RECORD_BODY + "}\n";
 
     private static final String MAIN = """
             package app;
@@ -246,9 +236,7 @@ class FileArgumentsAcrossJvmsTest {
     }
 
     private List<String> bodiesRan() throws IOException {
-        List<String> ran = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        Files.deleteIfExists(log);
-        return ran;
+        return TestCompiler.bodiesRan(log);
     }
 
     /** One round with memogen disabled in a new JVM; asserts every body ran. */

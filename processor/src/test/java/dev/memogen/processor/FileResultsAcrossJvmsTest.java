@@ -81,17 +81,7 @@ class FileResultsAcrossJvmsTest {
                     }
                     return Path.of(where);
                 }
-                @Memo.Skip
-                private static void record(String body) {
-                    try {
-                        Files.writeString(Path.of(System.getProperty("bodies.log")), body + "\\n",
-                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-            """;
+            """ + TestCompiler.RECORD_BODY + "}\n";
 
     private static final String MAIN = """
             package app;
@@ -187,9 +177,7 @@ class FileResultsAcrossJvmsTest {
     }
 
     private List<String> bodiesRan() throws IOException {
-        List<String> ran = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        Files.deleteIfExists(log);
-        return ran;
+        return TestCompiler.bodiesRan(log);
     }
 
     private static int count(String text, String part) {

@@ -96,6 +96,31 @@ final class TestCompiler {
         return Files.readString(out).trim();
     }
 
+    /**
+     * A method for the memoized class of a program run in separate JVMs: {@code record("name")}
+     * at the start of each body appends the name to the file {@code -Dbodies.log} names, so a test
+     * reads which bodies ran from that file ({@link #bodiesRan}), never from the cache. The class
+     * imports {@code dev.memogen.Memo}, {@code java.io.*} and {@code java.nio.file.*}.
+     */
+    static final String RECORD_BODY = """
+                @Memo.Skip
+                private static void record(String body) {
+                    try {
+                        Files.writeString(Path.of(System.getProperty("bodies.log")), body + "\\n",
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            """;
+
+    /** The bodies that ran since the last look, as {@link #RECORD_BODY} logged them in {@code log}, which is emptied. */
+    static java.util.List<String> bodiesRan(Path log) throws IOException {
+        java.util.List<String> ran = Files.exists(log) ? Files.readAllLines(log) : java.util.List.of();
+        Files.deleteIfExists(log);
+        return ran;
+    }
+
     static String generatedSource(Compilation compilation, String qualifiedName) {
         try {
             return compilation.generatedSourceFile(qualifiedName).orElseThrow().getCharContent(true).toString();
