@@ -180,6 +180,38 @@ class FileResultsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aTreeWithAFifoALinkItselfOrOverTwoGibibytesIsNotStored() throws Exception {
+        Memogen.configure(MemogenSettings.at(dir.resolve("store")));
+        Path piped = dir.resolve("piped");
+        Files.createDirectories(piped);
+        Files.writeString(piped.resolve("data.txt"), "data");
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", piped.resolve("pipe").toString()).start();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no mkfifo here");
+            return;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed");
+        assertEquals("1 " + piped, counted("missing", piped.toString()), "the FIFO is never opened (that would wait)");
+        assertEquals("1 " + piped, counted("missing", piped.toString()), "nothing stored: computed again");
+
+        Path link = Files.createSymbolicLink(dir.resolve("link.txt"), piped.resolve("data.txt"));
+        assertEquals("1 " + link, counted("missing", link.toString()));
+        assertEquals("1 " + link, counted("missing", link.toString()), "a link itself is not stored");
+
+        Path huge = dir.resolve("huge.bin");
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(Integer.MAX_VALUE + 1L); // sparse: takes no room
+        }
+        assertEquals("1 " + huge, counted("missing", huge.toString()));
+        assertEquals("1 " + huge, counted("missing", huge.toString()), "too large for an entry: not stored");
+        assertEquals(0, Memogen.statistics().stream()
+                .filter(f -> f.functionId().startsWith("files.Writer#missing")).mapToLong(f -> f.storedBytes()).sum());
+    }
+
+    @Test
     void largeFileBytesAreStoredAndRestored() throws Exception {
         Memogen.configure(MemogenSettings.at(dir.resolve("store")));
         Path big = dir.resolve("big.txt");

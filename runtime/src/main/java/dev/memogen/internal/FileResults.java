@@ -12,9 +12,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashSet;
 import java.util.List;
@@ -106,29 +108,48 @@ public final class FileResults {
     static void encode(ValueWriter out, Path value) {
         Path root = value.toAbsolutePath().normalize();
         try {
-            FileDigests.Entry top = FileDigests.entry(root);
-            if (top.kind() == FileDigests.ABSENT) {
+            BasicFileAttributes top;
+            try {
+                top = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
                 throw new NotStorable(root + ", returned by the method, does not exist: nothing is stored; create"
                         + " the file before returning its path");
             }
-            if (top.kind() == FileDigests.LINK) {
+            if (top.isSymbolicLink()) {
                 throw new NotStorable(root + ", returned by the method, is a symbolic link: nothing is stored;"
                         + " return the path of the file or directory itself");
             }
-            List<String> names = top.kind() == FileDigests.DIRECTORY ? FileDigests.names(root) : List.of();
+            List<String> names = top.isDirectory() ? FileDigests.names(root) : List.of();
+            refuseTooLarge(root, top.isRegularFile() ? top.size() : 0, names);
             out.writeString(root.toString());
             out.writeSize(1 + names.size());
-            long bytes = writeEntry(out, root, "", top, 0);
+            writeEntry(out, root, "", FileDigests.entry(root));
             for (String name : names) {
-                bytes = writeEntry(out, root, name, FileDigests.entry(root.resolve(name)), bytes);
+                writeEntry(out, root, name, FileDigests.entry(root.resolve(name)));
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + root + ", returned by the method", e);
         }
     }
 
-    /** Writes one entry; returns the file bytes written so far, {@code bytes} before it. */
-    private static long writeEntry(ValueWriter out, Path root, String name, FileDigests.Entry e, long bytes) {
+    /**
+     * Throws when the files of the result hold more bytes than an entry can, before any is read
+     * (a file that grows later fails the write: {@link ValueWriter#writeFileBytes}).
+     */
+    private static void refuseTooLarge(Path root, long rootSize, List<String> names) throws IOException {
+        long total = rootSize;
+        for (String name : names) {
+            BasicFileAttributes a = Files.readAttributes(root.resolve(name), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            total += a.isRegularFile() ? a.size() : 0;
+        }
+        if (total > MAX_BYTES) {
+            throw new NotStorable(root + ", returned by the method, holds " + total + " bytes of files, more than the "
+                    + MAX_BYTES + " a stored result can: nothing is stored");
+        }
+    }
+
+    private static void writeEntry(ValueWriter out, Path root, String name, FileDigests.Entry e) {
         Path p = name.isEmpty() ? root : root.resolve(name);
         if (e.kind() != FileDigests.FILE && e.kind() != FileDigests.DIRECTORY && e.kind() != FileDigests.LINK) {
             throw new NotStorable(p + (name.isEmpty() ? ", returned by the method," : ", in the directory the method"
@@ -139,22 +160,15 @@ public final class FileResults {
         out.writeByte(e.kind());
         if (e.kind() == FileDigests.LINK) {
             out.writeString(e.target());
-            return bytes;
+            return;
         }
         out.writeBoolean(e.executable());
-        if (e.kind() == FileDigests.DIRECTORY) {
-            return bytes;
+        if (e.kind() == FileDigests.FILE) {
+            out.writeLong(e.size());
+            out.writeLong(e.high());
+            out.writeLong(e.low());
+            out.writeFileBytes(p, e.size());
         }
-        long total = bytes + e.size();
-        if (total > MAX_BYTES) {
-            throw new NotStorable(root + ", returned by the method, holds more than " + MAX_BYTES + " bytes of files,"
-                    + " more than a stored result can: nothing is stored");
-        }
-        out.writeLong(e.size());
-        out.writeLong(e.high());
-        out.writeLong(e.low());
-        out.writeFileBytes(p, e.size());
-        return total;
     }
 
     static Path decode(ValueReader in) {
