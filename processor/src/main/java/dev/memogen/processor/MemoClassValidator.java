@@ -203,7 +203,7 @@ final class MemoClassValidator {
         }
         TypeClassifier.Result r = AsyncResult.isFuture(m.getReturnType())
                 ? AsyncResult.classify(m.getReturnType(), classifier)
-                : classifier.classify(m.getReturnType(), TypeClassifier.Use.RESULT);
+                : classifier.classifyResult(m.getReturnType());
         if (r.unresolved() != null) {
             report.unresolved(r.unresolved(), m);
         } else if (!r.isOk()) {

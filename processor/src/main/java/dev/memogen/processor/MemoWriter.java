@@ -177,6 +177,28 @@ final class MemoWriter {
 
     private FieldSpec functionField(MemoModel model, MemoModel.Method m, String field, CodecEmitter codecs) {
         TypeName boxed = m.returnType().typeName().box();
+        // A Path or File result: the runtime's codec stores and restores the file it names.
+        CodeBlock codec = m.returnType() instanceof ValueType.JdkType j && j.kind().isFile()
+                ? CodeBlock.of("$T.$L", RuntimeNames.FILE_RESULTS, j.kind() == JdkValue.PATH ? "PATH" : "FILE")
+                : CodeBlock.of("$L", generatedCodec(m, boxed, codecs));
+        CodeBlock create = CodeBlock.of("$T.create(\n$>$>$S,\n$T.class,\n$S,\n$S,\n$S,\n$S,\n$L,\n$L$L$<$<)",
+                RuntimeNames.MEMO_FUNCTION, m.functionId(), model.target(), m.name(), m.descriptor(),
+                m.compileVersion(), m.sourceFingerprint(), codec, m.returnType().mutable(),
+                m.valueClasses().stream().map(n -> CodeBlock.of(",\n$S", n).toString()).collect(Collectors.joining()));
+        if (m.ttl().millis() > 0) {
+            create = CodeBlock.of("$L\n$>$>.withTtl($LL, $L)$<$<", create, m.ttl().millis(), m.ttl().interval());
+        }
+        if (m.replayOutput()) {
+            create = CodeBlock.of("$L\n$>$>.replayingOutput()$<$<", create);
+        }
+        return FieldSpec.builder(ParameterizedTypeName.get(RuntimeNames.MEMO_FUNCTION, boxed), field,
+                        Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer(create)
+                .build();
+    }
+
+    /** The codec of the return type, an anonymous class calling what {@code codecs} writes for it. */
+    private static TypeSpec generatedCodec(MemoModel.Method m, TypeName boxed, CodecEmitter codecs) {
         LocalNames encodeNames = new LocalNames();
         encodeNames.reserve("out");
         encodeNames.reserve("value");
@@ -189,7 +211,7 @@ final class MemoWriter {
         String result = codecs.decodeNonNull(decode, m.returnType(), "in", null, decodeNames);
         decode.addStatement("return $L", result);
 
-        TypeSpec codec = TypeSpec.anonymousClassBuilder("")
+        return TypeSpec.anonymousClassBuilder("")
                 .addSuperinterface(ParameterizedTypeName.get(RuntimeNames.CODEC, boxed))
                 .addMethod(MethodSpec.methodBuilder("encode")
                         .addAnnotation(Override.class)
@@ -205,20 +227,6 @@ final class MemoWriter {
                         .addParameter(RuntimeNames.VALUE_READER, "in")
                         .addCode(decode.build())
                         .build())
-                .build();
-        CodeBlock create = CodeBlock.of("$T.create(\n$>$>$S,\n$T.class,\n$S,\n$S,\n$S,\n$S,\n$L,\n$L$L$<$<)",
-                RuntimeNames.MEMO_FUNCTION, m.functionId(), model.target(), m.name(), m.descriptor(),
-                m.compileVersion(), m.sourceFingerprint(), codec, m.returnType().mutable(),
-                m.valueClasses().stream().map(n -> CodeBlock.of(",\n$S", n).toString()).collect(Collectors.joining()));
-        if (m.ttl().millis() > 0) {
-            create = CodeBlock.of("$L\n$>$>.withTtl($LL, $L)$<$<", create, m.ttl().millis(), m.ttl().interval());
-        }
-        if (m.replayOutput()) {
-            create = CodeBlock.of("$L\n$>$>.replayingOutput()$<$<", create);
-        }
-        return FieldSpec.builder(ParameterizedTypeName.get(RuntimeNames.MEMO_FUNCTION, boxed), field,
-                        Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                .initializer(create)
                 .build();
     }
 

@@ -108,6 +108,14 @@ final class Messages {
                 + "; or leave the method out with @Memo.Skip (memogen stores " + SUPPORTED_TYPES + ")";
     }
 
+    /** Why a {@code Path} or {@code File} ({@code simpleName}) inside a result is refused. */
+    static String fileInsideResult(String simpleName) {
+        return "a " + simpleName + " is stored with the file it names only as the return type itself, not inside a"
+                + " record, a collection, an Optional or a future (memogen checks that one file or tree at every hit"
+                + " and restores it; a path inside a value would be a name only): return the " + simpleName
+                + " from a method of its own, or what the file holds (a byte[] or a String)";
+    }
+
     static final String FUTURE_RAW = "a raw future does not say what it completes with: give it a type argument"
             + " (CompletableFuture<Report>)";
     static final String FUTURE_VOID = "a future of Void completes with no value: there is nothing to remember";

@@ -83,7 +83,7 @@ final class ModelBuilder {
         // A future's value is the result: what the codec and the memory tier hold.
         boolean async = AsyncResult.isFuture(m.getReturnType());
         ValueType result = (async ? AsyncResult.classify(m.getReturnType(), classifier)
-                : classifier.classify(m.getReturnType(), TypeClassifier.Use.RESULT)).type();
+                : classifier.classifyResult(m.getReturnType())).type();
         List<TypeVariableName> typeVariables = new ArrayList<>();
         for (TypeParameterElement tp : m.getTypeParameters()) {
             typeVariables.add(TypeVariableName.get(tp));

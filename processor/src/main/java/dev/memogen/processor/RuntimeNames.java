@@ -11,6 +11,7 @@ final class RuntimeNames {
     static final ClassName KEY_HASHER = ClassName.get(INTERNAL, "KeyHasher");
     static final ClassName TYPE_TAG = KEY_HASHER.nestedClass("TypeTag");
     static final ClassName MEMO_FUNCTION = ClassName.get(INTERNAL, "MemoFunction");
+    static final ClassName FILE_RESULTS = ClassName.get(INTERNAL, "FileResults");
     static final ClassName FLIGHT = MEMO_FUNCTION.nestedClass("Flight");
     static final ClassName PENDING = MEMO_FUNCTION.nestedClass("Pending");
     static final ClassName COMPLETABLE_FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");

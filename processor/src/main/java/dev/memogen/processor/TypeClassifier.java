@@ -71,6 +71,21 @@ final class TypeClassifier {
         return new Walk(use, false).classify(type);
     }
 
+    /**
+     * A method's return type: as {@link Use#RESULT}, and also a {@code Path} or {@code File} itself,
+     * stored with the file or tree it names (only there: not inside a record, a collection or a future).
+     */
+    Result classifyResult(TypeMirror type) {
+        if (type.getKind() == TypeKind.DECLARED) {
+            TypeElement e = (TypeElement) ((DeclaredType) type).asElement();
+            JdkValue jdk = JdkValue.named(e.getQualifiedName().toString());
+            if (jdk != null && jdk.isFile() && adapters.find(e) == null) {
+                return Result.ok(new ValueType.JdkType(TypeName.get(type), jdk));
+            }
+        }
+        return classify(type, Use.RESULT);
+    }
+
     /** {@link #classify} for a parameter marked {@code @Memo.PathOnly} when {@code pathOnly}: its paths by name alone. */
     Result classify(TypeMirror type, Use use, boolean pathOnly) {
         return new Walk(use, pathOnly).classify(type);
@@ -206,9 +221,7 @@ final class TypeClassifier {
             JdkValue jdk = JdkValue.named(name);
             if (jdk != null && jdk.isFile()) {
                 if (use == Use.RESULT) {
-                    return Result.no(e.getSimpleName() + " as a result is not supported yet (the file it names would have"
-                            + " to be stored with the value): return what the file holds (a byte[] or a String), or the"
-                            + " path as a String");
+                    return Result.no(Messages.fileInsideResult(e.getSimpleName().toString()));
                 }
                 return Result.ok(new ValueType.JdkType(typeName, pathOnly ? jdk.byName() : jdk));
             }

@@ -54,7 +54,7 @@ class DependsOnAndReplayAcrossJvmsTest {
                     record("square");
                     return n * n;
                 }
-            """ + RoundsInJvms.RECORD_BODY;
+            """ + TestCompiler.RECORD_BODY + "}\n";
 
     private static final String MAIN = """
             package app;

@@ -70,7 +70,7 @@ class FileArgumentsAcrossJvmsTest {
                     record("name");
                     return file.getFileName().toString().toUpperCase(java.util.Locale.ROOT);
                 }
-            """ + RoundsInJvms.RECORD_BODY;
+            """ + TestCompiler.RECORD_BODY + "}\n";
 
     private static final String MAIN = """
             package app;

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * A program under test in new JVMs on one store, driven in rounds: it makes one round of calls
  * for each {@code call} line it reads from its stdin, prints what it prints, then a line
  * {@code "."}. Its bodies append their names to the file named by the system property
- * {@code bodies.log}, so which bodies ran is read from that file, never from the cache. Each
- * {@link Program#round} also runs one round in a new JVM with {@code -Dmemogen.disable=true}
+ * {@code bodies.log} ({@link TestCompiler#RECORD_BODY}), so which bodies ran is read from that
+ * file, never from the cache. Each {@link Program#round} also runs one round in a new JVM with {@code -Dmemogen.disable=true}
  * (every body runs) and asserts that it printed the same, line for line.
  *
  * @param dir       a scratch directory
@@ -30,24 +30,6 @@ import java.util.concurrent.TimeUnit;
  * @param args      the program's arguments
  */
 record RoundsInJvms(Path dir, Path classes, String main, List<String> allBodies, List<String> args) {
-    /**
-     * The end of a program's memoized class: its {@code record(name)}, which bodies call to log
-     * that they ran (the class imports {@code java.io.*}, {@code java.nio.file.*} and
-     * {@code dev.memogen.Memo}).
-     */
-    static final String RECORD_BODY = """
-                @Memo.Skip
-                private static void record(String body) {
-                    try {
-                        Files.writeString(Path.of(System.getProperty("bodies.log")), body + "\\n",
-                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-            """;
-
     Path store() {
         return dir.resolve("store");
     }
@@ -97,9 +79,7 @@ record RoundsInJvms(Path dir, Path classes, String main, List<String> allBodies,
     }
 
     private List<String> bodiesRan() throws IOException {
-        List<String> ran = Files.exists(log()) ? Files.readAllLines(log()) : List.of();
-        Files.deleteIfExists(log());
-        return ran;
+        return TestCompiler.bodiesRan(log());
     }
 
     /** One round with memogen disabled in a new JVM; asserts every body ran. */

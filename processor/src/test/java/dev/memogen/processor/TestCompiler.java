@@ -68,12 +68,24 @@ final class TestCompiler {
      * {@code dir/store}; asserts it exits normally within two minutes and returns what it printed.
      */
     static String runInNewJvm(Path dir, Path classes, String main) throws IOException, InterruptedException {
+        return runInNewJvm(dir, classes, main, java.util.List.of());
+    }
+
+    /**
+     * {@link #runInNewJvm(Path, Path, String)} with {@code options} for the JVM ({@code -Xmx...},
+     * {@code -D...}) before the main class; what it printed to stderr is left in {@code dir/err.txt}.
+     */
+    static String runInNewJvm(Path dir, Path classes, String main, java.util.List<String> options)
+            throws IOException, InterruptedException {
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmemogen.dir=" + dir.resolve("store"), "-cp",
-                classes + java.io.File.pathSeparator + System.getProperty("java.class.path"), main)
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmemogen.dir=" + dir.resolve("store")));
+        command.addAll(options);
+        command.addAll(java.util.List.of("-cp", classes + java.io.File.pathSeparator
+                + System.getProperty("java.class.path"), main));
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("timed out");
@@ -82,6 +94,31 @@ final class TestCompiler {
             throw new AssertionError("exit " + p.exitValue() + ": " + Files.readString(out) + Files.readString(err));
         }
         return Files.readString(out).trim();
+    }
+
+    /**
+     * A method for the memoized class of a program run in separate JVMs: {@code record("name")}
+     * at the start of each body appends the name to the file {@code -Dbodies.log} names, so a test
+     * reads which bodies ran from that file ({@link #bodiesRan}), never from the cache. The class
+     * imports {@code dev.memogen.Memo}, {@code java.io.*} and {@code java.nio.file.*}.
+     */
+    static final String RECORD_BODY = """
+                @Memo.Skip
+                private static void record(String body) {
+                    try {
+                        Files.writeString(Path.of(System.getProperty("bodies.log")), body + "\\n",
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            """;
+
+    /** The bodies that ran since the last look, as {@link #RECORD_BODY} logged them in {@code log}, which is emptied. */
+    static java.util.List<String> bodiesRan(Path log) throws IOException {
+        java.util.List<String> ran = Files.exists(log) ? Files.readAllLines(log) : java.util.List.of();
+        Files.deleteIfExists(log);
+        return ran;
     }
 
     static String generatedSource(Compilation compilation, String qualifiedName) {

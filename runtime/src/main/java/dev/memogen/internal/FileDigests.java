@@ -52,9 +52,9 @@ final class FileDigests {
     static final byte FILE = 1;
     static final byte DIRECTORY = 2;
     static final byte UNREADABLE = 3;
-    private static final byte LINK = 4;
+    static final byte LINK = 4;
     /** A FIFO, socket or device inside a tree: by its name and kind only, never opened. */
-    private static final byte OTHER = 5;
+    static final byte OTHER = 5;
 
     /** Coarser than the timestamps of any file system memogen runs on (FAT: 2 s). */
     static final long RACY_MILLIS = 2_000;
@@ -135,6 +135,55 @@ final class FileDigests {
     }
 
     private static Digest tree(Path root) throws IOException {
+        List<String> names = names(root);
+        Xxh3Stream out = new Xxh3Stream();
+        out.int32(names.size());
+        for (String name : names) {
+            Entry e = entry(root.resolve(name));
+            out.int8(e.kind());
+            putString(out, name);
+            if (e.kind() == LINK) {
+                putString(out, e.target());
+            } else {
+                out.int8((byte) (e.executable() ? 1 : 0));
+                if (e.kind() == FILE) {
+                    out.int64(e.high());
+                    out.int64(e.low());
+                }
+            }
+        }
+        out.finish();
+        return new Digest(DIRECTORY, out.high(), out.low());
+    }
+
+    /**
+     * One path as a tree holds it, not followed if it is a link: its kind ({@link #ABSENT},
+     * {@link #FILE}, {@link #DIRECTORY}, {@link #LINK}, {@link #OTHER}), its owner-executable bit,
+     * and for a regular file its size and content digest (known from its {@code stat} when it is
+     * unchanged), for a link its target. One attribute read for an unchanged file.
+     */
+    record Entry(byte kind, boolean executable, long size, long high, long low, String target) {}
+
+    static Entry entry(Path p) throws IOException {
+        Stat a;
+        try {
+            a = stat(p, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return new Entry(ABSENT, false, 0, 0, 0, null);
+        }
+        byte kind = a.link() ? LINK : a.directory() ? DIRECTORY : a.regular() ? FILE : OTHER;
+        if (kind == FILE) {
+            long[] d = content(p, a.text());
+            return new Entry(kind, a.executable(), a.size(), d[0], d[1], null);
+        }
+        return new Entry(kind, a.executable(), 0, 0, 0, kind == LINK ? Files.readSymbolicLink(p).toString() : null);
+    }
+
+    /**
+     * The relative paths ({@code /}-separated) of what the directory {@code root} holds, sorted,
+     * links not followed, the store left out.
+     */
+    static List<String> names(Path root) throws IOException {
         List<Path> entries = new ArrayList<>();
         Path store = storeDirectory;
         Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
@@ -162,34 +211,11 @@ final class FileDigests {
                     }
                 });
         List<String> names = new ArrayList<>(entries.size());
-        Map<String, Path> byName = new java.util.HashMap<>();
         for (Path p : entries) {
-            String name = root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-            names.add(name);
-            byName.put(name, p);
+            names.add(root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/"));
         }
         java.util.Collections.sort(names);
-        Xxh3Stream out = new Xxh3Stream();
-        out.int32(names.size());
-        for (String name : names) {
-            Path p = byName.get(name);
-            Stat a = stat(p, LinkOption.NOFOLLOW_LINKS); // one attribute read per entry
-            byte kind = a.link() ? LINK : a.directory() ? DIRECTORY : a.regular() ? FILE : OTHER;
-            out.int8(kind);
-            putString(out, name);
-            if (kind == LINK) {
-                putString(out, Files.readSymbolicLink(p).toString());
-            } else {
-                out.int8((byte) (a.executable() ? 1 : 0));
-                if (kind == FILE) {
-                    long[] d = content(p, a.text());
-                    out.int64(d[0]);
-                    out.int64(d[1]);
-                }
-            }
-        }
-        out.finish();
-        return new Digest(DIRECTORY, out.high(), out.low());
+        return names;
     }
 
     private static void putString(Xxh3Stream out, String s) {
@@ -266,7 +292,7 @@ final class FileDigests {
      * What changes when a file's content may have changed (device, inode, size, times: {@code text}),
      * what it is, and its owner-executable bit.
      */
-    private record Stat(String text, boolean directory, boolean regular, boolean link, boolean executable) {}
+    private record Stat(String text, boolean directory, boolean regular, boolean link, boolean executable, long size) {}
 
     /**
      * The {@link Stat} of {@code p} (of the link itself with {@code NOFOLLOW_LINKS}): one system
@@ -280,12 +306,13 @@ final class FileDigests {
             return new Stat(a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":"
                     + nanos(a.get("lastModifiedTime")) + ":" + nanos(a.get("ctime")),
                     Boolean.TRUE.equals(a.get("isDirectory")), Boolean.TRUE.equals(a.get("isRegularFile")),
-                    Boolean.TRUE.equals(a.get("isSymbolicLink")), (mode & 0100) != 0);
+                    Boolean.TRUE.equals(a.get("isSymbolicLink")), (mode & 0100) != 0,
+                    a.get("size") instanceof Long size ? size : 0);
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, options);
             return new Stat(a.fileKey() + ":" + a.size() + ":" + nanos(a.lastModifiedTime()) + ":"
                     + nanos(a.creationTime()), a.isDirectory(), a.isRegularFile(), a.isSymbolicLink(),
-                    executable(p));
+                    executable(p), a.size());
         }
     }
 

@@ -245,6 +245,29 @@ public final class ValueReader {
         return same;
     }
 
+    /**
+     * Hands the next {@code n} bytes to {@code sink} in pieces of at most a buffer's worth (a value
+     * read from a file in pieces is never held whole), or, with a {@code null} sink, skips them.
+     * Checked against the bytes that remain.
+     */
+    public void copyBytes(long n, ValueWriter.ChunkSink sink) throws java.io.IOException {
+        if (n < 0 || n > (end - pos) + more) {
+            throw new CorruptValueException("stored value is truncated or damaged (needs " + n
+                    + " bytes at offset " + pos + ", " + ((end - pos) + more) + " remain)");
+        }
+        while (n > 0) {
+            if (pos == end) {
+                fill(Math.min(n, buf.length));
+            }
+            int k = (int) Math.min(n, end - pos);
+            if (sink != null) {
+                sink.accept(buf, pos, k);
+            }
+            pos += k;
+            n -= k;
+        }
+    }
+
     public boolean[] readBooleanArray() {
         int n = readSize(1);
         boolean[] a = new boolean[n];

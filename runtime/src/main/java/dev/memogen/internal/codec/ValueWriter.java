@@ -35,7 +35,8 @@ import java.util.UUID;
  * <p>A writer made by {@link #deferring} does not copy a primitive array larger than its limit:
  * it keeps a reference, and {@link #forEachChunk} hands the bytes to the store in pieces (so a
  * large result is never copied into one large buffer that nobody keeps). {@link #array()} still
- * returns every byte, copying them then.
+ * returns every byte, copying them then. The bytes of a large file ({@link #writeFileBytes}) are
+ * likewise read from the file when they are handed over, never held whole.
  *
  * <p>Not part of the public API.
  */
@@ -55,8 +56,11 @@ public final class ValueWriter {
     private ArrayList<Deferred> deferred;
     private long deferredBytes;
 
-    /** An array whose {@code bytes} follow the first {@code at} bytes of {@link #buf}. */
+    /** An array (or a {@link FileRegion}) whose {@code bytes} follow the first {@code at} bytes of {@link #buf}. */
     private record Deferred(int at, Object array, int bytes) {}
+
+    /** A file whose bytes are read when the encoding is handed over; it must still hold {@code Deferred.bytes}. */
+    private record FileRegion(java.nio.file.Path file) {}
 
     /** Receives an encoding piece by piece ({@link #forEachChunk}). */
     public interface ChunkSink {
@@ -139,6 +143,11 @@ public final class ValueWriter {
                     for (int off = 0; off < d.bytes; off += chunk) {
                         sink.accept(bytes, off, Math.min(chunk, d.bytes - off));
                     }
+                } else if (d.array instanceof FileRegion f) {
+                    if (scratch == null) {
+                        scratch = new byte[chunk];
+                    }
+                    readFile(f.file, d.bytes, scratch, sink);
                 } else {
                     if (scratch == null) {
                         scratch = new byte[chunk];
@@ -165,7 +174,20 @@ public final class ValueWriter {
             System.arraycopy(buf, from, all, to, d.at - from);
             to += d.at - from;
             from = d.at;
-            copyBytes(d.array, 0, all, to, d.bytes);
+            if (d.array instanceof FileRegion f) {
+                int[] at = {to};
+                try {
+                    readFile(f.file, d.bytes, new byte[(int) Math.min(d.bytes, 1 << 16)],
+                            (bytes, offset, length) -> {
+                                System.arraycopy(bytes, offset, all, at[0], length);
+                                at[0] += length;
+                            });
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            } else {
+                copyBytes(d.array, 0, all, to, d.bytes);
+            }
             to += d.bytes;
         }
         System.arraycopy(buf, from, all, to, pos - from);
@@ -194,6 +216,30 @@ public final class ValueWriter {
             view.asFloatBuffer().put(a, offset / 4, n / 4);
         } else {
             view.asDoubleBuffer().put((double[]) array, offset / 8, n / 8);
+        }
+    }
+
+    /**
+     * Hands the {@code length} bytes of {@code file} to {@code sink} through {@code scratch}; throws
+     * if the file holds another number of bytes now (it changed since it was encoded).
+     */
+    private static void readFile(java.nio.file.Path file, int length, byte[] scratch, ChunkSink sink)
+            throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            ByteBuffer into = ByteBuffer.wrap(scratch);
+            long done = 0;
+            int n;
+            while ((n = ch.read(into.clear().limit((int) Math.min(scratch.length, length - done + 1)))) > 0) {
+                if (done + n > length) {
+                    break;
+                }
+                sink.accept(scratch, 0, n);
+                done += n;
+            }
+            if (done != length || n > 0) {
+                throw new java.io.IOException(file + " changed while it was being stored (it holds "
+                        + (n > 0 ? "more" : "fewer") + " than the " + length + " bytes it held when the method returned)");
+            }
         }
     }
 
@@ -472,6 +518,30 @@ public final class ValueWriter {
         ensure(bytes);
         copyBytes(array, 0, buf, pos, (int) bytes);
         pos += (int) bytes;
+    }
+
+    /**
+     * The {@code length} bytes of {@code file}, no length prefix: read into the buffer now, or,
+     * by a {@link #deferring} writer past its limit, when the encoding is handed over
+     * ({@link #forEachChunk}). Throws {@link java.io.UncheckedIOException} when the file cannot be
+     * read or holds another number of bytes, now or then.
+     */
+    public void writeFileBytes(java.nio.file.Path file, long length) {
+        if (deferred(new FileRegion(file), length)) {
+            return;
+        }
+        ensure(length);
+        int[] at = {pos};
+        try {
+            readFile(file, (int) length, new byte[(int) Math.min(Math.max(length, 1), 1 << 16)],
+                    (bytes, offset, n) -> {
+                        System.arraycopy(bytes, offset, buf, at[0], n);
+                        at[0] += n;
+                    });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        pos += (int) length;
     }
 
     /** Its pattern and flags. */

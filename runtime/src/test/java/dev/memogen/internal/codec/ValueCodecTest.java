@@ -3,6 +3,7 @@ package dev.memogen.internal.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memogen.internal.codec.CorruptValueException;
 import dev.memogen.internal.codec.ValueReader;
@@ -141,6 +142,66 @@ class ValueCodecTest {
         assertEquals(false, deferring.hasDeferred(), "array() copies the deferred arrays in");
         assertArrayEquals(expected, deferring.toByteArray());
         assertArrayEquals(expected, keepsSmall.toByteArray());
+    }
+
+    @Test
+    void aFileIsWrittenFromTheFileAndCopiedBackInPieces(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] content = new byte[(1 << 20) + 12345];
+        new java.util.Random(7).nextBytes(content);
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("f.bin"), content);
+        ValueWriter plain = new ValueWriter();
+        ValueWriter deferring = ValueWriter.deferring(0);
+        for (ValueWriter out : new ValueWriter[] {plain, deferring}) {
+            out.writeInt(42);
+            out.writeFileBytes(file, content.length);
+            out.writeInt(43);
+        }
+        assertEquals(false, plain.hasDeferred());
+        assertEquals(true, deferring.hasDeferred(), "kept by reference: read when handed over");
+        java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+        deferring.forEachChunk(4096, (b, off, len) -> {
+            assertTrue(len <= 4096);
+            chunks.write(b, off, len);
+        });
+        byte[] expected = plain.toByteArray();
+        assertEquals(4 + content.length + 4, expected.length);
+        assertArrayEquals(content, Arrays.copyOfRange(expected, 4, 4 + content.length));
+        assertArrayEquals(expected, chunks.toByteArray());
+
+        // Read back through a source that refills a small buffer, as a large entry is.
+        byte[] buf = new byte[1024];
+        int[] at = {0};
+        ValueReader in = new ValueReader(buf, 0, (into, offset, length) -> {
+            int n = Math.min(length, expected.length - at[0]);
+            System.arraycopy(expected, at[0], into, offset, n);
+            at[0] += n;
+            return n;
+        }, expected.length);
+        assertEquals(42, in.readInt());
+        java.io.ByteArrayOutputStream copied = new java.io.ByteArrayOutputStream();
+        in.copyBytes(content.length, (b, off, len) -> {
+            assertTrue(len <= buf.length, "never more than a buffer at once");
+            copied.write(b, off, len);
+        });
+        assertArrayEquals(content, copied.toByteArray());
+        assertEquals(43, in.readInt());
+        in.expectEnd();
+        ValueReader skipping = new ValueReader(expected);
+        skipping.readInt();
+        skipping.copyBytes(content.length, null);
+        assertEquals(43, skipping.readInt());
+        assertThrows(CorruptValueException.class, () -> new ValueReader(expected).copyBytes(expected.length + 1, null));
+
+        assertArrayEquals(expected, deferring.toByteArray(), "flattened: read from the file");
+        ValueWriter grown = ValueWriter.deferring(0);
+        grown.writeFileBytes(file, content.length);
+        java.nio.file.Files.write(file, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        java.io.IOException changed = assertThrows(java.io.IOException.class, () -> grown.forEachChunk(4096,
+                (b, off, len) -> { }));
+        assertTrue(changed.getMessage().contains("changed while it was being stored"), changed.getMessage());
+        assertThrows(java.io.UncheckedIOException.class, () -> new ValueWriter().writeFileBytes(file, content.length),
+                "a file of another length than said is refused when read at once too");
     }
 
     @Test
