@@ -155,12 +155,11 @@ class FileResultsTest {
         Files.delete(out);
         Files.createDirectories(out.resolve("in-the-way"));
         int before = runs();
-        RuntimeException fromMemory = assertThrows(RuntimeException.class,
-                () -> loaded.call("files.WriterMemo", "write", out.toString(), "x"));
-        assertTrue(fromMemory.getMessage().startsWith("cannot restore " + out + ", part of the result"),
-                fromMemory.getMessage());
-        assertEquals(before, runs(), "a memory hit that cannot restore throws, naming the path");
+        assertThrows(RuntimeException.class, () -> loaded.call("files.WriterMemo", "write", out.toString(), "x"),
+                "the body itself cannot write there either");
+        assertEquals(before + 1, runs(), "a memory hit that cannot put its file back is no hit: the body runs");
         Memogen.clearMemory();
+        before = runs();
         assertThrows(RuntimeException.class, () -> loaded.call("files.WriterMemo", "write", out.toString(), "x"),
                 "the body itself cannot write there either");
         assertEquals(before + 1, runs(), "from the store: not a hit, the body runs");

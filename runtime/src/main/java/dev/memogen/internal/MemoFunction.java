@@ -81,6 +81,8 @@ public final class MemoFunction<T> {
     /** Computed on first use: reading class files is done once per function and JVM, never on a hit. */
     private volatile String version;
     private final boolean mutable;
+    /** A {@code Path} or {@code File} result ({@link FileResults}): a memory hit first puts its files back. */
+    final boolean restoresFiles;
     private final long idHash;
     private final ConcurrentHashMap<FlightKey, Flight<T>> inFlight = new ConcurrentHashMap<>();
     /** The futures of the asynchronous computations under way ({@link #pending}), by key. */
@@ -110,6 +112,7 @@ public final class MemoFunction<T> {
         this.version = owner == null ? compileVersion : null;
         this.codec = codec;
         this.mutable = mutable;
+        this.restoresFiles = (Object) codec == FileResults.PATH || (Object) codec == FileResults.FILE;
         this.idHash = StoredFunction.idHash(id);
     }
 
@@ -335,6 +338,21 @@ public final class MemoFunction<T> {
             return decode(bytes, 0, bytes.length);
         }
         return held;
+    }
+
+    /**
+     * Whether the files of a {@code Path} or {@code File} result held in memory are in place, put
+     * back where they were missing or differed ({@link FileResults}); false when they cannot be:
+     * then the entry is no hit, and the store (which cannot either, and says why) makes the call
+     * compute.
+     */
+    boolean filesInPlace(Cached c) {
+        try {
+            fromMemory(c.value);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private T decode(byte[] bytes, int offset, int length) {

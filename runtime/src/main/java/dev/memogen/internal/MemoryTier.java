@@ -60,6 +60,9 @@ final class MemoryTier {
                 if (e.recorded != null && e.recorded.stale()) {
                     return null; // a file it depends on changed: the store decides (and replaces it)
                 }
+                if (e.fn.restoresFiles && !e.fn.filesInPlace(e)) {
+                    return null; // a result file that cannot be put back: the store decides
+                }
                 if (!e.referenced) {
                     e.referenced = true;
                 }

@@ -1,6 +1,7 @@
 package dev.memogen.internal.core;
 
 import dev.memogen.internal.codec.Codec;
+import dev.memogen.internal.codec.CorruptValueException;
 import dev.memogen.internal.codec.ValueReader;
 import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.store.FileStore;
@@ -256,7 +257,7 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
     }
 
     private void warnUndecodable(StoredFunction fn, RuntimeException e) {
-        problems.warnOnce("decode", "an entry of " + fn.id() + " does not decode into its return type ("
-                + e + "); it is recomputed", null);
+        problems.warnOnce("decode", "an entry of " + fn.id() + (e instanceof CorruptValueException
+                ? " does not decode into its return type (" : " cannot be used (") + e + "); it is recomputed", null);
     }
 }
