@@ -31,9 +31,11 @@ import java.util.Optional;
  * {@code memogen.lockTimeout} / {@code MEMOGEN_LOCK_TIMEOUT} (how long a call waits for another
  * process computing the same result, default {@code 10m}), {@code memogen.lockHold} /
  * {@code MEMOGEN_LOCK_HOLD} (how long a process keeps the store index's lock after a change
- * while no other process asks for it, default {@code 10ms}) and {@code memogen.packMax} /
+ * while no other process asks for it, default {@code 10ms}), {@code memogen.packMax} /
  * {@code MEMOGEN_PACK_MAX} (entries up to this size share pack files, larger ones get a file
- * each, default {@code 64KiB}).
+ * each, default {@code 64KiB}), {@code memogen.key} / {@code MEMOGEN_KEY} or
+ * {@code memogen.keyFile} / {@code MEMOGEN_KEY_FILE} (a secret: entries are written with an
+ * HMAC-SHA256 tag and read only with a valid one).
  */
 public final class Memogen {
     private Memogen() {}

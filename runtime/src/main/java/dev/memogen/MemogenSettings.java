@@ -1,6 +1,7 @@
 package dev.memogen;
 
 import dev.memogen.internal.core.MemoConfig;
+import dev.memogen.internal.store.StoreKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -148,6 +149,32 @@ public final class MemogenSettings {
      */
     public MemogenSettings withLockHold(Duration hold) {
         return new MemogenSettings(config.withLockHoldMillis(hold.toMillis()));
+    }
+
+    /** Whether entries are authenticated with a secret ({@code memogen.key} or {@code memogen.keyFile}). */
+    public boolean hasKey() {
+        return config.key() != null;
+    }
+
+    /**
+     * A copy whose store entries are written with an HMAC-SHA256 tag under {@code secret} (its
+     * UTF-8 bytes) and read only when the tag is valid ({@code memogen.key}); {@code null} for no
+     * key. For a store that others can write to: see the README, "Sharing a store".
+     *
+     * @throws IllegalArgumentException if {@code secret} is empty
+     */
+    public MemogenSettings withKey(String secret) {
+        return new MemogenSettings(config.withKey(secret == null ? null
+                : StoreKey.of(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * {@link #withKey(String)} with the secret the file holds, without trailing line breaks
+     * ({@code memogen.keyFile}). A file that cannot be read, or is empty, makes the store unused
+     * (results kept in memory only, after a warning), never unchecked.
+     */
+    public MemogenSettings withKeyFile(Path file) {
+        return new MemogenSettings(config.withKey(StoreKey.fromFile(Objects.requireNonNull(file, "file"))));
     }
 
     /** Entries up to this many bytes share pack files; larger ones get a file each ({@code memogen.packMax}). */

@@ -85,24 +85,14 @@ public class PersistentTierBenchmark {
         MEMOGEN {
             @Override
             BlobStore open(Path dir, int valueBytes, int slots) {
-                Memogen.configure(MemogenSettings.at(dir).withMemorySize(0).withMaxSize(MEMOGEN_BOUND));
-                return new BlobStore() {
-                    @Override
-                    public void put(long key, byte[] value) {
-                        // a fresh key: StoreFunctions.blob runs, returns its prepared value, and memogen stores it
-                        StoreFunctionsMemo.blob(key, value.length);
-                    }
-
-                    @Override
-                    public byte[] get(long key) {
-                        return StoreFunctionsMemo.blob(key, valueBytes);
-                    }
-
-                    @Override
-                    public void close() {
-                        Memogen.configure(MemogenSettings.at(dir));
-                    }
-                };
+                return memogen(dir, valueBytes, null);
+            }
+        },
+        /** {@link #MEMOGEN} with {@code memogen.key} set: every entry written with an HMAC-SHA256 tag, checked on read. */
+        MEMOGEN_KEYED {
+            @Override
+            BlobStore open(Path dir, int valueBytes, int slots) {
+                return memogen(dir, valueBytes, "a benchmark's secret");
             }
         },
         /** One file per key: {@code Files.write} (truncating) and {@code Files.readAllBytes}. */
@@ -216,6 +206,28 @@ public class PersistentTierBenchmark {
         };
 
         abstract BlobStore open(Path dir, int valueBytes, int slots) throws IOException;
+
+        /** memogen's store through {@code StoreFunctionsMemo.blob}, with {@code key} ({@code memogen.key}) or none. */
+        static BlobStore memogen(Path dir, int valueBytes, String key) {
+            Memogen.configure(MemogenSettings.at(dir).withMemorySize(0).withMaxSize(MEMOGEN_BOUND).withKey(key));
+            return new BlobStore() {
+                @Override
+                public void put(long k, byte[] value) {
+                    // a fresh key: StoreFunctions.blob runs, returns its prepared value, and memogen stores it
+                    StoreFunctionsMemo.blob(k, value.length);
+                }
+
+                @Override
+                public byte[] get(long k) {
+                    return StoreFunctionsMemo.blob(k, valueBytes);
+                }
+
+                @Override
+                public void close() {
+                    Memogen.configure(MemogenSettings.at(dir));
+                }
+            };
+        }
     }
 
     @Param

@@ -1,6 +1,7 @@
 package dev.memogen.internal.core;
 
 import dev.memogen.internal.store.EvictionPolicy;
+import dev.memogen.internal.store.StoreKey;
 import dev.memogen.internal.store.StoreSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +23,14 @@ import java.util.Locale;
  * <tr><td>memogen.policy</td><td>MEMOGEN_POLICY</td><td>gds (GreedyDual-Size); or lru</td></tr>
  * <tr><td>memogen.lockTimeout</td><td>MEMOGEN_LOCK_TIMEOUT</td><td>10m: how long a call waits for another process computing the same key</td></tr>
  * <tr><td>memogen.lockHold</td><td>MEMOGEN_LOCK_HOLD</td><td>10ms: how long a process keeps the store index's lock after a change while no other process asks for it; 0 releases it after every change</td></tr>
+ * <tr><td>memogen.key</td><td>MEMOGEN_KEY</td><td>none: a secret; entries are written with an HMAC-SHA256 tag and read only with a valid one</td></tr>
+ * <tr><td>memogen.keyFile</td><td>MEMOGEN_KEY_FILE</td><td>none: a file holding that secret (used when memogen.key is not set)</td></tr>
  * <tr><td>memogen.packMax</td><td>MEMOGEN_PACK_MAX</td><td>64KiB: entries up to this size are appended to shared pack files, larger ones get a file each; 0 puts every entry in a file of its own</td></tr>
  * </table>
  */
 public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes, String extraSystemState,
-        long maxSize, boolean readOnly, String policy, long lockTimeoutMillis, long packMax, long lockHoldMillis) {
+        long maxSize, boolean readOnly, String policy, long lockTimeoutMillis, long packMax, long lockHoldMillis,
+        StoreKey key) {
 
     /** The default bound of the store: 1 GiB. */
     public static final long DEFAULT_MAX_SIZE = 1L << 30;
@@ -42,7 +46,7 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
     /** What the store reads of these settings. */
     public StoreSettings storeSettings() {
         return new StoreSettings(readOnly, packMax, policy, maxSize, lockTimeoutMillis * 1_000_000L,
-                java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(lockHoldMillis));
+                java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(lockHoldMillis), key);
     }
 
     public static MemoConfig fromEnvironment() {
@@ -56,6 +60,8 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
         String lockTimeout = setting("memogen.lockTimeout", "MEMOGEN_LOCK_TIMEOUT");
         String packMax = setting("memogen.packMax", "MEMOGEN_PACK_MAX");
         String lockHold = setting("memogen.lockHold", "MEMOGEN_LOCK_HOLD");
+        String key = setting("memogen.key", "MEMOGEN_KEY");
+        String keyFile = setting("memogen.keyFile", "MEMOGEN_KEY_FILE");
         long defaultMemory = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
         String policyName = policy == null || policy.isBlank() ? "gds" : policy.trim();
         try {
@@ -74,7 +80,8 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
                 policyName,
                 duration("memogen.lockTimeout", lockTimeout, DEFAULT_LOCK_TIMEOUT_MILLIS),
                 packMax(size("memogen.packMax", packMax, DEFAULT_PACK_MAX)),
-                duration("memogen.lockHold", lockHold, DEFAULT_LOCK_HOLD_MILLIS));
+                duration("memogen.lockHold", lockHold, DEFAULT_LOCK_HOLD_MILLIS),
+                StoreKey.fromSettings(key, keyFile));
     }
 
     private static long packMax(long value) {
@@ -123,47 +130,47 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
         MemoConfig env = fromEnvironment();
         return new MemoConfig(directory.toAbsolutePath(), false, env.memoryTierBytes, "", DEFAULT_MAX_SIZE, false,
                 "gds", DEFAULT_LOCK_TIMEOUT_MILLIS, DEFAULT_PACK_MAX,
-                DEFAULT_LOCK_HOLD_MILLIS);
+                DEFAULT_LOCK_HOLD_MILLIS, null);
     }
 
     public MemoConfig withDisabled(boolean value) {
         return new MemoConfig(directory, value, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis, packMax, lockHoldMillis);
+                lockTimeoutMillis, packMax, lockHoldMillis, key);
     }
 
     public MemoConfig withMemoryTierBytes(long value) {
         return new MemoConfig(directory, disabled, nonNegative("memorySize", value), extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis, packMax, lockHoldMillis);
+                lockTimeoutMillis, packMax, lockHoldMillis, key);
     }
 
     public MemoConfig withExtraSystemState(String value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, value, maxSize, readOnly, policy,
-                lockTimeoutMillis, packMax, lockHoldMillis);
+                lockTimeoutMillis, packMax, lockHoldMillis, key);
     }
 
     /** The store's bound in bytes of stored objects. */
     public MemoConfig withMaxSize(long value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, nonNegative("maxSize", value),
-                readOnly, policy, lockTimeoutMillis, packMax, lockHoldMillis);
+                readOnly, policy, lockTimeoutMillis, packMax, lockHoldMillis, key);
     }
 
     /** Read stored results, never write (for consumers of a store built elsewhere). */
     public MemoConfig withReadOnly(boolean value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, value, policy,
-                lockTimeoutMillis, packMax, lockHoldMillis);
+                lockTimeoutMillis, packMax, lockHoldMillis, key);
     }
 
     /** {@code gds} (GreedyDual-Size, the default) or {@code lru}. */
     public MemoConfig withPolicy(String value) {
         EvictionPolicy.named(value); // fails early on an unknown name
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, value,
-                lockTimeoutMillis, packMax, lockHoldMillis);
+                lockTimeoutMillis, packMax, lockHoldMillis, key);
     }
 
     /** How long a call waits for another process computing the same key before computing itself. */
     public MemoConfig withLockTimeoutMillis(long value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                nonNegative("lockTimeout", value), packMax, lockHoldMillis);
+                nonNegative("lockTimeout", value), packMax, lockHoldMillis, key);
     }
 
     /**
@@ -175,7 +182,7 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
             throw new IllegalArgumentException("packMax must be between 0 and " + MAX_PACK_MAX + ": " + value);
         }
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis, value, lockHoldMillis);
+                lockTimeoutMillis, value, lockHoldMillis, key);
     }
 
     /**
@@ -184,7 +191,16 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
      */
     public MemoConfig withLockHoldMillis(long value) {
         return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
-                lockTimeoutMillis, packMax, nonNegative("lockHold", value));
+                lockTimeoutMillis, packMax, nonNegative("lockHold", value), key);
+    }
+
+    /**
+     * Entries are written with an HMAC-SHA256 tag under {@code value} and read only with a valid
+     * one ({@code memogen.key}); {@code null} for none.
+     */
+    public MemoConfig withKey(StoreKey value) {
+        return new MemoConfig(directory, disabled, memoryTierBytes, extraSystemState, maxSize, readOnly, policy,
+                lockTimeoutMillis, packMax, lockHoldMillis, value);
     }
 
     private static long nonNegative(String name, long value) {

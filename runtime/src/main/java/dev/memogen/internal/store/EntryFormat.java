@@ -14,7 +14,8 @@ import java.nio.ByteOrder;
  * int32 magic "MGEN"   int32 store format     int64 compute nanos   int64 created (epoch millis)
  * int64 argument key hi, lo                   int64 argument version hi, lo (0 without files among the arguments)
  * str system state     str function id        str function version
- * size payload length  payload                16 bytes XXH3-128 of everything before them
+ * size payload length  payload                [32 bytes HMAC-SHA256 tag: with memogen.key]
+ * 16 bytes XXH3-128 of everything before them
  * </pre>
  */
 public final class EntryFormat {
@@ -87,7 +88,8 @@ public final class EntryFormat {
         boolean sameId = same || in.readStringEquals(fn.id());
         boolean sameVersion = same || in.readStringEquals(fn.version());
         int payloadLength = in.readSize(1);
-        if (payloadLength != in.remaining()) {
+        int tagBytes = in.remaining() - payloadLength; // a tag follows the payload in an entry written with a key
+        if (tagBytes != 0 && tagBytes != StoreKey.TAG_BYTES) {
             return new Found.Corrupt("payload length " + payloadLength + " != " + in.remaining());
         }
         if (storedK0 != k0 || storedK1 != k1 || !sameId) {
@@ -103,7 +105,7 @@ public final class EntryFormat {
         if (fn.ttl().expired(created, System.currentTimeMillis())) {
             return new Found.Stale("older than its ttl");
         }
-        return hit.hit((int) (body - payloadLength), payloadLength, created, cost, version0, version1);
+        return hit.hit((int) (body - tagBytes - payloadLength), payloadLength, created, cost, version0, version1);
     }
 
     /**
@@ -123,6 +125,21 @@ public final class EntryFormat {
         LONG.set(trailer, 0, sum.high());
         LONG.set(trailer, 8, sum.low());
         return trailer;
+    }
+
+    /**
+     * The end of an entry whose header and payload went through {@code sum} and, with a key,
+     * {@code mac}: the tag (with a key), which goes through {@code sum} too, then the checksum.
+     */
+    static byte[] seal(Xxh3Stream sum, javax.crypto.Mac mac) {
+        if (mac == null) {
+            return trailer(sum);
+        }
+        byte[] tag = mac.doFinal();
+        sum.putBytes(tag, 0, tag.length);
+        byte[] sealed = java.util.Arrays.copyOf(tag, tag.length + CHECKSUM_BYTES);
+        System.arraycopy(trailer(sum), 0, sealed, tag.length, CHECKSUM_BYTES);
+        return sealed;
     }
 
     /** Whether a trailer read from a file is the finished {@code sum}. */

@@ -58,10 +58,18 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         private long at;
         private final Xxh3Stream sum = new Xxh3Stream();
         private ValueReader reader;
+        /** With a key: the tag of the bytes before {@link #tagAt}, computed as they are read; else null. */
+        private final javax.crypto.Mac mac;
+        /** Where the entry's tag starts (with a key; set once the header is read). */
+        private long tagAt;
+        /** The tag read from the file. */
+        private final byte[] tag = new byte[StoreKey.TAG_BYTES];
 
-        Streamed(FileChannel channel, long body) {
+        Streamed(FileChannel channel, long body, javax.crypto.Mac mac) {
             this.channel = channel;
             this.body = body;
+            this.mac = mac;
+            this.tagAt = body;
         }
 
         public ValueReader reader() {
@@ -80,6 +88,13 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                     throw new CorruptValueException("object file is shorter than its size said");
                 }
                 sum.putBytes(into, offset, n);
+                if (mac != null) {
+                    int before = (int) Math.max(0, Math.min(n, tagAt - at)); // bytes of this read before the tag
+                    mac.update(into, offset, before);
+                    for (int i = before; i < n; i++) {
+                        tag[(int) (at + i - tagAt)] = into[offset + i];
+                    }
+                }
                 at += n;
                 return n;
             } catch (IOException e) {
@@ -87,7 +102,10 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             }
         }
 
-        /** Reads what the decoder left (nothing, for a sound file) and compares the checksum. */
+        /**
+         * Reads what the decoder left (nothing, for a sound file but the tag) and compares the
+         * checksum and, with a key, the tag.
+         */
         public boolean checksumMatches() throws IOException {
             byte[] rest = new byte[(int) Math.min(READ_CHUNK, Math.max(16, body - at))];
             try {
@@ -105,7 +123,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                     return false;
                 }
             }
-            return EntryFormat.trailerMatches(trailer.array(), sum);
+            return EntryFormat.trailerMatches(trailer.array(), sum)
+                    && (mac == null || java.security.MessageDigest.isEqual(mac.doFinal(), tag));
         }
 
         @Override
@@ -132,8 +151,14 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private final Reports reports;
     /** {@code null} when the store is read-only (by request, or because the index cannot be opened). */
     private final StoreIndex index;
+    /** {@code memogen.key}: entries are written with a tag and read only with a valid one; {@code null} for none. */
+    private final StoreKey key;
 
     public FileStore(Path root, String systemState, StoreSettings config, Reports reports) throws IOException {
+        if (config.key() != null) {
+            config.key().checkUsable();
+        }
+        this.key = config.key();
         this.objects = root.resolve("objects");
         this.systemState = systemState;
         this.reports = reports;
@@ -394,16 +419,21 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      */
     private Found parseStreamed(FileChannel ch, long size, StoredFunction fn, long k0, long k1) throws IOException {
         long body = size - EntryFormat.CHECKSUM_BYTES;
-        Streamed streamed = new Streamed(ch, body);
+        Streamed streamed = new Streamed(ch, body, key == null ? null : key.mac());
         byte[] buf = new byte[READ_CHUNK];
         try {
             int n = streamed.read(buf, 0, (int) Math.min(buf.length, body));
             ValueReader in = new ValueReader(buf, n, streamed, body - n);
+            long[] tagAt = {body};
             Found found = EntryFormat.check(in, body, fn, systemState, k0, k1,
-                    (offset, length, created, cost, v0, v1) -> new Found.Streaming(streamed, length, created, cost, v0,
-                            v1));
+                    (offset, length, created, cost, v0, v1) -> {
+                        tagAt[0] = (long) offset + length;
+                        return new Found.Streaming(streamed, length, created, cost, v0, v1);
+                    });
             if (found instanceof Found.Streaming) {
                 streamed.reader = in;
+                streamed.tagAt = tagAt[0]; // the first piece, read already, is all header and payload
+                found = authenticated(found, body, tagAt[0]);
             }
             return found;
         } catch (CorruptValueException e) {
@@ -423,12 +453,38 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return new Found.Corrupt("checksum mismatch");
         }
         try {
-            return EntryFormat.check(new ValueReader(bytes, 0, body), body, fn, systemState, k0, k1,
+            Found found = EntryFormat.check(new ValueReader(bytes, 0, body), body, fn, systemState, k0, k1,
                     (offset, length, created, cost, v0, v1) -> new Found.Whole(bytes, offset, length, created, cost, v0,
                             v1));
+            if (found instanceof Found.Whole w) {
+                int tagAt = w.payloadOffset() + w.payloadLength();
+                found = authenticated(found, body, tagAt);
+                if (found instanceof Found.Whole && key != null && !key.matches(bytes, 0, tagAt)) {
+                    found = new Found.Corrupt(FORGED);
+                }
+            }
+            return found;
         } catch (CorruptValueException e) {
             return new Found.Corrupt(e.getMessage());
         }
+    }
+
+    private static final String FORGED = "its authentication tag does not match (forged, or written with another"
+            + " memogen.key)";
+
+    /**
+     * A sound entry whose tag, if any, starts at {@code tagAt} of its {@code body}: with a key, one
+     * without a tag is stale (written before the key was set, or without it); the tag itself is
+     * checked by the caller. Without a key the tag is not looked at.
+     */
+    private Found authenticated(Found found, long body, long tagAt) {
+        if (key != null && tagAt == body) {
+            if (found instanceof Found.Streaming s) {
+                s.streamed().close();
+            }
+            return new Found.Stale("written without memogen.key");
+        }
+        return found;
     }
 
     /**
@@ -449,7 +505,9 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         int payloadLength = payload.size();
         ValueWriter header = EntryFormat.header(fn, systemState, k0, k1, v0, v1, computeNanos,
                 System.currentTimeMillis(), payloadLength);
-        long size = (long) header.size() + payloadLength + EntryFormat.CHECKSUM_BYTES;
+        javax.crypto.Mac mac = key == null ? null : key.mac();
+        int sealBytes = (mac == null ? 0 : StoreKey.TAG_BYTES) + EntryFormat.CHECKSUM_BYTES;
+        long size = (long) header.size() + payloadLength + sealBytes;
         // An entry that fits one write, or a pack, is hashed whole up front (a deferred array is
         // at least WRITE_CHUNK long, so such an entry is flattened only when it goes to a pack).
         byte[] trailer = null;
@@ -458,9 +516,13 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             Xxh3Stream sum = new Xxh3Stream();
             sum.putBytes(header.array(), 0, header.size());
             sum.putBytes(bytes, 0, payloadLength);
-            trailer = EntryFormat.trailer(sum);
+            if (mac != null) {
+                mac.update(header.array(), 0, header.size());
+                mac.update(bytes, 0, payloadLength);
+            }
+            trailer = EntryFormat.seal(sum, mac);
             if (size <= packMax && index.commitPacked(fn.idHash(), k0, k1, Math.max(0, computeNanos), header.array(),
-                    header.size(), bytes, payloadLength, trailer, EntryFormat.CHECKSUM_BYTES)) {
+                    header.size(), bytes, payloadLength, trailer, trailer.length)) {
                 return size;
             }
         }
@@ -496,11 +558,15 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                     Xxh3Stream sum = new Xxh3Stream();
                     ValueWriter.ChunkSink sink = (bytes, offset, length) -> {
                         sum.putBytes(bytes, offset, length);
+                        if (mac != null) {
+                            mac.update(bytes, offset, length);
+                        }
                         writeFully(out, bytes, offset, length);
                     };
                     sink.accept(header.array(), 0, header.size());
                     payload.forEachChunk(WRITE_CHUNK, sink);
-                    writeFully(out, EntryFormat.trailer(sum), 0, EntryFormat.CHECKSUM_BYTES);
+                    byte[] seal = EntryFormat.seal(sum, mac);
+                    writeFully(out, seal, 0, seal.length);
                 }
             }
             // The rename happens under the index lock, with the index entry: no other process
