@@ -212,40 +212,6 @@ public final class ValueReader {
     }
 
     /**
-     * Skips {@code expected} and returns true if the next bytes, already in the buffer, are
-     * exactly {@code expected}; else reads nothing and returns false.
-     */
-    public boolean skipIfNext(byte[] expected) {
-        int n = expected.length;
-        if (n > end - pos || !java.util.Arrays.equals(buf, pos, pos + n, expected, 0, n)) {
-            return false;
-        }
-        pos += n;
-        return true;
-    }
-
-    /**
-     * Reads a string and returns whether it equals {@code expected}, without making a String
-     * when the bytes are at hand (the store checks three strings of every entry it reads).
-     */
-    public boolean readStringEquals(String expected) {
-        int n = readSize(2);
-        boolean same = n == expected.length();
-        if (2L * n > end - pos) {
-            for (int i = 0; i < n; i++) { // across a refill
-                char c = readChar();
-                same = same && c == expected.charAt(i);
-            }
-            return same;
-        }
-        for (int i = 0; same && i < n; i++) {
-            same = (char) (short) SHORT.get(buf, pos + 2 * i) == expected.charAt(i);
-        }
-        pos += 2 * n;
-        return same;
-    }
-
-    /**
      * Hands the next {@code n} bytes to {@code sink} in pieces of at most a buffer's worth (a value
      * read from a file in pieces is never held whole), or, with a {@code null} sink, skips them.
      * Checked against the bytes that remain.

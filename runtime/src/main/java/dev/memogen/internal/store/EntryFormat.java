@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  * <pre>
  * int32 magic "MGEN"   int32 store format     int64 compute nanos   int64 created (epoch millis)
  * int64 argument key hi, lo                   int64 argument version hi, lo (0 without files among the arguments)
- * str system state     str function id        str function version
+ * int64 function id hash                      int64 system state digest   int64 function version digest
  * size payload length  payload                [32 bytes HMAC-SHA256 tag: with memogen.key]
  * 16 bytes XXH3-128 of everything before them
  * </pre>
@@ -22,26 +22,28 @@ public final class EntryFormat {
     /** "MGEN" in little-endian byte order. */
     public static final int MAGIC = 0x4E45474D;
     /** Version of the on-disk format; part of every entry's system state. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     public static final int CHECKSUM_BYTES = 16;
     private static final int COST_AT = 8;
     private static final int K0_AT = 24;
     private static final int K1_AT = 32;
-    /** Where the strings start: after the fixed fields. */
-    private static final int STRINGS_AT = 56;
+    /** Where the function id's hash is. */
+    private static final int FUNCTION_AT = 56;
+    /** The whole header: fixed fields, then the payload's length. */
+    static final int HEADER_BYTES = 84;
     /** Bytes of the fixed head that a scan reads: magic, format, cost, created, key. */
     static final int HEAD_BYTES = 40;
     /** The smallest entry: the fixed head and a checksum. */
     static final int MIN_BYTES = HEAD_BYTES + CHECKSUM_BYTES;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private EntryFormat() {}
 
     /** The header of an entry of {@code fn} for key ({@code k0}, {@code k1}), up to the payload. */
     static ValueWriter header(StoredFunction fn, String systemState, long k0, long k1, long v0, long v1,
             long computeNanos, long createdMillis, int payloadLength) {
-        ValueWriter header = new ValueWriter(128 + 2 * (systemState.length() + fn.id().length()
-                + fn.version().length()));
+        ValueWriter header = new ValueWriter(HEADER_BYTES);
         header.writeInt(MAGIC);
         header.writeInt(FORMAT_VERSION);
         header.writeLong(computeNanos);
@@ -50,7 +52,9 @@ public final class EntryFormat {
         header.writeLong(k1);
         header.writeLong(v0); // argument version
         header.writeLong(v1);
-        header.writeBytes(fn.headerStrings(systemState)); // system state, function id, version
+        header.writeLong(fn.idHash());
+        header.writeLong(fn.stateDigest(systemState));
+        header.writeLong(fn.versionDigest());
         header.writeSize(payloadLength);
         return header;
     }
@@ -81,12 +85,9 @@ public final class EntryFormat {
         long storedK1 = in.readLong();
         long version0 = in.readLong(); // argument version: the caller compares it (a hit of another version is stale)
         long version1 = in.readLong();
-        // Nearly always all three match: one range comparison, then the strings one by one
-        // only to tell which differs.
-        boolean same = in.skipIfNext(fn.headerStrings(systemState));
-        boolean sameState = same || in.readStringEquals(systemState);
-        boolean sameId = same || in.readStringEquals(fn.id());
-        boolean sameVersion = same || in.readStringEquals(fn.version());
+        boolean sameId = in.readLong() == fn.idHash();
+        boolean sameState = in.readLong() == fn.stateDigest(systemState);
+        boolean sameVersion = in.readLong() == fn.versionDigest();
         int payloadLength = in.readSize(1);
         int tagBytes = in.remaining() - payloadLength; // a tag follows the payload in an entry written with a key
         if (tagBytes != 0 && tagBytes != StoreKey.TAG_BYTES) {
@@ -171,24 +172,14 @@ public final class EntryFormat {
     }
 
     /**
-     * The hash of the function id that the entry of {@code length} bytes holds (the second
-     * string), as {@link StoredFunction#idHash} computes it; {@code fallback} when the strings do
-     * not fit in the entry.
+     * The hash of the function id that the entry of {@code length} bytes holds, as
+     * {@link StoredFunction#idHash} computes it; {@code fallback} for an entry of another format,
+     * or too short to hold it.
      */
     static long functionHashOf(byte[] entry, int length, long fallback) {
-        if (STRINGS_AT + 8 > length) {
+        if (length < HEADER_BYTES || (int) INT.get(entry, 4) != FORMAT_VERSION) {
             return fallback;
         }
-        long stateChars = (int) (long) LONG.get(entry, STRINGS_AT); // the system state's length
-        long idAt = STRINGS_AT + 4 + 2 * stateChars;
-        if (stateChars < 0 || idAt + 8 > length) {
-            return fallback;
-        }
-        long idChars = (int) (long) LONG.get(entry, (int) idAt);
-        if (idChars < 0 || idAt + 4 + 2 * idChars > length) {
-            return fallback;
-        }
-        // The id's UTF-16LE code units, as StoredFunction.idHash hashes them.
-        return Xxh3Stream.digest(entry, (int) idAt + 4, (int) (2 * idChars)).high();
+        return (long) LONG.get(entry, FUNCTION_AT);
     }
 }

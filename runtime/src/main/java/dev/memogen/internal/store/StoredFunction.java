@@ -1,6 +1,5 @@
 package dev.memogen.internal.store;
 
-import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.hash.Xxh3Stream;
 
 /**
@@ -14,17 +13,25 @@ public final class StoredFunction {
     private final long idHash;
     private final String version;
     private final Ttl ttl;
-    /** The encoded strings of this function's entries in a store of some system state, and that state. */
-    private volatile HeaderStrings headerStrings;
+    /** The digest of {@link #id} and {@link #version} that this function's entries carry. */
+    private final long versionDigest;
+    /** The digest of the last system state asked for, and that state. */
+    private volatile StateDigest stateDigest;
 
-    @SuppressWarnings("ArrayRecordComponent") // compared by state only
-    private record HeaderStrings(String state, byte[] bytes) {}
+    private record StateDigest(String state, long digest) {}
 
     public StoredFunction(String id, String version, Ttl ttl) {
         this.id = id;
         this.idHash = idHash(id);
         this.version = version;
         this.ttl = ttl;
+        Xxh3Stream s = new Xxh3Stream();
+        s.int32(id.length());
+        s.putChars(id);
+        s.int32(version.length());
+        s.putChars(version);
+        s.finish();
+        this.versionDigest = s.high();
     }
 
     /**
@@ -55,20 +62,26 @@ public final class StoredFunction {
     }
 
     /**
-     * The system state, id and version exactly as an entry of this function's header holds them
-     * ({@link ValueWriter#writeString} of each, in that order), made once per state: a read
-     * compares them with one range comparison.
+     * What this function's entries carry instead of its id and version as text: the upper half of
+     * the XXH3-128 of both (each as its length and UTF-16 code units). An entry of another version
+     * of the function is stale; with 64 bits, an entry of another version taken for this one would
+     * need a collision of the two versions' digests.
      */
-    byte[] headerStrings(String state) {
-        HeaderStrings h = headerStrings;
-        if (h == null || !h.state.equals(state)) {
-            ValueWriter out = new ValueWriter(16 + 2 * (state.length() + id.length() + version.length()));
-            out.writeString(state);
-            out.writeString(id);
-            out.writeString(version);
-            h = new HeaderStrings(state, out.toByteArray());
-            headerStrings = h;
+    long versionDigest() {
+        return versionDigest;
+    }
+
+    /** The digest of a store's system state, as its entries carry it: the upper half of its XXH3-128. */
+    long stateDigest(String state) {
+        StateDigest d = stateDigest;
+        if (d == null || !d.state.equals(state)) {
+            Xxh3Stream s = new Xxh3Stream();
+            s.int32(state.length());
+            s.putChars(state);
+            s.finish();
+            d = new StateDigest(state, s.high());
+            stateDigest = d;
         }
-        return h.bytes;
+        return d.digest;
     }
 }
