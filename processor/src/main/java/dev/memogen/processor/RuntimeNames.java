@@ -29,6 +29,7 @@ final class RuntimeNames {
     static final int SUPPORT_VERSION = 5;
 
     static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
+    static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
     static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");
     static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
     static final ClassName TREE_SET = ClassName.get("java.util", "TreeSet");

@@ -1,0 +1,276 @@
+package dev.memogen.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.memogen.internal.codec.ValueReader;
+import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.store.FileStore;
+import dev.memogen.internal.store.Reports;
+import dev.memogen.internal.store.StoreSettings;
+import dev.memogen.internal.store.StoredFunction;
+import dev.memogen.internal.store.Ttl;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Entries forged by someone who can write the store (the threat model of docs/store-format.md,
+ * "Damage"): written with the store's own writer, so their checksums and keys are valid, for the
+ * function, version and key of a real call. Each would make the decoder allocate for a size it
+ * claims, recurse deeper than a thread's stack, or read a file larger than the heap whole. In a
+ * JVM of {@code -Xmx128m}: every call returns its correct value, computed, with no Throwable
+ * reaching it; each hostile entry is replaced, so a second JVM hits the correct values.
+ */
+class HostileEntriesAcrossJvmsTest {
+    @TempDir Path dir;
+
+    private static final String HOSTILE = """
+            package app;
+            import dev.memogen.GenerateMemo;
+            import dev.memogen.Memo;
+            import java.io.*;
+            import java.nio.file.*;
+            import java.util.*;
+            @GenerateMemo
+            final class Hostile {
+                record Node(int v, Node next) {}
+
+                static List<String> words(int n) {
+                    record("words");
+                    List<String> w = new ArrayList<>();
+                    for (int i = 0; i < n; i++) w.add("w" + i);
+                    return w;
+                }
+                static Map<String, Integer> counts(int n) {
+                    record("counts");
+                    Map<String, Integer> m = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) m.put("k" + i, i);
+                    return m;
+                }
+                static String[] names(int n) {
+                    record("names");
+                    String[] a = new String[n];
+                    for (int i = 0; i < n; i++) a[i] = "n" + i;
+                    return a;
+                }
+                static String text(int n) {
+                    record("text");
+                    return "t".repeat(n);
+                }
+                static Node chain(int n) {
+                    record("chain");
+                    Node c = null;
+                    for (int i = 1; i <= n; i++) c = new Node(i, c);
+                    return c;
+                }
+                static Set<Node> nodes(int n) {
+                    record("nodes");
+                    Node c = null;
+                    for (int i = 1; i <= n; i++) c = new Node(i, c);
+                    return new LinkedHashSet<>(List.of(c));
+                }
+                static int[] ints(int n) {
+                    record("ints");
+                    int[] a = new int[n];
+                    for (int i = 0; i < n; i++) a[i] = i * i;
+                    return a;
+                }
+            """ + TestCompiler.RECORD_BODY + "}\n";
+
+    private static final String MAIN = """
+            package app;
+            import java.util.*;
+            public final class Main {
+                /** Runs one step; a Throwable that reaches the caller is printed, and the next step runs. */
+                static void step(String what, java.util.function.Supplier<Object> call) {
+                    try {
+                        System.out.println(what + " " + call.get());
+                    } catch (Throwable t) {
+                        System.out.println(what + " failed: " + t);
+                    }
+                }
+
+                static int depth(Hostile.Node n) {
+                    int d = 0;
+                    for (; n != null; n = n.next()) d++;
+                    return d;
+                }
+
+                public static void main(String[] args) {
+                    step("words", () -> HostileMemo.words(3));
+                    step("counts", () -> HostileMemo.counts(3));
+                    step("names", () -> Arrays.toString(HostileMemo.names(3)));
+                    step("text", () -> HostileMemo.text(3));
+                    step("chain", () -> depth(HostileMemo.chain(3)));
+                    step("nodes", () -> depth(HostileMemo.nodes(3).iterator().next()));
+                    step("ints", () -> Arrays.toString(HostileMemo.ints(3)));
+                }
+            }
+            """;
+
+    private static final String VALUES = """
+            words [w0, w1, w2]
+            counts {k0=0, k1=1, k2=2}
+            names [n0, n1, n2]
+            text ttt
+            chain 3
+            nodes 3
+            ints [0, 1, 4]""";
+
+    private static final List<String> BODIES = List.of("words", "counts", "names", "text", "chain", "nodes", "ints");
+
+    /** A byte that makes a value that does not decode: a presence byte other than 0 or 1. */
+    private static final byte BAD = 7;
+
+    @Test
+    void hostileEntriesAreMissesThatCostTheirSizeAndAreReplaced() throws Exception {
+        Path classes = TestCompiler.compileToDirectory(dir, "app", Map.of("Hostile.java", HOSTILE, "Main.java", MAIN));
+        Path log = dir.resolve("bodies.log");
+        assertEquals(VALUES, run(classes), "first JVM");
+        assertEquals(BODIES, TestCompiler.bodiesRan(log));
+
+        Path filler = dir.resolve("filler");
+        // A list claiming 40M elements (backed by 40 MB): a list made room for at once takes 160 MB.
+        forge("#words(", out -> {
+            out.writeBoolean(true);
+            out.writeSize(40_000_000);
+            out.writeBoolean(true);
+            out.writeString("forged");
+            out.writeByte(BAD);
+            out.writeFileBytes(zeros(filler, 40_000_000), 40_000_000);
+        });
+        // A map claiming 25M entries (backed by 50 MB): its table alone would take 128 MB.
+        forge("#counts(", out -> {
+            out.writeBoolean(true);
+            out.writeSize(25_000_000);
+            out.writeBoolean(true); // one entry, whose put makes the table
+            out.writeString("forged");
+            out.writeBoolean(true);
+            out.writeInt(1);
+            out.writeByte(BAD);
+            out.writeFileBytes(zeros(filler, 50_000_000), 50_000_000);
+        });
+        // An array claiming 40M elements (backed by 40 MB): 160 MB at once.
+        forge("#names(", out -> {
+            out.writeBoolean(true);
+            out.writeSize(40_000_000);
+            out.writeByte(BAD);
+            out.writeFileBytes(zeros(filler, 40_000_000), 40_000_000);
+        });
+        // A string of 64M chars, every byte there: 128 MB of chars, more than the heap.
+        forge("#text(", out -> {
+            out.writeBoolean(true);
+            out.writeSize(64_000_000);
+            out.writeFileBytes(zeros(filler, 128_000_000), 128_000_000);
+        });
+        // A chain 12,000 deep that does not decode at its end: the decoder's depth hops threads.
+        forge("#chain(", out -> {
+            out.writeBoolean(true);
+            for (int i = 0; i < 12_000; i++) {
+                out.writeInt(i);
+                out.writeBoolean(true);
+            }
+            out.writeInt(0);
+            out.writeByte(BAD);
+        });
+        // A set holding a chain 100,000 deep, sound bytes: adding it to the set, the record's own
+        // hashCode recurses through every level on the caller's stack.
+        forge("#nodes(", out -> {
+            out.writeBoolean(true);
+            out.writeSize(1);
+            out.writeBoolean(true);
+            for (int i = 0; i < 100_000; i++) {
+                out.writeInt(i);
+                out.writeBoolean(true);
+            }
+            out.writeInt(0);
+            out.writeBoolean(false);
+        });
+        // 300 MB that do not decode (trailing bytes after an int[1]), on the recheck path of a
+        // mutable result: more than twice the heap, if it were read whole.
+        forge("#ints(", out -> {
+            out.writeBoolean(true);
+            out.writeIntArray(new int[] {42});
+            out.writeFileBytes(zeros(filler, 300_000_000), 300_000_000);
+        });
+        Files.delete(filler);
+
+        assertEquals(VALUES, run(classes), "a JVM meeting the hostile entries");
+        assertEquals(BODIES, TestCompiler.bodiesRan(log), "every hostile entry is a miss");
+        assertEquals(VALUES, run(classes), "the next JVM");
+        assertEquals(List.of(), TestCompiler.bodiesRan(log), "every hostile entry was replaced");
+    }
+
+    private String run(Path classes) throws Exception {
+        return TestCompiler.runInNewJvm(dir, classes, "app.Main", List.of("-Xmx128m", "-Dmemogen.packMax=0",
+                "-Dbodies.log=" + dir.resolve("bodies.log")));
+    }
+
+    /** A sparse file of {@code size} zeros (taking no disk until written elsewhere). */
+    private static Path zeros(Path file, long size) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(0);
+            f.setLength(size);
+        }
+        return file;
+    }
+
+    private interface Payload {
+        void write(ValueWriter out) throws IOException;
+    }
+
+    /**
+     * Replaces the entry of the only call of the function whose id contains {@code function} by
+     * {@code payload}, written by the store's own writer: a valid checksum, the entry's own system
+     * state, function id, function version and key (taken from the entry itself).
+     */
+    private void forge(String function, Payload payload) throws IOException {
+        Path store = dir.resolve("store");
+        Path entry;
+        try (Stream<Path> files = Files.walk(store.resolve("objects"))) {
+            entry = files.filter(p -> p.getFileName().toString().matches("[0-9a-f]{32}"))
+                    .filter(p -> header(p).id().contains(function))
+                    .findFirst().orElseThrow(() -> new AssertionError("no entry of " + function));
+        }
+        Header h = header(entry);
+        FileStore fileStore = new FileStore(store, h.state(), new StoreSettings(false, 0, "gds", 1L << 30,
+                10_000_000_000L, 0), new Reports() {
+                    @Override
+                    public void warnOnce(String kind, String message, Throwable cause) {
+                        throw new AssertionError(message, cause);
+                    }
+
+                    @Override
+                    public void event(String kind, String message) {}
+                });
+        ValueWriter out = ValueWriter.deferring(0); // the zeros streamed from their file as it is written
+        payload.write(out);
+        fileStore.write(new StoredFunction(h.id(), h.version(), Ttl.NONE), h.k0(), h.k1(), out, 1_000_000);
+    }
+
+    private record Header(String state, String id, String version, long k0, long k1) {}
+
+    /** The header of an object file (docs/store-format.md, "Object files"). */
+    private static Header header(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            ValueReader r = new ValueReader(in.readNBytes(64 * 1024));
+            r.readInt(); // magic
+            r.readInt(); // format
+            r.readLong(); // compute nanos
+            r.readLong(); // created
+            long k0 = r.readLong();
+            long k1 = r.readLong();
+            r.readLong(); // argument version
+            r.readLong();
+            return new Header(r.readString(), r.readString(), r.readString(), k0, k1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
