@@ -172,12 +172,7 @@ class HostileEntriesAcrossJvmsTest {
         // A chain 12,000 deep that does not decode at its end: the decoder's depth hops threads.
         forge("#chain(", out -> {
             out.writeBoolean(true);
-            for (int i = 0; i < 12_000; i++) {
-                out.writeInt(i);
-                out.writeBoolean(true);
-            }
-            out.writeInt(0);
-            out.writeByte(BAD);
+            chain(out, 12_000, BAD);
         });
         // A set holding a chain 100,000 deep, sound bytes: adding it to the set, the record's own
         // hashCode recurses through every level on the caller's stack.
@@ -185,12 +180,7 @@ class HostileEntriesAcrossJvmsTest {
             out.writeBoolean(true);
             out.writeSize(1);
             out.writeBoolean(true);
-            for (int i = 0; i < 100_000; i++) {
-                out.writeInt(i);
-                out.writeBoolean(true);
-            }
-            out.writeInt(0);
-            out.writeBoolean(false);
+            chain(out, 100_000, (byte) 0);
         });
         // 300 MB that do not decode (trailing bytes after an int[1]), on the recheck path of a
         // mutable result: more than twice the heap, if it were read whole.
@@ -210,6 +200,19 @@ class HostileEntriesAcrossJvmsTest {
     private String run(Path classes) throws Exception {
         return TestCompiler.runInNewJvm(dir, classes, "app.Main", List.of("-Xmx128m", "-Dmemogen.packMax=0",
                 "-Dbodies.log=" + dir.resolve("bodies.log")));
+    }
+
+    /**
+     * The components of a {@code Node} that holds {@code depth} more, each present, the last
+     * one's {@code next} given by the presence byte {@code end} (0: none).
+     */
+    private static void chain(ValueWriter out, int depth, byte end) {
+        for (int i = 0; i < depth; i++) {
+            out.writeInt(i);
+            out.writeBoolean(true);
+        }
+        out.writeInt(0);
+        out.writeByte(end);
     }
 
     /** A sparse file of {@code size} zeros (taking no disk until written elsewhere). */
