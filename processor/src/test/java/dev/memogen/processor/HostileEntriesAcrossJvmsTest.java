@@ -197,6 +197,45 @@ class HostileEntriesAcrossJvmsTest {
         assertEquals(List.of(), TestCompiler.bodiesRan(log), "every hostile entry was replaced");
     }
 
+    /**
+     * Results larger than the room a decoder makes before reading (lists, sets, deques, maps and
+     * arrays of references, which grow as their elements are read): the same elements, in order,
+     * from memory (mutable results are decoded from the bytes the memory tier keeps) and from the
+     * store.
+     */
+    @Test
+    void resultsLargerThanTheRoomMadeFirstComeBackWhole() {
+        com.google.testing.compile.Compilation compilation = TestCompiler.compile(TestCompiler.source("big.Big",
+                "package big;",
+                "import dev.memogen.GenerateMemo;",
+                "import java.util.*;",
+                "@GenerateMemo",
+                "final class Big {",
+                "  static String[] names(int n) { String[] a = new String[n]; for (int i = 0; i < n; i++) a[i] = \"n\" + i; return a; }",
+                "  static int[][] grid(int n) { int[][] g = new int[n][]; for (int i = 0; i < n; i++) g[i] = new int[] {i, -i}; return g; }",
+                "  static List<String> list(int n) { return Arrays.asList(names(n)); }",
+                "  static Set<String> set(int n) { return new LinkedHashSet<>(list(n)); }",
+                "  static ArrayDeque<String> deque(int n) { return new ArrayDeque<>(list(n)); }",
+                "  static Map<String, Integer> map(int n) {",
+                "    Map<String, Integer> m = new LinkedHashMap<>(); for (int i = 0; i < n; i++) m.put(\"k\" + i, i); return m; }",
+                "}"));
+        com.google.testing.compile.CompilationSubject.assertThat(compilation).succeeded();
+        TestCompiler.Loaded loaded = TestCompiler.load(compilation);
+        dev.memogen.Memogen.configure(dev.memogen.MemogenSettings.at(dir));
+        for (String method : List.of("names", "grid", "list", "set", "deque", "map")) {
+            for (int n : new int[] {0, 16, 17, 1000}) {
+                String computed = java.util.Arrays.deepToString(new Object[] {loaded.call("big.BigMemo", method, n)});
+                String hit = java.util.Arrays.deepToString(new Object[] {loaded.call("big.BigMemo", method, n)});
+                dev.memogen.Memogen.clearMemory();
+                String stored = java.util.Arrays.deepToString(new Object[] {loaded.call("big.BigMemo", method, n)});
+                assertEquals(computed, hit, method + "(" + n + ") from memory");
+                assertEquals(computed, stored, method + "(" + n + ") from the store");
+            }
+        }
+        assertEquals(java.util.Arrays.deepToString(new Object[] {new int[][] {{0, 0}, {1, -1}}}),
+                java.util.Arrays.deepToString(new Object[] {loaded.call("big.BigMemo", "grid", 2)}));
+    }
+
     private String run(Path classes) throws Exception {
         return TestCompiler.runInNewJvm(dir, classes, "app.Main", List.of("-Xmx128m", "-Dmemogen.packMax=0",
                 "-Dbodies.log=" + dir.resolve("bodies.log")));
