@@ -162,7 +162,7 @@ final class CodecEmitter {
             String n = names.fresh("n");
             String i = names.fresh("i");
             b.addStatement("int $L = $L.readSize($L)", n, in, MIN_ELEMENT_BYTES);
-            b.addStatement("$T $L = $L", declared(t), arr, newArray(a, initialCapacity(n)));
+            b.addStatement("$T $L = $L", declared(t), arr, newArray(a, initialCapacity(in, n)));
             b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
             b.beginControlFlow("if ($L == $L.length)", i, arr);
             b.addStatement("$L = $T.copyOf($L, (int) $T.min($L, 2L * $L))", arr, RuntimeNames.ARRAYS, arr,
@@ -181,7 +181,7 @@ final class CodecEmitter {
             String i = names.fresh("i");
             b.addStatement("int $L = $L.readSize($L)", n, in, 2 * MIN_ELEMENT_BYTES); // a key and a value
             b.addStatement("$T $L = new $T<>($L)", declared(t), map, implementation(t),
-                    m instanceof ValueType.SortedMapType ? "" : initialCapacity(n));
+                    m instanceof ValueType.SortedMapType ? "" : initialCapacity(in, n));
             b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
             String k = decode(b, m.key(), in, depth, names);
             String val = decode(b, m.value(), in, depth, names);
@@ -211,7 +211,7 @@ final class CodecEmitter {
         if (impl.equals(RuntimeNames.TREE_SET)) {
             b.addStatement("$T $L = new $T<>()", type, c, impl); // no capacity: natural order
         } else {
-            b.addStatement("$T $L = new $T<>($L)", type, c, impl, initialCapacity(n));
+            b.addStatement("$T $L = new $T<>($L)", type, c, impl, initialCapacity(in, n));
         }
         b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
         String x = decode(b, element, in, depth, names);
@@ -266,18 +266,11 @@ final class CodecEmitter {
     private static final int MIN_ELEMENT_BYTES = 1;
 
     /**
-     * The most elements a collection, array or map is made room for before any is read. A size is
-     * checked against the bytes that remain, but an element of one byte holds a reference of four
-     * or eight, and the collections that enclose the one being read (a tree through a list, each
-     * level claiming all the bytes after it) are not filled yet either: beyond this, room grows
-     * with the elements read, so a size in hostile bytes never allocates more than a constant
-     * per collection being read.
+     * The room made for {@code n} elements (a variable checked by {@code readSize}) before any is
+     * read: at most a few, unless the reader's bytes are known to decode ({@code ValueReader.room}).
      */
-    static final int MAX_INITIAL_CAPACITY = 16;
-
-    /** The room made for {@code n} elements (a variable checked by {@code readSize}) before any is read. */
-    private static CodeBlock initialCapacity(String n) {
-        return CodeBlock.of("$T.min($L, $L)", Math.class, n, MAX_INITIAL_CAPACITY);
+    private static CodeBlock initialCapacity(String in, String n) {
+        return CodeBlock.of("$L.room($L)", in, n);
     }
 
     /** {@code new X[n]} for an array type, {@code new int[n][]} for nested arrays. */

@@ -49,9 +49,12 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
         Object STALE = new Object();
     }
 
-    /** Decodes one value, written by {@link #encode}: a presence flag, then the codec's bytes. */
+    /**
+     * Decodes one value, written by {@link #encode}: a presence flag, then the codec's bytes, known
+     * to decode (the memory tier's bytes of a mutable value: encoded here, or decoded once already).
+     */
     public static <T> T decode(Codec<T> codec, byte[] bytes, int offset, int length) {
-        return decode(codec, new ValueReader(bytes, offset, length));
+        return decode(codec, ValueReader.known(bytes, offset, length));
     }
 
     /** Decodes the one value {@code in} holds, to its end. */
