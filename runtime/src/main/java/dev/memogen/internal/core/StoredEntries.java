@@ -270,8 +270,8 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      * MAC), is deleted, so that it costs one read; so is one that ran out of stack or memory while
      * decoding (a value nested deeper than a thread's stack, as a set's element whose
      * {@code hashCode} recurses through it; or more elements than the heap holds, each backed by
-     * bytes). Those errors are caught here, where everything the decoder made is unreachable:
-     * nothing of the caller's state was changed by the decoder. An entry that decodes but
+     * bytes). Those errors are caught here, where what the decoder was building (a new value,
+     * which nothing else refers to) has become unreachable. An entry that decodes but
      * cannot be used (a file result that cannot be put back) is left; the computed value replaces it.
      */
     private void undecodable(StoredFunction fn, long k0, long k1, Throwable e) {
