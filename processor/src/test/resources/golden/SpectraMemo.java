@@ -18,7 +18,7 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.memogen.processor.MemoProcessor")
 public final class SpectraMemo {
-  private static final int SUPPORT = Support.require(5, SpectraMemo.class);
+  private static final int SUPPORT = Support.require(6, SpectraMemo.class);
 
   private static final MemoFunction<Long> AREA = MemoFunction.create(
       "com.acme.Spectra#area(int,int)",

@@ -157,10 +157,17 @@ final class CodecEmitter {
             if (a.component() instanceof ValueType.Primitive p) {
                 return in + ".read" + RuntimeNames.suffix(p.kind()) + "Array()";
             }
+            // Grown as its elements are read, like a collection (see fill).
             String arr = names.fresh("array");
+            String n = names.fresh("n");
             String i = names.fresh("i");
-            b.addStatement("$T $L = $L", declared(t), arr, newArray(a, in + ".readSize(1)"));
-            b.beginControlFlow("for (int $L = 0; $L < $L.length; $L++)", i, i, arr, i);
+            b.addStatement("int $L = $L.readSize($L)", n, in, MIN_ELEMENT_BYTES);
+            b.addStatement("$T $L = $L", declared(t), arr, newArray(a, initialCapacity(in, n)));
+            b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
+            b.beginControlFlow("if ($L == $L.length)", i, arr);
+            b.addStatement("$L = $T.copyOf($L, (int) $T.min($L, 2L * $L))", arr, RuntimeNames.ARRAYS, arr,
+                    Math.class, n, i);
+            b.endControlFlow();
             String x = decode(b, a.component(), in, depth, names);
             b.addStatement("$L[$L] = $L", arr, i, x);
             b.endControlFlow();
@@ -172,9 +179,9 @@ final class CodecEmitter {
             String map = names.fresh("map");
             String n = names.fresh("n");
             String i = names.fresh("i");
-            b.addStatement("int $L = $L.readSize(1)", n, in);
+            b.addStatement("int $L = $L.readSize($L)", n, in, 2 * MIN_ELEMENT_BYTES); // a key and a value
             b.addStatement("$T $L = new $T<>($L)", declared(t), map, implementation(t),
-                    m instanceof ValueType.SortedMapType ? "" : n);
+                    m instanceof ValueType.SortedMapType ? "" : initialCapacity(in, n));
             b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
             String k = decode(b, m.key(), in, depth, names);
             String val = decode(b, m.value(), in, depth, names);
@@ -200,11 +207,11 @@ final class CodecEmitter {
         String c = names.fresh("collection");
         String n = names.fresh("n");
         String i = names.fresh("i");
-        b.addStatement("int $L = $L.readSize(1)", n, in);
+        b.addStatement("int $L = $L.readSize($L)", n, in, MIN_ELEMENT_BYTES);
         if (impl.equals(RuntimeNames.TREE_SET)) {
             b.addStatement("$T $L = new $T<>()", type, c, impl); // no capacity: natural order
         } else {
-            b.addStatement("$T $L = new $T<>($L)", type, c, impl, n);
+            b.addStatement("$T $L = new $T<>($L)", type, c, impl, initialCapacity(in, n));
         }
         b.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, n, i);
         String x = decode(b, element, in, depth, names);
@@ -251,8 +258,23 @@ final class CodecEmitter {
         throw new IllegalStateException(t + " is never loaded"); // a SequenceType is a parameter only
     }
 
+    /**
+     * The fewest bytes an element of a collection, array or map (a key, a value) takes: its
+     * presence byte. Every element decoded here is a reference (primitive arrays are read by
+     * {@code ValueReader}), so this is exact: a list of nulls takes one byte each.
+     */
+    private static final int MIN_ELEMENT_BYTES = 1;
+
+    /**
+     * The room made for {@code n} elements (a variable checked by {@code readSize}) before any is
+     * read: at most a few, unless the reader's bytes are known to decode ({@code ValueReader.room}).
+     */
+    private static CodeBlock initialCapacity(String in, String n) {
+        return CodeBlock.of("$L.room($L)", in, n);
+    }
+
     /** {@code new X[n]} for an array type, {@code new int[n][]} for nested arrays. */
-    private static CodeBlock newArray(ValueType.ArrayType a, String length) {
+    private static CodeBlock newArray(ValueType.ArrayType a, CodeBlock length) {
         TypeName base = a.component().typeName();
         int dims = 0;
         while (base instanceof ArrayTypeName arr) {

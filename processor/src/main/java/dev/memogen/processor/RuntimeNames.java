@@ -26,9 +26,10 @@ final class RuntimeNames {
      * The version of the runtime's support interface ({@code Support.VERSION}) that generated code
      * is written for; a test checks that the two agree.
      */
-    static final int SUPPORT_VERSION = 5;
+    static final int SUPPORT_VERSION = 6;
 
     static final ClassName ARRAY_LIST = ClassName.get("java.util", "ArrayList");
+    static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
     static final ClassName LINKED_HASH_SET = ClassName.get("java.util", "LinkedHashSet");
     static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
     static final ClassName TREE_SET = ClassName.get("java.util", "TreeSet");

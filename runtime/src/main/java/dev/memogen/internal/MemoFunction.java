@@ -394,11 +394,12 @@ public final class MemoFunction<T> {
         if (entries == null) {
             return null;
         }
-        // A large file is decoded as it is read unless its encoded bytes are kept: by the memory
-        // tier (mutable values), or for threads waiting on this flight (a recheck).
+        // A large file is decoded as it is read unless the memory tier keeps its encoded bytes
+        // (mutable values). A recheck too: a file larger than the tier keeps is never read whole
+        // (a hostile one of any size costs no more memory than the tier would); the threads
+        // waiting on this flight then read it from the store themselves (STORED below).
         StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1, !mutable ? fileSize -> false
-                : recheck ? fileSize -> true : fileSize -> rt.memory.keeps(fileSize),
-                recheck ? null : invalidations::increment, RECORDED);
+                : fileSize -> rt.memory.keeps(fileSize), recheck ? null : invalidations::increment, RECORDED);
         if (found == null) {
             return null;
         }
@@ -409,7 +410,9 @@ public final class MemoFunction<T> {
         if (value == null) {
             held = NULL;
         } else if (mutable && found.bytes() == null) {
-            held = null; // decoded as it was read: no encoded bytes to keep
+            // Decoded as it was read: no encoded bytes to keep; threads waiting on this flight (a
+            // recheck) read the value from the store.
+            held = recheck ? Flight.STORED : null;
         } else if (mutable) {
             // The encoded bytes, copied only if somebody keeps them: the memory tier, or threads
             // waiting on this flight (a recheck). A large value the tier would drop is not copied.
@@ -420,7 +423,7 @@ public final class MemoFunction<T> {
         } else {
             held = value;
         }
-        if (held != null) {
+        if (held != null && held != Flight.STORED) {
             rt.memory.put(this, key.m0, key.m1, k0, k1, held, args, found.payloadLength() + argsBytes,
                     ttl.expiresAt(found.createdMillis()), recorded);
         }

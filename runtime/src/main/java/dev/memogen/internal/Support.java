@@ -11,7 +11,7 @@ package dev.memogen.internal;
  */
 public final class Support {
     /** The support interface this runtime offers. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
 
     private Support() {}
 

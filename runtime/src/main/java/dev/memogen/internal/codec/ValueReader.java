@@ -56,16 +56,42 @@ public final class ValueReader {
     private final Source source;
     /** Bytes of the value still in {@link #source}, after {@link #end}. */
     private long more;
+    /** Whether the bytes are known to decode: their sizes are then trusted for {@link #room}. */
+    private final boolean known;
+
+    /**
+     * The most elements a collection or an array of references is made room for before any is
+     * read, unless the bytes are {@linkplain #known known to decode}. A size is checked against
+     * the bytes that remain, but an element of one byte (a null) holds a reference of four or
+     * eight, and the collections enclosing the one being read (a tree through a list, each level
+     * claiming all the bytes after it) are not filled yet: beyond this, room grows with the
+     * elements read, so a size in hostile bytes never allocates more than a constant per
+     * collection being read.
+     */
+    public static final int ROOM_BEFORE_READING = 16;
 
     public ValueReader(byte[] buf) {
         this(buf, 0, buf.length);
     }
 
     public ValueReader(byte[] buf, int offset, int length) {
+        this(buf, offset, length, false);
+    }
+
+    private ValueReader(byte[] buf, int offset, int length, boolean known) {
         this.buf = buf;
         this.pos = offset;
         this.end = offset + length;
         this.source = null;
+        this.known = known;
+    }
+
+    /**
+     * A reader of bytes known to decode, which this runtime encoded or has decoded once already
+     * (what the memory tier keeps of a mutable value): collections are made room for at once.
+     */
+    public static ValueReader known(byte[] buf, int offset, int length) {
+        return new ValueReader(buf, offset, length, true);
     }
 
     /**
@@ -79,6 +105,7 @@ public final class ValueReader {
         this.end = length;
         this.source = source;
         this.more = more;
+        this.known = false;
     }
 
     private void need(long n) {
@@ -181,6 +208,15 @@ public final class ValueReader {
             throw new CorruptValueException("bad size " + n + " with " + ((end - pos) + more) + " bytes left");
         }
         return n;
+    }
+
+    /**
+     * The room to make for {@code n} elements of a collection or an array of references (a size
+     * {@link #readSize} returned) before any is read: all of it for bytes {@linkplain #known known
+     * to decode}, else at most {@link #ROOM_BEFORE_READING}; the decoder grows it as elements come.
+     */
+    public int room(int n) {
+        return known ? n : Math.min(n, ROOM_BEFORE_READING);
     }
 
     /**

@@ -49,9 +49,12 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
         Object STALE = new Object();
     }
 
-    /** Decodes one value, written by {@link #encode}: a presence flag, then the codec's bytes. */
+    /**
+     * Decodes one value, written by {@link #encode}: a presence flag, then the codec's bytes, known
+     * to decode (the memory tier's bytes of a mutable value: encoded here, or decoded once already).
+     */
     public static <T> T decode(Codec<T> codec, byte[] bytes, int offset, int length) {
-        return decode(codec, new ValueReader(bytes, offset, length));
+        return decode(codec, ValueReader.known(bytes, offset, length));
     }
 
     /** Decodes the one value {@code in} holds, to its end. */
@@ -105,6 +108,11 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
         } catch (IOException | RuntimeException e) {
             warnUnreadable(e);
             return null;
+        } catch (OutOfMemoryError e) {
+            // An object file read whole (an interrupted thread's read) that does not fit: the one
+            // array failed, nothing else was taken.
+            warnUnreadable(e);
+            return null;
         }
         if (found instanceof Found.Hit h && (h.version0() != v0 || h.version1() != v1)) {
             if (found instanceof Found.Streaming streaming) {
@@ -131,8 +139,8 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
                     payloadLength = in.remaining();
                     value = decode(codec, in);
                 }
-            } catch (RuntimeException e) {
-                warnUndecodable(fn, e);
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                undecodable(fn, k0, k1, e);
                 return null;
             }
         } else if (found instanceof Found.Streaming streaming) {
@@ -195,7 +203,7 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
             long k1, Preamble preamble, Object[] before) {
         try (streamed) {
             T value;
-            RuntimeException undecodable = null;
+            Throwable undecodable = null;
             try {
                 ValueReader in = streamed.reader();
                 if (readPreamble(in, preamble, before)) {
@@ -204,7 +212,7 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
                 value = decode(codec, in);
             } catch (java.io.UncheckedIOException e) {
                 throw e;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 undecodable = e;
                 value = null;
             }
@@ -214,7 +222,7 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
                 return UNREADABLE;
             }
             if (undecodable != null) {
-                warnUndecodable(fn, undecodable);
+                undecodable(fn, k0, k1, undecodable);
                 return UNREADABLE;
             }
             return value;
@@ -256,8 +264,26 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
                 + "; it is recomputed", null);
     }
 
-    private void warnUndecodable(StoredFunction fn, RuntimeException e) {
-        problems.warnOnce("decode", "an entry of " + fn.id() + (e instanceof CorruptValueException
-                ? " does not decode into its return type (" : " cannot be used (") + e + "); it is recomputed", null);
+    /**
+     * An entry whose value did not decode ({@code e}): reported once, and the call computes. One
+     * whose bytes do not fit its type, however its checksum came to match (the checksum is no
+     * MAC), is deleted, so that it costs one read; so is one that ran out of stack or memory while
+     * decoding (a value nested deeper than a thread's stack, as a set's element whose
+     * {@code hashCode} recurses through it; or more elements than the heap holds, each backed by
+     * bytes). Those errors are caught here, where what the decoder was building (a new value,
+     * which nothing else refers to) has become unreachable. An entry that decodes but
+     * cannot be used (a file result that cannot be put back) is left; the computed value replaces it.
+     */
+    private void undecodable(StoredFunction fn, long k0, long k1, Throwable e) {
+        problems.warnOnce("decode", "an entry of " + fn.id() + (e instanceof RuntimeException
+                && !(e instanceof CorruptValueException) ? " cannot be used (" : " does not decode into its return type (")
+                + e + "); it is recomputed", null);
+        if (e instanceof CorruptValueException || e instanceof Error) {
+            try {
+                store.delete(fn, k0, k1);
+            } catch (IOException | RuntimeException ignored) {
+                // a read-only store, or a file that cannot be deleted: the computed value replaces it
+            }
+        }
     }
 }
