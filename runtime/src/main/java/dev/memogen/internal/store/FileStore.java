@@ -141,7 +141,14 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         this.packMax = (int) Math.min(config.packMax(), Packs.MAX_ENTRY);
         StoreIndex opened = null;
         if (!config.readOnly()) {
-            Files.createDirectories(objects);
+            if (!Files.isDirectory(root)) {
+                // The store's own directory (a link to one is the user's choice) is made without
+                // write for group and others; what is inside it is never reached through a link.
+                Path parent = root.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                StoreFiles.directories(parent, root.toAbsolutePath(), reports);
+            }
+            StoreFiles.directories(root, objects, reports);
             try {
                 opened = StoreIndex.open(root.resolve("index"), this, EvictionPolicy.named(config.policy()), reports,
                         config.maxSize(), config.lockTimeoutNanos(), config.lockHoldNanos());
@@ -149,7 +156,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 reports.warnOnce("index", "cannot open the store index in " + root
                         + "; the store is used read-only (hits are served, nothing is written)", e);
             }
-        } else if (!Files.isDirectory(objects)) {
+        } else if (!StoreFiles.isDirectory(objects)) {
             throw new NoSuchFileException(objects.toString(), null, "no store to read (memogen.readOnly is set)");
         }
         this.index = opened;
@@ -221,37 +228,40 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return Found.ABSENT;
         }
         Found found;
-        long fileSize;
+        long fileSize = 0;
+        // FileChannel reads fail on an interrupted thread: such a thread reads with the flag cleared
+        // (and again if an interrupt comes meanwhile), sets it again after, and never streams.
+        boolean interrupted = Thread.interrupted();
         try {
-            if (Thread.currentThread().isInterrupted()) {
-                // FileChannel reads fail on an interrupted thread; Files.readAllBytes ignores interrupts.
-                byte[] bytes = Files.readAllBytes(path);
-                fileSize = bytes.length;
-                found = parse(bytes, fn, k0, k1);
-            } else {
-                FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-                boolean handedOver = false;
+            while (true) {
                 try {
-                    fileSize = ch.size();
-                    if (fileSize > Integer.MAX_VALUE - 16) {
-                        throw new IOException("object file " + path + " is too large (" + fileSize + " bytes)");
+                    FileChannel ch = StoreFiles.open(objects, path, StandardOpenOption.READ);
+                    boolean handedOver = false;
+                    try {
+                        fileSize = ch.size();
+                        if (fileSize > Integer.MAX_VALUE - 16) {
+                            throw new IOException("object file " + path + " is too large (" + fileSize + " bytes)");
+                        }
+                        if (fileSize > STREAM_ABOVE && keepsBytes != null && !interrupted
+                                && !keepsBytes.test(fileSize)) {
+                            found = parseStreamed(ch, fileSize, fn, k0, k1);
+                            handedOver = found instanceof Found.Streaming;
+                        } else {
+                            found = parse(readFully(ch, (int) fileSize), fn, k0, k1);
+                        }
+                    } finally {
+                        if (!handedOver) {
+                            ch.close();
+                        }
                     }
-                    if (fileSize > STREAM_ABOVE && keepsBytes != null && !keepsBytes.test(fileSize)) {
-                        found = parseStreamed(ch, fileSize, fn, k0, k1);
-                        handedOver = found instanceof Found.Streaming;
-                    } else {
-                        found = parse(readFully(ch, (int) fileSize), fn, k0, k1);
-                    }
-                } finally {
-                    if (!handedOver) {
-                        ch.close();
-                    }
+                    break;
+                } catch (java.nio.channels.ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
                 }
             }
-        } catch (java.nio.channels.ClosedByInterruptException e) {
-            byte[] bytes = Files.readAllBytes(path);
-            fileSize = bytes.length;
-            found = parse(bytes, fn, k0, k1);
+        } catch (StoreFiles.NotPlain e) {
+            // A link, a FIFO, a directory...: never followed or opened; damage, removed below.
+            found = new Found.Corrupt(e.getMessage());
         } catch (NoSuchFileException e) {
             if (index != null && index.contains(fn.idHash(), k0, k1)) {
                 reports.event("missing", "an indexed entry of " + fn.id() + " has no object at " + path
@@ -259,6 +269,10 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 index.forget(fn.idHash(), k0, k1);
             }
             return Found.ABSENT;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (index != null) {
             if (found instanceof Found.Hit hit) {
@@ -470,10 +484,10 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         FileChannel ch;
         try {
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = StoreFiles.open(objects, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
-            Files.createDirectories(dir);
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            StoreFiles.directories(objects, dir, reports); // a link or other file in a directory's place is replaced
+            ch = StoreFiles.open(objects, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         boolean moved = false;
         try {
@@ -506,11 +520,11 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             // The rename happens under the index lock, with the index entry: no other process
             // (eviction, removeOrphans) ever sees the object without its entry.
             index.commit(fn.idHash(), k0, k1, size, Math.max(0, computeNanos), () ->
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+                    StoreFiles.move(objects, tmp, target));
             moved = true;
         } finally {
             if (!moved) {
-                Files.deleteIfExists(tmp);
+                StoreFiles.delete(objects, tmp);
             }
         }
         return size;
