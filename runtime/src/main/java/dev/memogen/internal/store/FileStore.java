@@ -308,7 +308,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 byte[] entry = Packs.entry(packs.map(SlotTable.packOf(where)), SlotTable.offsetOf(where));
                 found = entry == null ? new Found.Corrupt("no record there") : parse(entry, fn, k0, k1);
             } catch (NoSuchFileException e) {
-                found = new Found.Corrupt("the pack is missing");
+                found = new Found.Corrupt(e instanceof StoreFiles.NotPlain ? e.getMessage() : "the pack is missing");
             } catch (InternalError e) {
                 found = new Found.Corrupt("the pack was cut short");
             }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
@@ -212,8 +211,8 @@ final class StoreFiles {
 
     /**
      * Opens the regular file {@code file} below {@code base} without following a link, creating it
-     * when the options say so (with the store's permissions; group-writable in a shared-group
-     * store when {@code inPlace}). A file that is opened for writing must have one name: writing
+     * when the options say so (with the store's permissions; in a shared-group store, group-writable
+     * unless it is an object's temporary file, which is never written in place). A file that is opened for writing must have one name: writing
      * in place through a second name (a hard link) would change a file elsewhere. Anything else at
      * the path is a {@link NotPlain}, and nothing is opened.
      */
@@ -244,7 +243,7 @@ final class StoreFiles {
         FileChannel ch;
         try {
             ch = before == null && POSIX
-                    ? FileChannel.open(file, opts, fileAttribute(shared ? SHARED_FILE : FILE))
+                    ? FileChannel.open(file, opts, PosixFilePermissions.asFileAttribute(shared ? SHARED_FILE : FILE))
                     : FileChannel.open(file, opts);
         } catch (FileSystemException e) {
             if (e instanceof NoSuchFileException || e instanceof FileAlreadyExistsException) {
@@ -264,7 +263,11 @@ final class StoreFiles {
                 throw new NotPlain(file, "was replaced while it was opened");
             }
             if (shared && inPlaceShared(file)) {
-                groupWritable(file);
+                try {
+                    groupWritable(file);
+                } catch (IOException e) {
+                    // Made meanwhile by another user of the store, who makes it group-writable.
+                }
             }
             sound = true;
             return ch;
@@ -278,10 +281,6 @@ final class StoreFiles {
     /** Files that every process of a shared store writes in place: packs, index, flights, index.lock. */
     private static boolean inPlaceShared(Path file) {
         return !file.getFileName().toString().contains(".tmp-");
-    }
-
-    private static FileAttribute<Set<PosixFilePermission>> fileAttribute(Set<PosixFilePermission> permissions) {
-        return PosixFilePermissions.asFileAttribute(permissions);
     }
 
     private static Stat lstatOrNull(Path path) {

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,14 +39,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreLinksTest {
     @TempDir Path dir;
+    private Path store;
+    private Path outside;
 
     private static final int KEYS = 60;
     private static final Duration NO_HANG = Duration.ofSeconds(30);
 
+    @BeforeEach
+    void paths() throws IOException {
+        store = dir.resolve("store");
+        outside = Files.createDirectories(dir.resolve("outside"));
+    }
+
     @Test
     void linksAtTheIndexFlightsAndLockAreNotFollowedByAnotherJvm() throws Exception {
-        Path store = dir.resolve("store");
-        Path outside = Files.createDirectories(dir.resolve("outside"));
         runs(store, 0, KEYS); // the store prepared by this JVM...
         Files.write(outside.resolve("index-target"), noise(1 << 20, 1));
         Files.write(outside.resolve("flights-target"), noise(1_100_000, 2));
@@ -59,18 +66,14 @@ class StoreLinksTest {
         assertEquals(0, MultiProcessStoreTest.wrong(out), out);
         assertEquals(before, snapshot(outside), "nothing outside the store was written, created or deleted");
         for (String name : List.of("index", "flights", "index.lock")) {
-            assertTrue(Files.isRegularFile(store.resolve(name), LinkOption.NOFOLLOW_LINKS), name + " is a file of the store again");
+            assertTrue(Files.isRegularFile(store.resolve(name), LinkOption.NOFOLLOW_LINKS), name + " is a file again");
         }
         runs(store, 0, 2 * KEYS); // and this JVM goes on with it: writes, eviction, orphans
-        MemoRuntime.get().removeOrphans();
-        MemoRuntime.get().setMaxSize(64 << 10);
-        assertEquals(before, snapshot(outside));
+        sweepAndEvictKeepOutside(before);
     }
 
     @Test
     void aFunctionDirectoryLinkedOutsideIsNeitherEnteredNorSwept() throws Exception {
-        Path store = dir.resolve("store");
-        Path outside = Files.createDirectories(dir.resolve("outside"));
         runs(store, 0, KEYS);
         List<Path> functions;
         try (Stream<Path> s = Files.list(store.resolve("objects"))) {
@@ -98,50 +101,33 @@ class StoreLinksTest {
         for (Path fn : functions) {
             assertTrue(Files.isDirectory(fn, LinkOption.NOFOLLOW_LINKS), fn + " is a directory of the store again");
         }
-        MemoRuntime.get().removeOrphans();
-        MemoRuntime.get().setMaxSize(64 << 10); // eviction deletes objects: in the store only
-        assertEquals(before, snapshot(outside));
+        sweepAndEvictKeepOutside(before); // eviction deletes objects: in the store only
     }
 
     @Test
     void anObjectFileLinkedOutsideIsNotRead() throws Exception {
-        Path store = dir.resolve("store");
-        Path outside = Files.createDirectories(dir.resolve("outside"));
         runs(store, 0, KEYS);
         Path object = anyFile(store.resolve("objects"));
-        Path target = outside.resolve("object");
-        Files.copy(object, target);
-        replaceWithLink(object, target);
-        Map<String, String> before = snapshot(outside);
+        Map<String, String> before = linkToCopyOutside(object);
 
         assertEquals(1, runs(store, 0, KEYS), "the key whose object is a link computes, the others hit");
         assertTrue(Files.isRegularFile(object, LinkOption.NOFOLLOW_LINKS), "the link was replaced by the entry");
-        MemoRuntime.get().setMaxSize(64 << 10);
-        assertEquals(before, snapshot(outside));
+        sweepAndEvictKeepOutside(before);
     }
 
     @Test
     void theCurrentPackLinkedOutsideIsNeitherReadNorAppendedTo() throws Exception {
-        Path store = dir.resolve("store");
-        Path outside = Files.createDirectories(dir.resolve("outside"));
         runs(store, MemoConfig.DEFAULT_PACK_MAX, KEYS);
-        Path pack = anyFile(store.resolve("packs"));
-        Path target = outside.resolve("pack");
-        Files.copy(pack, target);
-        replaceWithLink(pack, target);
-        Map<String, String> before = snapshot(outside);
+        Map<String, String> before = linkToCopyOutside(anyFile(store.resolve("packs")));
 
         assertEquals(2 * KEYS, runs(store, MemoConfig.DEFAULT_PACK_MAX, KEYS), "the records behind the link were not read");
         assertEquals(2 * KEYS, runs(store, MemoConfig.DEFAULT_PACK_MAX, KEYS, 2 * KEYS), "appended: new keys");
         assertEquals(0, runs(store, MemoConfig.DEFAULT_PACK_MAX, 2 * KEYS), "and read back");
-        MemoRuntime.get().removeOrphans();
-        MemoRuntime.get().setMaxSize(64 << 10); // eviction and compaction, which deletes packs
-        assertEquals(before, snapshot(outside));
+        sweepAndEvictKeepOutside(before); // eviction and compaction, which deletes packs
     }
 
     @Test
     void fifosAtAnObjectAndUnderObjectsDuringARebuildDoNotBlock() throws Exception {
-        Path store = dir.resolve("store");
         runs(store, 0, KEYS);
         Path object = anyFile(store.resolve("objects"));
         fifo(object);
@@ -155,7 +141,6 @@ class StoreLinksTest {
 
     @Test
     void fifosAtPacksDoNotBlock() throws Exception {
-        Path store = dir.resolve("store");
         runs(store, MemoConfig.DEFAULT_PACK_MAX, KEYS);
         Path pack = anyFile(store.resolve("packs"));
         long number = Long.parseLong(pack.getFileName().toString(), 16);
@@ -173,9 +158,9 @@ class StoreLinksTest {
     @Test
     void createdFilesAndDirectoriesAreNotWritableByOthersWhateverTheUmask() throws Exception {
         for (long packMax : new long[] {0, MemoConfig.DEFAULT_PACK_MAX}) {
-            Path store = dir.resolve("store" + packMax);
-            runWithUmask("000", store, packMax);
-            Map<String, Set<PosixFilePermission>> modes = modes(store);
+            Path fresh = dir.resolve("store" + packMax);
+            runWithUmask("000", fresh, packMax);
+            Map<String, Set<PosixFilePermission>> modes = modes(fresh);
             assertTrue(modes.keySet().containsAll(List.of("", "objects", "index", "flights", "index.lock",
                     packMax == 0 ? "objects/257f29e09c075490" : "packs/0000000000000001")), "" + modes.size());
             modes.forEach((path, mode) -> {
@@ -188,20 +173,35 @@ class StoreLinksTest {
     @Test
     void aSetgidStoreDirectoryIsSharedByItsGroup() throws Exception {
         for (long packMax : new long[] {0, MemoConfig.DEFAULT_PACK_MAX}) {
-            Path store = Files.createDirectory(dir.resolve("store" + packMax));
-            exec("chmod", "2775", store.toString());
-            runWithUmask("022", store, packMax);
-            Map<String, Set<PosixFilePermission>> modes = modes(store);
+            Path fresh = Files.createDirectory(dir.resolve("store" + packMax));
+            exec("chmod", "2775", fresh.toString());
+            runWithUmask("022", fresh, packMax);
+            Map<String, Set<PosixFilePermission>> modes = modes(fresh);
             assertTrue(modes.keySet().containsAll(List.of("index", "flights", "index.lock",
                     packMax == 0 ? "objects/257f29e09c075490/00" : "packs/0000000000000001")), "" + modes.size());
             modes.forEach((path, mode) -> {
                 assertFalse(mode.contains(PosixFilePermission.OTHERS_WRITE), path + " " + mode);
                 boolean inPlace = path.startsWith("packs/") || List.of("index", "flights", "index.lock").contains(path);
-                if (Files.isDirectory(store.resolve(path), LinkOption.NOFOLLOW_LINKS) || inPlace) {
+                if (Files.isDirectory(fresh.resolve(path), LinkOption.NOFOLLOW_LINKS) || inPlace) {
                     assertTrue(mode.contains(PosixFilePermission.GROUP_WRITE), path + " " + mode);
                 }
             });
         }
+    }
+
+    /** Replaces {@code file} by a link to a copy of it outside the store; what is outside then. */
+    private Map<String, String> linkToCopyOutside(Path file) throws Exception {
+        Path target = outside.resolve(file.getFileName());
+        Files.copy(file, target);
+        replaceWithLink(file, target);
+        return snapshot(outside);
+    }
+
+    /** Runs the operations that delete (removeOrphans, eviction, compaction); nothing outside changes. */
+    private void sweepAndEvictKeepOutside(Map<String, String> before) throws Exception {
+        MemoRuntime.get().removeOrphans();
+        MemoRuntime.get().setMaxSize(64 << 10);
+        assertEquals(before, snapshot(outside), "nothing outside the store was written, created or deleted");
     }
 
     /** Stores {@link StoreWorker}'s entries in a separate JVM started with {@code umask}. */
