@@ -118,6 +118,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         }
     }
 
+    /** The store's directory: every file below it is reached without following a link ({@link StoreFiles}). */
+    private final Path root;
     private final Path objects;
     private final Packs packs;
     /** Entries (header, payload, checksum) up to this many bytes are written to packs; 0: never. */
@@ -134,6 +136,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private final StoreIndex index;
 
     public FileStore(Path root, String systemState, StoreSettings config, Reports reports) throws IOException {
+        this.root = root;
         this.objects = root.resolve("objects");
         this.systemState = systemState;
         this.reports = reports;
@@ -235,7 +238,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         try {
             while (true) {
                 try {
-                    FileChannel ch = StoreFiles.open(objects, path, StandardOpenOption.READ);
+                    FileChannel ch = StoreFiles.open(root, path, StandardOpenOption.READ);
                     boolean handedOver = false;
                     try {
                         fileSize = ch.size();
@@ -484,10 +487,10 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         FileChannel ch;
         try {
-            ch = StoreFiles.open(objects, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
-            StoreFiles.directories(objects, dir, reports); // a link or other file in a directory's place is replaced
-            ch = StoreFiles.open(objects, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            StoreFiles.directories(root, dir, reports); // a link or other file in a directory's place is replaced
+            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         boolean moved = false;
         try {
@@ -520,11 +523,11 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             // The rename happens under the index lock, with the index entry: no other process
             // (eviction, removeOrphans) ever sees the object without its entry.
             index.commit(fn.idHash(), k0, k1, size, Math.max(0, computeNanos), () ->
-                    StoreFiles.move(objects, tmp, target));
+                    StoreFiles.move(root, tmp, target));
             moved = true;
         } finally {
             if (!moved) {
-                StoreFiles.delete(objects, tmp);
+                StoreFiles.delete(root, tmp);
             }
         }
         return size;

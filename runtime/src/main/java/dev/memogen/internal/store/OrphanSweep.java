@@ -46,7 +46,7 @@ final class OrphanSweep {
         String name = entry.getFileName().toString();
         int tmp = name.indexOf(".tmp-");
         if (tmp == 32) {
-            return writerGone(name.substring(tmp + 5)) && StoreFiles.delete(objects, entry);
+            return writerGone(name.substring(tmp + 5)) && StoreFiles.delete(objects.getParent(), entry);
         }
         if (name.length() == 32) {
             long k0 = Hex.parse(name.substring(0, 16), 16);

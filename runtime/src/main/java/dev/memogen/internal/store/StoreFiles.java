@@ -150,7 +150,7 @@ final class StoreFiles {
      * a warning to {@code reports} (when not null).
      */
     static void directories(Path base, Path dir, Reports reports) throws IOException {
-        if (dir.equals(base)) {
+        if (dir == null || dir.equals(base)) {
             return;
         }
         directories(base, dir.getParent(), reports); // first: an lstat(2) resolves links on the way

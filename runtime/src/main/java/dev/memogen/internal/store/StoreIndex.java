@@ -366,7 +366,7 @@ public final class StoreIndex {
         } else if (!keepFile) {
             Path path = objects.pathOf(table.fn(i), table.k0(i), table.k1(i));
             try {
-                StoreFiles.delete(objects.directory(), path);
+                StoreFiles.delete(objects.directory().getParent(), path);
             } catch (IOException e) {
                 // Left behind; removeOrphans() deletes it once it can.
                 reports.warnOnce("evict", "cannot delete a stored entry " + path + "; it stays as an orphan", e);
@@ -540,7 +540,7 @@ public final class StoreIndex {
                 discardStoredForm(at, true); // the file, indexed or not, is deleted below
                 table.removeAt(at);
             }
-            StoreFiles.delete(objects.directory(), objects.pathOf(fn, k0, k1));
+            StoreFiles.delete(objects.directory().getParent(), objects.pathOf(fn, k0, k1));
             return null;
         });
     }
@@ -595,7 +595,7 @@ public final class StoreIndex {
     boolean deleteIfUnindexed(long fn, long k0, long k1, Path path) throws IOException {
         return locked(() -> {
             int at = table.probe(fn, k0, k1);
-            return (at < 0 || isPacked(table.state(at))) && StoreFiles.delete(objects.directory(), path);
+            return (at < 0 || isPacked(table.state(at))) && StoreFiles.delete(objects.directory().getParent(), path);
         });
     }
 

@@ -86,10 +86,7 @@ class StoreLinksTest {
             // them there) and three files named like objects no index entry refers to.
             Path copy = outside.resolve("fn" + n++);
             copyTree(fn, copy);
-            Path shard = Files.createDirectories(copy.resolve("ab"));
-            for (int i = 0; i < 3; i++) {
-                Files.write(shard.resolve("ab" + "0123456789abcdef0123456789abc".substring(0, 29) + i), noise(100, i));
-            }
+            plantOrphans(copy);
             replaceWithLink(fn, copy);
         }
         Map<String, String> before = snapshot(outside);
@@ -102,6 +99,27 @@ class StoreLinksTest {
             assertTrue(Files.isDirectory(fn, LinkOption.NOFOLLOW_LINKS), fn + " is a directory of the store again");
         }
         sweepAndEvictKeepOutside(before); // eviction deletes objects: in the store only
+    }
+
+    @Test
+    void theObjectsDirectoryLinkedOutsideIsNeitherReadNorWrittenNorSwept() throws Exception {
+        runs(store, 0, KEYS);
+        Path objects = store.resolve("objects");
+        Path copy = outside.resolve("objects");
+        copyTree(objects, copy);
+        try (Stream<Path> s = Files.list(copy)) {
+            for (Path fn : s.toList()) {
+                plantOrphans(fn);
+            }
+        }
+        replaceWithLink(objects, copy); // while the store is open
+        Map<String, String> before = snapshot(outside);
+
+        assertEquals(0, MemoRuntime.get().removeOrphans(), "nothing is swept through a link");
+        assertEquals(2 * KEYS, callKeys(0, KEYS), "the entries behind the link were not read (store open)");
+        assertTrue(Files.isDirectory(objects, LinkOption.NOFOLLOW_LINKS), "objects is a directory again");
+        assertEquals(2 * KEYS, runs(store, 0, KEYS, 2 * KEYS), "new keys written");
+        sweepAndEvictKeepOutside(before);
     }
 
     @Test
@@ -189,6 +207,14 @@ class StoreLinksTest {
         }
     }
 
+    /** Three files in {@code functionDir}, named like objects that no index entry refers to. */
+    private static void plantOrphans(Path functionDir) throws IOException {
+        Path shard = Files.createDirectories(functionDir.resolve("ab"));
+        for (int i = 0; i < 3; i++) {
+            Files.write(shard.resolve("ab0123456789abcdef0123456789abc" + i), noise(100, i));
+        }
+    }
+
     /** Replaces {@code file} by a link to a copy of it outside the store; what is outside then. */
     private Map<String, String> linkToCopyOutside(Path file) throws Exception {
         Path target = outside.resolve(file.getFileName());
@@ -236,6 +262,11 @@ class StoreLinksTest {
 
     private static int runs(Path store, long packMax, int from, int to) {
         MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(4 << 20).withPackMax(packMax));
+        return callKeys(from, to);
+    }
+
+    /** Calls keys {@code from} to {@code to - 1} of both functions with the runtime installed; how many computed. */
+    private static int callKeys(int from, int to) {
         AtomicInteger runs = new AtomicInteger();
         for (int key = from; key < to; key++) {
             assertEquals(StoreWorker.expectedText(key), call(StoreWorker.TEXT, key, k -> {
