@@ -231,39 +231,39 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return Found.ABSENT;
         }
         Found found;
-        long fileSize = 0;
-        // FileChannel reads fail on an interrupted thread: such a thread reads with the flag cleared
-        // (and again if an interrupt comes meanwhile), sets it again after, and never streams.
-        boolean interrupted = Thread.interrupted();
+        long fileSize;
         try {
-            while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                byte[] bytes = readUninterrupted(path);
+                fileSize = bytes.length;
+                found = parse(bytes, fn, k0, k1);
+            } else {
+                FileChannel ch = StoreFiles.open(root, path, StandardOpenOption.READ);
+                boolean handedOver = false;
                 try {
-                    FileChannel ch = StoreFiles.open(root, path, StandardOpenOption.READ);
-                    boolean handedOver = false;
-                    try {
-                        fileSize = ch.size();
-                        if (fileSize > Integer.MAX_VALUE - 16) {
-                            throw new IOException("object file " + path + " is too large (" + fileSize + " bytes)");
-                        }
-                        if (fileSize > STREAM_ABOVE && keepsBytes != null && !interrupted
-                                && !keepsBytes.test(fileSize)) {
-                            found = parseStreamed(ch, fileSize, fn, k0, k1);
-                            handedOver = found instanceof Found.Streaming;
-                        } else {
-                            found = parse(readFully(ch, (int) fileSize), fn, k0, k1);
-                        }
-                    } finally {
-                        if (!handedOver) {
-                            ch.close();
-                        }
+                    fileSize = ch.size();
+                    if (fileSize > Integer.MAX_VALUE - 16) {
+                        throw new IOException("object file " + path + " is too large (" + fileSize + " bytes)");
                     }
-                    break;
-                } catch (java.nio.channels.ClosedByInterruptException e) {
-                    interrupted |= Thread.interrupted();
+                    if (fileSize > STREAM_ABOVE && keepsBytes != null && !keepsBytes.test(fileSize)) {
+                        found = parseStreamed(ch, fileSize, fn, k0, k1);
+                        handedOver = found instanceof Found.Streaming;
+                    } else {
+                        found = parse(readFully(ch, (int) fileSize), fn, k0, k1);
+                    }
+                } finally {
+                    if (!handedOver) {
+                        ch.close();
+                    }
                 }
             }
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            byte[] bytes = readUninterrupted(path);
+            fileSize = bytes.length;
+            found = parse(bytes, fn, k0, k1);
         } catch (StoreFiles.NotPlain e) {
             // A link, a FIFO, a directory...: never followed or opened; damage, removed below.
+            fileSize = 0;
             found = new Found.Corrupt(e.getMessage());
         } catch (NoSuchFileException e) {
             if (index != null && index.contains(fn.idHash(), k0, k1)) {
@@ -272,10 +272,6 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 index.forget(fn.idHash(), k0, k1);
             }
             return Found.ABSENT;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
         if (index != null) {
             if (found instanceof Found.Hit hit) {
@@ -381,6 +377,26 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                     + "; their entries are computed again", e);
         }
         return found;
+    }
+
+    /**
+     * The object file at {@code path}, read whole by an interrupted thread: FileChannel reads fail
+     * on one, so the flag is cleared meanwhile and set again after (Files.readAllBytes, which
+     * ignores it, would follow a link).
+     */
+    private byte[] readUninterrupted(Path path) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try (FileChannel ch = StoreFiles.open(root, path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IOException("object file " + path + " is too large (" + size + " bytes)");
+            }
+            return readFully(ch, (int) size);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Reads at most this much per read(2): the JDK copies through a temporary buffer this large, which stays in cache. */
