@@ -137,6 +137,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         }
     }
 
+    /** The store's directory: every file below it is reached without following a link ({@link StoreFiles}). */
+    private final Path root;
     private final Path objects;
     private final Packs packs;
     /** Entries (header, payload, checksum) up to this many bytes are written to packs; 0: never. */
@@ -159,6 +161,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             config.key().checkUsable();
         }
         this.key = config.key();
+        this.root = root;
         this.objects = root.resolve("objects");
         this.systemState = systemState;
         this.reports = reports;
@@ -166,7 +169,14 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         this.packMax = (int) Math.min(config.packMax(), Packs.MAX_ENTRY);
         StoreIndex opened = null;
         if (!config.readOnly()) {
-            Files.createDirectories(objects);
+            if (!Files.isDirectory(root)) {
+                // The store's own directory (a link to one is the user's choice) is made without
+                // write for group and others; what is inside it is never reached through a link.
+                Path parent = root.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                StoreFiles.directories(parent, root.toAbsolutePath(), reports);
+            }
+            StoreFiles.directories(root, objects, reports);
             try {
                 opened = StoreIndex.open(root.resolve("index"), this, EvictionPolicy.named(config.policy()), reports,
                         config.maxSize(), config.lockTimeoutNanos(), config.lockHoldNanos());
@@ -174,7 +184,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 reports.warnOnce("index", "cannot open the store index in " + root
                         + "; the store is used read-only (hits are served, nothing is written)", e);
             }
-        } else if (!Files.isDirectory(objects)) {
+        } else if (!StoreFiles.isDirectory(objects)) {
             throw new NoSuchFileException(objects.toString(), null, "no store to read (memogen.readOnly is set)");
         }
         this.index = opened;
@@ -249,12 +259,11 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         long fileSize;
         try {
             if (Thread.currentThread().isInterrupted()) {
-                // FileChannel reads fail on an interrupted thread; Files.readAllBytes ignores interrupts.
-                byte[] bytes = Files.readAllBytes(path);
+                byte[] bytes = readUninterrupted(path);
                 fileSize = bytes.length;
                 found = parse(bytes, fn, k0, k1);
             } else {
-                FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+                FileChannel ch = StoreFiles.open(root, path, StandardOpenOption.READ);
                 boolean handedOver = false;
                 try {
                     fileSize = ch.size();
@@ -274,9 +283,13 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 }
             }
         } catch (java.nio.channels.ClosedByInterruptException e) {
-            byte[] bytes = Files.readAllBytes(path);
+            byte[] bytes = readUninterrupted(path);
             fileSize = bytes.length;
             found = parse(bytes, fn, k0, k1);
+        } catch (StoreFiles.NotPlain e) {
+            // A link, a FIFO, a directory...: never followed or opened; damage, removed below.
+            fileSize = 0;
+            found = new Found.Corrupt(e.getMessage());
         } catch (NoSuchFileException e) {
             if (index != null && index.contains(fn.idHash(), k0, k1)) {
                 reports.event("missing", "an indexed entry of " + fn.id() + " has no object at " + path
@@ -319,7 +332,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 byte[] entry = Packs.entry(packs.map(SlotTable.packOf(where)), SlotTable.offsetOf(where));
                 found = entry == null ? new Found.Corrupt("no record there") : parse(entry, fn, k0, k1);
             } catch (NoSuchFileException e) {
-                found = new Found.Corrupt("the pack is missing");
+                found = new Found.Corrupt(e instanceof StoreFiles.NotPlain ? e.getMessage() : "the pack is missing");
             } catch (InternalError e) {
                 found = new Found.Corrupt("the pack was cut short");
             }
@@ -389,6 +402,26 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                     + "; their entries are computed again", e);
         }
         return found;
+    }
+
+    /**
+     * The object file at {@code path}, read whole by an interrupted thread: FileChannel reads fail
+     * on one, so the flag is cleared meanwhile and set again after (Files.readAllBytes, which
+     * ignores it, would follow a link).
+     */
+    private byte[] readUninterrupted(Path path) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try (FileChannel ch = StoreFiles.open(root, path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IOException("object file " + path + " is too large (" + size + " bytes)");
+            }
+            return readFully(ch, (int) size);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Reads at most this much per read(2): the JDK copies through a temporary buffer this large, which stays in cache. */
@@ -532,10 +565,10 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         FileChannel ch;
         try {
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
-            Files.createDirectories(dir);
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            StoreFiles.directories(root, dir, reports); // a link or other file in a directory's place is replaced
+            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         boolean moved = false;
         try {
@@ -572,11 +605,11 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             // The rename happens under the index lock, with the index entry: no other process
             // (eviction, removeOrphans) ever sees the object without its entry.
             index.commit(fn.idHash(), k0, k1, size, Math.max(0, computeNanos), () ->
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING));
+                    StoreFiles.move(root, tmp, target));
             moved = true;
         } finally {
             if (!moved) {
-                Files.deleteIfExists(tmp);
+                StoreFiles.delete(root, tmp);
             }
         }
         return size;

@@ -61,7 +61,8 @@ public final class FlightTable {
         long now = System.nanoTime();
         if (m != null && now - checkDue >= 0) {
             checkDue = now + StoreIndex.STAT_EVERY_NANOS;
-            if (Files.size(file) != BYTES) {
+            StoreFiles.Stat onDisk = StoreFiles.lstat(file);
+            if (onDisk.size() != BYTES || !onDisk.regular()) {
                 m = null; // cut short or replaced by hand: create and map it again
             }
         }
@@ -203,8 +204,8 @@ public final class FlightTable {
             return m;
         }
         index.runLocked(() -> {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel ch = StoreFiles.openReplacing(file.getParent(), file, index.reports(),
+                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 long size = ch.size();
                 if (size > BYTES) {
                     ch.truncate(0); // not a file of this format: start afresh
@@ -221,7 +222,7 @@ public final class FlightTable {
     }
 
     private static MappedByteBuffer mapIfWhole(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = StoreFiles.open(file.getParent(), file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (ch.size() != BYTES) {
                 return null;
             }

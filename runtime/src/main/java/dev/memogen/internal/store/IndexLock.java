@@ -222,7 +222,8 @@ final class IndexLock {
                 FileChannel ch = l.channel;
                 if (ch == null || !ch.isOpen()) {
                     Files.createDirectories(l.file.getParent());
-                    ch = FileChannel.open(l.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    ch = StoreFiles.openReplacing(l.file.getParent(), l.file, null, StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
                     l.channel = ch;
                 }
                 FileLock got;
@@ -265,7 +266,7 @@ final class IndexLock {
 
     /** The index file's header mapped, to ask the process keeping the lock to let go; null when there is none. */
     private MappedByteBuffer headerToAskThrough() {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = StoreFiles.open(file.getParent(), file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             return ch.size() < IndexHeader.BYTES ? null : ch.map(FileChannel.MapMode.READ_WRITE, 0, IndexHeader.BYTES);
         } catch (IOException | RuntimeException e) {
             return null; // not there (yet), or not writable: the keeper lets go when idle

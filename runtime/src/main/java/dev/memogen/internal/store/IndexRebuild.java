@@ -148,7 +148,7 @@ final class IndexRebuild {
         }
         long k0 = Hex.parse(name.substring(0, 16), 16);
         long k1 = Hex.parse(name.substring(16), 16);
-        try (FileChannel ch = FileChannel.open(entry, StandardOpenOption.READ)) {
+        try (FileChannel ch = StoreFiles.open(objects.directory().getParent(), entry, StandardOpenOption.READ)) {
             long size = ch.size();
             head.clear();
             ch.read(head, 0);

@@ -22,19 +22,19 @@ public final class ObjectTree {
     }
 
     static void forEach(Path root, Visitor visitor) throws IOException {
-        if (!Files.isDirectory(root)) {
+        if (!StoreFiles.isDirectory(root)) {
             return;
         }
         try (DirectoryStream<Path> functions = Files.newDirectoryStream(root)) {
             for (Path fnDir : functions) {
                 String name = fnDir.getFileName().toString();
                 long fn = Hex.parse(name, 16);
-                if ((fn == 0 && !name.equals("0000000000000000")) || !Files.isDirectory(fnDir)) {
+                if ((fn == 0 && !name.equals("0000000000000000")) || !StoreFiles.isDirectory(fnDir)) {
                     continue;
                 }
                 try (DirectoryStream<Path> shards = Files.newDirectoryStream(fnDir)) {
                     for (Path shard : shards) {
-                        if (!Files.isDirectory(shard)) {
+                        if (!StoreFiles.isDirectory(shard)) { // a link is never entered
                             continue;
                         }
                         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {

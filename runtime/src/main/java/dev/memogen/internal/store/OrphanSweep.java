@@ -13,18 +13,20 @@ import java.nio.file.Path;
  * entries.
  */
 final class OrphanSweep {
+    private final Path objects;
     private final StoreIndex index;
     private final Reports reports;
     private long removed;
 
-    private OrphanSweep(StoreIndex index, Reports reports) {
+    private OrphanSweep(Path objects, StoreIndex index, Reports reports) {
+        this.objects = objects;
         this.index = index;
         this.reports = reports;
     }
 
     /** Sweeps {@code objects}; returns how many files were deleted. */
     static long run(Path objects, StoreIndex index, Reports reports) throws IOException {
-        OrphanSweep sweep = new OrphanSweep(index, reports);
+        OrphanSweep sweep = new OrphanSweep(objects, index, reports);
         ObjectTree.forEach(objects, sweep::visit);
         return sweep.removed;
     }
@@ -44,7 +46,7 @@ final class OrphanSweep {
         String name = entry.getFileName().toString();
         int tmp = name.indexOf(".tmp-");
         if (tmp == 32) {
-            return writerGone(name.substring(tmp + 5)) && Files.deleteIfExists(entry);
+            return writerGone(name.substring(tmp + 5)) && StoreFiles.delete(objects.getParent(), entry);
         }
         if (name.length() == 32) {
             long k0 = Hex.parse(name.substring(0, 16), 16);

@@ -95,14 +95,14 @@ public final class Packs {
         FileChannel opened;
         boolean rw = writable;
         try {
-            opened = FileChannel.open(path, rw ? new StandardOpenOption[] {StandardOpenOption.READ,
+            opened = StoreFiles.open(dir.getParent(), path, rw ? new StandardOpenOption[] {StandardOpenOption.READ,
                 StandardOpenOption.WRITE} : new StandardOpenOption[] {StandardOpenOption.READ});
         } catch (java.nio.file.FileSystemException e) {
             if (!rw || e instanceof java.nio.file.NoSuchFileException) {
                 throw e;
             }
             rw = false; // a read-only file system or file: read what is there
-            opened = FileChannel.open(path, StandardOpenOption.READ);
+            opened = StoreFiles.open(dir.getParent(), path, StandardOpenOption.READ);
         }
         try (FileChannel ch = opened) {
             long size = Math.min(ch.size(), Integer.MAX_VALUE & ~7L);
@@ -131,15 +131,16 @@ public final class Packs {
      * index refers to, is replaced.
      */
     Mapped create(long number, int capacity) throws IOException {
-        Files.createDirectories(dir);
+        StoreFiles.directories(dir.getParent(), dir, null);
         Path path = pathOf(number);
         if (startsWithARecord(path)) {
             // Not a leftover of a create that a crash cut short: the index's last number is wrong.
             throw new Occupied();
         }
-        Files.deleteIfExists(path);
+        StoreFiles.delete(dir.getParent(), path); // a leftover, or what is no pack (a link: the link goes, not its target)
         boolean done = false;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = StoreFiles.open(dir.getParent(), path, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
             ByteBuffer last = ByteBuffer.allocate(1);
             while (last.hasRemaining()) {
                 ch.write(last, capacity - 1L); // the length, without data: a sparse file
@@ -147,15 +148,15 @@ public final class Packs {
             done = true;
         } finally {
             if (!done) {
-                Files.deleteIfExists(path);
+                StoreFiles.delete(dir.getParent(), path);
             }
         }
         return mapNow(number);
     }
 
     /** Whether the file at {@code path} exists and its first record has a plausible length. */
-    private static boolean startsWithARecord(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+    private boolean startsWithARecord(Path path) throws IOException {
+        try (FileChannel ch = StoreFiles.open(dir.getParent(), path, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
             while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
                 // read the length word
@@ -176,20 +177,20 @@ public final class Packs {
         if (m != null && m.number == number) {
             maps.compareAndSet(i, m, null);
         }
-        Files.deleteIfExists(pathOf(number));
+        StoreFiles.delete(dir.getParent(), pathOf(number));
     }
 
     /** The numbers of the packs on disk, in order. */
     List<Long> list() throws IOException {
         List<Long> numbers = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
+        if (!StoreFiles.isDirectory(dir)) {
             return numbers;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 long n = Hex.parse(name, 16);
-                if (n > 0 && Files.isRegularFile(f)) {
+                if (n > 0 && StoreFiles.isRegularFile(f)) {
                     numbers.add(n);
                 }
             }
@@ -304,19 +305,18 @@ public final class Packs {
 
     /** Writes all of {@code r} at {@code at} of pack {@code number}, through the channel kept open for appends. */
     private void pwrite(long number, ByteBuffer r, long at) throws IOException {
-        if (Thread.currentThread().isInterrupted()) {
-            // A FileChannel write on an interrupted thread closes the channel; RandomAccessFile ignores interrupts.
-            byte[] copy = new byte[r.remaining()];
-            r.get(copy);
-            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pathOf(number).toFile(), "rw")) {
-                f.seek(at);
-                f.write(copy);
+        // A FileChannel write on an interrupted thread closes the channel: written with the flag
+        // cleared, and set again after (RandomAccessFile, which ignores it, cannot refuse a link).
+        boolean interrupted = Thread.interrupted();
+        try {
+            FileChannel ch = channel(number);
+            while (r.hasRemaining()) {
+                at += ch.write(r, at);
             }
-            return;
-        }
-        FileChannel ch = channel(number);
-        while (r.hasRemaining()) {
-            at += ch.write(r, at);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -325,7 +325,7 @@ public final class Packs {
         FileChannel ch = appendChannel;
         if (ch == null || !ch.isOpen() || appendNumber != number) {
             closeAppendChannel();
-            ch = FileChannel.open(pathOf(number), StandardOpenOption.WRITE);
+            ch = StoreFiles.open(dir.getParent(), pathOf(number), StandardOpenOption.WRITE);
             appendChannel = ch;
             appendNumber = number;
         }

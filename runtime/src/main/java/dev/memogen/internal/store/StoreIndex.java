@@ -134,6 +134,9 @@ public final class StoreIndex {
     static StoreIndex open(Path file, ObjectFiles objects, EvictionPolicy policy, Reports reports, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) throws IOException {
         StoreIndex index = new StoreIndex(file, objects, policy, reports, maxBytes, lockTimeoutNanos, lockHoldNanos);
+        // index.lock is opened without a warning later (IndexLock): whatever is not a plain file there is replaced now.
+        StoreFiles.openReplacing(file.getParent(), file.resolveSibling("index.lock"), reports,
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
         index.lock.lock();
         try {
             index.attach();
@@ -142,6 +145,11 @@ public final class StoreIndex {
             index.lock.unlock();
         }
         return index;
+    }
+
+    /** Where this store reports what it found and repaired. */
+    Reports reports() {
+        return reports;
     }
 
     public long maxBytes() {
@@ -168,9 +176,9 @@ public final class StoreIndex {
      * The channel is closed once mapped (the mapping stays valid): no descriptor is held.
      */
     private void attach() throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            fileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        try (FileChannel channel = StoreFiles.openReplacing(file.getParent(), file, reports, StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            fileKey = StoreFiles.lstat(file).fileKey();
             statDue = System.nanoTime() + STAT_EVERY_NANOS;
             attach(channel);
         }
@@ -290,7 +298,8 @@ public final class StoreIndex {
         if (time - statDue >= 0) {
             java.nio.file.attribute.BasicFileAttributes now;
             try {
-                now = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                now = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS); // a link put in its place is a replacement
             } catch (NoSuchFileException e) {
                 now = null;
             }
@@ -357,7 +366,7 @@ public final class StoreIndex {
         } else if (!keepFile) {
             Path path = objects.pathOf(table.fn(i), table.k0(i), table.k1(i));
             try {
-                Files.deleteIfExists(path);
+                StoreFiles.delete(objects.directory().getParent(), path);
             } catch (IOException e) {
                 // Left behind; removeOrphans() deletes it once it can.
                 reports.warnOnce("evict", "cannot delete a stored entry " + path + "; it stays as an orphan", e);
@@ -515,7 +524,7 @@ public final class StoreIndex {
     /** Records an object that exists but is not indexed (found by a read). */
     int adopt(long fn, long k0, long k1, long size, long cost) throws IOException {
         return locked(() -> {
-            if (table.probe(fn, k0, k1) >= 0 || !Files.exists(objects.pathOf(fn, k0, k1))) {
+            if (table.probe(fn, k0, k1) >= 0 || !StoreFiles.isRegularFile(objects.pathOf(fn, k0, k1))) {
                 return 0;
             }
             upsert(FULL, fn, k0, k1, size, cost);
@@ -531,7 +540,7 @@ public final class StoreIndex {
                 discardStoredForm(at, true); // the file, indexed or not, is deleted below
                 table.removeAt(at);
             }
-            Files.deleteIfExists(objects.pathOf(fn, k0, k1));
+            StoreFiles.delete(objects.directory().getParent(), objects.pathOf(fn, k0, k1));
             return null;
         });
     }
@@ -543,7 +552,7 @@ public final class StoreIndex {
             if (at >= 0) {
                 long state = table.state(at);
                 Path stored = isPacked(state) ? objects.packs().pathOf(packOf(state)) : objects.pathOf(fn, k0, k1);
-                if (!Files.exists(stored)) {
+                if (!StoreFiles.isRegularFile(stored)) {
                     table.removeAt(at);
                 }
             }
@@ -586,7 +595,7 @@ public final class StoreIndex {
     boolean deleteIfUnindexed(long fn, long k0, long k1, Path path) throws IOException {
         return locked(() -> {
             int at = table.probe(fn, k0, k1);
-            return (at < 0 || isPacked(table.state(at))) && Files.deleteIfExists(path);
+            return (at < 0 || isPacked(table.state(at))) && StoreFiles.delete(objects.directory().getParent(), path);
         });
     }
 

@@ -1,0 +1,342 @@
+package dev.memogen.internal.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How the store opens, creates, moves and deletes the files inside its directory: never through a
+ * symbolic link, and never a file that is not what the store put there (a FIFO, whose open(2)
+ * would block, a device, a socket, a directory where a file belongs, a regular file with another
+ * name linked to it where the store writes in place). Whatever another writer of the store
+ * directory planted, memogen creates, writes, truncates and deletes nothing outside it.
+ *
+ * <p>Every path handled here lies below a <em>base</em>, a directory the caller trusts (the store's
+ * directory as configured, which may itself be a link, or {@code objects/}); every directory
+ * between the base and the file is checked to be a directory, not a link (lstat), before the file
+ * is touched. The file itself is checked the same way before it is opened, opened with
+ * {@code O_NOFOLLOW} ({@link LinkOption#NOFOLLOW_LINKS}), and checked again after: the file
+ * opened is the regular file that was checked. Files written in place are opened for reading and
+ * writing, which never blocks on a FIFO (Linux). What remains (a directory or file swapped
+ * between the check and the use) is the threat model's residual risk, {@code docs/store-format.md}.
+ *
+ * <p>New directories and files get no write permission for group or others (set at creation,
+ * which the umask can only narrow), except in a directory with the setgid bit: a store shared by
+ * the members of its group, whose directories and in-place files are made group-writable.
+ */
+final class StoreFiles {
+    private StoreFiles() {}
+
+    /**
+     * Something other than the regular file or the directory the store expected at a path. It is
+     * a {@link NoSuchFileException}: for the store, nothing of its own is there, and every caller
+     * already knows what to do about a file that is gone (a miss, an index entry dropped).
+     */
+    static final class NotPlain extends NoSuchFileException {
+        private static final long serialVersionUID = 1L;
+
+        NotPlain(Path path, String what) {
+            super(path.toString(), null, what);
+        }
+
+        static NotPlain at(Path path, Stat s, String expected) {
+            return new NotPlain(path, "is " + s.describe() + ", not " + expected);
+        }
+    }
+
+    private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_ISGID = 02000;
+
+    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwxr-xr-x");
+    private static final Set<PosixFilePermission> SHARED_DIR = PosixFilePermissions.fromString("rwxrwxr-x");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> SHARED_FILE = PosixFilePermissions.fromString("rw-rw-r--");
+
+    /** What lstat(2) says of a path: its kind, link count and identity. */
+    record Stat(int kind, int mode, int links, Object fileKey, boolean setgid, long size) {
+        boolean regular() {
+            return kind == S_IFREG;
+        }
+
+        boolean directory() {
+            return kind == S_IFDIR;
+        }
+
+        String describe() {
+            return switch (kind) {
+                case S_IFREG -> links > 1 ? "a file with " + links + " names (hard links)" : "a file";
+                case S_IFDIR -> "a directory";
+                case 0120000 -> "a symbolic link";
+                case 0010000 -> "a FIFO";
+                case 0140000 -> "a socket";
+                default -> "a device or special file";
+            };
+        }
+    }
+
+    /** lstat(2): the path itself, a link not followed; NoSuchFileException when there is nothing. */
+    static Stat lstat(Path path) throws IOException {
+        if (UNIX) {
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,nlink,fileKey,size", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) a.get("mode");
+            return new Stat(mode & S_IFMT, mode, (Integer) a.get("nlink"), a.get("fileKey"), (mode & S_ISGID) != 0,
+                    (Long) a.get("size"));
+        }
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int kind = a.isRegularFile() ? S_IFREG : a.isDirectory() ? S_IFDIR : a.isSymbolicLink() ? 0120000 : 0010000;
+        return new Stat(kind, 0, 1, a.fileKey(), false, a.size());
+    }
+
+    /** Whether {@code path} is a directory, not a link to one. */
+    static boolean isDirectory(Path path) {
+        try {
+            return lstat(path).directory();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code path} is a regular file, not a link to one. */
+    static boolean isRegularFile(Path path) {
+        try {
+            return lstat(path).regular();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether anything (a link too) is at {@code path}. */
+    static boolean exists(Path path) {
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Checks that every directory from {@code base} (exclusive) down to {@code file}'s parent is one, not a link. */
+    static void checkDirectories(Path base, Path file) throws IOException {
+        Path parent = file.getParent();
+        if (parent == null || parent.equals(base)) {
+            return;
+        }
+        checkDirectories(base, parent);
+        Stat s = lstat(parent);
+        if (!s.directory()) {
+            throw NotPlain.at(parent, s, "a directory of the store");
+        }
+    }
+
+    /**
+     * Makes {@code dir} and the directories between {@code base} and it, each a directory created
+     * here or found as one. Anything else where one of them belongs (a link, a FIFO, a file) is
+     * damage: the name is removed (a link, not what it points to) and the directory made, after
+     * a warning to {@code reports} (when not null).
+     */
+    static void directories(Path base, Path dir, Reports reports) throws IOException {
+        if (dir == null || dir.equals(base)) {
+            return;
+        }
+        directories(base, dir.getParent(), reports); // first: an lstat(2) resolves links on the way
+        Stat s = lstatOrNull(dir);
+        if (s != null && s.directory()) {
+            return;
+        }
+        if (s != null) {
+            if (reports != null) {
+                reports.warnOnce("damage", "the store's " + dir + " is " + s.describe()
+                        + ", not a directory; it is removed (not followed) and made afresh", null);
+            }
+            Files.deleteIfExists(dir);
+        }
+        boolean shared = sharedGroup(dir.getParent());
+        try {
+            if (POSIX) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(shared ? SHARED_DIR : DIR));
+            } else {
+                Files.createDirectory(dir);
+            }
+        } catch (FileAlreadyExistsException e) {
+            Stat now = lstat(dir); // made meanwhile by another thread or process
+            if (!now.directory()) {
+                throw NotPlain.at(dir, now, "a directory of the store");
+            }
+            return;
+        }
+        if (shared) {
+            groupWritable(dir);
+        }
+    }
+
+    /** Whether {@code dir} has the setgid bit: a store its group shares (false when unknown). */
+    static boolean sharedGroup(Path dir) {
+        try {
+            return lstat(dir).setgid();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Gives group write to a file or directory just made in a shared-group store, which the umask
+     * may have taken away, without following a link; a directory keeps its setgid bit (inherited
+     * from its parent), so that what is made in it is shared too.
+     */
+    private static void groupWritable(Path path) throws IOException {
+        Stat s = lstat(path);
+        if (!s.regular() && !s.directory()) {
+            throw NotPlain.at(path, s, "what was just created");
+        }
+        int mode = s.directory() ? 02775 : 0664;
+        if ((s.mode() & 07777) != mode) {
+            Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /**
+     * Opens the regular file {@code file} below {@code base} without following a link, creating it
+     * when the options say so (with the store's permissions; in a shared-group store, group-writable
+     * unless it is an object's temporary file, which is never written in place). A file that is opened for writing must have one name: writing
+     * in place through a second name (a hard link) would change a file elsewhere. Anything else at
+     * the path is a {@link NotPlain}, and nothing is opened.
+     */
+    static FileChannel open(Path base, Path file, OpenOption... options) throws IOException {
+        Set<OpenOption> opts = new HashSet<>(java.util.List.of(options));
+        boolean writes = opts.contains(StandardOpenOption.WRITE);
+        if (writes) {
+            opts.add(StandardOpenOption.READ); // O_RDWR: open(2) of a FIFO for reading and writing does not block
+        }
+        opts.add(LinkOption.NOFOLLOW_LINKS);
+        checkDirectories(base, file);
+        Stat before;
+        try {
+            before = lstat(file);
+        } catch (NoSuchFileException e) {
+            if (!opts.contains(StandardOpenOption.CREATE) && !opts.contains(StandardOpenOption.CREATE_NEW)) {
+                throw e;
+            }
+            before = null;
+        }
+        if (before != null) {
+            if (opts.contains(StandardOpenOption.CREATE_NEW)) {
+                throw new FileAlreadyExistsException(file.toString());
+            }
+            checkPlain(file, before, writes);
+        }
+        boolean shared = before == null && writes && sharedGroup(file.getParent());
+        FileChannel ch;
+        try {
+            ch = before == null && POSIX
+                    ? FileChannel.open(file, opts, PosixFilePermissions.asFileAttribute(shared ? SHARED_FILE : FILE))
+                    : FileChannel.open(file, opts);
+        } catch (FileSystemException e) {
+            if (e instanceof NoSuchFileException || e instanceof FileAlreadyExistsException) {
+                throw e;
+            }
+            Stat now = lstatOrNull(file);
+            if (now != null && !now.regular()) { // O_NOFOLLOW met a link (ELOOP), or another kind: damage
+                throw NotPlain.at(file, now, "a file of the store");
+            }
+            throw e;
+        }
+        boolean sound = false;
+        try {
+            Stat after = lstat(file);
+            checkPlain(file, after, writes);
+            if (before != null && !Objects.equals(before.fileKey(), after.fileKey())) {
+                throw new NotPlain(file, "was replaced while it was opened");
+            }
+            if (shared && inPlaceShared(file)) {
+                try {
+                    groupWritable(file);
+                } catch (IOException e) {
+                    // Made meanwhile by another user of the store, who makes it group-writable.
+                }
+            }
+            sound = true;
+            return ch;
+        } finally {
+            if (!sound) {
+                ch.close();
+            }
+        }
+    }
+
+    /** Files that every process of a shared store writes in place: packs, index, flights, index.lock. */
+    private static boolean inPlaceShared(Path file) {
+        return !file.getFileName().toString().contains(".tmp-");
+    }
+
+    private static Stat lstatOrNull(Path path) {
+        try {
+            return lstat(path);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void checkPlain(Path file, Stat s, boolean writes) throws NotPlain {
+        if (!s.regular() || (writes && s.links() > 1)) {
+            throw NotPlain.at(file, s, "a file of the store");
+        }
+    }
+
+    /**
+     * Opens one of the store's own files ({@code index}, {@code flights}, {@code index.lock},
+     * directly in the store's directory {@code base}), replacing what is there when it is not a
+     * plain file: a link, FIFO, socket or hard-linked file at that name is removed (the name only;
+     * what a link points to is not touched) and a new file created, after a warning. A directory
+     * there cannot be replaced: the NotPlain is thrown (the store is then used read-only).
+     */
+    static FileChannel openReplacing(Path base, Path file, Reports reports, OpenOption... options) throws IOException {
+        try {
+            return open(base, file, options);
+        } catch (NotPlain e) {
+            Stat s = lstatOrNull(file);
+            if (s == null || s.directory()) {
+                throw e;
+            }
+            if (reports != null) {
+                reports.warnOnce("damage", "the store's " + file + " is " + s.describe()
+                        + ", which memogen never creates; it is removed (not followed) and made afresh", e);
+            }
+            Files.deleteIfExists(file);
+            return open(base, file, options);
+        }
+    }
+
+    /**
+     * Deletes the file (or link, never what it points to) at {@code file} below {@code base}; false
+     * when there is none, or when a directory on the way is not one (nothing of the store there).
+     */
+    static boolean delete(Path base, Path file) throws IOException {
+        try {
+            checkDirectories(base, file);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        return Files.deleteIfExists(file);
+    }
+
+    /** Renames {@code from} over {@code to}, both in one directory below {@code base}, atomically. */
+    static void move(Path base, Path from, Path to) throws IOException {
+        checkDirectories(base, to);
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
