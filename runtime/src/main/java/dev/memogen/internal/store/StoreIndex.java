@@ -616,7 +616,7 @@ public final class StoreIndex {
                 int at = table.find(fn, k0, k1);
                 long state = at < 0 ? EMPTY : table.state(at);
                 if (state != EMPTY || attempt >= 64
-                        || ((before & 1) == 0 && table.header(H_CHANGES) == before)) {
+                        || ((before & 1) == 0 && table.header(H_CHANGES) == before) || changeStuck(before)) {
                     return state;
                 }
                 if (attempt < 16) {
@@ -629,6 +629,32 @@ public final class StoreIndex {
             table.suspect = true;
             return EMPTY;
         }
+    }
+
+    /**
+     * A change that lasts longer than this is stuck: its process was stopped (SIGSTOP) or hangs
+     * while it held the index lock. A lookup that finds nothing then reports so at once, instead
+     * of looking again for about a millisecond, every time, until that process goes on. (A live
+     * change lasts microseconds; a rebuild or a compaction may last longer, and a lookup that
+     * meets one reports what it saw, as it always did after its last look: at worst a miss.)
+     */
+    static final long STUCK_CHANGE_NANOS = 100_000_000L;
+    /** The odd change counter a lookup last met, and since when ({@link #changeStuck}); advice, racy by design. */
+    private volatile long oddSeen;
+    private volatile long oddSince;
+
+    /** Whether {@code counter} is odd, and was already when a lookup met it {@link #STUCK_CHANGE_NANOS} ago. */
+    private boolean changeStuck(long counter) {
+        if ((counter & 1) == 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (oddSeen != counter) {
+            oddSince = now; // before oddSeen: whoever sees the new counter sees this time or a later one
+            oddSeen = counter;
+            return false;
+        }
+        return now - oddSince >= STUCK_CHANGE_NANOS;
     }
 
     /** The lowest pack number that may still exist; mappings of lower ones can be dropped. */
