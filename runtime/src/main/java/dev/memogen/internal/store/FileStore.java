@@ -285,12 +285,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         try {
             change.run();
         } catch (IndexLock.Busy e) {
-            warnBusy(e);
+            e.warn(reports);
         }
-    }
-
-    private void warnBusy(IndexLock.Busy e) {
-        reports.warnOnce("busy", e.getMessage() + "; results are not stored, and the index not updated, until it does", null);
     }
 
     /**
@@ -335,7 +331,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                     removed = index.removeIfUnsound(fn.idHash(), k0, k1, where,
                             entry -> !(parse(entry, fn, k0, k1) instanceof Found.Corrupt));
                 } catch (IndexLock.Busy e) {
-                    warnBusy(e);
+                    e.warn(reports);
                     return Found.ABSENT; // not confirmed: computed, and the record is looked at again later
                 }
                 if (removed) {
@@ -476,7 +472,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         } catch (IndexLock.Busy e) {
             // Another process keeps the index lock and does not let go (stopped, hung): the caller
             // has its value; the entry is left for a later call to store (docs/store-format.md).
-            warnBusy(e);
+            e.warn(reports);
             return 0;
         }
     }

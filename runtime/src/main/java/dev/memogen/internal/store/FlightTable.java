@@ -115,20 +115,19 @@ public final class FlightTable {
                 shares[stripe]++;
                 return lock;
             }
+            // What may fail (a StackOverflowError) comes before the word changes: after it, nothing
+            // but plain writes until the claim is returned, or the stripe would stay taken.
+            if (heldCount == held.length) {
+                held = java.util.Arrays.copyOf(held, 2 * heldCount);
+            }
+            Heartbeat.beating(this);
             long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, ME);
             // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
             if (owner == 0 || (owner & NAME) == ME
                     || ((!alive(owner) || isStalled(owner, stalled))
                             && WORD.compareAndSet(m, lock.offset, owner, ME))) { // a dead or stalled owner's: take it over
-                if (owner != 0 && owner == stalled) {
-                    STALLED.put(owner & NAME, System.nanoTime());
-                }
                 shares[stripe] = 1;
-                if (heldCount == held.length) {
-                    held = java.util.Arrays.copyOf(held, 2 * heldCount);
-                }
                 held[heldCount++] = stripe;
-                Heartbeat.beating(this);
                 return lock;
             }
             return null; // a live process computes it (or a third one just took it over)
@@ -142,6 +141,7 @@ public final class FlightTable {
      */
     private static boolean isStalled(long owner, long stalled) {
         if (owner == stalled) {
+            STALLED.put(owner & NAME, System.nanoTime()); // remembered for its other stripes
             return true;
         }
         Long since = STALLED.isEmpty() ? null : STALLED.get(owner & NAME);

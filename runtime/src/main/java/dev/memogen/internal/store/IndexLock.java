@@ -130,6 +130,12 @@ final class IndexLock {
         Busy(String message) {
             super(message);
         }
+
+        /** Warns once that changes are given up while the lock stays taken. */
+        void warn(Reports reports) {
+            reports.warnOnce("busy", getMessage() + "; results are not stored, and the index not updated, until it lets go",
+                    null);
+        }
     }
 
     /** A kept file lock goes at the latest this many holds after it was taken: a process that cannot ask still gets in. */

@@ -134,7 +134,18 @@ public final class StoreIndex {
     static StoreIndex open(Path file, ObjectFiles objects, EvictionPolicy policy, Reports reports, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) throws IOException {
         StoreIndex index = new StoreIndex(file, objects, policy, reports, maxBytes, lockTimeoutNanos, lockHoldNanos);
-        index.lock.lock();
+        try {
+            index.lock.lock();
+        } catch (IndexLock.Busy e) {
+            // Kept by a process that does not let go (stopped, hung). An index whose header is
+            // sound is mapped without the lock: hits are served now, and the first change that
+            // gets the lock checks it (ensureSound). Without one, the store is used read-only.
+            if (index.attachIfSound()) {
+                e.warn(reports);
+                return index;
+            }
+            throw e;
+        }
         try {
             index.attach();
             index.ensureSound(); // a damaged header is rebuilt now, not at the first change
@@ -173,6 +184,22 @@ public final class StoreIndex {
             fileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
             statDue = System.nanoTime() + STAT_EVERY_NANOS;
             attach(channel);
+        }
+    }
+
+    /** Maps the index file without the lock if it exists and its header is sound; whether it did. */
+    private boolean attachIfSound() throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            int slots = IndexHeader.readSlotsIfSound(channel, channel.size());
+            if (slots <= 0) {
+                return false;
+            }
+            fileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            statDue = System.nanoTime() + STAT_EVERY_NANOS;
+            table.map(channel, slots);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 

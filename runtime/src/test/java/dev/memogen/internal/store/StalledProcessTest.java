@@ -10,6 +10,7 @@ import dev.memogen.internal.MemoRuntime;
 import dev.memogen.internal.StallWorker;
 import dev.memogen.internal.StoreTestSupport;
 import dev.memogen.internal.StoreWorker;
+import dev.memogen.internal.TestAccess;
 import dev.memogen.internal.core.MemoConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -156,6 +157,51 @@ class StalledProcessTest {
                 + " with the keeper of the index lock stopped " + when);
         assertTrue(2 * whileStopped >= running, "calls in 20 s while a process that keeps the index lock is stopped: "
                 + whileStopped + ", in the 20 s before: " + running + " (stopped " + when + ")");
+    }
+
+    /**
+     * A JVM that opens the store while a stopped process keeps the index lock waits for it about a
+     * second, then maps the index without it: hits are served, misses computed (not stored), and
+     * once the lock is free again its results are stored. (Before: the store was read-only for the
+     * JVM's life.)
+     */
+    @Test
+    void aStoreOpenedWhileAStoppedProcessKeepsTheIndexLockUsesItsIndex() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/locks")), "needs Linux's /proc/locks");
+        Path store = dir.resolve("store");
+        MemoConfig config = MemoConfig.at(store).withPackMax(0).withLockHoldMillis(0).withMemoryTierBytes(0);
+        MemoRuntime.install(config);
+        int[] runs = {0};
+        java.util.function.IntFunction<String> body = k -> {
+            runs[0]++;
+            return StoreWorker.expectedText(k);
+        };
+        StoreTestSupport.call(StoreWorker.TEXT, 2, body);
+        Process keeper = start(StoreWorker.class, "keep", store.toString(), String.valueOf(TimeUnit.MINUTES.toMillis(10)));
+        BufferedReader out = new BufferedReader(new InputStreamReader(keeper.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("stored", out.readLine(), "the keeper stored");
+        signal(keeper, "STOP");
+        Thread.sleep(100);
+        assertTrue(lockHolders(store.resolve("index.lock")).contains(keeper.pid()), "the stopped keeper holds the lock");
+
+        long start = System.nanoTime();
+        MemoRuntime.install(config);
+        assertTrue(TestAccess.store().writable(), "the store has its index");
+        assertEquals(StoreWorker.expectedText(2), StoreTestSupport.call(StoreWorker.TEXT, 2, body));
+        assertEquals(1, runs[0], "a hit");
+        assertEquals(StoreWorker.expectedText(3), StoreTestSupport.call(StoreWorker.TEXT, 3, body));
+        assertEquals(2, runs[0], "a miss, computed");
+        long took = System.nanoTime() - start;
+        assertTrue(took < TimeUnit.SECONDS.toNanos(10), "opened, hit and missed in " + took / 1_000_000 + " ms");
+
+        signal(keeper, "CONT");
+        keeper.destroyForcibly();
+        assertTrue(keeper.waitFor(30, TimeUnit.SECONDS));
+        StoreTestSupport.call(StoreWorker.TEXT, 4, body);
+        assertEquals(3, runs[0]);
+        MemoRuntime.install(config);
+        StoreTestSupport.call(StoreWorker.TEXT, 4, body);
+        assertEquals(3, runs[0], "stored once the lock was free");
     }
 
     /**
