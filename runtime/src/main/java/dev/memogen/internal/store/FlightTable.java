@@ -192,8 +192,8 @@ public final class FlightTable {
 
         /** Called under {@code table.shares} as the table gets a stripe to hold. */
         static void beating(FlightTable table) {
-            if (!BEATING.add(table)) {
-                return; // beaten already: the thread ends only once the set is empty
+            if (BEATING.contains(table) || !BEATING.add(table)) {
+                return; // beaten already (a lock-free look first): the thread ends only once the set is empty
             }
             synchronized (Heartbeat.class) {
                 if (thread == null) {
