@@ -27,7 +27,9 @@ public final class ProcessFlights {
     /**
      * Claims the stripe of ({@code k0}, {@code k1}) (handing the claim to {@code onClaim}, then
      * returning what {@code loadStored} finds: the process that held it may have stored the value
-     * meanwhile), or waits for the process that holds it and returns what it stored. Returns
+     * meanwhile), or waits for the process that holds it and returns what it stored. An owner whose
+     * word shows no heartbeat for {@link FlightTable#STALLED_AFTER_NANOS} is not waited for: its
+     * stripe is taken over. Returns
      * {@code null} when this JVM is to compute: it holds the claim, the store cannot coordinate
      * (read-only, failing), or the wait timed out. {@code nested} says whether the waiting thread
      * holds keys that the owner may be waiting for; it then waits {@link #NESTED_WAIT_NANOS} at

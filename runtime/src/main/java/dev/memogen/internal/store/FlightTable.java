@@ -24,11 +24,14 @@ import java.util.Optional;
  *
  * <p>A process that dies owning stripes does not release them; the next process that wants one
  * finds the owner gone ({@link ProcessHandle}: no process of that pid, or one that started at
- * another time) and takes the stripe over with a second compare-and-set. Only a live owner is
- * waited for, at most {@code memogen.lockTimeout}. Getting this wrong can only ever cost time,
- * never a wrong value: a stripe taken from a live owner (a process that this one cannot see,
- * such as one in another PID namespace) means the key is computed twice, and both results are
- * stored the usual way. Two keys of two processes that share a stripe only wait for each other;
+ * another time) and takes the stripe over with a second compare-and-set. Only a live owner that
+ * makes progress is waited for, at most {@code memogen.lockTimeout}: the owner's JVM changes the
+ * low byte of its words every {@link #BEAT_NANOS} ({@link Heartbeat}), and a word that stays the
+ * same for {@link #STALLED_AFTER_NANOS} (a stopped or hung owner, a forged word) is taken over
+ * too. Getting this wrong can only ever cost time, never a wrong value: a stripe taken from a
+ * live owner (a process that this one cannot see, such as one in another PID namespace, or one
+ * whose heartbeat did not run for that long) means the key is computed twice, and both results
+ * are stored the usual way. Two keys of two processes that share a stripe only wait for each other;
  * within one JVM a stripe is shared by all its flights ({@link #tryAcquire}).
  */
 public final class FlightTable {
@@ -197,10 +200,7 @@ public final class FlightTable {
             }
             synchronized (Heartbeat.class) {
                 if (thread == null) {
-                    thread = new Thread(new Heartbeat(), "memogen-flights");
-                    thread.setDaemon(true);
-                    thread.setContextClassLoader(null); // holds on to no application's class loader
-                    thread.start();
+                    thread = Daemons.start(new Heartbeat(), "memogen-flights");
                 }
             }
         }
@@ -211,18 +211,18 @@ public final class FlightTable {
             long idleSince = System.nanoTime();
             while (true) {
                 java.util.concurrent.locks.LockSupport.parkNanos(BEAT_NANOS);
-                try {
-                    for (FlightTable t : BEATING) {
+                for (FlightTable t : BEATING) {
+                    try {
                         if (!t.beat()) {
                             BEATING.remove(t);
                             if (t.heldCount() > 0) {
                                 BEATING.add(t); // a stripe was taken meanwhile
                             }
                         }
+                    } catch (Throwable e) {
+                        // A fault of a mapping of a flights file cut short by hand (docs/store-format.md,
+                        // "Damage"): the thread must go on beating the others.
                     }
-                } catch (Throwable e) {
-                    // A fault of a mapping of a flights file cut short by hand (docs/store-format.md,
-                    // "Damage"): the thread must go on beating the others.
                 }
                 long now = System.nanoTime();
                 if (!BEATING.isEmpty()) {

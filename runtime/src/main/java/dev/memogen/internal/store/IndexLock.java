@@ -163,10 +163,7 @@ final class IndexLock {
             KEPT.add(l);
             synchronized (Releaser.class) {
                 if (thread == null) {
-                    thread = new Thread(new Releaser(), "memogen-index-lock");
-                    thread.setDaemon(true);
-                    thread.setContextClassLoader(null); // holds on to no application's class loader
-                    thread.start();
+                    thread = Daemons.start(new Releaser(), "memogen-index-lock");
                 } else {
                     LockSupport.unpark(thread);
                 }
@@ -239,9 +236,9 @@ final class IndexLock {
     /**
      * Takes the index lock: this JVM's, then the file lock (kept since this JVM's last change, or
      * taken now, asking its keeper to let go); throws {@link Busy} when another process kept it for
-     * {@link #WAIT_AT_MOST_NANOS} (or {@code memogen.lockTimeout}, when shorter), and after such a
-     * wait, until the file lock is got again, when it is taken at the first try: a stopped keeper
-     * costs each process one wait, not one per change.
+     * {@link #WAIT_AT_MOST_NANOS} (or {@code memogen.lockTimeout}, when shorter), and, after such a
+     * wait and until the file lock is got again, when it cannot be taken at the first try: a
+     * stopped keeper costs each process one wait, not one per change.
      */
     void lock() throws IOException {
         DirectoryLock l = lock;
