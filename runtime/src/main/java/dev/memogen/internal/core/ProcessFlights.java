@@ -27,7 +27,9 @@ public final class ProcessFlights {
     /**
      * Claims the stripe of ({@code k0}, {@code k1}) (handing the claim to {@code onClaim}, then
      * returning what {@code loadStored} finds: the process that held it may have stored the value
-     * meanwhile), or waits for the process that holds it and returns what it stored. Returns
+     * meanwhile), or waits for the process that holds it and returns what it stored. An owner whose
+     * word shows no heartbeat for {@link FlightTable#STALLED_AFTER_NANOS} is not waited for: its
+     * stripe is taken over. Returns
      * {@code null} when this JVM is to compute: it holds the claim, the store cannot coordinate
      * (read-only, failing), or the wait timed out. {@code nested} says whether the waiting thread
      * holds keys that the owner may be waiting for; it then waits {@link #NESTED_WAIT_NANOS} at
@@ -44,16 +46,26 @@ public final class ProcessFlights {
         long started = System.nanoTime();
         boolean couldCycle = false;
         long pauseMillis = 1;
+        // The owner's word as last seen, since when, and (once it stayed so for
+        // FlightTable.STALLED_AFTER_NANOS) the word to take over: its owner makes no progress.
+        long seen = 0;
+        long seenSince = started;
+        long stalled = 0;
         while (true) {
             FlightTable.Claim claim;
+            long word;
             try {
-                claim = store.claimKey(fn, k0, k1);
+                claim = store.claimKey(fn, k0, k1, stalled);
+                word = claim != null ? 0 : store.keyOwnerWord(fn, k0, k1);
             } catch (IOException | RuntimeException e) {
                 entries.problems().warnOnce("keylock", "cannot lock keys in " + entries.directory()
                         + "; processes sharing the store may compute the same result more than once", e);
                 return null;
             }
             if (claim != null) {
+                if (stalled != 0) {
+                    warnStalled(entries, fn, stalled, System.nanoTime() - seenSince);
+                }
                 // Ours now (released when the flight ends). The process that held it may have
                 // stored the value since our lookup.
                 onClaim.accept(claim);
@@ -62,6 +74,15 @@ public final class ProcessFlights {
             R stored = loadStored.get();
             if (stored != null) {
                 return stored;
+            }
+            long now = System.nanoTime();
+            if (word != seen) {
+                seen = word; // changed hands, or beat: its owner is alive and well
+                seenSince = now;
+                stalled = 0;
+            } else if (now - seenSince >= FlightTable.STALLED_AFTER_NANOS) {
+                stalled = word; // no beat for that long: stopped, hung or forged; taken over next
+                continue;
             }
             // A thread that holds nothing others wait for may wait as long as the owner computes.
             // One inside a memoized computation (or followed by such a thread of this JVM) holds
@@ -84,6 +105,13 @@ public final class ProcessFlights {
             }
             pauseMillis = Math.min(pauseMillis * 2, 50);
         }
+    }
+
+    private static void warnStalled(StoredEntries entries, StoredFunction fn, long word, long nanos) {
+        entries.problems().warnOnce("keylock-stalled:" + fn.id(), "process " + (word >>> 32) + " holds the "
+                + "flight of a key of " + fn.id() + " but showed no sign of progress for "
+                + Math.round(nanos / 1e8) / 10.0 + " s (stopped, hung, or a forged flights file); computing it here",
+                null);
     }
 
     private static void warnWaited(StoredEntries entries, StoredFunction fn, long k0, long k1, boolean couldCycle,

@@ -294,23 +294,37 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             if (index != null && index.contains(fn.idHash(), k0, k1)) {
                 reports.event("missing", "an indexed entry of " + fn.id() + " has no object at " + path
                         + "; it is recomputed");
-                index.forget(fn.idHash(), k0, k1);
+                unlessBusy(() -> index.forget(fn.idHash(), k0, k1));
             }
             return Found.ABSENT;
         }
         if (index != null) {
             if (found instanceof Found.Hit hit) {
                 if (!index.touch(fn.idHash(), k0, k1)) {
-                    index.adopt(fn.idHash(), k0, k1, fileSize, Math.max(0, hit.cost()));
+                    long size = fileSize;
+                    unlessBusy(() -> index.adopt(fn.idHash(), k0, k1, size, Math.max(0, hit.cost())));
                 }
             } else if (found instanceof Found.Corrupt) {
-                index.remove(fn.idHash(), k0, k1);
+                unlessBusy(() -> index.remove(fn.idHash(), k0, k1));
             }
         }
         if (found instanceof Found.Corrupt c) {
             return new Found.Corrupt(path + ": " + c.detail());
         }
         return found;
+    }
+
+    /**
+     * Runs a change of the index that a read makes on the side (entering an object the index lost,
+     * dropping a damaged or vanished entry), or leaves it for a later read when the index lock is
+     * kept by a process that does not let go ({@link IndexLock.Busy}): a hit never needs the lock.
+     */
+    private void unlessBusy(StoreIndex.LockedIo change) throws IOException {
+        try {
+            change.run();
+        } catch (IndexLock.Busy e) {
+            e.warn(reports);
+        }
     }
 
     /**
@@ -350,8 +364,15 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             long again = index.where(fn.idHash(), k0, k1);
             if (again == where && attempt > 0) {
                 Found damaged = found;
-                if (index.removeIfUnsound(fn.idHash(), k0, k1, where,
-                        entry -> !(parse(entry, fn, k0, k1) instanceof Found.Corrupt))) {
+                boolean removed;
+                try {
+                    removed = index.removeIfUnsound(fn.idHash(), k0, k1, where,
+                            entry -> !(parse(entry, fn, k0, k1) instanceof Found.Corrupt));
+                } catch (IndexLock.Busy e) {
+                    e.warn(reports);
+                    return Found.ABSENT; // not confirmed: computed, and the record is looked at again later
+                }
+                if (removed) {
                     return damaged;
                 }
                 again = index.where(fn.idHash(), k0, k1);
@@ -535,6 +556,18 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         if (index == null) {
             return 0;
         }
+        try {
+            return writeIndexed(fn, k0, k1, v0, v1, payload, computeNanos);
+        } catch (IndexLock.Busy e) {
+            // Another process keeps the index lock and does not let go (stopped, hung): the caller
+            // has its value; the entry is left for a later call to store (docs/store-format.md).
+            e.warn(reports);
+            return 0;
+        }
+    }
+
+    private long writeIndexed(StoredFunction fn, long k0, long k1, long v0, long v1, ValueWriter payload,
+            long computeNanos) throws IOException {
         int payloadLength = payload.size();
         ValueWriter header = EntryFormat.header(fn, systemState, k0, k1, v0, v1, computeNanos,
                 System.currentTimeMillis(), payloadLength);
@@ -636,10 +669,17 @@ public final class FileStore implements StoreIndex.ObjectFiles {
 
     /**
      * The claim on the stripe of a key that is about to be computed, or {@code null} when another
-     * process holds it (flights of this JVM share it: {@link FlightTable#tryAcquire}).
+     * process holds it (flights of this JVM share it: {@link FlightTable#tryAcquire}). A stripe
+     * whose word is {@code stalled} (not 0: a word the caller saw unchanged for
+     * {@link FlightTable#STALLED_AFTER_NANOS}) is taken over.
      */
-    public FlightTable.Claim claimKey(StoredFunction fn, long k0, long k1) throws IOException {
-        return flightTable.tryAcquire(fn.idHash(), k0, k1);
+    public FlightTable.Claim claimKey(StoredFunction fn, long k0, long k1, long stalled) throws IOException {
+        return flightTable.tryAcquire(fn.idHash(), k0, k1, stalled);
+    }
+
+    /** The word of the key's stripe: its owner's name and heartbeat, 0 when free ({@link FlightTable#word}). */
+    public long keyOwnerWord(StoredFunction fn, long k0, long k1) throws IOException {
+        return flightTable.word(fn.idHash(), k0, k1);
     }
 
     /** The pid of the process that holds the key's lock, or 0 (for messages). */

@@ -24,11 +24,14 @@ import java.util.Optional;
  *
  * <p>A process that dies owning stripes does not release them; the next process that wants one
  * finds the owner gone ({@link ProcessHandle}: no process of that pid, or one that started at
- * another time) and takes the stripe over with a second compare-and-set. Only a live owner is
- * waited for, at most {@code memogen.lockTimeout}. Getting this wrong can only ever cost time,
- * never a wrong value: a stripe taken from a live owner (a process that this one cannot see,
- * such as one in another PID namespace) means the key is computed twice, and both results are
- * stored the usual way. Two keys of two processes that share a stripe only wait for each other;
+ * another time) and takes the stripe over with a second compare-and-set. Only a live owner that
+ * makes progress is waited for, at most {@code memogen.lockTimeout}: the owner's JVM changes the
+ * low byte of its words every {@link #BEAT_NANOS} ({@link Heartbeat}), and a word that stays the
+ * same for {@link #STALLED_AFTER_NANOS} (a stopped or hung owner, a forged word) is taken over
+ * too. Getting this wrong can only ever cost time, never a wrong value: a stripe taken from a
+ * live owner (a process that this one cannot see, such as one in another PID namespace, or one
+ * whose heartbeat did not run for that long) means the key is computed twice, and both results
+ * are stored the usual way. Two keys of two processes that share a stripe only wait for each other;
  * within one JVM a stripe is shared by all its flights ({@link #tryAcquire}).
  */
 public final class FlightTable {
@@ -36,8 +39,31 @@ public final class FlightTable {
     static final int BYTES = 8 * STRIPES;
 
     private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** The name this process writes into the stripes it owns; never 0 (a pid is positive). */
+    /** The low byte of a word is its owner's heartbeat; the rest names the owner. */
+    static final long NAME = ~0xFFL;
+    /** The name this process writes into the stripes it owns (heartbeat 0); never 0 (a pid is positive). */
     static final long ME = name(ProcessHandle.current());
+
+    /**
+     * How often the owner of a stripe changes its word while it holds it ({@link Heartbeat}): the
+     * proof that it makes progress, which a process that is stopped (SIGSTOP, a debugger) or hung,
+     * or a word forged into the file, cannot give.
+     */
+    static final long BEAT_NANOS = 200_000_000L;
+    /**
+     * A waiter that sees a stripe's word unchanged for this long (five beats) stops waiting for
+     * its owner: it takes the stripe over and computes ({@link #tryAcquire}).
+     */
+    public static final long STALLED_AFTER_NANOS = 1_000_000_000L;
+    /**
+     * For this long after an owner was found stalled on one stripe, its other stripes are taken
+     * over at once: a flights file full of one forged name costs one {@link #STALLED_AFTER_NANOS},
+     * not one per key.
+     */
+    static final long STALLED_REMEMBERED_NANOS = 10_000_000_000L;
+    /** Names found stalled, and when ({@link System#nanoTime}); see {@link #STALLED_REMEMBERED_NANOS}. */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, Long> STALLED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path file;
     private final StoreIndex index;
@@ -49,6 +75,9 @@ public final class FlightTable {
      * of a word and the count that records it.
      */
     private final int[] shares = new int[STRIPES];
+    /** The stripes this JVM holds (those with a share), first {@link #heldCount}: what {@link Heartbeat} beats; guarded by shares. */
+    private int[] held = new int[16];
+    private int heldCount;
 
     /** {@code index} creates the file under its lock. */
     FlightTable(Path file, StoreIndex index) {
@@ -81,7 +110,7 @@ public final class FlightTable {
      * JVM never wait for each other here (one JVM's flights of one key are single already,
      * {@link MemoFunction#miss}), and the stripe is released when the last of them ends.
      */
-    Claim tryAcquire(long fn, long k0, long k1) throws IOException {
+    Claim tryAcquire(long fn, long k0, long k1, long stalled) throws IOException {
         MappedByteBuffer m = map();
         FlightTable.Claim lock = new Claim(this, m, offset(fn, k0, k1)); // made before anything changes
         int stripe = lock.offset >>> 3;
@@ -90,20 +119,136 @@ public final class FlightTable {
                 shares[stripe]++;
                 return lock;
             }
+            // What may fail (a StackOverflowError) comes before the word changes: after it, nothing
+            // but plain writes until the claim is returned, or the stripe would stay taken.
+            if (heldCount == held.length) {
+                held = java.util.Arrays.copyOf(held, 2 * heldCount);
+            }
+            Heartbeat.beating(this);
             long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, ME);
             // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
-            if (owner == 0 || owner == ME
-                    || (!alive(owner) && WORD.compareAndSet(m, lock.offset, owner, ME))) { // a dead owner's: take it over
+            if (owner == 0 || (owner & NAME) == ME
+                    || ((!alive(owner) || isStalled(owner, stalled))
+                            && WORD.compareAndSet(m, lock.offset, owner, ME))) { // a dead or stalled owner's: take it over
                 shares[stripe] = 1;
+                held[heldCount++] = stripe;
                 return lock;
             }
             return null; // a live process computes it (or a third one just took it over)
         }
     }
 
+    /**
+     * Whether {@code owner} has made no progress: the word is {@code stalled}, the one a waiter saw
+     * unchanged for {@link #STALLED_AFTER_NANOS}, or its name was found so on another stripe in the
+     * last {@link #STALLED_REMEMBERED_NANOS}.
+     */
+    private static boolean isStalled(long owner, long stalled) {
+        if (owner == stalled) {
+            STALLED.put(owner & NAME, System.nanoTime()); // remembered for its other stripes
+            return true;
+        }
+        Long since = STALLED.isEmpty() ? null : STALLED.get(owner & NAME);
+        if (since == null) {
+            return false;
+        }
+        if (System.nanoTime() - since < STALLED_REMEMBERED_NANOS) {
+            return true;
+        }
+        STALLED.remove(owner & NAME, since);
+        return false;
+    }
+
+    /**
+     * The word of the key's stripe: 0 when no process owns it, else its owner's name and heartbeat
+     * (a waiter that sees it unchanged for {@link #STALLED_AFTER_NANOS} passes it to {@link #tryAcquire}).
+     */
+    long word(long fn, long k0, long k1) throws IOException {
+        return (long) WORD.getVolatile(map(), offset(fn, k0, k1));
+    }
+
+    /** Changes the heartbeat of every stripe this JVM holds; returns whether it holds any. */
+    private boolean beat() {
+        MappedByteBuffer m;
+        synchronized (this) {
+            m = map;
+        }
+        synchronized (shares) {
+            for (int i = 0; i < heldCount; i++) {
+                int offset = held[i] << 3;
+                long w = (long) WORD.getVolatile(m, offset);
+                if ((w & NAME) == ME) { // else taken over by a process that judged this one stalled
+                    WORD.compareAndSet(m, offset, w, ME | ((w + 1) & 0xFF));
+                }
+            }
+            return heldCount > 0;
+        }
+    }
+
+    /**
+     * The daemon thread ({@code memogen-flights}) that beats the stripes this JVM holds every
+     * {@link #BEAT_NANOS}; it ends after {@link #LINGER_NANOS} without any, and starts again with the next.
+     */
+    private static final class Heartbeat implements Runnable {
+        static final long LINGER_NANOS = 10_000_000_000L;
+        private static final java.util.Set<FlightTable> BEATING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private static Thread thread; // guarded by Heartbeat.class
+
+        /** Called under {@code table.shares} as the table gets a stripe to hold. */
+        static void beating(FlightTable table) {
+            if (BEATING.contains(table) || !BEATING.add(table)) {
+                return; // beaten already (a lock-free look first): the thread ends only once the set is empty
+            }
+            synchronized (Heartbeat.class) {
+                if (thread == null) {
+                    thread = Daemons.start(new Heartbeat(), "memogen-flights");
+                }
+            }
+        }
+
+        @Override
+        @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // BEATING is a concurrent set
+        public void run() {
+            long idleSince = System.nanoTime();
+            while (true) {
+                java.util.concurrent.locks.LockSupport.parkNanos(BEAT_NANOS);
+                for (FlightTable t : BEATING) {
+                    try {
+                        if (!t.beat()) {
+                            BEATING.remove(t);
+                            if (t.heldCount() > 0) {
+                                BEATING.add(t); // a stripe was taken meanwhile
+                            }
+                        }
+                    } catch (Throwable e) {
+                        // A fault of a mapping of a flights file cut short by hand (docs/store-format.md,
+                        // "Damage"): the thread must go on beating the others.
+                    }
+                }
+                long now = System.nanoTime();
+                if (!BEATING.isEmpty()) {
+                    idleSince = now;
+                    continue;
+                }
+                synchronized (Heartbeat.class) {
+                    if (BEATING.isEmpty() && now - idleSince >= LINGER_NANOS) {
+                        thread = null;
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private int heldCount() {
+        synchronized (shares) {
+            return heldCount;
+        }
+    }
+
     /** The pid of the process that owns the key's stripe, or 0 when none does. */
     long ownerPid(long fn, long k0, long k1) throws IOException {
-        return (long) WORD.getVolatile(map(), offset(fn, k0, k1)) >>> 32;
+        return word(fn, k0, k1) >>> 32;
     }
 
     private static int offset(long fn, long k0, long k1) {
@@ -124,8 +269,17 @@ public final class FlightTable {
             }
             if (lock.clearing) {
                 if (shares[stripe] == 0) {
-                    // Fails only if a process that took us for dead owns it now.
-                    WORD.compareAndSet(lock.map, lock.offset, ME, 0L);
+                    for (int i = heldCount - 1; i >= 0; i--) {
+                        if (held[i] == stripe) {
+                            held[i] = held[--heldCount];
+                            break;
+                        }
+                    }
+                    // Fails only if a process that took us for dead or stalled owns it now.
+                    long w = (long) WORD.getVolatile(lock.map, lock.offset);
+                    while ((w & NAME) == ME && !WORD.compareAndSet(lock.map, lock.offset, w, 0L)) {
+                        w = (long) WORD.getVolatile(lock.map, lock.offset); // the heartbeat changed it
+                    }
                 }
                 lock.clearing = false;
             }
@@ -156,20 +310,21 @@ public final class FlightTable {
     }
 
     /**
-     * The pid in the high 32 bits, a digest of the pid and the start time in the low 32: never 0,
-     * so a word damaged from 0 (a flipped byte) names no process that is alive.
+     * The pid in the high 32 bits, a 24-bit digest of the pid and the start time in the next 24,
+     * and 0 in the low 8 (the heartbeat): never 0, so a word damaged from 0 (a flipped byte) names
+     * no process that is alive.
      */
     static long name(ProcessHandle process) {
-        return (process.pid() << 32) | (startDigest(process.pid(), process.info().startInstant()) & 0xFFFF_FFFFL);
+        return (process.pid() << 32) | ((startDigest(process.pid(), process.info().startInstant()) & 0xFF_FFFFL) << 8);
     }
 
     /** What {@link #startDigest} digests for a start time the OS does not tell. */
     private static final long UNKNOWN_START = Long.MIN_VALUE;
 
-    /** A digest of the pid and start time, never 0 ({@link #UNKNOWN_START} for a start time the OS does not tell). */
+    /** A 24-bit digest of the pid and start time, never 0 ({@link #UNKNOWN_START} for a start time the OS does not tell). */
     private static int startDigest(long pid, Optional<Instant> start) {
         long millis = start.isEmpty() ? UNKNOWN_START : start.get().toEpochMilli();
-        int d = (int) (SlotTable.mix(millis, 0x666C69676874L, pid) >>> 32);
+        int d = (int) (SlotTable.mix(millis, 0x666C69676874L, pid) >>> 40);
         return d == 0 ? 1 : d;
     }
 
@@ -181,7 +336,7 @@ public final class FlightTable {
      */
     static boolean alive(long owner) {
         long pid = owner >>> 32;
-        int started = (int) owner;
+        int started = (int) (owner >>> 8) & 0xFF_FFFF;
         if (started == 0) {
             return false;
         }

@@ -56,6 +56,14 @@ final class IndexLock {
         MappedByteBuffer askedIn;
         /** Until when every change releases the file lock as it ends: another process wanted it; guarded by inJvm. */
         long sharingUntil;
+        /**
+         * The last wait for the file lock ran out ({@link #WAIT_AT_MOST_NANOS}): its keeper is stopped
+         * or hung. Until the file lock is got again, a change tries once and gives up at once
+         * ({@link Busy}) instead of waiting again; guarded by inJvm.
+         */
+        boolean stalled;
+        /** The header mapped to ask through while {@link #stalled}: not mapped again for every change; guarded by inJvm. */
+        MappedByteBuffer stalledAskVia;
 
         DirectoryLock(Path file) {
             this.file = file;
@@ -102,6 +110,34 @@ final class IndexLock {
         }
     }
 
+    /**
+     * The longest a change waits for the file lock (or {@code memogen.lockTimeout}, when shorter).
+     * A live keeper lets go within about a millisecond of being asked, and a change under it lasts
+     * microseconds (a rebuild of a large index, seconds); a keeper that has not let go after this
+     * long is stopped (SIGSTOP, a debugger) or hung, and waiting longer would stall this process
+     * with it. The change is then given up ({@link Busy}): a result is not stored, a call still
+     * returns its value.
+     */
+    static final long WAIT_AT_MOST_NANOS = 1_000_000_000L;
+
+    /**
+     * The index lock could not be had: another process kept it for {@link #WAIT_AT_MOST_NANOS}
+     * (or this JVM's last wait ran out and the lock is still taken). The change was not made.
+     */
+    static final class Busy extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Busy(String message) {
+            super(message);
+        }
+
+        /** Warns once that changes are given up while the lock stays taken. */
+        void warn(Reports reports) {
+            reports.warnOnce("busy", getMessage() + "; results are not stored, and the index not updated, until it lets go",
+                    null);
+        }
+    }
+
     /** A kept file lock goes at the latest this many holds after it was taken: a process that cannot ask still gets in. */
     static final long KEEP_AT_MOST_HOLDS = 100;
     /** After another process asked, or after the longest keep, changes release the file lock for this many holds. */
@@ -127,10 +163,7 @@ final class IndexLock {
             KEPT.add(l);
             synchronized (Releaser.class) {
                 if (thread == null) {
-                    thread = new Thread(new Releaser(), "memogen-index-lock");
-                    thread.setDaemon(true);
-                    thread.setContextClassLoader(null); // holds on to no application's class loader
-                    thread.start();
+                    thread = Daemons.start(new Releaser(), "memogen-index-lock");
                 } else {
                     LockSupport.unpark(thread);
                 }
@@ -185,7 +218,8 @@ final class IndexLock {
     /** The index as this process maps it, whose header carries the {@code asked} word. */
     private final SlotTable table;
     private final DirectoryLock lock;
-    private final long lockTimeoutNanos;
+    /** How long a change waits for the file lock: {@link #WAIT_AT_MOST_NANOS}, or {@code memogen.lockTimeout} when shorter. */
+    private final long waitNanos;
     /** {@code memogen.lockHold}: how long the file lock is kept after a change while idle and not asked for. */
     private final long lockHoldNanos;
 
@@ -193,7 +227,7 @@ final class IndexLock {
     IndexLock(Path file, SlotTable table, long lockTimeoutNanos, long lockHoldNanos) {
         this.file = file;
         this.table = table;
-        this.lockTimeoutNanos = lockTimeoutNanos;
+        this.waitNanos = Math.min(lockTimeoutNanos, WAIT_AT_MOST_NANOS);
         this.lockHoldNanos = Math.min(lockHoldNanos, TimeUnit.DAYS.toNanos(1)); // longer is no different; 100 holds must not overflow
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock").toAbsolutePath().normalize();
         this.lock = LOCKS.computeIfAbsent(lockFile, DirectoryLock::new);
@@ -201,8 +235,10 @@ final class IndexLock {
 
     /**
      * Takes the index lock: this JVM's, then the file lock (kept since this JVM's last change, or
-     * taken now, asking its keeper to let go); throws when another process kept it for
-     * {@code memogen.lockTimeout}.
+     * taken now, asking its keeper to let go); throws {@link Busy} when another process kept it for
+     * {@link #WAIT_AT_MOST_NANOS} (or {@code memogen.lockTimeout}, when shorter), and, after such a
+     * wait and until the file lock is got again, when it cannot be taken at the first try: a
+     * stopped keeper costs each process one wait, not one per change.
      */
     void lock() throws IOException {
         DirectoryLock l = lock;
@@ -215,9 +251,9 @@ final class IndexLock {
             }
             l.held = null;
             l.kept = false;
-            long deadline = System.nanoTime() + lockTimeoutNanos;
+            long deadline = System.nanoTime() + (l.stalled ? 0 : waitNanos);
             long pause = 10_000;
-            MappedByteBuffer askVia = null;
+            MappedByteBuffer askVia = l.stalled ? l.stalledAskVia : null;
             while (true) {
                 FileChannel ch = l.channel;
                 if (ch == null || !ch.isOpen()) {
@@ -234,6 +270,8 @@ final class IndexLock {
                 }
                 if (got != null) {
                     l.held = got;
+                    l.stalled = false;
+                    l.stalledAskVia = null;
                     l.takenAt = System.nanoTime();
                     MappedByteBuffer m = askVia != null ? askVia : table.mapping();
                     if (m != null && (long) LONG.getOpaque(m, H_ASKED) != 0) {
@@ -250,9 +288,14 @@ final class IndexLock {
                 if (askVia != null) {
                     LONG.setOpaque(askVia, H_ASKED, ProcessHandle.current().pid()); // another process may be keeping it
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("the store index " + file + " stayed locked by another process for "
-                            + TimeUnit.NANOSECONDS.toSeconds(lockTimeoutNanos) + " s");
+                if (System.nanoTime() - deadline >= 0) {
+                    boolean before = l.stalled;
+                    l.stalled = true;
+                    l.stalledAskVia = askVia;
+                    throw new Busy("the store index " + file + " is locked by another process that has not let go "
+                            + (before ? "since" : "for") + " a wait of "
+                            + TimeUnit.NANOSECONDS.toMillis(waitNanos)
+                            + " ms (stopped or hung?)");
                 }
                 LockSupport.parkNanos(pause);
                 pause = Math.min(pause * 2, 2_000_000);

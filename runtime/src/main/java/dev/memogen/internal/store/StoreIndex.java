@@ -137,7 +137,18 @@ public final class StoreIndex {
         // index.lock is opened without a warning later (IndexLock): whatever is not a plain file there is replaced now.
         StoreFiles.openReplacing(file.getParent(), file.resolveSibling("index.lock"), reports,
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
-        index.lock.lock();
+        try {
+            index.lock.lock();
+        } catch (IndexLock.Busy e) {
+            // Kept by a process that does not let go (stopped, hung). An index whose header is
+            // sound is mapped without the lock: hits are served now, and the first change that
+            // gets the lock checks it (ensureSound). Without one, the store is used read-only.
+            if (index.attachIfSound()) {
+                e.warn(reports);
+                return index;
+            }
+            throw e;
+        }
         try {
             index.attach();
             index.ensureSound(); // a damaged header is rebuilt now, not at the first change
@@ -181,6 +192,22 @@ public final class StoreIndex {
             fileKey = StoreFiles.lstat(file).fileKey();
             statDue = System.nanoTime() + STAT_EVERY_NANOS;
             attach(channel);
+        }
+    }
+
+    /** Maps the index file without the lock if it exists and its header is sound; whether it did. */
+    private boolean attachIfSound() throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            int slots = IndexHeader.readSlotsIfSound(channel, channel.size());
+            if (slots <= 0) {
+                return false;
+            }
+            fileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            statDue = System.nanoTime() + STAT_EVERY_NANOS;
+            table.map(channel, slots);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 
@@ -625,7 +652,7 @@ public final class StoreIndex {
                 int at = table.find(fn, k0, k1);
                 long state = at < 0 ? EMPTY : table.state(at);
                 if (state != EMPTY || attempt >= 64
-                        || ((before & 1) == 0 && table.header(H_CHANGES) == before)) {
+                        || ((before & 1) == 0 && table.header(H_CHANGES) == before) || changeStuck(before)) {
                     return state;
                 }
                 if (attempt < 16) {
@@ -638,6 +665,32 @@ public final class StoreIndex {
             table.suspect = true;
             return EMPTY;
         }
+    }
+
+    /**
+     * A change that lasts longer than this is stuck: its process was stopped (SIGSTOP) or hangs
+     * while it held the index lock. A lookup that finds nothing then reports so at once, instead
+     * of looking again for about a millisecond, every time, until that process goes on. (A live
+     * change lasts microseconds; a rebuild or a compaction may last longer, and a lookup that
+     * meets one reports what it saw, as it always did after its last look: at worst a miss.)
+     */
+    static final long STUCK_CHANGE_NANOS = 100_000_000L;
+    /** The odd change counter a lookup last met, and since when ({@link #changeStuck}); advice, racy by design. */
+    private volatile long oddSeen;
+    private volatile long oddSince;
+
+    /** Whether {@code counter} is odd, and was already when a lookup met it {@link #STUCK_CHANGE_NANOS} ago. */
+    private boolean changeStuck(long counter) {
+        if ((counter & 1) == 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (oddSeen != counter) {
+            oddSince = now; // before oddSeen: whoever sees the new counter sees this time or a later one
+            oddSeen = counter;
+            return false;
+        }
+        return now - oddSince >= STUCK_CHANGE_NANOS;
     }
 
     /** The lowest pack number that may still exist; mappings of lower ones can be dropped. */

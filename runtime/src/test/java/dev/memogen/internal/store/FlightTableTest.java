@@ -33,14 +33,14 @@ class FlightTableTest {
     @Test
     void aStripeHasOneOwnerProcessUntilReleased() throws Exception {
         FlightTable table = table();
-        FlightTable.Claim first = table.tryAcquire(1, 2, 3);
+        FlightTable.Claim first = table.tryAcquire(1, 2, 3, 0);
         assertNotNull(first);
         assertEquals(FlightTable.BYTES, Files.size(dir.resolve("flights")), "created whole");
         assertEquals(ProcessHandle.current().pid(), table.ownerPid(1, 2, 3));
-        assertNotNull(table.tryAcquire(1, 2, 4), "another key (another stripe) is free");
+        assertNotNull(table.tryAcquire(1, 2, 4, 0), "another key (another stripe) is free");
         first.release();
         assertEquals(0, table.ownerPid(1, 2, 3), "free after the release");
-        FlightTable.Claim again = table.tryAcquire(1, 2, 3);
+        FlightTable.Claim again = table.tryAcquire(1, 2, 3, 0);
         assertNotNull(again);
         again.release();
     }
@@ -53,8 +53,8 @@ class FlightTableTest {
     @Test
     void theFlightsOfOneJvmShareAStripe() throws Exception {
         FlightTable table = table();
-        FlightTable.Claim outer = table.tryAcquire(1, 2, 3);
-        FlightTable.Claim inner = table.tryAcquire(1, 2, 3);
+        FlightTable.Claim outer = table.tryAcquire(1, 2, 3, 0);
+        FlightTable.Claim inner = table.tryAcquire(1, 2, 3, 0);
         assertNotNull(outer);
         assertNotNull(inner, "a second flight of this JVM on the same stripe does not wait");
         inner.release();
@@ -67,11 +67,11 @@ class FlightTableTest {
     void aTableCutShortIsCreatedAgain() throws Exception {
         StoreIndex index = index();
         Path file = dir.resolve("flights");
-        new FlightTable(file, index).tryAcquire(1, 2, 3).release();
+        new FlightTable(file, index).tryAcquire(1, 2, 3, 0).release();
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(1000);
         }
-        FlightTable.Claim l = new FlightTable(file, index).tryAcquire(1, 2, 3);
+        FlightTable.Claim l = new FlightTable(file, index).tryAcquire(1, 2, 3, 0);
         assertNotNull(l);
         assertEquals(FlightTable.BYTES, Files.size(file));
         l.release();

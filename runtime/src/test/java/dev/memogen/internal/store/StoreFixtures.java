@@ -18,7 +18,7 @@ public final class StoreFixtures {
     public static void ownKey(Path dir, FileStore store, long fn, long k0, long k1, ProcessHandle owner)
             throws IOException {
         FlightTable table = new FlightTable(dir.resolve("flights"), store.index());
-        if (table.tryAcquire(fn, k0, k1) == null) {
+        if (table.tryAcquire(fn, k0, k1, 0) == null) {
             throw new IllegalStateException("the key's stripe is taken");
         }
         int offset = (int) (SlotTable.mix(fn, k0, k1) & (FlightTable.STRIPES - 1)) << 3;
