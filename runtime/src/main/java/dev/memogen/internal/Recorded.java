@@ -61,10 +61,6 @@ record Recorded(List<Dependency> dependencies, List<Chunk> output) {
         output = List.copyOf(output);
     }
 
-    boolean isEmpty() {
-        return dependencies.isEmpty() && output.isEmpty();
-    }
-
     /** Whether a file the value depends on changed since it was recorded. */
     boolean stale() {
         for (Dependency d : dependencies) {
