@@ -54,8 +54,7 @@ final class Compaction {
     private boolean compactFirst(Packs packs) throws IOException {
         long first = table.header(H_PACK_FIRST);
         int end = 0;
-        try {
-            Packs.Mapped pack = packs.map(first);
+        try (Packs.Mapped pack = packs.map(first)) {
             byte[][] moving = {null};
             boolean[] stuck = {false};
             end = Packs.scan(pack, (offset, length, dead, sound, fn, k0, k1, cost) -> {

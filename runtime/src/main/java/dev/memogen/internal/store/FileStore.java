@@ -335,15 +335,14 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * pack mapped afresh, before it is reported as damaged and removed.
      */
     private Found readPacked(StoredFunction fn, long k0, long k1, long where) throws IOException {
-        long first = index != null ? index.firstPack() : 0;
-        if (first > firstPack) {
-            firstPack = first;
-            packs.dropBelow(first);
-        }
+        letGoOfCompactedPacks();
         for (int attempt = 0; attempt < 4; attempt++) {
             Found found;
             try {
-                byte[] entry = Packs.entry(packs.map(SlotTable.packOf(where)), SlotTable.offsetOf(where));
+                byte[] entry;
+                try (Packs.Mapped pack = packs.map(SlotTable.packOf(where))) {
+                    entry = Packs.entry(pack, SlotTable.offsetOf(where));
+                }
                 found = entry == null ? new Found.Corrupt("no record there") : parse(entry, fn, k0, k1);
             } catch (NoSuchFileException e) {
                 found = new Found.Corrupt(e instanceof StoreFiles.NotPlain ? e.getMessage() : "the pack is missing");
@@ -385,6 +384,20 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         return Found.ABSENT; // kept changing under us: computing the value is always safe
     }
 
+    /**
+     * Unmaps this JVM's mappings of the packs that a compaction (of any process) deleted since it
+     * last looked: their disk space is given back when this JVM's readers are done with them,
+     * not at some later garbage collection. Looked at on every pack read and write: one read of
+     * the index header.
+     */
+    private void letGoOfCompactedPacks() {
+        long first = index != null ? index.firstPack() : 0;
+        if (first > firstPack) {
+            firstPack = first;
+            packs.dropBelow(first);
+        }
+    }
+
     /** A key of a record found by scanning the packs of a store without an index. */
     private record PackKey(long fn, long k0, long k1) {}
 
@@ -408,8 +421,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         java.util.Map<PackKey, Long> found = new java.util.HashMap<>();
         try {
             for (long number : packs.list()) {
-                try {
-                    Packs.scan(packs.map(number), (offset, length, dead, sound, fn, k0, k1, cost) -> {
+                try (Packs.Mapped pack = packs.map(number)) {
+                    Packs.scan(pack, (offset, length, dead, sound, fn, k0, k1, cost) -> {
                         if (!dead && sound) {
                             found.put(new PackKey(fn, k0, k1), SlotTable.packedState(number, offset));
                         }
@@ -587,6 +600,9 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 mac.update(bytes, 0, payloadLength);
             }
             trailer = EntryFormat.seal(sum, mac);
+            if (size <= packMax) {
+                letGoOfCompactedPacks();
+            }
             if (size <= packMax && index.commitPacked(fn.idHash(), k0, k1, Math.max(0, computeNanos), header.array(),
                     header.size(), bytes, payloadLength, trailer, trailer.length)) {
                 return size;

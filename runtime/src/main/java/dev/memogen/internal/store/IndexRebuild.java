@@ -109,8 +109,7 @@ final class IndexRebuild {
         long used = 0;
         for (long number : numbers) {
             int end;
-            try {
-                Packs.Mapped pack = packs.mapNow(number);
+            try (Packs.Mapped pack = packs.mapNow(number)) {
                 end = Packs.scan(pack, (offset, length, dead, sound, fn, k0, k1, cost) -> {
                     if (dead) {
                         return;

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -47,8 +46,66 @@ public final class Packs {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** A mapped pack. {@code capacity} is the file's length when it was mapped. */
-    record Mapped(long number, MappedByteBuffer map, int capacity) {}
+    /**
+     * A mapped pack, in use by its holder: {@link #close} says it is done with it. {@code capacity}
+     * is the file's length when it was mapped.
+     *
+     * <p>The mapping is given back at once when it is no longer wanted ({@link Mappings}): when
+     * its pack is deleted or compacted away, or another mapping of it replaces it in this JVM's
+     * table. Since touching an unmapped buffer is an error (or, through {@code Unsafe} on JDK 17
+     * to 21, a crash), it counts its users: the table's own hold and every caller of
+     * {@link Packs#map} until it closes it. The last one out unmaps it.
+     */
+    static final class Mapped implements AutoCloseable {
+        final long number;
+        final ByteBuffer map;
+        final int capacity;
+        private final Mappings.Mapping mapping;
+        /** Holds: the table's (until retired) and each caller's; 0 once unmapped, never raised again. */
+        private final java.util.concurrent.atomic.AtomicInteger holds = new java.util.concurrent.atomic.AtomicInteger(2);
+
+        private Mapped(long number, Mappings.Mapping mapping, int capacity) {
+            this.number = number;
+            this.map = mapping.buffer();
+            this.capacity = capacity;
+            this.mapping = mapping;
+        }
+
+        long number() {
+            return number;
+        }
+
+        ByteBuffer map() {
+            return map;
+        }
+
+        int capacity() {
+            return capacity;
+        }
+
+        /** Takes a hold for a caller; false once it is unmapped (or about to be). */
+        private boolean hold() {
+            for (int h = holds.get(); h > 0; h = holds.get()) {
+                if (holds.compareAndSet(h, h + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The caller is done with it. */
+        @Override
+        public void close() {
+            if (holds.decrementAndGet() == 0) {
+                Mappings.unmap(mapping);
+            }
+        }
+
+        /** Whether it was unmapped: for tests. */
+        boolean unmapped() {
+            return holds.get() == 0;
+        }
+    }
 
     private final Path dir;
     private final boolean writable;
@@ -78,17 +135,23 @@ public final class Packs {
         return (PREFIX + length + 7) & ~7;
     }
 
-    /** The pack's mapping, from this JVM's table or mapped now; NoSuchFileException when it is gone. */
+    /**
+     * The pack's mapping, from this JVM's table or mapped now, held for the caller until it
+     * closes it; NoSuchFileException when it is gone.
+     */
     Mapped map(long number) throws IOException {
         int i = (int) number & (maps.length() - 1);
         Mapped m = maps.get(i);
-        if (m != null && m.number == number) {
+        if (m != null && m.number == number && m.hold()) {
             return m;
         }
         return mapNow(number);
     }
 
-    /** Maps the pack again, dropping this JVM's mapping of it (a file replaced under us is seen afresh). */
+    /**
+     * Maps the pack again, held for the caller until it closes it, and lets go of this JVM's
+     * earlier mapping of it (a file replaced under us is seen afresh).
+     */
     synchronized Mapped mapNow(long number) throws IOException {
         int i = (int) number & (maps.length() - 1);
         Path path = pathOf(number);
@@ -106,20 +169,27 @@ public final class Packs {
         }
         try (FileChannel ch = opened) {
             long size = Math.min(ch.size(), Integer.MAX_VALUE & ~7L);
-            MappedByteBuffer map = ch.map(rw ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, size);
-            map.order(ByteOrder.LITTLE_ENDIAN);
-            Mapped m = new Mapped(number, map, (int) size);
-            maps.set(i, m);
+            Mappings.Mapping mapping = Mappings.map(ch,
+                    rw ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, size);
+            mapping.buffer().order(ByteOrder.LITTLE_ENDIAN);
+            Mapped m = new Mapped(number, mapping, (int) size);
+            Mapped before = maps.getAndSet(i, m);
+            if (before != null) {
+                before.close(); // the table's hold of the mapping it replaces
+            }
             return m;
         }
     }
 
-    /** Forgets this JVM's mappings of packs numbered below {@code first} (deleted by a compaction). */
+    /**
+     * Lets go of this JVM's mappings of packs numbered below {@code first} (deleted by a
+     * compaction): each is unmapped once its last reader is done.
+     */
     void dropBelow(long first) {
         for (int i = 0; i < maps.length(); i++) {
             Mapped m = maps.get(i);
-            if (m != null && m.number < first) {
-                maps.compareAndSet(i, m, null);
+            if (m != null && m.number < first && maps.compareAndSet(i, m, null)) {
+                m.close(); // the table's hold
             }
         }
     }
@@ -174,8 +244,8 @@ public final class Packs {
         }
         int i = (int) number & (maps.length() - 1);
         Mapped m = maps.get(i);
-        if (m != null && m.number == number) {
-            maps.compareAndSet(i, m, null);
+        if (m != null && m.number == number && maps.compareAndSet(i, m, null)) {
+            m.close(); // the table's hold: unmapped now, or when its last reader is done
         }
         StoreFiles.delete(dir.getParent(), pathOf(number));
     }
@@ -215,7 +285,7 @@ public final class Packs {
         int length = aLength + bLength + cLength;
         int end = offset + recordBytes(length);
         int bytes = recordBytes(length) + (end + 4 <= m.capacity ? 4 : 0);
-        MappedByteBuffer map = m.map;
+        ByteBuffer map = m.map;
         if (map.isReadOnly() || Thread.currentThread().isInterrupted() || channel(m.number).size() < offset + bytes) {
             // Mapped read-only; or an interrupted thread, whose FileChannel calls would close the
             // channel; or a pack cut short under its mapping, where a write through the mapping

@@ -402,8 +402,8 @@ public final class StoreIndex {
     }
 
     private void markDead(long state) {
-        try {
-            Packs.markDead(objects.packs().map(packOf(state)), offsetOf(state));
+        try (Packs.Mapped pack = objects.packs().map(packOf(state))) {
+            Packs.markDead(pack, offsetOf(state));
         } catch (IOException | RuntimeException | InternalError e) {
             // The pack is gone, cut short or not writable: nothing to mark.
         }
@@ -468,47 +468,57 @@ public final class StoreIndex {
         long last = table.header(H_PACK_LAST);
         long tail = table.header(H_PACK_TAIL);
         Packs.Mapped pack = null;
-        if (last > 0) {
-            try {
-                pack = packs.map(last);
-            } catch (NoSuchFileException e) {
-                pack = null; // deleted by hand: start a new one
-            } catch (IOException e) {
-                reports.warnOnce("pack", "cannot open the pack " + packs.pathOf(last)
-                        + "; small entries are written as files of their own meanwhile", e);
-                return 0;
-            }
-        }
-        if (pack == null || tail + record > pack.capacity()) {
-            long capacity = table.header(H_PACK_CAPACITY);
-            if (record > capacity / 4 || last + 1 >= 1L << 33) {
-                return 0;
-            }
-            try {
-                pack = packs.create(last + 1, (int) capacity);
-            } catch (Packs.Occupied e) {
-                throw new Damaged("pack " + (last + 1) + " already holds records"); // the header's last number is wrong
-            } catch (IOException e) {
-                reports.warnOnce("pack", "cannot create a pack file in " + packs.directory()
-                        + "; small entries are written as files of their own meanwhile", e);
-                return 0;
-            }
-            last++;
-            tail = 0;
-            table.setHeader(H_PACK_LAST, last);
-            table.setHeader(H_PACK_TAIL, 0);
-        }
         try {
-            packs.append(pack, (int) tail, fn, a, aLength, b, bLength, c, cLength);
-        } catch (Packs.Occupied e) {
-            // The header's last pack or tail is damaged (in a way its checks miss): appending
-            // there would overwrite live records. Rebuilt from the packs, the operation starts over.
-            throw new Damaged("pack " + last + " holds a record at the tail " + tail);
-        } catch (IOException e) {
-            packs.closeAppendChannel();
-            reports.warnOnce("pack", "cannot write to the pack " + packs.pathOf(last)
-                    + "; small entries are written as files of their own meanwhile", e);
-            return 0;
+            if (last > 0) {
+                try {
+                    pack = packs.map(last);
+                } catch (NoSuchFileException e) {
+                    pack = null; // deleted by hand: start a new one
+                } catch (IOException e) {
+                    reports.warnOnce("pack", "cannot open the pack " + packs.pathOf(last)
+                            + "; small entries are written as files of their own meanwhile", e);
+                    return 0;
+                }
+            }
+            if (pack == null || tail + record > pack.capacity()) {
+                long capacity = table.header(H_PACK_CAPACITY);
+                if (record > capacity / 4 || last + 1 >= 1L << 33) {
+                    return 0;
+                }
+                if (pack != null) {
+                    pack.close();
+                    pack = null;
+                }
+                try {
+                    pack = packs.create(last + 1, (int) capacity);
+                } catch (Packs.Occupied e) {
+                    throw new Damaged("pack " + (last + 1) + " already holds records"); // the header's last number is wrong
+                } catch (IOException e) {
+                    reports.warnOnce("pack", "cannot create a pack file in " + packs.directory()
+                            + "; small entries are written as files of their own meanwhile", e);
+                    return 0;
+                }
+                last++;
+                tail = 0;
+                table.setHeader(H_PACK_LAST, last);
+                table.setHeader(H_PACK_TAIL, 0);
+            }
+            try {
+                packs.append(pack, (int) tail, fn, a, aLength, b, bLength, c, cLength);
+            } catch (Packs.Occupied e) {
+                // The header's last pack or tail is damaged (in a way its checks miss): appending
+                // there would overwrite live records. Rebuilt from the packs, the operation starts over.
+                throw new Damaged("pack " + last + " holds a record at the tail " + tail);
+            } catch (IOException e) {
+                packs.closeAppendChannel();
+                reports.warnOnce("pack", "cannot write to the pack " + packs.pathOf(last)
+                        + "; small entries are written as files of their own meanwhile", e);
+                return 0;
+            }
+        } finally {
+            if (pack != null) {
+                pack.close();
+            }
         }
         table.setHeader(H_PACK_TAIL, tail + record);
         table.setHeader(H_PACK_USED, table.header(H_PACK_USED) + record);
@@ -601,8 +611,8 @@ public final class StoreIndex {
                 return false;
             }
             byte[] entry;
-            try {
-                entry = Packs.entry(objects.packs().mapNow(packOf(state)), offsetOf(state));
+            try (Packs.Mapped pack = objects.packs().mapNow(packOf(state))) {
+                entry = Packs.entry(pack, offsetOf(state));
             } catch (NoSuchFileException e) {
                 table.removeAt(at);
                 return true;

@@ -60,6 +60,51 @@ class PackMultiProcessTest {
     }
 
     /**
+     * A JVM that read entries from packs which another JVM then compacted away lets go of its
+     * mappings of them at its next pack read (or write): the deleted files' disk space is given
+     * back then, not at some garbage collection of that JVM. Before that read it still has them
+     * mapped, which shows that the check sees such mappings. (Linux: {@code /proc/<pid>/maps}.)
+     */
+    @Test
+    void aReaderLetsGoOfPacksAnotherProcessCompactedAway() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/maps")), "Linux /proc only");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Mappings.unmapsAtOnce(), "this JVM cannot unmap a mapping at once");
+        Path store = dir.resolve("store");
+        dev.memogen.internal.MemoRuntime.install(dev.memogen.internal.core.MemoConfig.at(store).withMaxSize(MAX_SIZE)
+                .withMemoryTierBytes(0).withPolicy("lru"));
+        for (int key = 0; key < 100; key++) {
+            dev.memogen.internal.StoreTestSupport.call(dev.memogen.internal.StoreWorker.TEXT, key,
+                    dev.memogen.internal.StoreWorker::expectedText);
+        }
+        Process reader = PackWorker.start(dir, "reader", store.toString(), String.valueOf(MAX_SIZE))
+                .redirectError(dir.resolve("reader.err").toFile()).start();
+        try (java.io.PrintWriter to = new java.io.PrintWriter(reader.getOutputStream(), true, StandardCharsets.UTF_8);
+                BufferedReader from = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+            to.println("read 100");
+            assertEquals("read", from.readLine(), "the reader read the first pack");
+            Path maps = Path.of("/proc/" + reader.pid() + "/maps");
+            assertEquals(0, PackWorker.deletedPacksMapped(maps));
+            for (int key = 100; key < 8000; key++) { // about 8 times the 2 MiB pack: compacted again and again
+                dev.memogen.internal.StoreTestSupport.call(dev.memogen.internal.StoreWorker.TEXT, key,
+                        dev.memogen.internal.StoreWorker::expectedText);
+            }
+            assertFalse(Files.exists(store.resolve("packs").resolve("0000000000000001")), "the first pack is gone");
+            assertEquals(0, PackWorker.deletedPacksMapped(Path.of("/proc/self/maps")),
+                    "the compacting JVM has no deleted pack mapped");
+            assertTrue(PackWorker.deletedPacksMapped(maps) >= 1, "the reader still maps the first pack");
+            to.println("read 100");
+            assertEquals("read", from.readLine());
+            assertEquals(0, PackWorker.deletedPacksMapped(maps), "the reader let go at its next read");
+            to.println("quit");
+        } finally {
+            assertTrue(reader.waitFor(1, TimeUnit.MINUTES));
+        }
+        String err = Files.readString(dir.resolve("reader.err"));
+        assertFalse(err.contains("WARNING"), "unmapping printed nothing: " + err);
+    }
+
+    /**
      * Three JVMs store and read the same 600 keys at once through a 256 KiB store (packs of
      * 2 MiB): entries are evicted and packs compacted under the others' feet. Every value any of
      * them gets is right, and so is every value a fourth JVM gets afterwards. 10,000 calls each;

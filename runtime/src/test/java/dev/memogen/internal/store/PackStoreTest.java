@@ -96,10 +96,11 @@ class PackStoreTest {
         Packs packs = new Packs(store.resolve("packs"), false);
         List<Record> all = new ArrayList<>();
         for (long number : packs.list()) {
-            Packs.Mapped m = packs.mapNow(number);
-            Packs.scan(m, (offset, length, dead, scannedSound, fn, k0, k1, cost) ->
-                    all.add(new Record(number, offset, length, dead, sound(Packs.entry(m, offset)), fn,
-                            k0, k1)));
+            try (Packs.Mapped m = packs.mapNow(number)) {
+                Packs.scan(m, (offset, length, dead, scannedSound, fn, k0, k1, cost) ->
+                        all.add(new Record(number, offset, length, dead, sound(Packs.entry(m, offset)), fn,
+                                k0, k1)));
+            }
         }
         return all;
     }

@@ -37,6 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     ({@link PackStoreTest#inconsistencies}), calls every key once, compares again; prints
  *     {@code dirty=<0|1> wrong=<n> runs=<n> entries=<n> inconsistent=<n>} and what was
  *     inconsistent.</li>
+ * <li>{@code reader <dir> <maxSize>}: answers commands read from its standard input, one per
+ *     line: {@code read <n>} calls keys 0 to n-1 of {@link StoreWorker#TEXT} (checking each
+ *     value) and prints {@code read}; {@code maps} prints {@code deleted=<n>}, the number of
+ *     deleted pack files this JVM still has mapped ({@link #deletedPacksMapped}); {@code quit}
+ *     ends it.</li>
  * </ul>
  */
 final class PackWorker {
@@ -59,6 +64,7 @@ final class PackWorker {
                     args[5]);
             case "verify" -> verify(dir, Integer.parseInt(args[2]), Long.parseLong(args[3]));
             case "cut" -> cut(dir, Integer.parseInt(args[2]), args[3].equals("writes"));
+            case "reader" -> reader(dir, Long.parseLong(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -82,6 +88,36 @@ final class PackWorker {
             }
         }
         System.out.println("wrong=0");
+    }
+
+    private static void reader(Path dir, long maxSize) throws IOException {
+        MemoRuntime.install(MemoConfig.at(dir).withMaxSize(maxSize).withMemoryTierBytes(0));
+        java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
+            if (line.startsWith("read ")) {
+                for (int key = 0; key < Integer.parseInt(line.substring(5)); key++) {
+                    check(StoreTestSupport.call(StoreWorker.TEXT, key, StoreWorker::expectedText)
+                            .equals(StoreWorker.expectedText(key)), key);
+                }
+                System.out.println("read");
+            } else if (line.equals("maps")) {
+                System.out.println("deleted=" + deletedPacksMapped(Path.of("/proc/self/maps")));
+            }
+            System.out.flush();
+        }
+    }
+
+    /**
+     * The deleted pack files that the process whose {@code /proc/<pid>/maps} is {@code maps}
+     * still has mapped: their disk space is not given back while they are.
+     */
+    static long deletedPacksMapped(Path maps) throws IOException {
+        return Files.readAllLines(maps).stream()
+                .filter(l -> l.contains("/packs/") && l.endsWith("(deleted)"))
+                .map(l -> l.substring(l.indexOf('/')))
+                .distinct()
+                .count();
     }
 
     private static void check(boolean ok, int key) {
