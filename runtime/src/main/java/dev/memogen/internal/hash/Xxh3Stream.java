@@ -704,44 +704,28 @@ public final class Xxh3Stream {
         long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
         int s = stripe;
         while (count > 0) {
-            if (s == 0 && count >= STRIPES_PER_BLOCK) { // a whole block: a loop of constant length
-                for (int t = 0; t < STRIPES_PER_BLOCK; t++) {
-                    int p = off + (t << 6);
-                    long d0 = (long) LONG.get(b, p);
-                    long d1 = (long) LONG.get(b, p + 8);
-                    long d2 = (long) LONG.get(b, p + 16);
-                    long d3 = (long) LONG.get(b, p + 24);
-                    long d4 = (long) LONG.get(b, p + 32);
-                    long d5 = (long) LONG.get(b, p + 40);
-                    long d6 = (long) LONG.get(b, p + 48);
-                    long d7 = (long) LONG.get(b, p + 56);
-                    long k0 = d0 ^ KEY[t];
-                    long k1 = d1 ^ KEY[t + 1];
-                    long k2 = d2 ^ KEY[t + 2];
-                    long k3 = d3 ^ KEY[t + 3];
-                    long k4 = d4 ^ KEY[t + 4];
-                    long k5 = d5 ^ KEY[t + 5];
-                    long k6 = d6 ^ KEY[t + 6];
-                    long k7 = d7 ^ KEY[t + 7];
-                    x0 += d1 + (k0 & M32) * (k0 >>> 32);
-                    x1 += d0 + (k1 & M32) * (k1 >>> 32);
-                    x2 += d3 + (k2 & M32) * (k2 >>> 32);
-                    x3 += d2 + (k3 & M32) * (k3 >>> 32);
-                    x4 += d5 + (k4 & M32) * (k4 >>> 32);
-                    x5 += d4 + (k5 & M32) * (k5 >>> 32);
-                    x6 += d7 + (k6 & M32) * (k6 >>> 32);
-                    x7 += d6 + (k7 & M32) * (k7 >>> 32);
-                }
-                off += STRIPES_PER_BLOCK << 6;
-                count -= STRIPES_PER_BLOCK;
-                x0 = scramble(x0, SC0);
-                x1 = scramble(x1, SC1);
-                x2 = scramble(x2, SC2);
-                x3 = scramble(x3, SC3);
-                x4 = scramble(x4, SC4);
-                x5 = scramble(x5, SC5);
-                x6 = scramble(x6, SC6);
-                x7 = scramble(x7, SC7);
+            if (s == 0 && count >= STRIPES_PER_BLOCK) { // whole blocks: one call each
+                a0 = x0;
+                a1 = x1;
+                a2 = x2;
+                a3 = x3;
+                a4 = x4;
+                a5 = x5;
+                a6 = x6;
+                a7 = x7;
+                do {
+                    byteBlock(b, off);
+                    off += STRIPES_PER_BLOCK << 6;
+                    count -= STRIPES_PER_BLOCK;
+                } while (count >= STRIPES_PER_BLOCK);
+                x0 = a0;
+                x1 = a1;
+                x2 = a2;
+                x3 = a3;
+                x4 = a4;
+                x5 = a5;
+                x6 = a6;
+                x7 = a7;
                 continue;
             }
             int end = Math.min(STRIPES_PER_BLOCK, s + count);
@@ -798,6 +782,51 @@ public final class Xxh3Stream {
         stripe = s;
     }
 
+    /**
+     * One whole block (16 stripes, then the scramble) of {@code b} from {@code off}, on the
+     * accumulator fields. A method of its own so that it is compiled after a few hundred blocks
+     * by its invocation count: inside one long loop, a first call hashing megabytes ran in the
+     * interpreter until the loop's back-edge counter asked for an on-stack replacement.
+     */
+    private void byteBlock(byte[] b, int off) {
+        long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
+        for (int t = 0; t < STRIPES_PER_BLOCK; t++) {
+            int p = off + (t << 6);
+            long d0 = (long) LONG.get(b, p);
+            long d1 = (long) LONG.get(b, p + 8);
+            long d2 = (long) LONG.get(b, p + 16);
+            long d3 = (long) LONG.get(b, p + 24);
+            long d4 = (long) LONG.get(b, p + 32);
+            long d5 = (long) LONG.get(b, p + 40);
+            long d6 = (long) LONG.get(b, p + 48);
+            long d7 = (long) LONG.get(b, p + 56);
+            long k0 = d0 ^ KEY[t];
+            long k1 = d1 ^ KEY[t + 1];
+            long k2 = d2 ^ KEY[t + 2];
+            long k3 = d3 ^ KEY[t + 3];
+            long k4 = d4 ^ KEY[t + 4];
+            long k5 = d5 ^ KEY[t + 5];
+            long k6 = d6 ^ KEY[t + 6];
+            long k7 = d7 ^ KEY[t + 7];
+            x0 += d1 + (k0 & M32) * (k0 >>> 32);
+            x1 += d0 + (k1 & M32) * (k1 >>> 32);
+            x2 += d3 + (k2 & M32) * (k2 >>> 32);
+            x3 += d2 + (k3 & M32) * (k3 >>> 32);
+            x4 += d5 + (k4 & M32) * (k4 >>> 32);
+            x5 += d4 + (k5 & M32) * (k5 >>> 32);
+            x6 += d7 + (k6 & M32) * (k6 >>> 32);
+            x7 += d6 + (k7 & M32) * (k7 >>> 32);
+        }
+        a0 = scramble(x0, SC0);
+        a1 = scramble(x1, SC1);
+        a2 = scramble(x2, SC2);
+        a3 = scramble(x3, SC3);
+        a4 = scramble(x4, SC4);
+        a5 = scramble(x5, SC5);
+        a6 = scramble(x6, SC6);
+        a7 = scramble(x7, SC7);
+    }
+
     /** Consumes {@code count} stripes of elements of {@code a} from {@code from}, one element a lane. */
     private void longStripes(long[] a, int from, int count) {
         start();
@@ -805,44 +834,28 @@ public final class Xxh3Stream {
         long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
         int s = stripe;
         while (count > 0) {
-            if (s == 0 && count >= STRIPES_PER_BLOCK) { // a whole block: a loop of constant length
-                for (int t = 0; t < STRIPES_PER_BLOCK; t++) {
-                    int p = from + (t << 3);
-                    long d0 = a[p];
-                    long d1 = a[p + 1];
-                    long d2 = a[p + 2];
-                    long d3 = a[p + 3];
-                    long d4 = a[p + 4];
-                    long d5 = a[p + 5];
-                    long d6 = a[p + 6];
-                    long d7 = a[p + 7];
-                    long k0 = d0 ^ KEY[t];
-                    long k1 = d1 ^ KEY[t + 1];
-                    long k2 = d2 ^ KEY[t + 2];
-                    long k3 = d3 ^ KEY[t + 3];
-                    long k4 = d4 ^ KEY[t + 4];
-                    long k5 = d5 ^ KEY[t + 5];
-                    long k6 = d6 ^ KEY[t + 6];
-                    long k7 = d7 ^ KEY[t + 7];
-                    x0 += d1 + (k0 & M32) * (k0 >>> 32);
-                    x1 += d0 + (k1 & M32) * (k1 >>> 32);
-                    x2 += d3 + (k2 & M32) * (k2 >>> 32);
-                    x3 += d2 + (k3 & M32) * (k3 >>> 32);
-                    x4 += d5 + (k4 & M32) * (k4 >>> 32);
-                    x5 += d4 + (k5 & M32) * (k5 >>> 32);
-                    x6 += d7 + (k6 & M32) * (k6 >>> 32);
-                    x7 += d6 + (k7 & M32) * (k7 >>> 32);
-                }
-                from += STRIPES_PER_BLOCK << 3;
-                count -= STRIPES_PER_BLOCK;
-                x0 = scramble(x0, SC0);
-                x1 = scramble(x1, SC1);
-                x2 = scramble(x2, SC2);
-                x3 = scramble(x3, SC3);
-                x4 = scramble(x4, SC4);
-                x5 = scramble(x5, SC5);
-                x6 = scramble(x6, SC6);
-                x7 = scramble(x7, SC7);
+            if (s == 0 && count >= STRIPES_PER_BLOCK) { // whole blocks: one call each
+                a0 = x0;
+                a1 = x1;
+                a2 = x2;
+                a3 = x3;
+                a4 = x4;
+                a5 = x5;
+                a6 = x6;
+                a7 = x7;
+                do {
+                    longBlock(a, from);
+                    from += STRIPES_PER_BLOCK << 3;
+                    count -= STRIPES_PER_BLOCK;
+                } while (count >= STRIPES_PER_BLOCK);
+                x0 = a0;
+                x1 = a1;
+                x2 = a2;
+                x3 = a3;
+                x4 = a4;
+                x5 = a5;
+                x6 = a6;
+                x7 = a7;
                 continue;
             }
             int end = Math.min(STRIPES_PER_BLOCK, s + count);
@@ -899,6 +912,51 @@ public final class Xxh3Stream {
         stripe = s;
     }
 
+    /**
+     * One whole block (16 stripes, then the scramble) of {@code a} from {@code from}, on the
+     * accumulator fields. A method of its own so that it is compiled after a few hundred blocks
+     * by its invocation count: inside one long loop, a first call hashing megabytes ran in the
+     * interpreter until the loop's back-edge counter asked for an on-stack replacement.
+     */
+    private void longBlock(long[] a, int from) {
+        long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
+        for (int t = 0; t < STRIPES_PER_BLOCK; t++) {
+            int p = from + (t << 3);
+            long d0 = a[p];
+            long d1 = a[p + 1];
+            long d2 = a[p + 2];
+            long d3 = a[p + 3];
+            long d4 = a[p + 4];
+            long d5 = a[p + 5];
+            long d6 = a[p + 6];
+            long d7 = a[p + 7];
+            long k0 = d0 ^ KEY[t];
+            long k1 = d1 ^ KEY[t + 1];
+            long k2 = d2 ^ KEY[t + 2];
+            long k3 = d3 ^ KEY[t + 3];
+            long k4 = d4 ^ KEY[t + 4];
+            long k5 = d5 ^ KEY[t + 5];
+            long k6 = d6 ^ KEY[t + 6];
+            long k7 = d7 ^ KEY[t + 7];
+            x0 += d1 + (k0 & M32) * (k0 >>> 32);
+            x1 += d0 + (k1 & M32) * (k1 >>> 32);
+            x2 += d3 + (k2 & M32) * (k2 >>> 32);
+            x3 += d2 + (k3 & M32) * (k3 >>> 32);
+            x4 += d5 + (k4 & M32) * (k4 >>> 32);
+            x5 += d4 + (k5 & M32) * (k5 >>> 32);
+            x6 += d7 + (k6 & M32) * (k6 >>> 32);
+            x7 += d6 + (k7 & M32) * (k7 >>> 32);
+        }
+        a0 = scramble(x0, SC0);
+        a1 = scramble(x1, SC1);
+        a2 = scramble(x2, SC2);
+        a3 = scramble(x3, SC3);
+        a4 = scramble(x4, SC4);
+        a5 = scramble(x5, SC5);
+        a6 = scramble(x6, SC6);
+        a7 = scramble(x7, SC7);
+    }
+
     /** {@link #longStripes} over the raw bits of {@code a}. */
     private void doubleStripes(double[] a, int from, int count) {
         start();
@@ -906,44 +964,28 @@ public final class Xxh3Stream {
         long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
         int s = stripe;
         while (count > 0) {
-            if (s == 0 && count >= STRIPES_PER_BLOCK) { // a whole block: a loop of constant length
-                for (int t = 0; t < STRIPES_PER_BLOCK; t++) {
-                    int p = from + (t << 3);
-                    long d0 = Double.doubleToRawLongBits(a[p]);
-                    long d1 = Double.doubleToRawLongBits(a[p + 1]);
-                    long d2 = Double.doubleToRawLongBits(a[p + 2]);
-                    long d3 = Double.doubleToRawLongBits(a[p + 3]);
-                    long d4 = Double.doubleToRawLongBits(a[p + 4]);
-                    long d5 = Double.doubleToRawLongBits(a[p + 5]);
-                    long d6 = Double.doubleToRawLongBits(a[p + 6]);
-                    long d7 = Double.doubleToRawLongBits(a[p + 7]);
-                    long k0 = d0 ^ KEY[t];
-                    long k1 = d1 ^ KEY[t + 1];
-                    long k2 = d2 ^ KEY[t + 2];
-                    long k3 = d3 ^ KEY[t + 3];
-                    long k4 = d4 ^ KEY[t + 4];
-                    long k5 = d5 ^ KEY[t + 5];
-                    long k6 = d6 ^ KEY[t + 6];
-                    long k7 = d7 ^ KEY[t + 7];
-                    x0 += d1 + (k0 & M32) * (k0 >>> 32);
-                    x1 += d0 + (k1 & M32) * (k1 >>> 32);
-                    x2 += d3 + (k2 & M32) * (k2 >>> 32);
-                    x3 += d2 + (k3 & M32) * (k3 >>> 32);
-                    x4 += d5 + (k4 & M32) * (k4 >>> 32);
-                    x5 += d4 + (k5 & M32) * (k5 >>> 32);
-                    x6 += d7 + (k6 & M32) * (k6 >>> 32);
-                    x7 += d6 + (k7 & M32) * (k7 >>> 32);
-                }
-                from += STRIPES_PER_BLOCK << 3;
-                count -= STRIPES_PER_BLOCK;
-                x0 = scramble(x0, SC0);
-                x1 = scramble(x1, SC1);
-                x2 = scramble(x2, SC2);
-                x3 = scramble(x3, SC3);
-                x4 = scramble(x4, SC4);
-                x5 = scramble(x5, SC5);
-                x6 = scramble(x6, SC6);
-                x7 = scramble(x7, SC7);
+            if (s == 0 && count >= STRIPES_PER_BLOCK) { // whole blocks: one call each
+                a0 = x0;
+                a1 = x1;
+                a2 = x2;
+                a3 = x3;
+                a4 = x4;
+                a5 = x5;
+                a6 = x6;
+                a7 = x7;
+                do {
+                    doubleBlock(a, from);
+                    from += STRIPES_PER_BLOCK << 3;
+                    count -= STRIPES_PER_BLOCK;
+                } while (count >= STRIPES_PER_BLOCK);
+                x0 = a0;
+                x1 = a1;
+                x2 = a2;
+                x3 = a3;
+                x4 = a4;
+                x5 = a5;
+                x6 = a6;
+                x7 = a7;
                 continue;
             }
             int end = Math.min(STRIPES_PER_BLOCK, s + count);
@@ -998,5 +1040,50 @@ public final class Xxh3Stream {
         a6 = x6;
         a7 = x7;
         stripe = s;
+    }
+
+    /**
+     * One whole block (16 stripes, then the scramble) of {@code a} from {@code from}, on the
+     * accumulator fields. A method of its own so that it is compiled after a few hundred blocks
+     * by its invocation count: inside one long loop, a first call hashing megabytes ran in the
+     * interpreter until the loop's back-edge counter asked for an on-stack replacement.
+     */
+    private void doubleBlock(double[] a, int from) {
+        long x0 = a0, x1 = a1, x2 = a2, x3 = a3, x4 = a4, x5 = a5, x6 = a6, x7 = a7;
+        for (int t = 0; t < STRIPES_PER_BLOCK; t++) {
+            int p = from + (t << 3);
+            long d0 = Double.doubleToRawLongBits(a[p]);
+            long d1 = Double.doubleToRawLongBits(a[p + 1]);
+            long d2 = Double.doubleToRawLongBits(a[p + 2]);
+            long d3 = Double.doubleToRawLongBits(a[p + 3]);
+            long d4 = Double.doubleToRawLongBits(a[p + 4]);
+            long d5 = Double.doubleToRawLongBits(a[p + 5]);
+            long d6 = Double.doubleToRawLongBits(a[p + 6]);
+            long d7 = Double.doubleToRawLongBits(a[p + 7]);
+            long k0 = d0 ^ KEY[t];
+            long k1 = d1 ^ KEY[t + 1];
+            long k2 = d2 ^ KEY[t + 2];
+            long k3 = d3 ^ KEY[t + 3];
+            long k4 = d4 ^ KEY[t + 4];
+            long k5 = d5 ^ KEY[t + 5];
+            long k6 = d6 ^ KEY[t + 6];
+            long k7 = d7 ^ KEY[t + 7];
+            x0 += d1 + (k0 & M32) * (k0 >>> 32);
+            x1 += d0 + (k1 & M32) * (k1 >>> 32);
+            x2 += d3 + (k2 & M32) * (k2 >>> 32);
+            x3 += d2 + (k3 & M32) * (k3 >>> 32);
+            x4 += d5 + (k4 & M32) * (k4 >>> 32);
+            x5 += d4 + (k5 & M32) * (k5 >>> 32);
+            x6 += d7 + (k6 & M32) * (k6 >>> 32);
+            x7 += d6 + (k7 & M32) * (k7 >>> 32);
+        }
+        a0 = scramble(x0, SC0);
+        a1 = scramble(x1, SC1);
+        a2 = scramble(x2, SC2);
+        a3 = scramble(x3, SC3);
+        a4 = scramble(x4, SC4);
+        a5 = scramble(x5, SC5);
+        a6 = scramble(x6, SC6);
+        a7 = scramble(x7, SC7);
     }
 }
