@@ -29,6 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CodeEditsAcrossJvmsTest {
     @TempDir Path dir;
 
+    /**
+     * Whether every build's class files and jar get one fixed modification time, long past: then
+     * a fingerprint is kept across runs (a file modified within seconds of being read is never
+     * trusted by its stat), and each edit must be seen by the rest of the stat (size, inode,
+     * change time) and by the class loader's URLs. Without it, every run fingerprints afresh.
+     */
+    private boolean backdate;
     private Path lib;
     private Path app;
     private Path log;
@@ -142,15 +149,31 @@ class CodeEditsAcrossJvmsTest {
                 "-processorpath", testClassPath, "-processor", MemoProcessor.class.getName(), "-g"));
         args.addAll(sources(app));
         javac(args);
+        backdate();
+    }
+
+    /** With {@link #backdate}: the same old modification time for every class file and the jar. */
+    private void backdate() throws IOException {
+        if (!backdate) {
+            return;
+        }
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(dir.resolve("lib.jar"), old);
+        try (Stream<Path> s = Files.walk(app.resolve("classes"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(p, old);
+            }
+        }
     }
 
     /** Recompiles one application class only, as an IDE or an incremental build may: no processor. */
-    private void recompileOnly(String file) {
+    private void recompileOnly(String file) throws IOException {
         Path classes = app.resolve("classes");
         javac(List.of("-d", classes.toString(), "-proc:none", "-g",
                 "-cp", classes + File.pathSeparator + dir.resolve("lib.jar") + File.pathSeparator
                         + System.getProperty("java.class.path"),
                 app.resolve("src").resolve(file).toString()));
+        backdate();
     }
 
     /** Runs the application in a new JVM; returns whether the memoized body ran, and what it printed. */
@@ -158,9 +181,12 @@ class CodeEditsAcrossJvmsTest {
         long before = Files.exists(log) ? Files.readAllLines(log).size() : 0;
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
+        Path logging = dir.resolve("logging.properties");
+        Files.writeString(logging, "handlers=java.util.logging.ConsoleHandler\n"
+                + "java.util.logging.ConsoleHandler.level=ALL\ndev.memogen.level=ALL\n");
         Process p = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmemogen.dir=" + store, "-Druns.log=" + log,
+                "-Dmemogen.dir=" + store, "-Druns.log=" + log, "-Djava.util.logging.config.file=" + logging,
                 "-cp", app.resolve("classes") + File.pathSeparator + dir.resolve("lib.jar") + File.pathSeparator
                         + System.getProperty("java.class.path"),
                 "app.Main")
@@ -170,15 +196,30 @@ class CodeEditsAcrossJvmsTest {
         long after = Files.readAllLines(log).size();
         assertEquals(expectCompute ? before + 1 : before, after,
                 what + ": expected " + (expectCompute ? "a recompute" : "a hit"));
+        lastErr = Files.readString(err);
         return Files.readString(out).trim();
     }
 
-    @Test
-    void resultsFollowEveryEditOfTheTable() throws Exception {
+    /** What the last run wrote to stderr: memogen's debug log. */
+    private String lastErr = "";
+
+    private static final String KEPT = "kept from an earlier run";
+
+    /**
+     * Each edit, built and run in a new JVM: a recompute exactly when the code the method reaches
+     * changed. Twice: with class files just written (fingerprinted afresh in every JVM) and with
+     * class files of an old modification time (the fingerprint kept from the run before is used
+     * while nothing it read changed, which the second run checks).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "backdated class files: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void resultsFollowEveryEditOfTheTable(boolean backdated) throws Exception {
+        backdate = backdated;
         setUpProject();
         build();
         String first = runAndCheck(true, "first run");
         assertEquals(first, runAndCheck(false, "second run, nothing changed"));
+        assertEquals(backdated, lastErr.contains(KEPT), "the fingerprint was kept from the first run: " + lastErr);
 
         edit(app, "app/Calc.java", "int doubled = helper(x);",
                 "// doubles x\n\n        int   doubled =\n            helper(x);   /* why */");
@@ -237,8 +278,10 @@ class CodeEditsAcrossJvmsTest {
         assertEquals(reshaped, runAndCheck(false, "and then it is a hit again"));
     }
 
-    @Test
-    void onlyTheCalleesClassRecompiledStillInvalidates() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "backdated class files: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void onlyTheCalleesClassRecompiledStillInvalidates(boolean backdated) throws Exception {
+        backdate = backdated;
         setUpProject();
         build();
         runAndCheck(true, "first run");

@@ -190,7 +190,7 @@ public final class MemoFunction<T> {
     }
 
     private String computeVersion() {
-        return FunctionVersion.compute(id, owner, methodName, descriptor, compileVersion, sourceFingerprint,
+        return StoredFingerprints.version(id, owner, methodName, descriptor, compileVersion, sourceFingerprint,
                 valueClasses, MemoRuntime.get().problems);
     }
 

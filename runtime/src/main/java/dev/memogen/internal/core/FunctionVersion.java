@@ -18,14 +18,19 @@ public final class FunctionVersion {
      * @param compileVersion    what the compiler knew
      * @param sourceFingerprint a digest of the method's syntax tree: stands in when its bytecode cannot be read
      * @param valueClasses      binary names of the records and enums in its parameter and return types
+     * @param fingerprinted     if not null, given the code fingerprint once computed (not when the source stands in)
      */
     public static String compute(String id, Class<?> owner, String methodName, String descriptor,
-            String compileVersion, String sourceFingerprint, List<String> valueClasses, Problems problems) {
+            String compileVersion, String sourceFingerprint, List<String> valueClasses, Problems problems,
+            java.util.function.Consumer<CodeFingerprint.Result> fingerprinted) {
         long start = System.nanoTime();
         String code;
         try {
             CodeFingerprint.Result r = CodeFingerprint.compute(owner, methodName, descriptor, valueClasses);
             code = "bytecode " + r.digest();
+            if (fingerprinted != null) {
+                fingerprinted.accept(r);
+            }
             if (Problems.debugEnabled()) {
                 Problems.debug("memogen: code fingerprint of " + id + ": " + r.methods() + " methods in "
                         + r.classes() + " classes, plus " + r.externals() + ", in "

@@ -45,8 +45,33 @@ import java.util.zip.ZipFile;
  */
 public final class CodeFingerprint {
 
-    /** The outcome: the digest, what was reached, and mutable static fields read on the way. */
-    public record Result(String digest, int methods, int classes, List<String> externals, List<String> mutableStatics) {}
+    /**
+     * The outcome: the digest, what was reached, mutable static fields read on the way, and what
+     * it was computed from ({@link #inputs}; {@code reusable} when none of it was modified so
+     * recently that a change could have left its times as they were).
+     */
+    public record Result(String digest, int methods, int classes, List<String> externals, List<String> mutableStatics,
+            List<Input> inputs, boolean reusable) {}
+
+    /**
+     * One class the fingerprint looked up, and what it found: the URL the class loader gave for
+     * its class file ({@code null}: none), and for a class file in a directory or a jar, that
+     * file and what {@code stat} said of it before it was read ({@code null} for the JDK's
+     * classes, which the JDK's version stands for). While the class loader gives the same URLs
+     * and the files' {@code stat}s are unchanged, fingerprinting again would read the same bytes
+     * and give the same digest ({@link #unchanged}).
+     */
+    public record Input(String className, String url, String file, String stat) {}
+
+    /** A class looked up: the parsed class file or the label of what stands for it, and where it came from. */
+    private record Resolved(Object what, Input input, long modifiedMillis) {}
+
+    /**
+     * Coarser than the timestamps of any file system memogen runs on (FAT: 2 s): a class file
+     * modified this close to the moment it was read could change again without changing its
+     * {@code stat}, so a fingerprint that read one is not reused.
+     */
+    static final long RACY_MILLIS = 2_000;
 
     private static final Map<String, String> JAR_DIGESTS = new ConcurrentHashMap<>();
     private static final String JDK = "jdk " + System.getProperty("java.vendor") + " " + Runtime.version();
@@ -57,10 +82,13 @@ public final class CodeFingerprint {
      * Parsed class files (or the label of an external origin) per class loader, shared by the
      * fingerprints of all functions in this JVM: class files do not change under a running JVM.
      */
-    private static final Map<ClassLoader, Map<String, Object>> PARSED =
+    private static final Map<ClassLoader, Map<String, Resolved>> PARSED =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
-    private final Map<String, Object> classes; // name -> ClassFileReader or external label
+    private final Map<String, Resolved> classes; // home + name -> what was found
+    /** Every class looked up but memogen's own, by name: what the result was computed from. */
+    private final Map<String, Input> inputs = new java.util.TreeMap<>();
+    private long newestModified = Long.MIN_VALUE;
     private final Set<String> reachedClasses = new HashSet<>();
     private final Set<String> visited = new HashSet<>();
     private final Deque<String[]> queue = new ArrayDeque<>();
@@ -95,11 +123,70 @@ public final class CodeFingerprint {
         for (String v : valueClasses) {
             f.instantiate(v.replace('.', '/')); // arguments arrive as instances of these
         }
+        long started = System.currentTimeMillis();
         f.run();
         f.out.finish();
         return new Result(Hex.of(f.out.high()) + Hex.of(f.out.low()),
                 f.methodCount, f.reachedClasses.size(),
-                List.copyOf(f.externals), List.copyOf(f.mutableStatics));
+                List.copyOf(f.externals), List.copyOf(f.mutableStatics), List.copyOf(f.inputs.values()),
+                f.newestModified < started - RACY_MILLIS);
+    }
+
+    /**
+     * Whether fingerprinting again would read what {@code inputs} record: {@code loader} gives
+     * the same URL for every class, and every file has the same {@code stat}. One resource
+     * lookup per class and one {@code stat} per file (a jar once), no file read.
+     */
+    public static boolean unchanged(ClassLoader loader, List<Input> inputs) {
+        Map<String, String> stats = new java.util.HashMap<>();
+        try {
+            for (Input in : inputs) {
+                if (in.url() != null && in.url().startsWith("jrt:")) {
+                    continue; // the JDK's: the JDK's version is part of what the fingerprint is kept under
+                }
+                URL now = loader.getResource(in.className() + ".class");
+                if (!java.util.Objects.equals(now == null ? null : now.toString(), in.url())) {
+                    return false;
+                }
+                if (in.file() != null) {
+                    String stat = stats.get(in.file());
+                    if (stat == null) {
+                        stat = stat(Path.of(in.file())).text();
+                        stats.put(in.file(), stat);
+                    }
+                    if (!stat.equals(in.stat())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** What {@code stat} says of a file (device, inode, size, modification and change times), and its modification time. */
+    private record Stat(String text, long modifiedMillis) {}
+
+    private static Stat stat(Path p) throws IOException {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,ctime");
+            java.nio.file.attribute.FileTime modified = (java.nio.file.attribute.FileTime) a.get("lastModifiedTime");
+            return new Stat(a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":" + exact(modified) + ":"
+                    + exact(a.get("ctime")), modified.toMillis());
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            return new Stat(a.fileKey() + ":" + a.size() + ":" + exact(a.lastModifiedTime()) + ":"
+                    + exact(a.creationTime()), a.lastModifiedTime().toMillis());
+        }
+    }
+
+    private static String exact(Object time) {
+        if (time instanceof java.nio.file.attribute.FileTime t) {
+            java.time.Instant i = t.toInstant();
+            return i.getEpochSecond() + "." + i.getNano();
+        }
+        return String.valueOf(time);
     }
 
     private void run() throws IOException {
@@ -122,11 +209,16 @@ public final class CodeFingerprint {
     /** The class file of an application class, or {@code null} for an external or missing one. */
     private ClassFileReader load(String internal) throws IOException {
         String key = home + '\n' + internal; // what is "the application" depends on the home
-        Object known = classes.get(key);
-        if (known == null) {
-            known = resolve(internal);
-            classes.put(key, known);
+        Resolved resolved = classes.get(key);
+        if (resolved == null) {
+            resolved = resolve(internal);
+            classes.put(key, resolved);
         }
+        if (resolved.input != null) {
+            inputs.put(internal, resolved.input);
+            newestModified = Math.max(newestModified, resolved.modifiedMillis);
+        }
+        Object known = resolved.what;
         if (known instanceof ClassFileReader c) {
             reachedClasses.add(internal);
             return c;
@@ -140,27 +232,41 @@ public final class CodeFingerprint {
     private static final String MEMOGEN = "memogen";
 
     /** A parsed application class, or the label of the external code it belongs to. */
-    private Object resolve(String internal) throws IOException {
+    private Resolved resolve(String internal) throws IOException {
         if (isMemogenRuntime(internal)) {
-            return MEMOGEN;
+            return new Resolved(MEMOGEN, null, Long.MIN_VALUE);
         }
         if (internal.startsWith("[")) {
-            return JDK; // an array type (clone() of a double[]): the JVM's code
+            return new Resolved(JDK, null, Long.MIN_VALUE); // an array type (clone() of a double[]): the JVM's code
         }
         URL url = loader.getResource(internal + ".class");
         if (url == null) {
-            return "missing " + internal;
+            return new Resolved("missing " + internal, new Input(internal, null, null, null), Long.MIN_VALUE);
         }
         String protocol = url.getProtocol();
         if (protocol.equals("jrt")) {
-            return JDK;
+            return new Resolved(JDK, new Input(internal, url.toString(), null, null), Long.MIN_VALUE);
         }
         String root = rootOf(url, internal);
+        // The file's stat is taken before it is read: a change after that makes it differ.
+        Path file = protocol.equals("jar") ? jarPath(root) : protocol.equals("file") ? filePath(url) : null;
+        Stat stat = file == null ? null : stat(file);
+        Input input = new Input(internal, url.toString(), file == null ? null : file.toString(),
+                stat == null ? null : stat.text());
+        long modified = stat == null ? Long.MAX_VALUE : stat.modifiedMillis(); // no file to stat: never reused
         if (protocol.equals("jar") && !root.equals(home)) {
-            return jarDigest(root);
+            return new Resolved(jarDigest(root), input, modified);
         }
         try (InputStream in = url.openStream()) {
-            return ClassFileReader.parse(in.readAllBytes());
+            return new Resolved(ClassFileReader.parse(in.readAllBytes()), input, modified);
+        }
+    }
+
+    private static Path filePath(URL url) {
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
         }
     }
 

@@ -13,12 +13,12 @@ class FunctionVersionTest {
     @Test
     void joinsTheCompileVersionWithTheBytecodeFingerprint() {
         String v = FunctionVersion.compute("t#square(int)", Shapes.class, "square", "(I)I", "int/v1",
-                "src", List.of(), new Problems());
+                "src", List.of(), new Problems(), null);
         assertTrue(v.matches("int/v1/bytecode [0-9a-f]{32}"), v);
         assertEquals(v, FunctionVersion.compute("t#square(int)", Shapes.class, "square", "(I)I",
-                "int/v1", "src", List.of(), new Problems()), "the same code, the same version");
+                "int/v1", "src", List.of(), new Problems(), null), "the same code, the same version");
         String other = FunctionVersion.compute("t#cube(int)", Shapes.class, "cube", "(I)I", "int/v1",
-                "src", List.of(), new Problems());
+                "src", List.of(), new Problems(), null);
         assertNotEquals(v.substring(v.indexOf(' ')), other.substring(other.indexOf(' ')), "other code");
     }
 
@@ -27,7 +27,7 @@ class FunctionVersionTest {
         Runnable lambda = () -> {};
         // A lambda's class is hidden: no class file to read.
         assertEquals("v1/source 0123abcd", FunctionVersion.compute("t#run()", lambda.getClass(), "run", "()V", "v1",
-                "0123abcd", List.of(), new Problems()));
+                "0123abcd", List.of(), new Problems(), null));
     }
 
     @Test
