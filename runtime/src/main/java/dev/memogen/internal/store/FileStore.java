@@ -155,6 +155,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private final StoreIndex index;
     /** {@code memogen.key}: entries are written with a tag and read only with a valid one; {@code null} for none. */
     private final StoreKey key;
+    /** The names behind the digests entries carry: {@code functions/}. */
+    private final FunctionNames names;
 
     public FileStore(Path root, String systemState, StoreSettings config, Reports reports) throws IOException {
         if (config.key() != null) {
@@ -165,6 +167,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         this.objects = root.resolve("objects");
         this.systemState = systemState;
         this.reports = reports;
+        this.names = new FunctionNames(root, config.key(), reports);
         this.packs = new Packs(root.resolve("packs"), !config.readOnly());
         this.packMax = (int) Math.min(config.packMax(), Packs.MAX_ENTRY);
         StoreIndex opened = null;
@@ -557,7 +560,14 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return 0;
         }
         try {
-            return writeIndexed(fn, k0, k1, v0, v1, payload, computeNanos);
+            long size = writeIndexed(fn, k0, k1, v0, v1, payload, computeNanos);
+            if (fn.namesNoted != names.noted()) {
+                // The first entry of this function version stored here by this JVM: its names
+                // go to functions/ (one small file write, once; after the entry, so that an
+                // orphan sweep, which deletes the names of functions without entries, keeps them).
+                names.note(fn, systemState);
+            }
+            return size;
         } catch (IndexLock.Busy e) {
             // Another process keeps the index lock and does not let go (stopped, hung): the caller
             // has its value; the entry is left for a later call to store (docs/store-format.md).
@@ -692,6 +702,15 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * returns how many files were deleted, 0 for a read-only store.
      */
     public long removeOrphans() throws IOException {
-        return index == null ? 0 : OrphanSweep.run(objects, index, reports);
+        return index == null ? 0 : OrphanSweep.run(objects, index, reports) + names.sweep(index);
+    }
+
+    /**
+     * The names of the functions of this store, by id: for each, the versions and system states
+     * its entries were stored with (most recent first), each with the digest entries carry, from
+     * every {@code functions/} file that checks out ({@link FunctionNames}). For tools.
+     */
+    public java.util.List<FunctionNames.Named> functions() throws IOException {
+        return names.list();
     }
 }
