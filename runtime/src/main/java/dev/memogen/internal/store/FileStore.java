@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The embedded persistent store. An entry of up to {@code memogen.packMax} bytes is a record
@@ -603,16 +602,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             }
         }
         Path target = pathFor(fn, k0, k1);
-        Path dir = target.getParent();
-        Path tmp = dir.resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        FileChannel ch;
-        try {
-            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            StoreFiles.directories(root, dir, reports); // a link or other file in a directory's place is replaced
-            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        }
+        Path tmp = StoreFiles.temporaryFor(target);
+        FileChannel ch = StoreFiles.createNew(root, tmp, reports);
         boolean moved = false;
         try {
             try (FileChannel out = ch) {

@@ -17,7 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The names behind the digests that entries carry: {@code <dir>/functions/<function id hash>}
@@ -86,10 +85,6 @@ public final class FunctionNames {
 
     Object noted() {
         return noted;
-    }
-
-    Path fileOf(long idHash) {
-        return dir.resolve(Hex.of(idHash));
     }
 
     /**
@@ -203,15 +198,8 @@ public final class FunctionNames {
         }
         byte[] seal = EntryFormat.seal(sum, mac);
         Path target = fileOf(names.idHash);
-        Path tmp = dir.resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        FileChannel ch;
-        try {
-            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            StoreFiles.directories(root, dir, reports); // a link or other file in its place is replaced
-            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        }
+        Path tmp = StoreFiles.temporaryFor(target);
+        FileChannel ch = StoreFiles.createNew(root, tmp, reports);
         boolean moved = false;
         try {
             try (FileChannel out = ch) {
@@ -358,6 +346,10 @@ public final class FunctionNames {
         }
         found.sort(Comparator.comparing(Named::id));
         return found;
+    }
+
+    private Path fileOf(long idHash) {
+        return dir.resolve(Hex.of(idHash));
     }
 
     /** Whether a file of {@code functions/} is named like a function's: 16 hex digits. */
