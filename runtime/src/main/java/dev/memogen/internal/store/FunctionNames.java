@@ -332,7 +332,12 @@ public final class FunctionNames {
                 if (!isNamesFile(file)) {
                     continue;
                 }
-                Read read = read(Hex.parse(file.getFileName().toString(), 16));
+                Read read;
+                try {
+                    read = read(Hex.parse(file.getFileName().toString(), 16));
+                } catch (IOException e) { // unreadable (permissions, I/O error): passed over like damage
+                    read = Read.damaged("cannot be read: " + e);
+                }
                 if (read.names != null) {
                     found.add(read.names);
                 } else if (read.problem != null) {
