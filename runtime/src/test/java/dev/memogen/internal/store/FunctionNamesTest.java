@@ -314,6 +314,27 @@ class FunctionNamesTest {
         assertEquals(List.of(A.id() + " | v1 | " + STATE, B.id() + " | v1 | " + STATE), lines(store));
     }
 
+    @Test
+    void anIndexRebuiltFromTheObjectsAndPacksCountsNoNamesFile() throws IOException {
+        FileStore store = open(dir, STATE, null, recording);
+        for (int k = 1; k <= 3; k++) {
+            put(store, A, k, "a");
+        }
+        put(new FileStore(dir, STATE, new StoreSettings(false, 0, "gds", 1L << 30, 10_000_000_000L, 10_000_000L, null),
+                recording), B, 1, "b"); // an object file
+        assertEquals(4, store.index().count());
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("index"),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[8]), 0); // the magic: the next store to open rebuilds the index
+        }
+        reported.clear();
+        FileStore rebuilt = open();
+        assertTrue(reported.stream().anyMatch(r -> r.startsWith("event index:")), "rebuilt: " + reported);
+        assertEquals(4, rebuilt.index().count(), "the entries, and nothing of functions/");
+        assertEquals(List.of(A.id() + " | v1 | " + STATE, B.id() + " | v1 | " + STATE), lines(rebuilt));
+        assertEquals("b", get(rebuilt, B, 1));
+    }
+
     // ---------------------------------------------------------------- forging
 
     /** {@code bytes} with the checksum trailer made valid again (as anyone who can write the store can). */
