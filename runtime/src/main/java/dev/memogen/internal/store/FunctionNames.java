@@ -105,8 +105,8 @@ public final class FunctionNames {
                 if (current.names != null && !current.names.id.equals(fn.id())) {
                     reports.warnOnce("collision", "the functions " + current.names.id + " and " + fn.id()
                             + " have the same id hash " + Hex.of(fn.idHash()) + ": their entries share a directory and"
-                            + " evict each other's (never a wrong value: an entry carries the digest of its function's id"
-                            + " and version); the names kept are " + current.names.id + "'s", null);
+                            + " replace each other's for equal arguments (never a wrong value: an entry carries the digest"
+                            + " of its function's id and version); the names kept are " + current.names.id + "'s", null);
                     break;
                 }
                 if (current.problem != null) {
@@ -123,7 +123,7 @@ public final class FunctionNames {
                 write(merged);
             }
         } catch (IOException | RuntimeException e) {
-            reports.warnOnce("names", "cannot write the names of " + fn.id() + " to " + dir
+            reports.warnOnce("names-write", "cannot write the names of " + fn.id() + " to " + dir
                     + "; tools show its entries by digest", e);
         }
         fn.namesNoted = mark;
