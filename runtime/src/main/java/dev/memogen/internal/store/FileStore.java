@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The embedded persistent store. An entry of up to {@code memogen.packMax} bytes is a record
@@ -155,6 +154,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private final StoreIndex index;
     /** {@code memogen.key}: entries are written with a tag and read only with a valid one; {@code null} for none. */
     private final StoreKey key;
+    /** The names behind the digests entries carry: {@code functions/}. */
+    private final FunctionNames names;
 
     public FileStore(Path root, String systemState, StoreSettings config, Reports reports) throws IOException {
         if (config.key() != null) {
@@ -165,6 +166,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         this.objects = root.resolve("objects");
         this.systemState = systemState;
         this.reports = reports;
+        this.names = new FunctionNames(root, config.key(), reports);
         this.packs = new Packs(root.resolve("packs"), !config.readOnly());
         this.packMax = (int) Math.min(config.packMax(), Packs.MAX_ENTRY);
         StoreIndex opened = null;
@@ -570,7 +572,14 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return 0;
         }
         try {
-            return writeIndexed(fn, k0, k1, v0, v1, payload, computeNanos);
+            long size = writeIndexed(fn, k0, k1, v0, v1, payload, computeNanos);
+            if (fn.namesNoted != names.noted()) {
+                // The first entry of this function version stored here by this JVM: its names
+                // go to functions/ (one small file write, once; after the entry, so that an
+                // orphan sweep, which deletes the names of functions without entries, keeps them).
+                names.note(fn, systemState);
+            }
+            return size;
         } catch (IndexLock.Busy e) {
             // Another process keeps the index lock and does not let go (stopped, hung): the caller
             // has its value; the entry is left for a later call to store (docs/store-format.md).
@@ -609,16 +618,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             }
         }
         Path target = pathFor(fn, k0, k1);
-        Path dir = target.getParent();
-        Path tmp = dir.resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        FileChannel ch;
-        try {
-            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            StoreFiles.directories(root, dir, reports); // a link or other file in a directory's place is replaced
-            ch = StoreFiles.open(root, tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        }
+        Path tmp = StoreFiles.temporaryFor(target);
+        FileChannel ch = StoreFiles.createNew(root, tmp, reports);
         boolean moved = false;
         try {
             try (FileChannel out = ch) {
@@ -708,6 +709,15 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * returns how many files were deleted, 0 for a read-only store.
      */
     public long removeOrphans() throws IOException {
-        return index == null ? 0 : OrphanSweep.run(objects, index, reports);
+        return index == null ? 0 : OrphanSweep.run(objects, index, reports) + names.sweep(index);
+    }
+
+    /**
+     * The names of the functions of this store, by id: for each, the versions and system states
+     * its entries were stored with (most recent first), each with the digest entries carry, from
+     * every {@code functions/} file that checks out ({@link FunctionNames}). For tools.
+     */
+    public java.util.List<FunctionNames.Named> functions() throws IOException {
+        return names.list();
     }
 }

@@ -60,7 +60,7 @@ final class OrphanSweep {
     }
 
     /** Whether the writer of a temporary file named {@code <pid>-<random>} is no longer running. */
-    private static boolean writerGone(String pidAndRandom) {
+    static boolean writerGone(String pidAndRandom) {
         int dash = pidAndRandom.indexOf('-');
         try {
             long pid = Long.parseLong(dash < 0 ? pidAndRandom : pidAndRandom.substring(0, dash));

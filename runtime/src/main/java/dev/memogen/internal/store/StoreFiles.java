@@ -278,6 +278,29 @@ final class StoreFiles {
         }
     }
 
+    /**
+     * A new name for a temporary file beside {@code target}, {@code <name>.tmp-<pid>-<random>}: the
+     * orphan sweep deletes it once that pid is gone.
+     */
+    static Path temporaryFor(Path target) {
+        return target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+    }
+
+    /**
+     * Creates {@code file} below {@code base} for writing ({@code O_CREAT|O_EXCL}); when its
+     * directory is missing, or is something else (a link, a file), the directories are made first
+     * ({@link #directories}).
+     */
+    static FileChannel createNew(Path base, Path file, Reports reports) throws IOException {
+        try {
+            return open(base, file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            directories(base, file.getParent(), reports); // a link or other file in a directory's place is replaced
+            return open(base, file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
     /** Files that every process of a shared store writes in place: packs, index, flights, index.lock. */
     private static boolean inPlaceShared(Path file) {
         return !file.getFileName().toString().contains(".tmp-");

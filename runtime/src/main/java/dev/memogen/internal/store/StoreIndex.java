@@ -419,6 +419,28 @@ public final class StoreIndex {
         });
     }
 
+    /** An action run under the index lock with the function hash of every entry the index holds. */
+    interface FunctionsOp {
+        void run(java.util.Set<Long> functions) throws IOException;
+    }
+
+    /**
+     * Runs {@code op} under the index lock with the function hashes of all entries: no entry of
+     * another function can be stored while it runs ({@link FunctionNames#sweep}).
+     */
+    void withFunctions(FunctionsOp op) throws IOException {
+        locked(() -> {
+            java.util.Set<Long> functions = new java.util.HashSet<>();
+            for (int i = 0, n = table.slots(); i < n; i++) {
+                if (table.state(i) != EMPTY) {
+                    functions.add(table.fn(i));
+                }
+            }
+            op.run(functions);
+            return null;
+        });
+    }
+
     /**
      * Runs {@code install} (the rename that puts an object in place) and records the object in
      * the index, atomically with respect to every other change of the store; then evicts until

@@ -19,19 +19,44 @@ public final class StoredFunction {
     private volatile StateDigest stateDigest;
 
     private record StateDigest(String state, long digest) {}
+    /**
+     * The {@link FunctionNames#noted() mark} of the store that has this function's names since
+     * this JVM stored an entry of it; anything else: its first store writes them (once per JVM,
+     * store and function version, not per call).
+     */
+    volatile Object namesNoted;
 
     public StoredFunction(String id, String version, Ttl ttl) {
+        this(id, idHash(id), version, ttl);
+    }
+
+    /** A function whose id hashes to {@code idHash}: tests make two ids collide with it. */
+    StoredFunction(String id, long idHash, String version, Ttl ttl) {
         this.id = id;
-        this.idHash = idHash(id);
+        this.idHash = idHash;
         this.version = version;
         this.ttl = ttl;
+        this.versionDigest = versionDigest(id, version);
+    }
+
+    /** The digest of a function version as entries carry it: see {@link #versionDigest()}. */
+    static long versionDigest(String id, String version) {
         Xxh3Stream s = new Xxh3Stream();
         s.int32(id.length());
         s.putChars(id);
         s.int32(version.length());
         s.putChars(version);
         s.finish();
-        this.versionDigest = s.high();
+        return s.high();
+    }
+
+    /** The digest of a system state as entries carry it: the upper half of the XXH3-128 of its length and text. */
+    static long stateDigestOf(String state) {
+        Xxh3Stream s = new Xxh3Stream();
+        s.int32(state.length());
+        s.putChars(state);
+        s.finish();
+        return s.high();
     }
 
     /**
@@ -75,11 +100,7 @@ public final class StoredFunction {
     long stateDigest(String state) {
         StateDigest d = stateDigest;
         if (d == null || !d.state.equals(state)) {
-            Xxh3Stream s = new Xxh3Stream();
-            s.int32(state.length());
-            s.putChars(state);
-            s.finish();
-            d = new StateDigest(state, s.high());
+            d = new StateDigest(state, stateDigestOf(state));
             stateDigest = d;
         }
         return d.digest;
