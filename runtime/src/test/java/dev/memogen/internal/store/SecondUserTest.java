@@ -196,9 +196,7 @@ class SecondUserTest {
             for (Path p : s.toList()) {
                 if ((Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) == victim) {
                     created++;
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                    assertFalse(perms.contains(PosixFilePermission.GROUP_WRITE), p + " " + perms);
-                    assertFalse(perms.contains(PosixFilePermission.OTHERS_WRITE), p + " " + perms);
+                    assertOnlyItsOwnerWrites(p);
                 }
             }
         }
@@ -207,9 +205,7 @@ class SecondUserTest {
 
     @Test
     void aSetgidDirectoryOfTheirGroupIsAStoreBothUsersWriteAndRead() throws Exception {
-        Path shared = Files.createDirectory(base.resolve("shared"));
-        exec("chgrp", GROUP, shared.toString());
-        exec("chmod", "2770", shared.toString());
+        Path shared = groupDirectory("shared", "2770");
         String store = shared.toString();
         String keys = String.valueOf(KEYS);
         String twice = String.valueOf(2 * KEYS);
@@ -239,18 +235,14 @@ class SecondUserTest {
 
     @Test
     void aGroupDirectoryWithoutSetgidGetsFilesTheGroupCannotWrite() throws Exception {
-        Path plain = Files.createDirectory(base.resolve("plain"));
-        exec("chgrp", GROUP, plain.toString());
-        exec("chmod", "0770", plain.toString());
+        Path plain = groupDirectory("plain", "0770");
         String store = plain.toString();
         String keys = String.valueOf(KEYS);
 
         assertCounts(new int[] {0, 2 * KEYS, 0}, quietCounts(VICTIM, "000", base, "mixed", store, "0", keys));
         try (Stream<Path> s = Files.walk(plain)) {
             for (Path p : s.filter(p -> !p.equals(plain)).toList()) {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                assertFalse(perms.contains(PosixFilePermission.GROUP_WRITE), p + " " + perms);
-                assertFalse(perms.contains(PosixFilePermission.OTHERS_WRITE), p + " " + perms);
+                assertOnlyItsOwnerWrites(p);
             }
         }
         // The other member reads them, cannot write them: the right values all the same.
@@ -284,6 +276,20 @@ class SecondUserTest {
                 }
             }
         }
+    }
+
+    /** A directory of root and {@value #GROUP} with {@code mode}. */
+    private static Path groupDirectory(String name, String mode) throws Exception {
+        Path dir = Files.createDirectory(base.resolve(name));
+        exec("chgrp", GROUP, dir.toString());
+        exec("chmod", mode, dir.toString());
+        return dir;
+    }
+
+    private static void assertOnlyItsOwnerWrites(Path p) throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        assertFalse(perms.contains(PosixFilePermission.GROUP_WRITE), p + " " + perms);
+        assertFalse(perms.contains(PosixFilePermission.OTHERS_WRITE), p + " " + perms);
     }
 
     /** What differs between two {@link StoreTraps#snapshot}s: "created", "deleted" or "changed", and the path. */
