@@ -15,15 +15,28 @@ public final class Jvms {
     }
 
     public static ProcessBuilder worker(Class<?> main, Path workDir, String... args) {
+        return worker(main, System.getProperty("java.class.path"), workDir, args);
+    }
+
+    /** A worker on {@code classPath} (e.g. a copy of the test class path that another user can read). */
+    public static ProcessBuilder worker(Class<?> main, String classPath, Path workDir, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1"); // these JVMs live briefly: start fast
         command.add("-Xshare:auto");
+        command.add("-XX:-UsePerfData"); // no hsperfdata directory in /tmp
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(main.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(workDir.toFile());
+    }
+
+    /** {@code worker}'s command run by {@code sh} after {@code umask umask}. */
+    public static ProcessBuilder withUmask(String umask, ProcessBuilder worker) {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+        command.addAll(worker.command());
+        return worker.command(command);
     }
 
     /** Whether the long versions of the multi-process tests were asked for ({@code -Dmemogen.longTests=true}). */

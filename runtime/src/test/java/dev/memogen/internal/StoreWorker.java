@@ -33,6 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     (until killed), keeping the index lock as long as {@code memogen.lockHold} lets it;</li>
  * <li>{@code busy <dir> <lockHold>}: prints {@code ready}, then stores new keys of {@code text}
  *     one after another (until killed).</li>
+ * <li>{@code mixed <dir> <from> <to>}: calls keys {@code from} to {@code to - 1}, the first half
+ *     stored as object files, the second as pack records, then every one again in a fresh
+ *     runtime; prints {@code wrong=<n> runs=<n> again=<n>} (computations in the first calls, in
+ *     the calls again);</li>
+ * <li>{@code sweep <dir> <keys>}: removes orphans, evicts down to 64 KiB, calls keys 0 to
+ *     {@code keys - 1}; prints {@code wrong=<n>}.</li>
  * </ul>
  */
 public final class StoreWorker {
@@ -69,6 +75,8 @@ public final class StoreWorker {
             case "hold" -> hold(dir, Integer.parseInt(args[2]));
             case "keep" -> keep(dir, Long.parseLong(args[2]));
             case "busy" -> busy(dir, Long.parseLong(args[2]));
+            case "mixed" -> mixed(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "sweep" -> sweep(dir, Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -107,8 +115,35 @@ public final class StoreWorker {
     private static void verify(Path dir, int keys) {
         MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMaxSize(Long.MAX_VALUE >> 2));
         AtomicInteger runs = new AtomicInteger();
+        int wrong = callBoth(0, keys, runs);
+        System.out.println("wrong=" + wrong + " runs=" + runs.get());
+    }
+
+    private static void mixed(Path dir, int from, int to) {
+        MemoConfig objects = MemoConfig.at(dir).withMemoryTierBytes(0).withPackMax(0);
+        MemoConfig packs = objects.withPackMax(MemoConfig.DEFAULT_PACK_MAX);
+        AtomicInteger runs = new AtomicInteger();
+        MemoRuntime.install(objects);
+        int wrong = callBoth(from, (from + to) / 2, runs);
+        MemoRuntime.install(packs);
+        wrong += callBoth((from + to) / 2, to, runs);
+        MemoRuntime.install(packs); // a fresh runtime: what the store gives back
+        AtomicInteger again = new AtomicInteger();
+        wrong += callBoth(from, to, again);
+        System.out.println("wrong=" + wrong + " runs=" + runs.get() + " again=" + again.get());
+    }
+
+    private static void sweep(Path dir, int keys) throws IOException {
+        MemoRuntime.install(MemoConfig.at(dir).withMemoryTierBytes(0));
+        MemoRuntime.get().removeOrphans();
+        MemoRuntime.get().setMaxSize(64 << 10);
+        System.out.println("wrong=" + callBoth(0, keys, new AtomicInteger()));
+    }
+
+    /** Calls {@code text} and {@code array} for keys {@code from} to {@code to - 1}; how many values were wrong. */
+    private static int callBoth(int from, int to, AtomicInteger runs) {
         int wrong = 0;
-        for (int key = 0; key < keys; key++) {
+        for (int key = from; key < to; key++) {
             String t = StoreTestSupport.call(TEXT, key, k -> {
                 runs.incrementAndGet();
                 return expectedText(k);
@@ -124,7 +159,7 @@ public final class StoreWorker {
                 wrong++;
             }
         }
-        System.out.println("wrong=" + wrong + " runs=" + runs.get());
+        return wrong;
     }
 
     private static void flight(Path dir, Path log, int keys, int threads, Path go, long seed) throws Exception {

@@ -1,6 +1,12 @@
 package dev.memogen.internal.store;
 
 import static dev.memogen.internal.StoreTestSupport.call;
+import static dev.memogen.internal.store.StoreTraps.anyFile;
+import static dev.memogen.internal.store.StoreTraps.exec;
+import static dev.memogen.internal.store.StoreTraps.fifo;
+import static dev.memogen.internal.store.StoreTraps.noise;
+import static dev.memogen.internal.store.StoreTraps.replaceWithLink;
+import static dev.memogen.internal.store.StoreTraps.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -15,13 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -237,10 +239,8 @@ class StoreLinksTest {
     }
 
     private void runWithUmask(String umask, Path store, long packMax) throws Exception {
-        ProcessBuilder pb = Jvms.worker(StoreLinksTest.class, dir, store.toString(), String.valueOf(packMax));
-        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
-        command.addAll(pb.command());
-        Process p = pb.command(command).redirectErrorStream(true).start();
+        Process p = Jvms.withUmask(umask, Jvms.worker(StoreLinksTest.class, dir, store.toString(), String.valueOf(packMax)))
+                .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
     }
@@ -282,61 +282,11 @@ class StoreLinksTest {
         return runs.get();
     }
 
-    /** Every file and directory under {@code root}, links not followed: its relative path and a digest of its bytes. */
-    private static Map<String, String> snapshot(Path root) throws Exception {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.toList()) {
-                String what = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-                        ? HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)))
-                        : Files.isSymbolicLink(p) ? "link" : "directory";
-                files.put(root.relativize(p).toString(), what);
-            }
-        }
-        return files;
-    }
-
-    private static byte[] noise(int length, long seed) {
-        byte[] bytes = new byte[length];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
-    }
-
-    private static void replaceWithLink(Path at, Path target) throws IOException {
-        if (Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.walk(at)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        } else {
-            Files.delete(at);
-        }
-        Files.createSymbolicLink(at, target);
-    }
-
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
                 Files.copy(p, to.resolve(from.relativize(p).toString()));
             }
         }
-    }
-
-    private static Path anyFile(Path under) throws IOException {
-        try (Stream<Path> s = Files.walk(under)) {
-            return s.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
-        }
-    }
-
-    private static void fifo(Path at) throws Exception {
-        Files.deleteIfExists(at);
-        exec("mkfifo", at.toString());
-    }
-
-    private static void exec(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 }
