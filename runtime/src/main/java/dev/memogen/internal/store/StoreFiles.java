@@ -159,11 +159,7 @@ final class StoreFiles {
             return;
         }
         if (s != null) {
-            if (reports != null) {
-                reports.warnOnce("damage", "the store's " + dir + " is " + s.describe()
-                        + ", not a directory; it is removed (not followed) and made afresh", null);
-            }
-            Files.deleteIfExists(dir);
+            removeUnexpected(dir, s, "not a directory", reports, null);
         }
         boolean shared = sharedGroup(dir.getParent());
         try {
@@ -335,12 +331,31 @@ final class StoreFiles {
             if (s == null || s.directory()) {
                 throw e;
             }
-            if (reports != null) {
-                reports.warnOnce("damage", "the store's " + file + " is " + s.describe()
-                        + ", which memogen never creates; it is removed (not followed) and made afresh", e);
-            }
-            Files.deleteIfExists(file);
+            removeUnexpected(file, s, "which memogen never creates", reports, e);
             return open(base, file, options);
+        }
+    }
+
+    /**
+     * Removes what is at {@code path} (the name only: a link's target is not touched), after a
+     * warning that it is made afresh; when it cannot be removed (another user's, in a directory
+     * with the sticky bit), the warning says it is left alone, and the error is thrown.
+     */
+    private static void removeUnexpected(Path path, Stat s, String why, Reports reports, Exception cause)
+            throws IOException {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            if (reports != null) {
+                reports.warnOnce("damage", "the store's " + path + " is " + s.describe() + ", " + why
+                        + "; it cannot be removed (" + e + "), so it is left alone, not followed, and the store"
+                        + " does without it", cause);
+            }
+            throw e;
+        }
+        if (reports != null) {
+            reports.warnOnce("damage", "the store's " + path + " is " + s.describe() + ", " + why
+                    + "; it was removed (not followed) and is made afresh", cause);
         }
     }
 
