@@ -1,60 +1,109 @@
 #!/usr/bin/env bash
 # Group 4: a fresh process. Wall time and peak memory (max RSS) of a program that smooths an 8 MB
-# double[] into an 8 MB result: Java without memoization, Java with memogen on its first run (miss)
-# and its second (hit), and the same pipeline in Python (numpy) with joblib.Memory, miss and hit.
-# Each case runs RUNS times in new processes (median wall time, largest max RSS).
+# double[] into an 8 MB result, each case in new processes, the cases interleaved round by round
+# (so that a slower moment of the machine costs every case alike), medians reported:
+#   - the bare JVM: the same class path, a main that prints one line;
+#   - Java without memoization, and the memoized program with memogen disabled;
+#   - Java with memogen: a miss (empty store) and a hit (the store the miss left);
+#   - the same pipeline in Python (numpy) without memoization and with joblib.Memory, miss and hit.
+# Twice: a cheap stage (10 smoothing passes) and an expensive one (1000 passes). Then the classes a
+# memogen hit loads (-Xlog:class+load), all and memogen's own. For each JDK in $JDKS.
 #
-# Needs: the benchmark jar (mvn -q -B -DskipTests package -pl runtime,processor,benchmarks-jmh -am),
+# The Java class path is the benchmark module's classes and the runtime jar, as a user's program
+# has it (not the 40 MB shaded JMH jar, whose opening would count for every case).
+#
+# Needs: the runtime jar and benchmark classes (mvn -q -B -DskipTests package -pl runtime,processor,benchmarks-jmh -am),
 # GNU time, and Debian's Python with joblib and numpy:
 #   apt-get update && apt-get install -y time python3-joblib python3-numpy
 # Not part of CI (no Debian mirror there).
 #
 # usage: benchmarks/fresh-process.sh [RUNS]   (writes $FRESH_OUT, default benchmarks/results/fresh-process.md)
+#        JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" picks the JDKs (default: java on PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS="${1:-5}"
-JAR=benchmarks-jmh/target/memogen-benchmarks.jar
+RUNS="${1:-7}"
+RUNTIME=$(ls runtime/target/memogen-runtime-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1 || true)
+CLASSES=benchmarks-jmh/target/classes
 PY=/usr/bin/python3
 OUT="${FRESH_OUT:-benchmarks/results/fresh-process.md}"
+JDKS="${JDKS:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-[ -f "$JAR" ] || { echo "build the jar first: mvn -q -B -DskipTests package -pl runtime,processor,benchmarks-jmh -am" >&2; exit 1; }
+[ -n "$RUNTIME" ] && [ -f "$CLASSES/dev/memogen/benchmarks/SignalsMemo.class" ] || {
+  echo "build first: mvn -q -B -DskipTests package -pl runtime,processor,benchmarks-jmh -am" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
 "$PY" -c 'import joblib, numpy' || { echo "needs apt-get install -y python3-joblib python3-numpy" >&2; exit 1; }
+CP="$CLASSES:$RUNTIME"
+MAIN=dev.memogen.benchmarks.FreshProcess
 
-# measure NAME PREP CMD...: runs PREP then CMD under /usr/bin/time, RUNS times; appends "NAME median_s max_rss_mib"
-measure() {
+# once NAME PREP CMD...: runs PREP, then CMD under /usr/bin/time; appends "NAME wall_s max_rss_kb" to $WORK/times
+once() {
   local name="$1" prep="$2"; shift 2
-  local walls=() rss=0
-  for ((r = 0; r < RUNS; r++)); do
-    eval "$prep"
-    /usr/bin/time -f '%e %M' -o "$WORK/t" "$@" > "$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
-    read -r wall kb < <(tail -1 "$WORK/t")
-    walls+=("$wall")
-    (( kb > rss )) && rss=$kb
-  done
-  local median
-  median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%s|%s|%s|%s\n' "$name" "$median" "$((rss / 1024))" "$(head -1 "$WORK/out")" | tee -a "$WORK/results"
+  eval "$prep"
+  /usr/bin/time -f '%e %M' -o "$WORK/t" "$@" > "$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
+  grep -q -e checksum -e hello "$WORK/out" || { echo "$name printed:" >&2; cat "$WORK/out" >&2; exit 1; }
+  echo "$name $(tail -1 "$WORK/t")" >> "$WORK/times"
 }
 
-JAVA=(java -Dmemogen.dir="$WORK/memogen" -cp "$JAR" dev.memogen.benchmarks.FreshProcess)
-measure "java, no memoization" ":" "${JAVA[@]}" plain
-measure "java + memogen, first run (miss)" "rm -rf $WORK/memogen" "${JAVA[@]}" memo
-measure "java + memogen, second run (hit)" ":" "${JAVA[@]}" memo
-measure "python + numpy, no memoization" ":" "$PY" benchmarks/fresh_process.py plain "$WORK/joblib"
-measure "python + joblib.Memory, first run (miss)" "rm -rf $WORK/joblib" "$PY" benchmarks/fresh_process.py memo "$WORK/joblib"
-measure "python + joblib.Memory, second run (hit)" ":" "$PY" benchmarks/fresh_process.py memo "$WORK/joblib"
+# table: medians of $WORK/times, in the order the cases first appear, with the ratio to the bare JVM
+table() {
+  "$PY" - "$WORK/times" <<'PYEOF'
+import statistics, sys
+labels = {
+    "bare-jvm": "bare JVM, prints one line",
+    "plain": "java, no memoization",
+    "disabled": "java + memogen, disabled (memogen.disable=true)",
+    "miss": "java + memogen, first run (miss)",
+    "hit": "java + memogen, second run (hit)",
+    "py-plain": "python + numpy, no memoization",
+    "py-miss": "python + joblib.Memory, first run (miss)",
+    "py-hit": "python + joblib.Memory, second run (hit)",
+}
+walls, rss = {}, {}
+for line in open(sys.argv[1]):
+    name, wall, kb = line.split()
+    walls.setdefault(name, []).append(float(wall))
+    rss[name] = max(rss.get(name, 0), int(kb))
+bare = statistics.median(walls["bare-jvm"])
+for name, w in walls.items():
+    m = statistics.median(w)
+    print(f"| {labels.get(name, name)} | {m * 1000:.0f} | {m / bare:.2f} | {rss[name] // 1024} |")
+PYEOF
+}
 
 mkdir -p "$(dirname "$OUT")"
-{
-  echo "### 4. A fresh process: 8 MB double[] in, 8 MB double[] out (median of $RUNS runs)"
-  echo
-  echo "| program | wall time (s) | peak memory, max RSS (MiB) |"
-  echo "|---|---:|---:|"
-  while IFS='|' read -r name wall rss _; do echo "| $name | $wall | $rss |"; done < "$WORK/results"
-  echo
-  echo "Java: $(java -version 2>&1 | head -1); Python: $("$PY" --version 2>&1), joblib $("$PY" -c 'import joblib; print(joblib.__version__)'), numpy $("$PY" -c 'import numpy; print(numpy.__version__)')."
-  echo
-} > "$OUT"
-cat "$OUT"
+: > "$OUT.tmp"
+for jdk in $JDKS; do
+  JAVA="$jdk/bin/java"
+  version=$("$JAVA" -version 2>&1 | head -1)
+  for passes in 10 1000; do
+    : > "$WORK/times"
+    for ((r = 0; r < RUNS; r++)); do
+      once bare-jvm ":" "$JAVA" -cp "$CP" "$MAIN" hello
+      once plain ":" "$JAVA" -cp "$CP" "$MAIN" plain "$passes"
+      once disabled ":" "$JAVA" -Dmemogen.disable=true -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
+      once miss "rm -rf $WORK/memogen" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
+      once hit ":" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
+      once py-plain ":" "$PY" benchmarks/fresh_process.py plain "$WORK/joblib" "$passes"
+      once py-miss "rm -rf $WORK/joblib" "$PY" benchmarks/fresh_process.py memo "$WORK/joblib" "$passes"
+      once py-hit ":" "$PY" benchmarks/fresh_process.py memo "$WORK/joblib" "$passes"
+    done
+    "$JAVA" -Xlog:class+load:file="$WORK/classes.txt" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes" > /dev/null
+    all=$(wc -l < "$WORK/classes.txt")
+    ours=$(grep -c ' dev\.memogen\.internal\.\| dev\.memogen\.[A-Z]' "$WORK/classes.txt" || true)
+    {
+      echo "### 4. A fresh process: 8 MB double[] in, 8 MB double[] out, $passes smoothing passes"
+      echo
+      echo "$version; medians of $RUNS interleaved runs."
+      echo
+      echo "| program | wall time (ms) | / bare JVM | peak memory, max RSS (MiB) |"
+      echo "|---|---:|---:|---:|"
+      table
+      echo
+      echo "Classes loaded by a memogen hit: $all ($ours of them memogen's runtime)."
+      echo
+    } | tee -a "$OUT.tmp"
+  done
+done
+echo "Python: $("$PY" --version 2>&1), joblib $("$PY" -c 'import joblib; print(joblib.__version__)'), numpy $("$PY" -c 'import numpy; print(numpy.__version__)')." | tee -a "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"

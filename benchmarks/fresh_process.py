@@ -1,6 +1,6 @@
 """Python twin of dev.memogen.benchmarks.FreshProcess, with joblib.Memory as the persistent memo.
 
-usage: fresh_process.py plain|memo CACHE_DIR
+usage: fresh_process.py plain|memo CACHE_DIR [PASSES]
 """
 import sys
 
@@ -22,10 +22,11 @@ def smooth(signal, passes):
 
 def main():
     mode, cache_dir = sys.argv[1], sys.argv[2]
+    passes = int(sys.argv[3]) if len(sys.argv) > 3 else PASSES
     i = np.arange(N, dtype=np.int64)
     signal = np.sin(i * 1e-3) + ((i * 2654435761) % 1000) * 1e-4
     fn = Memory(cache_dir, verbose=0).cache(smooth) if mode == "memo" else smooth
-    result = fn(signal, PASSES)
+    result = fn(signal, passes)
     print(f"{mode} checksum {result.sum():.6f}")
 
 
