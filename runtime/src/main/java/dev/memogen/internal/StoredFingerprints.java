@@ -45,8 +45,8 @@ final class StoredFingerprints {
     private static final StoredFunction STORED = new StoredFunction("dev.memogen.CodeFingerprint",
             implementation(), Ttl.NONE);
 
-    private static final String JDK = System.getProperty("java.vendor") + " " + Runtime.version() + " "
-            + System.getProperty("java.home");
+    private static final String JDK = System.getProperty("java.vendor") + " "
+            + System.getProperty("java.runtime.version") + " " + System.getProperty("java.home");
 
     /** Longest string kept (a URL, a path): longer ones make the fingerprint not kept. */
     private static final int MAX_STRING = 4096;

@@ -74,7 +74,13 @@ public final class CodeFingerprint {
     static final long RACY_MILLIS = 2_000;
 
     private static final Map<String, String> JAR_DIGESTS = new ConcurrentHashMap<>();
-    private static final String JDK = "jdk " + System.getProperty("java.vendor") + " " + Runtime.version();
+    /**
+     * The JDK's vendor and version, as {@code Runtime.version()} prints it (the property it is
+     * parsed from: parsing it loads regular expressions and streams into a JVM that may need
+     * neither).
+     */
+    private static final String JDK = "jdk " + System.getProperty("java.vendor") + " "
+            + System.getProperty("java.runtime.version");
 
     private final ClassLoader loader;
     private final String home; // origin of the memoized class: classes from it are followed

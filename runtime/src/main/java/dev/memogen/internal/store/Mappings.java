@@ -43,7 +43,7 @@ final class Mappings {
         MethodHandle asByteBuffer = null;
         MethodHandle invokeCleaner = null;
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-        if (Runtime.version().feature() >= 22) {
+        if (featureVersion() >= 22) {
             try {
                 Class<?> arena = Class.forName("java.lang.foreign.Arena");
                 Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
@@ -72,6 +72,19 @@ final class Mappings {
     }
 
     private Mappings() {}
+
+    /**
+     * The JDK's feature version, from {@code java.specification.version} ("17", "25"): what
+     * {@code Runtime.version().feature()} gives, without parsing the full version string (which
+     * loads regular expressions into a JVM that may need none).
+     */
+    private static int featureVersion() {
+        try {
+            return Integer.parseInt(System.getProperty("java.specification.version", "17"));
+        } catch (NumberFormatException e) {
+            return Runtime.version().feature();
+        }
+    }
 
     /** Whether {@link #unmap} gives a mapping back at once on this JVM (else the collector does). */
     static boolean unmapsAtOnce() {
