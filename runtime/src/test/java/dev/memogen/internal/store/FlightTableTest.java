@@ -35,7 +35,8 @@ class FlightTableTest {
         FlightTable table = table();
         FlightTable.Claim first = table.tryAcquire(1, 2, 3, 0);
         assertNotNull(first);
-        assertEquals(FlightTable.BYTES, Files.size(dir.resolve("flights")), "created whole");
+        assertEquals(FlightTable.bytesFor(TestAccess.store().index().slots()), Files.size(dir.resolve("flights")),
+                "created whole, at the size for the index");
         assertEquals(ProcessHandle.current().pid(), table.ownerPid(1, 2, 3));
         assertNotNull(table.tryAcquire(1, 2, 4, 0), "another key (another stripe) is free");
         first.release();
@@ -73,7 +74,7 @@ class FlightTableTest {
         }
         FlightTable.Claim l = new FlightTable(file, index).tryAcquire(1, 2, 3, 0);
         assertNotNull(l);
-        assertEquals(FlightTable.BYTES, Files.size(file));
+        assertEquals(FlightTable.bytesFor(index.slots()), Files.size(file));
         l.release();
     }
 

@@ -1,0 +1,71 @@
+package dev.memogen.internal.store;
+
+import static dev.memogen.internal.store.IndexHeader.H_PACK_CAPACITY;
+import static dev.memogen.internal.store.IndexHeader.H_PACK_LIVE;
+
+/**
+ * What {@code maxSize} bounds: the store's whole directory as the file system allocates it, not
+ * only the bytes of its entries. The entries are charged what they take on disk beyond their
+ * bytes, and the files every store has are taken off the bound first. See
+ * {@code docs/store-format.md}, "Eviction".
+ *
+ * <ul>
+ *   <li>The fixed part: the index and {@code flights} files, the store's directory, {@code objects/}
+ *       and {@code packs/}, and, while packs are written, one pack's capacity and one allocation
+ *       piece ({@link Packs#ALLOCATE}): the dead bytes compaction leaves beyond the live ones
+ *       ({@link Compaction}: it copies once the dead bytes exceed the live ones plus a pack), and
+ *       the last pack's piece allocated ahead of its tail.
+ *   <li>A pack record is charged twice its bytes: once live, once for the dead bytes compaction
+ *       lets the packs hold as long as they are no more than the live ones.
+ *   <li>An object file is charged two blocks ({@value #BLOCK} bytes) beyond its bytes: the rest
+ *       of its last block, and the shard directory ({@code objects/<fn>/<xx>/}) it may need alone
+ *       (an empty shard directory is removed with its last file). The index does not count object
+ *       files apart from pack records; their number is at most the entries and at most the bytes
+ *       of object files over the smallest that is not a pack record.
+ * </ul>
+ */
+final class DirectoryBudget {
+    /** A file system block: 4 KiB by default on ext4, XFS, btrfs, APFS and NTFS. */
+    static final long BLOCK = 4096;
+
+    private DirectoryBudget() {}
+
+    /** Bytes the store's files take whatever its entries: index, flights, directories, pack slack. */
+    static long fixedBytes(SlotTable table, int packMax) {
+        long index = roundUp(IndexHeader.BYTES + (long) table.slots() * SlotTable.SLOT_BYTES);
+        long flights = FlightTable.bytesFor(table.slots());
+        long packSlack = packMax > 0 ? table.header(H_PACK_CAPACITY) + Packs.ALLOCATE : 0;
+        return index + flights + 3 * BLOCK + packSlack;
+    }
+
+    /** What the entries take on disk, as charged (above). Under the index lock. */
+    static long charged(SlotTable table, int packMax) {
+        long total = table.totalBytes();
+        long live = table.header(H_PACK_LIVE);
+        long objectBytes = Math.max(0, total - live);
+        long objectFiles = Math.min(table.count(), objectBytes / smallestObject(table, packMax));
+        return total + live + objectFiles * 2 * BLOCK;
+    }
+
+    /** Whether the store holds more than {@code maxBytes} allows. Under the index lock. */
+    static boolean over(SlotTable table, long maxBytes, int packMax) {
+        return charged(table, packMax) > maxBytes - fixedBytes(table, packMax);
+    }
+
+    /**
+     * Bytes of the smallest entry written as an object file: one over what a pack takes (the
+     * entries up to {@code packMax}, whose record is at most a quarter of a pack: StoreIndex.append).
+     * An entry written as a file because no pack could take it (a full disk) may be smaller.
+     */
+    private static long smallestObject(SlotTable table, int packMax) {
+        if (packMax <= 0) {
+            return 1;
+        }
+        long packable = Math.min(packMax, table.header(H_PACK_CAPACITY) / 4 - Packs.PREFIX - 8);
+        return Math.max(1, packable + 1);
+    }
+
+    private static long roundUp(long bytes) {
+        return (bytes + BLOCK - 1) & -BLOCK;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.memogen.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.memogen.Memogen;
+import dev.memogen.MemogenSettings;
+import dev.memogen.internal.TestAccess;
+import dev.memogen.internal.codec.ValueWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code maxSize} bounds the whole store directory as the file system allocates it ({@code du}):
+ * entries, the index, {@code flights}, the packs' dead records and unfilled pieces, directories.
+ * Within the tolerance of docs/store-format.md, "Eviction": 4 KiB per function directory.
+ */
+class StoreDirectorySizeTest {
+    @TempDir Path dir;
+
+    private static final int FUNCTIONS = 6;
+
+    @Test
+    void aStoreBoundedTo2MiBTakesAtMost2MiBOnDisk() throws Exception {
+        assertDirectoryWithinBound(2L << 20);
+    }
+
+    @Test
+    void aStoreBoundedTo64MiBTakesAtMost64MiBOnDisk() throws Exception {
+        assertDirectoryWithinBound(64L << 20);
+    }
+
+    /**
+     * Writes three times the bound, in entries of several functions: mostly small ones (pack
+     * records), a tenth of the bytes in large ones (object files), so that eviction and
+     * compaction run; then measures the directory.
+     */
+    private void assertDirectoryWithinBound(long bound) throws Exception {
+        assumeTrue(du(dir) >= 0, "du is not available");
+        Path store = dir.resolve("store");
+        Memogen.configure(MemogenSettings.at(store).withMaxSize(bound));
+        FileStore files = TestAccess.store();
+        StoredFunction[] fns = new StoredFunction[FUNCTIONS];
+        for (int f = 0; f < FUNCTIONS; f++) {
+            fns[f] = new StoredFunction("size.Test#f" + f + "()", "1", Ttl.NONE);
+        }
+        SplittableRandom random = new SplittableRandom(21);
+        long written = 0;
+        long largest = 0;
+        long nextLook = bound / 2;
+        for (long key = 1; written < 3 * bound; key++) {
+            boolean large = key % 40 == 0;
+            int length = large ? 20_000 + random.nextInt(60_000) : 100 + random.nextInt(3000);
+            ValueWriter payload = new ValueWriter();
+            for (int i = 0; i < length; i++) {
+                payload.writeByte((byte) random.nextInt());
+            }
+            written += files.write(fns[(int) (key % FUNCTIONS)], key, ~key, 0, 0, payload, 1000 + random.nextInt(100_000));
+            if (written >= nextLook) { // 32 looks from half the bound on: filling, then churning
+                largest = Math.max(largest, du(store));
+                nextLook += bound / 16;
+            }
+        }
+        largest = Math.max(largest, du(store));
+        long allowed = bound + (long) FUNCTIONS * 4096;
+        assertTrue(largest <= allowed, "the store directory took " + largest + " bytes under a bound of " + bound
+                + " (allowed " + allowed + ")");
+    }
+
+    /** The bytes the file system allocated for {@code path} and what it holds, or -1 without {@code du}. */
+    static long du(Path path) throws IOException, InterruptedException {
+        Process du;
+        try {
+            du = new ProcessBuilder("du", "-s", "-B1", path.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return -1;
+        }
+        String out = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (du.waitFor() != 0) {
+            return -1;
+        }
+        return Long.parseLong(out.substring(0, out.indexOf('\t')));
+    }
+}
