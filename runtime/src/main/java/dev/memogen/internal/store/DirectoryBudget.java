@@ -30,10 +30,16 @@ final class DirectoryBudget {
 
     private DirectoryBudget() {}
 
-    /** Bytes the store's files take whatever its entries: index, flights, directories, pack slack. */
-    static long fixedBytes(SlotTable table, int packMax) {
-        long index = roundUp(IndexHeader.BYTES + (long) table.slots() * SlotTable.SLOT_BYTES);
-        long flights = FlightTable.bytesFor(table.slots());
+    /**
+     * Bytes the store's files take whatever its entries: index, flights, directories, pack slack.
+     * The index and flights are counted at most at their size for {@code maxBytes}: an index made
+     * larger by a process with a larger bound is that bound's (processes that share a store
+     * should give it one bound; each evicts down to its own).
+     */
+    static long fixedBytes(SlotTable table, long maxBytes, int packMax) {
+        int slots = Math.min(table.slots(), IndexHeader.slotsFor(maxBytes));
+        long index = roundUp(IndexHeader.BYTES + (long) slots * SlotTable.SLOT_BYTES);
+        long flights = FlightTable.bytesFor(slots);
         long packSlack = packMax > 0 ? table.header(H_PACK_CAPACITY) + Packs.ALLOCATE : 0;
         return index + flights + 3 * BLOCK + packSlack;
     }
@@ -49,7 +55,7 @@ final class DirectoryBudget {
 
     /** Whether the store holds more than {@code maxBytes} allows. Under the index lock. */
     static boolean over(SlotTable table, long maxBytes, int packMax) {
-        return charged(table, packMax) > maxBytes - fixedBytes(table, packMax);
+        return charged(table, packMax) > maxBytes - fixedBytes(table, maxBytes, packMax);
     }
 
     /**

@@ -77,6 +77,7 @@ public final class FlightTable {
     private final StoreIndex index;
     private MappedByteBuffer map; // guarded by this
     private long checkDue; // guarded by this
+    private int remadeSeen; // the index's remade() when the file was last looked at; guarded by this
     /**
      * How many flights of this JVM hold each stripe; the lock of every change of a word.
      * Plain array elements, so that no call can fail (a StackOverflowError) between a change
@@ -96,8 +97,10 @@ public final class FlightTable {
     private synchronized MappedByteBuffer map() throws IOException {
         MappedByteBuffer m = map;
         long now = System.nanoTime();
-        if (m != null && now - checkDue >= 0) {
+        int remade = index.remade();
+        if (m != null && (now - checkDue >= 0 || remade != remadeSeen)) {
             checkDue = now + StoreIndex.STAT_EVERY_NANOS;
+            remadeSeen = remade;
             StoreFiles.Stat onDisk;
             try {
                 onDisk = StoreFiles.lstat(file);
@@ -109,6 +112,7 @@ public final class FlightTable {
             }
         }
         if (m == null) {
+            remadeSeen = index.remade();
             m = open(file, index);
             map = m;
             checkDue = System.nanoTime() + StoreIndex.STAT_EVERY_NANOS;

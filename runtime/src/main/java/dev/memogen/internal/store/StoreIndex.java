@@ -114,6 +114,8 @@ public final class StoreIndex {
      * {@code stat}): at most every {@link #STAT_EVERY_NANOS}, not on every change; guarded by lock.
      */
     private long statDue;
+    /** See {@link #remade()}; written under the lock. */
+    private volatile int remade;
 
     private StoreIndex(Path file, ObjectFiles objects, EvictionPolicy policy, Reports reports, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) {
@@ -286,8 +288,12 @@ public final class StoreIndex {
             // made at the right size when first needed
         }
         attach(); // an empty file: written out at the size for the bound and rebuilt
-        reports.event("index", "the store index " + file + " was made anew for the bound of " + maxBytes
-                + " bytes (" + before + " slots, now " + slots + ")");
+        remade++;
+    }
+
+    /** How often this process made the index anew for a bound ({@link FlightTable} then looks at its file at once). */
+    int remade() {
+        return remade;
     }
 
     /** Writes zeros over {@code [from, to)} of {@code channel}: blocks allocated now, not at a later fault. */

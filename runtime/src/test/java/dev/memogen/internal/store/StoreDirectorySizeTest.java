@@ -1,5 +1,7 @@
 package dev.memogen.internal.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,6 +11,7 @@ import dev.memogen.internal.TestAccess;
 import dev.memogen.internal.codec.ValueWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,63 @@ class StoreDirectorySizeTest {
     @Test
     void aStoreBoundedTo64MiBTakesAtMost64MiBOnDisk() throws Exception {
         assertDirectoryWithinBound(64L << 20);
+    }
+
+    /**
+     * An index made for one bound is made anew for another: when the store is opened with it (the
+     * next run) and when {@code Memogen.setMaxSize} changes it. The entries that fit the new bound
+     * stay readable; {@code flights}, sized by the index, follows.
+     */
+    @Test
+    void theIndexAndFlightsFollowTheBoundBetweenRunsAndWhenItIsSet() throws Exception {
+        Path store = dir.resolve("store");
+        Memogen.configure(MemogenSettings.at(store)); // the default 1 GiB: 2^19 slots, a 32 MiB index
+        StoredFunction fn = new StoredFunction("size.Test#kept()", "1", Ttl.NONE);
+        int keys = 100;
+        write(fn, keys, 500);
+        TestAccess.store().claimKey(fn, 1, 1, 0).release(); // flights made
+        assertEquals(indexBytes(1 << 19), Files.size(store.resolve("index")));
+        assertEquals(512 << 10, Files.size(store.resolve("flights")));
+
+        Memogen.configure(MemogenSettings.at(store).withMaxSize(2L << 20)); // the next run, another bound
+        FileStore files = TestAccess.store();
+        assertEquals(indexBytes(1 << 10), Files.size(store.resolve("index")), "made anew for 2 MiB: 1024 slots");
+        assertEquals(keys, readable(files, fn, keys), "every entry fits the new bound, and is found");
+        files.claimKey(fn, 1, 1, 0).release();
+        assertEquals(8 << 10, Files.size(store.resolve("flights")), "1024 stripes for 1024 slots");
+        assertTrue(du(store) <= 2L << 20, du(store) + " bytes");
+
+        Memogen.setMaxSize(64L << 20);
+        assertEquals(indexBytes(1 << 15), Files.size(store.resolve("index")), "made anew for 64 MiB");
+        assertEquals(keys, readable(files, fn, keys));
+        files.claimKey(fn, 1, 1, 0).release();
+        assertEquals(256 << 10, Files.size(store.resolve("flights")));
+        assertFalse(Files.exists(store.resolve("index.new")));
+        assertFalse(Files.exists(store.resolve("flights.new")));
+    }
+
+    private static long indexBytes(int slots) {
+        return IndexHeader.BYTES + (long) slots * SlotTable.SLOT_BYTES;
+    }
+
+    private static void write(StoredFunction fn, int keys, int length) throws IOException {
+        for (int key = 1; key <= keys; key++) {
+            ValueWriter payload = new ValueWriter();
+            for (int i = 0; i < length; i++) {
+                payload.writeByte((byte) (key + i));
+            }
+            TestAccess.store().write(fn, key, key, payload, 1000);
+        }
+    }
+
+    private static int readable(FileStore files, StoredFunction fn, int keys) throws IOException {
+        int hits = 0;
+        for (int key = 1; key <= keys; key++) {
+            if (files.read(fn, key, key, bytes -> true) instanceof Found.Hit) {
+                hits++;
+            }
+        }
+        return hits;
     }
 
     /**
