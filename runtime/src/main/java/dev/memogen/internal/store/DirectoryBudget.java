@@ -1,7 +1,11 @@
 package dev.memogen.internal.store;
 
 import static dev.memogen.internal.store.IndexHeader.H_PACK_CAPACITY;
+import static dev.memogen.internal.store.IndexHeader.H_PACK_FIRST;
+import static dev.memogen.internal.store.IndexHeader.H_PACK_LAST;
 import static dev.memogen.internal.store.IndexHeader.H_PACK_LIVE;
+import static dev.memogen.internal.store.IndexHeader.H_PACK_TAIL;
+import static dev.memogen.internal.store.IndexHeader.H_PACK_USED;
 
 /**
  * What {@code maxSize} bounds: the store's whole directory as the file system allocates it, not
@@ -11,10 +15,11 @@ import static dev.memogen.internal.store.IndexHeader.H_PACK_LIVE;
  *
  * <ul>
  *   <li>The fixed part: the index and {@code flights} files, the store's directory, {@code objects/}
- *       and {@code packs/}, and, while packs are written, one pack's capacity and one allocation
- *       piece ({@link Packs#ALLOCATE}): the dead bytes compaction leaves beyond the live ones
- *       ({@link Compaction}: it copies once the dead bytes exceed the live ones plus a pack), and
- *       the last pack's piece allocated ahead of its tail.
+ *       and {@code packs/}; while packs are written, one pack's capacity: the dead bytes
+ *       compaction leaves beyond the live ones ({@link Compaction}: it copies once the dead bytes
+ *       exceed the live ones plus a pack); and what the packs hold besides records, as the header
+ *       says now: the end of each full pack that the next record did not fit in, and the last
+ *       pack's piece allocated ahead of its tail ({@link Packs#ALLOCATE}).
  *   <li>A pack record is charged twice its bytes: once live, once for the dead bytes compaction
  *       lets the packs hold as long as they are no more than the live ones.
  *   <li>An object file is charged two blocks ({@value #BLOCK} bytes) beyond its bytes: the rest
@@ -40,8 +45,26 @@ final class DirectoryBudget {
         int slots = Math.min(table.slots(), IndexHeader.slotsFor(maxBytes));
         long index = roundUp(IndexHeader.BYTES + (long) slots * SlotTable.SLOT_BYTES);
         long flights = FlightTable.bytesFor(slots);
-        long packSlack = packMax > 0 ? table.header(H_PACK_CAPACITY) + Packs.ALLOCATE : 0;
-        return index + flights + 3 * BLOCK + packSlack;
+        long capacity = table.header(H_PACK_CAPACITY);
+        long deadSlack = packMax > 0 ? capacity : 0;
+        return index + flights + 3 * BLOCK + deadSlack + packEnds(table, capacity);
+    }
+
+    /**
+     * Bytes of the packs that hold no record: the packs from the first to the last are allocated
+     * up to the capacity (the last up to the piece its tail is in), less the bytes of their
+     * records. An upper bound: a pack of more than one piece is allocated only up to the piece
+     * its last record ends in.
+     */
+    private static long packEnds(SlotTable table, long capacity) {
+        long first = table.header(H_PACK_FIRST);
+        long last = table.header(H_PACK_LAST);
+        if (last <= 0 || last < first) {
+            return 0;
+        }
+        long tail = table.header(H_PACK_TAIL);
+        long allocated = (last - first) * capacity + ((tail + Packs.ALLOCATE - 1) & -(long) Packs.ALLOCATE);
+        return Math.max(0, allocated - table.header(H_PACK_USED));
     }
 
     /** What the entries take on disk, as charged (above). Under the index lock. */

@@ -254,15 +254,17 @@ public final class StoreIndex {
 
     /**
      * Under the lock: makes the index anew when its slot count is not the one for the bound
-     * ({@link IndexHeader#slotsFor}): the bound changed since it was made (or another process with
-     * another bound made it). A file that others may have mapped is never cut short: the new one is
+     * ({@link IndexHeader#slotsFor}): larger (the bound was lowered since it was made, or another
+     * process with a larger bound made it), or smaller while the entries fill it (then the slots,
+     * not the bytes, limit the store; a table that is not full is left alone, so a process that
+     * opens the store with a much larger bound only to read it makes no large index). A file that others may have mapped is never cut short: the new one is
      * made as {@code index.new} and renamed over it (the others map it at their next change, at
      * most {@link #STAT_EVERY_NANOS} later), then rebuilt from the objects and the packs. A
      * {@code flights} file of another size goes too: it is made again at the size of the new index.
      */
     private void resizeForBound() throws IOException {
         int slots = IndexHeader.slotsFor(maxBytes);
-        if (table.slots() == slots) {
+        if (table.slots() == slots || (table.slots() < slots && table.count() < table.maxEntries())) {
             return;
         }
         int before = table.slots();
@@ -505,8 +507,19 @@ public final class StoreIndex {
                 installed[0] = true;
             }
             upsert(FULL, fn, k0, k1, size, cost);
-            return eviction.evictWhileOver(maxBytes, objects.packMax());
+            return evictAndCompact();
         });
+    }
+
+    /**
+     * Under the lock: evicts down to the bound, then compacts: an object file evicts pack records
+     * too, whose dead bytes the bound counts on compaction to reclaim ({@link DirectoryBudget}).
+     * Returns the number evicted.
+     */
+    private int evictAndCompact() throws IOException {
+        int evicted = eviction.evictWhileOver(maxBytes, objects.packMax());
+        compaction.compactWhileWasteful();
+        return evicted;
     }
 
     /**
@@ -527,8 +540,7 @@ public final class StoreIndex {
                 }
             }
             upsert(appended[0], fn, k0, k1, Packs.recordBytes(length), cost);
-            eviction.evictWhileOver(maxBytes, objects.packMax());
-            compaction.compactWhileWasteful();
+            evictAndCompact();
             return true;
         });
     }
@@ -628,7 +640,7 @@ public final class StoreIndex {
                 return 0;
             }
             upsert(FULL, fn, k0, k1, size, cost);
-            return eviction.evictWhileOver(maxBytes, objects.packMax());
+            return evictAndCompact();
         });
     }
 
@@ -706,9 +718,7 @@ public final class StoreIndex {
     public int enforceBound() throws IOException {
         return locked(() -> {
             resizeForBound();
-            int evicted = eviction.evictWhileOver(maxBytes, objects.packMax());
-            compaction.compactWhileWasteful();
-            return evicted;
+            return evictAndCompact();
         });
     }
 

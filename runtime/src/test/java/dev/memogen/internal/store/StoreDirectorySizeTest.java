@@ -39,8 +39,9 @@ class StoreDirectorySizeTest {
 
     /**
      * An index made for one bound is made anew for another: when the store is opened with it (the
-     * next run) and when {@code Memogen.setMaxSize} changes it. The entries that fit the new bound
-     * stay readable; {@code flights}, sized by the index, follows.
+     * next run) and when {@code Memogen.setMaxSize} changes it; a smaller index only once its
+     * entries fill it. The entries that fit the new bound stay readable; {@code flights}, sized by
+     * the index, follows.
      */
     @Test
     void theIndexAndFlightsFollowTheBoundBetweenRunsAndWhenItIsSet() throws Exception {
@@ -62,8 +63,13 @@ class StoreDirectorySizeTest {
         assertTrue(du(store) <= 2L << 20, du(store) + " bytes");
 
         Memogen.setMaxSize(64L << 20);
-        assertEquals(indexBytes(1 << 15), Files.size(store.resolve("index")), "made anew for 64 MiB");
-        assertEquals(keys, readable(files, fn, keys));
+        assertEquals(indexBytes(1 << 10), Files.size(store.resolve("index")), "not full: kept");
+        write(fn, 1000, 500); // 1024 slots hold 768 entries
+        assertEquals(768, files.index().count());
+        Memogen.setMaxSize(64L << 20);
+        assertEquals(indexBytes(1 << 15), Files.size(store.resolve("index")), "full: made anew for 64 MiB");
+        assertEquals(768, files.index().count());
+        assertEquals(768, readable(files, fn, 1000), "every entry is kept, and found");
         files.claimKey(fn, 1, 1, 0).release();
         assertEquals(256 << 10, Files.size(store.resolve("flights")));
         assertFalse(Files.exists(store.resolve("index.new")));
@@ -113,7 +119,7 @@ class StoreDirectorySizeTest {
         long largest = 0;
         long nextLook = bound / 2;
         for (long key = 1; written < 3 * bound; key++) {
-            boolean large = key % 40 == 0;
+            boolean large = key % 41 == 0; // of every function in turn
             int length = large ? 20_000 + random.nextInt(60_000) : 100 + random.nextInt(3000);
             ValueWriter payload = new ValueWriter();
             for (int i = 0; i < length; i++) {
