@@ -9,7 +9,11 @@ import dev.memogen.Memogen;
 import dev.memogen.MemogenSettings;
 import dev.memogen.internal.TestAccess;
 import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.Jvms;
+import dev.memogen.internal.StoreWorker;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +78,39 @@ class StoreDirectorySizeTest {
         assertEquals(256 << 10, Files.size(store.resolve("flights")));
         assertFalse(Files.exists(store.resolve("index.new")));
         assertFalse(Files.exists(store.resolve("flights.new")));
+    }
+
+    /**
+     * Processes share one {@code flights} table, whose stripe count is the file's, whatever their
+     * bound and their index: here a file of 2048 stripes (made by a process of another bound)
+     * beside an index of 1024 slots, for which a new file would have 1024. A JVM with the default
+     * bound (1 GiB, 65536 stripes for a new index of its own) computes a key whose stripe differs
+     * between 1024 and 2048 stripes; this JVM finds it owning that key's stripe.
+     */
+    @Test
+    void aJvmWithAnotherBoundTakesTheStripeCountFromTheFile() throws Exception {
+        Path store = dir.resolve("store");
+        Memogen.configure(MemogenSettings.at(store).withMaxSize(2L << 20).withPackMax(0));
+        FileStore files = TestAccess.store();
+        Files.write(store.resolve("flights"), new byte[16 << 10]);
+        StoredFunction text = TestAccess.stored(StoreWorker.TEXT);
+        int key = 0;
+        long[] k;
+        do { // a key whose stripe among 2048 is not its stripe among 1024
+            k = PackStoreTest.key(StoreWorker.TEXT, ++key);
+        } while ((SlotTable.mix(text.idHash(), k[0], k[1]) & 1024) == 0);
+        Process holder = Jvms.worker(dir, "hold", store.toString(), String.valueOf(key))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("computing", out.readLine(), "the holder (default bound) started computing");
+            assertEquals(holder.pid(), files.keyOwnerPid(text, k[0], k[1]), "its stripe, among the file's 2048");
+            assertEquals(16 << 10, Files.size(store.resolve("flights")), "used as it is");
+            assertEquals(indexBytes(1 << 10), Files.size(store.resolve("index")), "the index, not full, kept too");
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
     }
 
     private static long indexBytes(int slots) {
