@@ -6,7 +6,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Eviction from the index, under the index lock: while the store is over its bounds (its
- * directory's bytes, {@link DirectoryBudget}, or entries beyond {@link SlotTable#maxEntries}), the entry of lowest priority ({@link EvictionPolicy})
+ * directory's bytes, {@link DirectoryBudget}, or entries beyond {@link SlotTable#maxEntries}),
+ * the entry of lowest priority ({@link EvictionPolicy})
  * among {@value #SAMPLE} sampled from a slot on goes, like Redis's approximated LRU. See
  * {@code docs/store-format.md}, "Eviction".
  */

@@ -114,8 +114,8 @@ public final class StoreIndex {
      * {@code stat}): at most every {@link #STAT_EVERY_NANOS}, not on every change; guarded by lock.
      */
     private long statDue;
-    /** See {@link #remade()}; written under the lock. */
-    private volatile int remade;
+    /** See {@link #remade()}. */
+    private final java.util.concurrent.atomic.AtomicInteger remade = new java.util.concurrent.atomic.AtomicInteger();
 
     private StoreIndex(Path file, ObjectFiles objects, EvictionPolicy policy, Reports reports, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) {
@@ -270,17 +270,28 @@ public final class StoreIndex {
         int before = table.slots();
         // Entries beyond what the new table holds go first, so that the rebuild leaves no object
         // file unindexed (it would stay on disk uncounted); the rebuild then evicts down to the bound.
+        // A change of its own, ended before the file is replaced: processes that still map the old
+        // file find it sound (a change under way, as in enforceBound, goes on in the new file).
+        table.setHeader(H_DIRTY, ProcessHandle.current().pid());
+        long changes = beginChange();
         while (table.count() > (long) slots * 3 / 4
                 && eviction.evictOne(java.util.concurrent.ThreadLocalRandom.current().nextInt() & (before - 1))) {
             // evicted one
         }
+        endChange(changes);
         Path dir = file.getParent();
         Path fresh = file.resolveSibling(file.getFileName() + ".new");
-        try (FileChannel ch = StoreFiles.openReplacing(dir, fresh, reports, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            ch.truncate(0); // a file left by a process killed while making it
+        try {
+            try (FileChannel ch = StoreFiles.openReplacing(dir, fresh, reports, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE)) {
+                ch.truncate(0); // a file left by a process killed while making it
+            }
+            StoreFiles.move(dir, fresh, file);
+        } catch (IOException e) {
+            reports.warnOnce("index-size", "cannot make the store index " + file + " anew for the bound of "
+                    + maxBytes + " bytes; the index of " + before + " slots is kept", e);
+            return;
         }
-        StoreFiles.move(dir, fresh, file);
         Path flights = file.resolveSibling("flights");
         try {
             if (StoreFiles.lstat(flights).size() != FlightTable.bytesFor(slots)) {
@@ -290,12 +301,12 @@ public final class StoreIndex {
             // made at the right size when first needed
         }
         attach(); // an empty file: written out at the size for the bound and rebuilt
-        remade++;
+        remade.incrementAndGet();
     }
 
     /** How often this process made the index anew for a bound ({@link FlightTable} then looks at its file at once). */
     int remade() {
-        return remade;
+        return remade.get();
     }
 
     /** Writes zeros over {@code [from, to)} of {@code channel}: blocks allocated now, not at a later fault. */
