@@ -49,7 +49,7 @@ public class StoreEvictionTest {
 
     @Test
     void theStoreNeverExceedsItsBoundByMoreThanOneEntryAfterACall() throws IOException {
-        long max = 64 << 10;
+        long max = 256 << 10; // 40 KiB of it the index, flights and directories; an object is charged 8 KiB more
         MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMaxSize(max).withMemoryTierBytes(0));
         Random random = new Random(1);
         long largest = 0;
@@ -79,7 +79,7 @@ public class StoreEvictionTest {
 
     private int expensiveSurvivors(String policy) throws IOException {
         Path store = dir.resolve(policy);
-        MemoRuntime.install(MemoConfig.at(store).withPackMax(0).withMaxSize(48 << 10).withPolicy(policy).withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(store).withPackMax(0).withMaxSize(160 << 10).withPolicy(policy).withMemoryTierBytes(0));
         for (int i = 0; i < 5; i++) {
             call(DEAR, i, k -> {
                 sleep(30); // expensive: 30 ms for about 2 KB
@@ -103,7 +103,7 @@ public class StoreEvictionTest {
 
     @Test
     void lruKeepsTheEntryInUse() throws IOException {
-        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMaxSize(32 << 10).withPolicy("lru").withMemoryTierBytes(0));
+        MemoRuntime.install(MemoConfig.at(dir).withPackMax(0).withMaxSize(128 << 10).withPolicy("lru").withMemoryTierBytes(0));
         for (int i = 0; i < 200; i++) {
             call(CHEAP, i, k -> text(k, 500));
             int before = runs.get();

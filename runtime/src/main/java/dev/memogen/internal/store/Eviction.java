@@ -5,8 +5,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 
 /**
- * Eviction from the index, under the index lock: while the store is over its bounds (bytes, or
- * entries beyond {@link SlotTable#maxEntries}), the entry of lowest priority ({@link EvictionPolicy})
+ * Eviction from the index, under the index lock: while the store is over its bounds (its
+ * directory's bytes, {@link DirectoryBudget}, or entries beyond {@link SlotTable#maxEntries}),
+ * the entry of lowest priority ({@link EvictionPolicy})
  * among {@value #SAMPLE} sampled from a slot on goes, like Redis's approximated LRU. See
  * {@code docs/store-format.md}, "Eviction".
  */
@@ -27,14 +28,15 @@ final class Eviction {
     }
 
     /**
-     * Under the lock: evicts, each time from a random slot, while the byte total exceeds
-     * {@code maxBytes} or the entries {@link SlotTable#maxEntries}. Returns the number evicted.
+     * Under the lock: evicts, each time from a random slot, while the directory would exceed
+     * {@code maxBytes} ({@link DirectoryBudget}, for a store whose entries up to {@code packMax}
+     * bytes are pack records) or the entries {@link SlotTable#maxEntries}. Returns the number evicted.
      */
-    int evictWhileOver(long maxBytes) {
+    int evictWhileOver(long maxBytes, int packMax) {
         int mask = table.slots() - 1;
         int evicted = 0;
-        for (int guard = 0; guard <= mask && (table.totalBytes() > maxBytes || table.count() > table.maxEntries());
-                guard++) {
+        for (int guard = 0; guard <= mask
+                && (DirectoryBudget.over(table, maxBytes, packMax) || table.count() > table.maxEntries()); guard++) {
             if (!evictOne(ThreadLocalRandom.current().nextInt() & mask)) {
                 break;
             }

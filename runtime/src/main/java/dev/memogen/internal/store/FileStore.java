@@ -199,6 +199,11 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     }
 
     @Override
+    public int packMax() {
+        return packMax;
+    }
+
+    @Override
     public Packs packs() {
         return packs;
     }

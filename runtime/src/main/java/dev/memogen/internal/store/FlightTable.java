@@ -17,7 +17,8 @@ import java.util.Optional;
  * One store's {@code flights} file, mapped by the store that opened it (a store opened again maps
  * it again, and so sees a file damaged meanwhile; mappings of one file share its words): single
  * flight between processes. The process that computes a missing key owns the key's
- * stripe, one of {@value #STRIPES} words of the memory-mapped file {@code <dir>/flights}, by a
+ * stripe, one of the words of the memory-mapped file {@code <dir>/flights} (as many as the file's
+ * length says: {@link #bytesFor}), by a
  * compare-and-set of the word from 0 to its own name (pid and start time); the others find it
  * owned and wait for the entry to appear. Taking and releasing a stripe is one atomic
  * instruction on shared memory: no system call.
@@ -35,8 +36,15 @@ import java.util.Optional;
  * within one JVM a stripe is shared by all its flights ({@link #tryAcquire}).
  */
 public final class FlightTable {
-    static final int STRIPES = 1 << 16;
-    static final int BYTES = 8 * STRIPES;
+    /**
+     * The stripes of a store's file: one per slot of its index, from {@value #MIN_STRIPES} (8 KiB)
+     * to {@value #MAX_STRIPES} (512 KiB, a store of 128 MiB or more). Fewer stripes only make
+     * unrelated keys share one more often, and their flights wait for each other: with {@code n}
+     * flights of other processes under way, a miss meets one of them with a chance of
+     * {@code n / stripes} (8 of them, 1024 stripes: 0.8%).
+     */
+    static final int MIN_STRIPES = 1 << 10;
+    static final int MAX_STRIPES = 1 << 16;
 
     private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** The low byte of a word is its owner's heartbeat; the rest names the owner. */
@@ -69,12 +77,13 @@ public final class FlightTable {
     private final StoreIndex index;
     private MappedByteBuffer map; // guarded by this
     private long checkDue; // guarded by this
+    private int remadeSeen; // the index's remade() when the file was last looked at; guarded by this
     /**
      * How many flights of this JVM hold each stripe; the lock of every change of a word.
      * Plain array elements, so that no call can fail (a StackOverflowError) between a change
      * of a word and the count that records it.
      */
-    private final int[] shares = new int[STRIPES];
+    private final int[] shares = new int[MAX_STRIPES];
     /** The stripes this JVM holds (those with a share), first {@link #heldCount}: what {@link Heartbeat} beats; guarded by shares. */
     private int[] held = new int[16];
     private int heldCount;
@@ -88,14 +97,22 @@ public final class FlightTable {
     private synchronized MappedByteBuffer map() throws IOException {
         MappedByteBuffer m = map;
         long now = System.nanoTime();
-        if (m != null && now - checkDue >= 0) {
+        int remade = index.remade();
+        if (m != null && (now - checkDue >= 0 || remade != remadeSeen)) {
             checkDue = now + StoreIndex.STAT_EVERY_NANOS;
-            StoreFiles.Stat onDisk = StoreFiles.lstat(file);
-            if (onDisk.size() != BYTES || !onDisk.regular()) {
-                m = null; // cut short or replaced by hand: create and map it again
+            remadeSeen = remade;
+            StoreFiles.Stat onDisk;
+            try {
+                onDisk = StoreFiles.lstat(file);
+            } catch (NoSuchFileException e) {
+                onDisk = null; // deleted: made again below
+            }
+            if (onDisk == null || onDisk.size() != m.capacity() || !onDisk.regular()) {
+                m = null; // cut short or replaced (by hand, or at another size for an index made anew): map it again
             }
         }
         if (m == null) {
+            remadeSeen = index.remade();
             m = open(file, index);
             map = m;
             checkDue = System.nanoTime() + StoreIndex.STAT_EVERY_NANOS;
@@ -112,7 +129,7 @@ public final class FlightTable {
      */
     Claim tryAcquire(long fn, long k0, long k1, long stalled) throws IOException {
         MappedByteBuffer m = map();
-        FlightTable.Claim lock = new Claim(this, m, offset(fn, k0, k1)); // made before anything changes
+        FlightTable.Claim lock = new Claim(this, m, offset(m, fn, k0, k1)); // made before anything changes
         int stripe = lock.offset >>> 3;
         synchronized (shares) {
             if (shares[stripe] > 0) {
@@ -164,7 +181,8 @@ public final class FlightTable {
      * (a waiter that sees it unchanged for {@link #STALLED_AFTER_NANOS} passes it to {@link #tryAcquire}).
      */
     long word(long fn, long k0, long k1) throws IOException {
-        return (long) WORD.getVolatile(map(), offset(fn, k0, k1));
+        MappedByteBuffer m = map();
+        return (long) WORD.getVolatile(m, offset(m, fn, k0, k1));
     }
 
     /** Changes the heartbeat of every stripe this JVM holds; returns whether it holds any. */
@@ -176,6 +194,9 @@ public final class FlightTable {
         synchronized (shares) {
             for (int i = 0; i < heldCount; i++) {
                 int offset = held[i] << 3;
+                if (offset >= m.capacity()) {
+                    continue; // held in a mapping of the file before it was made anew at a smaller size
+                }
                 long w = (long) WORD.getVolatile(m, offset);
                 if ((w & NAME) == ME) { // else taken over by a process that judged this one stalled
                     WORD.compareAndSet(m, offset, w, ME | ((w + 1) & 0xFF));
@@ -251,8 +272,22 @@ public final class FlightTable {
         return word(fn, k0, k1) >>> 32;
     }
 
-    private static int offset(long fn, long k0, long k1) {
-        return (int) (SlotTable.mix(fn, k0, k1) & (STRIPES - 1)) << 3;
+    /** The offset of the key's stripe in {@code m}, a mapping of a file of {@link #soundLength}. */
+    static int offset(MappedByteBuffer m, long fn, long k0, long k1) {
+        return (int) (SlotTable.mix(fn, k0, k1) & ((m.capacity() >>> 3) - 1)) << 3;
+    }
+
+    /** The length of the file made for an index of {@code slots} slots: 8 bytes a stripe. */
+    static int bytesFor(int slots) {
+        return 8 * Math.max(MIN_STRIPES, Math.min(MAX_STRIPES, Integer.highestOneBit(Math.max(1, slots))));
+    }
+
+    /**
+     * Whether a file of {@code length} bytes is a table every process reads alike: a power of two
+     * of 8-byte stripes within the limits. Every process takes the stripe count from the file.
+     */
+    static boolean soundLength(long length) {
+        return Long.bitCount(length) == 1 && length >= 8L * MIN_STRIPES && length <= 8L * MAX_STRIPES;
     }
 
     /**
@@ -349,9 +384,11 @@ public final class FlightTable {
     }
 
     /**
-     * Maps {@code file}, first creating it (or completing one that a killed process left short),
-     * under the index lock: written out in full, zeros, so that a full disk is an IOException here
-     * and never a fault at a later compare-and-set.
+     * Maps {@code file}, first creating it under the index lock when it is missing or of a length
+     * no table has (a file that a killed process left short, damage), sized for the index
+     * ({@link #bytesFor}). Made whole as {@code flights.new}, written out in zeros (a full disk is an
+     * IOException here, never a fault at a later compare-and-set), then renamed into place: no
+     * process ever maps a file still growing, whose length would give it another stripe count.
      */
     private static MappedByteBuffer open(Path file, StoreIndex index) throws IOException {
         MappedByteBuffer m = mapIfWhole(file);
@@ -359,15 +396,27 @@ public final class FlightTable {
             return m;
         }
         index.runLocked(() -> {
-            try (FileChannel ch = StoreFiles.openReplacing(file.getParent(), file, index.reports(),
-                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                long size = ch.size();
-                if (size > BYTES) {
-                    ch.truncate(0); // not a file of this format: start afresh
-                    size = 0;
-                }
-                StoreIndex.writeZeros(ch, size, BYTES);
+            StoreFiles.Stat now = null;
+            try {
+                now = StoreFiles.lstat(file);
+            } catch (NoSuchFileException e) {
+                // made below
             }
+            if (now != null && now.regular() && now.links() == 1 && soundLength(now.size())) {
+                return; // made by another process meanwhile
+            }
+            Path fresh = file.resolveSibling(file.getFileName() + ".new");
+            int bytes = bytesFor(index.slots());
+            try (FileChannel ch = StoreFiles.openReplacing(file.getParent(), fresh, index.reports(),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ch.truncate(0); // a file left by a process killed while making it
+                StoreIndex.writeZeros(ch, 0, bytes);
+            }
+            if (now != null && !now.directory() && (!now.regular() || now.links() > 1)) {
+                index.reports().warnOnce("damage", "the store's " + file + " is " + now.describe()
+                        + ", which memogen never creates; it is removed (not followed) and made afresh", null);
+            }
+            StoreFiles.move(file.getParent(), fresh, file);
         });
         m = mapIfWhole(file);
         if (m == null) {
@@ -378,10 +427,11 @@ public final class FlightTable {
 
     private static MappedByteBuffer mapIfWhole(Path file) throws IOException {
         try (FileChannel ch = StoreFiles.open(file.getParent(), file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            if (ch.size() != BYTES) {
+            long length = ch.size();
+            if (!soundLength(length)) {
                 return null;
             }
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, BYTES);
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, length);
             m.order(ByteOrder.LITTLE_ENDIAN);
             return m;
         } catch (NoSuchFileException e) {

@@ -15,11 +15,11 @@ final class IndexHeader {
     static final long MAGIC = 0x315844494E45474DL;
     static final long VERSION = 3;
     static final int BYTES = 192;
-    static final int MIN_SLOTS = 1 << 12;
+    static final int MIN_SLOTS = 1 << 8;
     static final int MAX_SLOTS = 1 << 24;
     /** The largest pack a packed state can point into ({@link SlotTable#packedState}). */
     static final int MAX_PACK_CAPACITY = 64 << 20;
-    static final int MIN_PACK_CAPACITY = 2 << 20;
+    static final int MIN_PACK_CAPACITY = Packs.ALLOCATE;
 
     static final int H_MAGIC = 0;
     static final int H_VERSION = 8;
@@ -63,15 +63,21 @@ final class IndexHeader {
     private IndexHeader() {}
 
     /**
-     * Slots for a store bounded to {@code maxBytes}: room for entries of 2 KiB on average (a small
-     * entry still takes a file system block), so the index is about 3% of the bound.
+     * Slots for a store bounded to {@code maxBytes}: room for entries of 2 KiB on average, so the
+     * index (64 bytes a slot) is a 32nd of the bound (3%), from 256 slots (16 KiB, for bounds up to
+     * 512 KiB) to 2^24. Fewer slots would cap the entries of a store of small ones (three quarters
+     * of the slots, {@link SlotTable#maxEntries}) well below its bound.
      */
     static int slotsFor(long maxBytes) {
         long wanted = Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, maxBytes / 2048));
         return Integer.highestOneBit((int) wanted);
     }
 
-    /** Packs of a 32nd of the bound, a power of two from 2 MiB to 32 MiB (for the default 1 GiB). */
+    /**
+     * Packs of a 32nd of the bound, a power of two from 64 KiB (one allocation piece,
+     * {@link Packs#ALLOCATE}; bounds up to 2 MiB) to 32 MiB (for the default 1 GiB): the dead
+     * bytes compaction leaves beyond the live ones are at most a pack ({@link DirectoryBudget}).
+     */
     static int packCapacityFor(long maxBytes) {
         long wanted = Math.max(MIN_PACK_CAPACITY, Math.min(MAX_PACK_CAPACITY / 2, maxBytes / 32));
         return Integer.highestOneBit((int) wanted);

@@ -73,7 +73,7 @@ final class IndexRebuild {
         ByteBuffer head = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
         ObjectTree.forEach(objects.directory(), (fn, entry) -> adoptDuringRebuild(fn, entry, head));
         rebuildPacks(maxBytes);
-        eviction.evictWhileOver(maxBytes);
+        eviction.evictWhileOver(maxBytes, objects.packMax());
         compaction.compactWhileWasteful();
     }
 

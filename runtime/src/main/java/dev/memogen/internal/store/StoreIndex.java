@@ -73,6 +73,9 @@ public final class StoreIndex {
 
         /** The pack files (read even when this process writes no new records: packMax 0). */
         Packs packs();
+
+        /** The largest entry this process writes as a pack record (0: none). */
+        int packMax();
     }
 
     /**
@@ -111,6 +114,8 @@ public final class StoreIndex {
      * {@code stat}): at most every {@link #STAT_EVERY_NANOS}, not on every change; guarded by lock.
      */
     private long statDue;
+    /** See {@link #remade()}. */
+    private final java.util.concurrent.atomic.AtomicInteger remade = new java.util.concurrent.atomic.AtomicInteger();
 
     private StoreIndex(Path file, ObjectFiles objects, EvictionPolicy policy, Reports reports, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) {
@@ -152,6 +157,7 @@ public final class StoreIndex {
         try {
             index.attach();
             index.ensureSound(); // a damaged header is rebuilt now, not at the first change
+            index.resizeForBound();
         } finally {
             index.lock.unlock();
         }
@@ -178,6 +184,11 @@ public final class StoreIndex {
 
     public long count() {
         return table.count();
+    }
+
+    /** The slot count of the index as mapped ({@link FlightTable} sizes a new {@code flights} file by it). */
+    int slots() {
+        return table.slots();
     }
 
     // ---------------------------------------------------------------- opening and checking
@@ -239,6 +250,63 @@ public final class StoreIndex {
         long changes = beginChange();
         indexRebuild.rebuild(length == 0, maxBytes);
         endChange(changes);
+    }
+
+    /**
+     * Under the lock: makes the index anew when its slot count is not the one for the bound
+     * ({@link IndexHeader#slotsFor}): larger (the bound was lowered since it was made, or another
+     * process with a larger bound made it), or smaller while the entries fill it (then the slots,
+     * not the bytes, limit the store; a table that is not full is left alone, so a process that
+     * opens the store with a much larger bound only to read it makes no large index). A file that others may have mapped is never cut short: the new one is
+     * made as {@code index.new} and renamed over it (the others map it at their next change, at
+     * most {@link #STAT_EVERY_NANOS} later), then rebuilt from the objects and the packs. A
+     * {@code flights} file of another size goes too: it is made again at the size of the new index.
+     */
+    private void resizeForBound() throws IOException {
+        int slots = IndexHeader.slotsFor(maxBytes);
+        if (table.slots() == slots || (table.slots() < slots && table.count() < table.maxEntries())) {
+            return;
+        }
+        int before = table.slots();
+        // Entries beyond what the new table holds go first, so that the rebuild leaves no object
+        // file unindexed (it would stay on disk uncounted); the rebuild then evicts down to the bound.
+        // A change of its own, ended before the file is replaced: processes that still map the old
+        // file find it sound (a change under way, as in enforceBound, goes on in the new file).
+        table.setHeader(H_DIRTY, ProcessHandle.current().pid());
+        long changes = beginChange();
+        while (table.count() > (long) slots * 3 / 4
+                && eviction.evictOne(java.util.concurrent.ThreadLocalRandom.current().nextInt() & (before - 1))) {
+            // evicted one
+        }
+        endChange(changes);
+        Path dir = file.getParent();
+        Path fresh = file.resolveSibling(file.getFileName() + ".new");
+        try {
+            try (FileChannel ch = StoreFiles.openReplacing(dir, fresh, reports, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE)) {
+                ch.truncate(0); // a file left by a process killed while making it
+            }
+            StoreFiles.move(dir, fresh, file);
+        } catch (IOException e) {
+            reports.warnOnce("index-size", "cannot make the store index " + file + " anew for the bound of "
+                    + maxBytes + " bytes; the index of " + before + " slots is kept", e);
+            return;
+        }
+        Path flights = file.resolveSibling("flights");
+        try {
+            if (StoreFiles.lstat(flights).size() != FlightTable.bytesFor(slots)) {
+                StoreFiles.delete(dir, flights);
+            }
+        } catch (NoSuchFileException e) {
+            // made at the right size when first needed
+        }
+        attach(); // an empty file: written out at the size for the bound and rebuilt
+        remade.incrementAndGet();
+    }
+
+    /** How often this process made the index anew for a bound ({@link FlightTable} then looks at its file at once). */
+    int remade() {
+        return remade.get();
     }
 
     /** Writes zeros over {@code [from, to)} of {@code channel}: blocks allocated now, not at a later fault. */
@@ -394,10 +462,28 @@ public final class StoreIndex {
             Path path = objects.pathOf(table.fn(i), table.k0(i), table.k1(i));
             try {
                 StoreFiles.delete(objects.directory().getParent(), path);
+                removeIfEmpty(path.getParent());
             } catch (IOException e) {
                 // Left behind; removeOrphans() deletes it once it can.
                 reports.warnOnce("evict", "cannot delete a stored entry " + path + "; it stays as an orphan", e);
             }
+        }
+    }
+
+    /**
+     * Under the lock: removes the shard directory {@code shard} if it holds nothing (what the bound
+     * charges an object file includes it, {@link DirectoryBudget}). A writer that creates its
+     * temporary file there meanwhile keeps it (a directory that is not empty stays); one that finds
+     * it gone makes it again ({@link FileStore}).
+     */
+    private void removeIfEmpty(Path shard) {
+        try {
+            StoreFiles.checkDirectories(objects.directory().getParent(), shard);
+            if (StoreFiles.lstat(shard).directory()) {
+                Files.delete(shard);
+            }
+        } catch (IOException e) {
+            // not empty (the usual case), gone, or not ours to remove
         }
     }
 
@@ -454,8 +540,19 @@ public final class StoreIndex {
                 installed[0] = true;
             }
             upsert(FULL, fn, k0, k1, size, cost);
-            return eviction.evictWhileOver(maxBytes);
+            return evictAndCompact();
         });
+    }
+
+    /**
+     * Under the lock: evicts down to the bound, then compacts: an object file evicts pack records
+     * too, whose dead bytes the bound counts on compaction to reclaim ({@link DirectoryBudget}).
+     * Returns the number evicted.
+     */
+    private int evictAndCompact() throws IOException {
+        int evicted = eviction.evictWhileOver(maxBytes, objects.packMax());
+        compaction.compactWhileWasteful();
+        return evicted;
     }
 
     /**
@@ -476,8 +573,7 @@ public final class StoreIndex {
                 }
             }
             upsert(appended[0], fn, k0, k1, Packs.recordBytes(length), cost);
-            eviction.evictWhileOver(maxBytes);
-            compaction.compactWhileWasteful();
+            evictAndCompact();
             return true;
         });
     }
@@ -587,7 +683,7 @@ public final class StoreIndex {
                 return 0;
             }
             upsert(FULL, fn, k0, k1, size, cost);
-            return eviction.evictWhileOver(maxBytes);
+            return evictAndCompact();
         });
     }
 
@@ -658,12 +754,14 @@ public final class StoreIndex {
         });
     }
 
-    /** Runs eviction now (after the bound was lowered). */
+    /**
+     * Runs eviction now (after the bound was changed), first making the index anew for the bound
+     * when its size is not the one for it.
+     */
     public int enforceBound() throws IOException {
         return locked(() -> {
-            int evicted = eviction.evictWhileOver(maxBytes);
-            compaction.compactWhileWasteful();
-            return evicted;
+            resizeForBound();
+            return evictAndCompact();
         });
     }
 

@@ -10,8 +10,12 @@ import dev.memogen.internal.TestAccess;
 import dev.memogen.internal.core.MemoConfig;
 import dev.memogen.internal.store.FlightTable;
 import dev.memogen.internal.store.StoreIndex;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +39,8 @@ class FlightTableTest {
         FlightTable table = table();
         FlightTable.Claim first = table.tryAcquire(1, 2, 3, 0);
         assertNotNull(first);
-        assertEquals(FlightTable.BYTES, Files.size(dir.resolve("flights")), "created whole");
+        assertEquals(FlightTable.bytesFor(TestAccess.store().index().slots()), Files.size(dir.resolve("flights")),
+                "created whole, at the size for the index");
         assertEquals(ProcessHandle.current().pid(), table.ownerPid(1, 2, 3));
         assertNotNull(table.tryAcquire(1, 2, 4, 0), "another key (another stripe) is free");
         first.release();
@@ -73,8 +78,36 @@ class FlightTableTest {
         }
         FlightTable.Claim l = new FlightTable(file, index).tryAcquire(1, 2, 3, 0);
         assertNotNull(l);
-        assertEquals(FlightTable.BYTES, Files.size(file));
+        assertEquals(FlightTable.bytesFor(index.slots()), Files.size(file));
         l.release();
+    }
+
+    /**
+     * The stripe count is the file's (a process with another bound may have made it): a file of
+     * another sound length is used as it is, one of a length no table has is made again.
+     */
+    @Test
+    void theStripeCountIsTheFilesAndAFileOfNoTablesLengthIsMadeAgain() throws Exception {
+        StoreIndex index = index();
+        Path file = dir.resolve("flights");
+        Files.write(file, new byte[16 << 10]); // 2048 stripes: not the size for this index (65536)
+        FlightTable.Claim claim = new FlightTable(file, index).tryAcquire(1, 2, 3, 0);
+        assertNotNull(claim);
+        assertEquals(16 << 10, Files.size(file), "used as it is");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            m.order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(FlightTable.ME, m.getLong(FlightTable.offset(m, 1, 2, 3)) & FlightTable.NAME,
+                    "the key's stripe is among the file's 2048");
+        }
+        claim.release();
+
+        Files.write(file, new byte[24 << 10]); // no power of two
+        claim = new FlightTable(file, index).tryAcquire(1, 2, 3, 0);
+        assertNotNull(claim);
+        assertEquals(FlightTable.bytesFor(index.slots()), Files.size(file), "made again at the size for the index");
+        claim.release();
+        assertFalse(Files.exists(dir.resolve("flights.new")));
     }
 
     @Test

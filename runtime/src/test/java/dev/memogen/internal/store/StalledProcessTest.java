@@ -258,11 +258,12 @@ class StalledProcessTest {
         started.add(live);
         MemoRuntime.install(MemoConfig.at(store).withPackMax(0));
         long forged = FlightTable.name(live.toHandle());
+        int bytes = FlightTable.bytesFor(TestAccess.store().index().slots());
         try (FileChannel ch = FileChannel.open(store.resolve("flights"), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, FlightTable.BYTES);
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
             m.order(ByteOrder.LITTLE_ENDIAN);
-            for (int at = 0; at < FlightTable.BYTES; at += 8) {
+            for (int at = 0; at < bytes; at += 8) {
                 m.putLong(at, forged);
             }
         }

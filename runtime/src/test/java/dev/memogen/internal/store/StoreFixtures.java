@@ -21,11 +21,10 @@ public final class StoreFixtures {
         if (table.tryAcquire(fn, k0, k1, 0) == null) {
             throw new IllegalStateException("the key's stripe is taken");
         }
-        int offset = (int) (SlotTable.mix(fn, k0, k1) & (FlightTable.STRIPES - 1)) << 3;
         try (FileChannel ch = FileChannel.open(dir.resolve("flights"), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, FlightTable.BYTES);
-            m.order(ByteOrder.LITTLE_ENDIAN).putLong(offset, FlightTable.name(owner));
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
+            m.order(ByteOrder.LITTLE_ENDIAN).putLong(FlightTable.offset(m, fn, k0, k1), FlightTable.name(owner));
         }
     }
 }

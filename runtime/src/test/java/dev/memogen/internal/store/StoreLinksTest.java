@@ -261,7 +261,8 @@ class StoreLinksTest {
     }
 
     private static int runs(Path store, long packMax, int from, int to) {
-        MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(4 << 20).withPackMax(packMax));
+        // 64 MiB: packs of 2 MiB, so that the entries of these tests are all in one pack
+        MemoRuntime.install(MemoConfig.at(store).withMemoryTierBytes(0).withMaxSize(64 << 20).withPackMax(packMax));
         return callKeys(from, to);
     }
 
