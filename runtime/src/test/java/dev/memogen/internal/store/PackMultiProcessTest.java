@@ -84,18 +84,18 @@ class PackMultiProcessTest {
             to.println("read 100");
             assertEquals("read", from.readLine(), "the reader read the first pack");
             Path maps = Path.of("/proc/" + reader.pid() + "/maps");
-            assertEquals(0, PackWorker.deletedPacksMapped(maps));
+            assertEquals(0, PackWorker.deletedPacksMapped(maps, store));
             for (int key = 100; key < 8000; key++) { // about 8 times the 2 MiB pack: compacted again and again
                 dev.memogen.internal.StoreTestSupport.call(dev.memogen.internal.StoreWorker.TEXT, key,
                         dev.memogen.internal.StoreWorker::expectedText);
             }
             assertFalse(Files.exists(store.resolve("packs").resolve("0000000000000001")), "the first pack is gone");
-            assertEquals(0, PackWorker.deletedPacksMapped(Path.of("/proc/self/maps")),
+            assertEquals(0, PackWorker.deletedPacksMapped(Path.of("/proc/self/maps"), store),
                     "the compacting JVM has no deleted pack mapped");
-            assertTrue(PackWorker.deletedPacksMapped(maps) >= 1, "the reader still maps the first pack");
+            assertTrue(PackWorker.deletedPacksMapped(maps, store) >= 1, "the reader still maps the first pack");
             to.println("read 100");
             assertEquals("read", from.readLine());
-            assertEquals(0, PackWorker.deletedPacksMapped(maps), "the reader let go at its next read");
+            assertEquals(0, PackWorker.deletedPacksMapped(maps, store), "the reader let go at its next read");
             to.println("quit");
         } finally {
             assertTrue(reader.waitFor(1, TimeUnit.MINUTES));

@@ -102,19 +102,20 @@ final class PackWorker {
                 }
                 System.out.println("read");
             } else if (line.equals("maps")) {
-                System.out.println("deleted=" + deletedPacksMapped(Path.of("/proc/self/maps")));
+                System.out.println("deleted=" + deletedPacksMapped(Path.of("/proc/self/maps"), dir));
             }
             System.out.flush();
         }
     }
 
     /**
-     * The deleted pack files that the process whose {@code /proc/<pid>/maps} is {@code maps}
-     * still has mapped: their disk space is not given back while they are.
+     * The deleted pack files of {@code store} that the process whose {@code /proc/<pid>/maps} is
+     * {@code maps} still has mapped: their disk space is not given back while they are.
      */
-    static long deletedPacksMapped(Path maps) throws IOException {
+    static long deletedPacksMapped(Path maps, Path store) throws IOException {
+        String packs = store.toAbsolutePath().resolve("packs") + "/";
         return Files.readAllLines(maps).stream()
-                .filter(l -> l.contains("/packs/") && l.endsWith("(deleted)"))
+                .filter(l -> l.contains(packs) && l.endsWith("(deleted)"))
                 .map(l -> l.substring(l.indexOf('/')))
                 .distinct()
                 .count();
