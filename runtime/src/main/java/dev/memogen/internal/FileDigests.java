@@ -61,7 +61,14 @@ final class FileDigests {
 
     private static final int MAX_CACHED = 1 << 16;
     private static final int BUFFER = 1 << 16;
-    private static final SecureRandom NONCES = new SecureRandom();
+    /**
+     * Digests never given before, for what cannot be read. Made on first use, not when the class
+     * is: a {@code SecureRandom} loads and seeds the JDK's security providers (tens of classes),
+     * which a program whose files all read never needs.
+     */
+    private static final class Nonces {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     /** A file's content digest, with the {@code stat} it was taken under and when. */
     private record Known(String stat, long high, long low) {}
@@ -125,12 +132,12 @@ final class FileDigests {
             if (!stat.regular()) {
                 // A FIFO, a socket, a device: what it holds is not there to read without taking it
                 // (and opening a FIFO waits for a writer). Never a hit.
-                return new Digest(UNREADABLE, NONCES.nextLong(), NONCES.nextLong());
+                return new Digest(UNREADABLE, Nonces.RANDOM.nextLong(), Nonces.RANDOM.nextLong());
             }
             long[] d = content(path, stat.text()); // read through the link, if it is one
             return new Digest(FILE, d[0], d[1]);
         } catch (IOException | RuntimeException e) {
-            return new Digest(UNREADABLE, NONCES.nextLong(), NONCES.nextLong()); // never a hit
+            return new Digest(UNREADABLE, Nonces.RANDOM.nextLong(), Nonces.RANDOM.nextLong()); // never a hit
         }
     }
 
