@@ -205,7 +205,7 @@ public final class MemoFunction<T> {
             this.ttl = new Ttl(millis, interval);
             this.stored = null;
         } else {
-            Problems.LOG.log(System.Logger.Level.WARNING, "memogen: ignoring the ttl of " + id + ": " + millis + " ms");
+            Problems.log().log(System.Logger.Level.WARNING, "memogen: ignoring the ttl of " + id + ": " + millis + " ms");
         }
         return this;
     }

@@ -73,7 +73,7 @@ final class OutputCapture {
             if (size + len > LIMIT) {
                 if (size <= LIMIT) {
                     size = LIMIT + 1L;
-                    Problems.LOG.log(System.Logger.Level.WARNING, "memogen: " + functionId + " wrote more than "
+                    Problems.log().log(System.Logger.Level.WARNING, "memogen: " + functionId + " wrote more than "
                             + (LIMIT >> 20) + " MiB of output while computing; hits replay the first "
                             + (LIMIT >> 20) + " MiB only");
                 }

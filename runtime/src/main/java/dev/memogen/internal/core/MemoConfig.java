@@ -121,7 +121,7 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
     }
 
     private static void ignored(String name, String value, String why, String used) {
-        Problems.LOG.log(System.Logger.Level.WARNING,
+        Problems.log().log(System.Logger.Level.WARNING,
                 "memogen: ignoring " + name + "='" + value + "' (" + why + "); using " + used);
     }
 

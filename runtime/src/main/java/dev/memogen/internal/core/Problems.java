@@ -12,7 +12,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * goes through {@link System.Logger}, so it lands in whatever logging the application uses.
  */
 public final class Problems implements Reports {
-    public static final Logger LOG = System.getLogger("dev.memogen");
+    /**
+     * memogen's logger ({@code dev.memogen}), made on first use: finding the application's
+     * {@code System.LoggerFinder} (a service lookup over the class path) and starting its backend
+     * ({@code java.util.logging} by default) loads some 70 classes, which a program that never
+     * reads the store (memogen disabled, or every call a memory hit of values computed here)
+     * need not pay for.
+     */
+    public static Logger log() {
+        return Holder.LOG;
+    }
+
+    private static final class Holder {
+        static final Logger LOG = System.getLogger("dev.memogen");
+    }
 
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -22,10 +35,10 @@ public final class Problems implements Reports {
         if (reported.add(kind)) {
             String text = "memogen: " + message + " (further problems of this kind are not reported)";
             if (cause == null) {
-                LOG.log(Level.WARNING, text);
+                log().log(Level.WARNING, text);
             } else {
-                LOG.log(Level.WARNING, text + ": " + cause);
-                LOG.log(Level.DEBUG, "memogen: details of the problem above", cause);
+                log().log(Level.WARNING, text + ": " + cause);
+                log().log(Level.DEBUG, "memogen: details of the problem above", cause);
             }
         }
     }
@@ -48,23 +61,24 @@ public final class Problems implements Reports {
     /**
      * Whether memory hits are logged (at TRACE). A hit reads it, so it is a plain field, not a
      * question to the logger; misses and store reads refresh it ({@link #refreshTrace}), so a
-     * level changed while the program runs is seen from the next miss on.
+     * level changed while the program runs is seen from the next miss on. It starts false: a
+     * memory hit in a JVM always follows a miss or store read of that JVM, which sets it.
      */
-    public static boolean traceHits = LOG.isLoggable(Level.TRACE);
+    public static boolean traceHits;
 
     public static void refreshTrace() {
-        traceHits = LOG.isLoggable(Level.TRACE);
+        traceHits = log().isLoggable(Level.TRACE);
     }
 
     public static void trace(String message) {
-        LOG.log(Level.TRACE, message);
+        log().log(Level.TRACE, message);
     }
 
     public static boolean debugEnabled() {
-        return LOG.isLoggable(Level.DEBUG);
+        return log().isLoggable(Level.DEBUG);
     }
 
     public static void debug(String message) {
-        LOG.log(Level.DEBUG, message);
+        log().log(Level.DEBUG, message);
     }
 }

@@ -12,7 +12,10 @@ import java.util.function.IntConsumer;
  * {@code docs/store-format.md}, "Eviction".
  */
 final class Eviction {
-    private static final System.Logger LOG = System.getLogger("dev.memogen");
+    /** The logger, made at the first eviction, not when a store opens (making it loads some 70 classes). */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger("dev.memogen");
+    }
     /** Entries sampled per eviction; the lowest priority among them is evicted. */
     static final int SAMPLE = 16;
 
@@ -83,8 +86,8 @@ final class Eviction {
         discardStoredForm.accept(victim);
         double l = policy.inflationAfterEvicting(table.inflation(), lowest);
         table.setInflation(Math.max(0, l));
-        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "memogen: evict " + Hex.of(table.k0(victim)) + Hex.of(table.k1(victim))
+        if (Log.LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            Log.LOG.log(System.Logger.Level.DEBUG, "memogen: evict " + Hex.of(table.k0(victim)) + Hex.of(table.k1(victim))
                     + " (" + size + " bytes, priority " + lowest + ")");
         }
         table.removeAt(victim);
