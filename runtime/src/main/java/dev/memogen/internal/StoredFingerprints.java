@@ -129,7 +129,7 @@ final class StoredFingerprints {
                         + k.classes() + " classes, kept from an earlier run (" + k.inputs().size()
                         + " classes unchanged), in " + (System.nanoTime() - start) / 1_000 + " us");
             }
-            return compileVersion + "/bytecode " + k.digest();
+            return FunctionVersion.ofBytecode(compileVersion, k.digest());
         }
         CodeFingerprint.Result[] computed = {null};
         String version = FunctionVersion.compute(id, owner, methodName, descriptor, compileVersion, sourceFingerprint,

@@ -24,10 +24,10 @@ public final class FunctionVersion {
             String compileVersion, String sourceFingerprint, List<String> valueClasses, Problems problems,
             java.util.function.Consumer<CodeFingerprint.Result> fingerprinted) {
         long start = System.nanoTime();
-        String code;
+        String version;
         try {
             CodeFingerprint.Result r = CodeFingerprint.compute(owner, methodName, descriptor, valueClasses);
-            code = "bytecode " + r.digest();
+            version = ofBytecode(compileVersion, r.digest());
             if (fingerprinted != null) {
                 fingerprinted.accept(r);
             }
@@ -41,11 +41,19 @@ public final class FunctionVersion {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            code = "source " + sourceFingerprint;
+            version = compileVersion + "/source " + sourceFingerprint;
             problems.warnOnce("fingerprint:" + id, "cannot read the bytecode of " + id
                     + " (" + e + "); its results follow edits to its own source only", null);
         }
-        return compileVersion + "/" + code;
+        return version;
+    }
+
+    /**
+     * The version of a function whose code fingerprint is {@code digest}: what {@link #compute}
+     * gives when it reads the bytecode, and what a fingerprint kept from an earlier run stands for.
+     */
+    public static String ofBytecode(String compileVersion, String digest) {
+        return compileVersion + "/bytecode " + digest;
     }
 
     /**
