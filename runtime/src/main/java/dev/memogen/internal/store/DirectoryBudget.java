@@ -14,8 +14,8 @@ import static dev.memogen.internal.store.IndexHeader.H_PACK_USED;
  * {@code docs/store-format.md}, "Eviction".
  *
  * <ul>
- *   <li>The fixed part: the index and {@code flights} files, the store's directory, {@code objects/}
- *       and {@code packs/}; while packs are written, one pack's capacity: the dead bytes
+ *   <li>The fixed part: the index and {@code flights} files, the store's directory, {@code objects/},
+ *       {@code packs/} and {@code functions/}; while packs are written, one pack's capacity: the dead bytes
  *       compaction leaves beyond the live ones ({@link Compaction}: it copies once the dead bytes
  *       exceed the live ones plus a pack); and what the packs hold besides records, as the header
  *       says now: the end of each full pack that the next record did not fit in, and the last
@@ -47,7 +47,7 @@ final class DirectoryBudget {
         long flights = FlightTable.bytesFor(slots);
         long capacity = table.header(H_PACK_CAPACITY);
         long deadSlack = packMax > 0 ? capacity : 0;
-        return index + flights + 3 * BLOCK + deadSlack + packEnds(table, capacity);
+        return index + flights + 4 * BLOCK + deadSlack + packEnds(table, capacity);
     }
 
     /**

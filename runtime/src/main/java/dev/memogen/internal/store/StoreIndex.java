@@ -547,11 +547,20 @@ public final class StoreIndex {
     /**
      * Under the lock: evicts down to the bound, then compacts: an object file evicts pack records
      * too, whose dead bytes the bound counts on compaction to reclaim ({@link DirectoryBudget}).
-     * Returns the number evicted.
+     * Compaction moves live records to the last pack and may start a pack, whose first piece is
+     * allocated ahead of its records: the bound is checked again after it, and evicts again
+     * (a few rounds at most: each compaction deletes a pack). Returns the number evicted.
      */
     private int evictAndCompact() throws IOException {
-        int evicted = eviction.evictWhileOver(maxBytes, objects.packMax());
-        compaction.compactWhileWasteful();
+        int packMax = objects.packMax();
+        int evicted = 0;
+        for (int round = 0; round < 8; round++) {
+            evicted += eviction.evictWhileOver(maxBytes, packMax);
+            compaction.compactWhileWasteful();
+            if (!DirectoryBudget.over(table, maxBytes, packMax)) {
+                break;
+            }
+        }
         return evicted;
     }
 
