@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongPredicate;
 
 /**
  * One memoized method: its identity, its version, the codec of its return type, its statistics,
@@ -90,8 +91,15 @@ public final class MemoFunction<T> {
     private volatile Ttl ttl = Ttl.NONE;
     /** {@code @Memo(replayOutput = true)}: what a computation writes to System.out and err is replayed on hits. */
     private volatile boolean replayOutput;
-    /** Reads the preamble of an entry: what its computation recorded ({@link Recorded}). */
-    private static final StoredEntries.Preamble RECORDED = Recorded::readFresh;
+    /**
+     * Reads the preamble of an entry: what its computation recorded ({@link Recorded}). Here and
+     * on the rest of the hit path, classes rather than lambdas: a JVM's first lambdas are spun at
+     * run time (the metafactory, ASM, in the interpreter), a cost every fresh JVM would pay on its
+     * first hit.
+     */
+    private static final StoredEntries.Preamble RECORDED = new Recorded.PreambleReader();
+    /** Tells the store to decode an entry as it is read: a value the memory tier does not keep encoded. */
+    private static final LongPredicate NEVER_KEPT = new StoredEntries.Never();
 
     private final StripedCounter memoryHits = new StripedCounter();
     private final LongAdder storeHits = new LongAdder();
@@ -99,6 +107,8 @@ public final class MemoFunction<T> {
     private final LongAdder computeNanos = new LongAdder();
     private final LongAdder storedBytes = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
+    /** Counts a stale entry met by a read: {@link #invalidations}. */
+    private final Runnable countInvalidation = new Increment(invalidations);
 
     private MemoFunction(String id, Class<?> owner, String methodName, String descriptor, String compileVersion,
             String sourceFingerprint, Codec<T> codec, boolean mutable, String[] valueClasses) {
@@ -398,8 +408,8 @@ public final class MemoFunction<T> {
         // (mutable values). A recheck too: a file larger than the tier keeps is never read whole
         // (a hostile one of any size costs no more memory than the tier would); the threads
         // waiting on this flight then read it from the store themselves (STORED below).
-        StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1, !mutable ? fileSize -> false
-                : fileSize -> rt.memory.keeps(fileSize), recheck ? null : invalidations::increment, RECORDED);
+        StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1,
+                !mutable ? NEVER_KEPT : rt.memory.keepsBytes(), recheck ? null : countInvalidation, RECORDED);
         if (found == null) {
             return null;
         }
@@ -1071,4 +1081,18 @@ public final class MemoFunction<T> {
     /** A function's counters, read at once; see {@link #statistics()}. */
     public record Counts(String functionId, long memoryHits, long storeHits, long misses, long computeNanos,
             long storedBytes, long invalidations) {}
+
+    /** Adds one to a counter when run (a stale entry met by a read); a class, not a method reference: see {@link #RECORDED}. */
+    private static final class Increment implements Runnable {
+        private final LongAdder counter;
+
+        Increment(LongAdder counter) {
+            this.counter = counter;
+        }
+
+        @Override
+        public void run() {
+            counter.increment();
+        }
+    }
 }

@@ -87,6 +87,27 @@ final class MemoryTier {
         return weight <= keepLimit();
     }
 
+    /** {@link #keeps} as a predicate of entry sizes, for the store ({@code keepsBytes} of StoredEntries.read). */
+    java.util.function.LongPredicate keepsBytes() {
+        return keepsBytes;
+    }
+
+    private final java.util.function.LongPredicate keepsBytes = new Keeps(this);
+
+    /** {@link #keeps}; a class, not a method reference: no lambda is spun on a fresh JVM's first hit. */
+    private static final class Keeps implements java.util.function.LongPredicate {
+        private final MemoryTier tier;
+
+        Keeps(MemoryTier tier) {
+            this.tier = tier;
+        }
+
+        @Override
+        public boolean test(long weight) {
+            return tier.keeps(weight);
+        }
+    }
+
     /** The largest weight a value may have and be kept. */
     long keepLimit() {
         return maxBytes / 8;
