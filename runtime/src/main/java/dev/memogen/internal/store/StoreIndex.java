@@ -168,6 +168,9 @@ public final class StoreIndex {
     static StoreIndex open(Path file, ObjectFiles objects, EvictionPolicy policy, Reports reports, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) throws IOException {
         StoreIndex index = new StoreIndex(file, objects, policy, reports, maxBytes, lockTimeoutNanos, lockHoldNanos);
+        if (index.attachIfReady()) {
+            return index;
+        }
         // index.lock is opened without a warning later (IndexLock): whatever is not a plain file there is replaced now.
         StoreFiles.openReplacing(file.getParent(), file.resolveSibling("index.lock"), reports,
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
@@ -233,6 +236,37 @@ public final class StoreIndex {
             statDue = System.nanoTime() + STAT_EVERY_NANOS;
             attach(channel);
         }
+    }
+
+    /**
+     * Maps the index without the lock when nothing needs the lock's work: the file is there, plain,
+     * its header sound and clean (no change under way or left by a stopped process, its totals
+     * whole) and its size the one for the bound. The usual case of a rerun, which then reads
+     * without ever taking the lock, nor starting the thread that keeps it; the first change checks
+     * the index under the lock like every change ({@link #ensureSound}). Anything else: false,
+     * and the caller opens the index under the lock, which repairs what needs it.
+     */
+    private boolean attachIfReady() throws IOException {
+        try (FileChannel channel = StoreFiles.open(file.getParent(), file, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            int slots = IndexHeader.readSlotsIfSound(channel, channel.size());
+            if (slots <= 0) {
+                return false;
+            }
+            table.map(channel, slots);
+            fileKey = StoreFiles.lstat(file).fileKey();
+        } catch (IOException e) { // missing, not a plain file (StoreFiles.NotPlain), not writable...
+            return false; // made, replaced or reported under the lock, as before
+        }
+        statDue = System.nanoTime() + STAT_EVERY_NANOS;
+        long total = table.header(H_TOTAL);
+        long count = table.header(H_COUNT);
+        int bound = IndexHeader.slotsFor(maxBytes);
+        boolean sized = table.slots() == bound || (table.slots() < bound && count < table.maxEntries());
+        return table.header(H_DIRTY) == 0 && (table.header(H_CHANGES) & 1) == 0
+                && total >= 0 && total == ~table.header(H_TOTAL_NOT)
+                && count >= 0 && count <= table.slots() && count == ~table.header(H_COUNT_NOT)
+                && sized && StoreFiles.isRegularFile(file.resolveSibling("index.lock"));
     }
 
     /** Maps the index file without the lock if it exists and its header is sound; whether it did. */
