@@ -1,0 +1,162 @@
+package dev.memogen.internal.remote;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.memogen.internal.remote.RemoteStore.Failure;
+import dev.memogen.internal.remote.RemoteStore.Kind;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Servers that misbehave in ways s3proxy does not: a 500, malformed XML, a server that never
+ * answers, one that stops sending halfway. Each is a {@link Failure} of the right kind, in bounded
+ * time, never an exception.
+ */
+class FaultyServerTest {
+    private static final AwsCredentials CREDENTIALS = new AwsCredentials("AKIDFAULTY", "secret", null);
+    private static final Duration TIMEOUT = Duration.ofMillis(800);
+
+    @Test
+    void aServerErrorIsAServerErrorWithItsCode() throws IOException {
+        withServer(exchange -> answer(exchange, 503,
+                "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"), client -> {
+            Failure f = assertInstanceOf(Failure.class, client.get("k", new ByteArrayOutputStream()));
+            assertEquals(Kind.SERVER_ERROR, f.kind(), f.reason());
+            assertTrue(f.reason().contains("503 SlowDown: Please reduce your request rate."), f.reason());
+        });
+    }
+
+    @Test
+    void anAnswerWithoutAnUploadIdIsABadResponse() throws IOException {
+        withServer(exchange -> {
+            String query = exchange.getRequestURI().getRawQuery();
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                answer(exchange, 404, "");
+            } else if (query != null && query.startsWith("uploads")) {
+                answer(exchange, 200, "<InitiateMultipartUploadResult><Upload");
+            } else {
+                answer(exchange, 204, "");
+            }
+        }, client -> {
+            byte[] big = new byte[6 << 20];
+            Failure f = assertInstanceOf(Failure.class, client.putIfAbsent("k", ObjectSource.of(big, 0, big.length)));
+            assertEquals(Kind.BAD_RESPONSE, f.kind(), f.reason());
+            assertTrue(f.reason().contains("no UploadId"), f.reason());
+        });
+    }
+
+    @Test
+    void anErrorInsideA200CompletionIsAFailure() throws IOException {
+        withServer(exchange -> {
+            String query = exchange.getRequestURI().getRawQuery();
+            exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                answer(exchange, 404, "");
+            } else if (query != null && query.startsWith("uploads")) {
+                answer(exchange, 200, "<InitiateMultipartUploadResult><UploadId>u-1</UploadId></InitiateMultipartUploadResult>");
+            } else if (query != null && query.startsWith("partNumber")) {
+                exchange.getResponseHeaders().add("ETag", "\"e\"");
+                answer(exchange, 200, "");
+            } else if (exchange.getRequestMethod().equals("POST")) {
+                answer(exchange, 200, "<Error><Code>InternalError</Code><Message>oops</Message></Error>");
+            } else {
+                answer(exchange, 204, "");
+            }
+        }, client -> {
+            byte[] big = new byte[6 << 20];
+            Failure f = assertInstanceOf(Failure.class, client.putIfAbsent("k", ObjectSource.of(big, 0, big.length)));
+            assertEquals(Kind.SERVER_ERROR, f.kind(), f.reason());
+            assertTrue(f.reason().contains("InternalError"), f.reason());
+        });
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsATimeout() throws IOException {
+        // Connections are accepted by the kernel (the backlog) and never read or answered.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            S3HttpClient client = client(silent.getLocalPort());
+            long start = System.nanoTime();
+            Failure f = assertInstanceOf(Failure.class, client.get("k", new ByteArrayOutputStream()));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(Kind.TIMEOUT, f.kind(), f.reason());
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+        }
+    }
+
+    @Test
+    void aBodyThatStopsHalfwayIsATimeout() throws IOException {
+        withServer(exchange -> {
+            exchange.sendResponseHeaders(200, 1000);
+            OutputStream out = exchange.getResponseBody();
+            out.write(new byte[10]);
+            out.flush();
+            try {
+                Thread.sleep(2_500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        }, client -> {
+            long start = System.nanoTime();
+            Failure f = assertInstanceOf(Failure.class, client.get("k", new ByteArrayOutputStream()));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(Kind.TIMEOUT, f.kind(), f.reason());
+            assertTrue(f.reason().contains("no progress"), f.reason());
+            assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "took " + took);
+        });
+    }
+
+    @Test
+    void aDenialWithoutABodyStillNamesTheKeyId() throws IOException {
+        withServer(exchange -> answer(exchange, 403, ""), client -> {
+            Failure f = assertInstanceOf(Failure.class, client.putIfAbsent("k", ObjectSource.of(new byte[3], 0, 3)));
+            assertEquals(Kind.DENIED, f.kind(), f.reason());
+            assertTrue(f.reason().contains("AKIDFAULTY") && !f.reason().contains("secret,"), f.reason());
+        });
+    }
+
+    private interface ClientCheck {
+        void check(S3HttpClient client) throws IOException;
+    }
+
+    private static void withServer(HttpHandler handler, ClientCheck check) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        server.createContext("/", handler);
+        server.start();
+        try {
+            check.check(client(server.getAddress().getPort()));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static S3HttpClient client(int port) {
+        RemoteSettings settings = RemoteSettings.parse(Map.of(RemoteSettings.REMOTE, "s3://bucket/p",
+                RemoteSettings.ENDPOINT, "http://127.0.0.1:" + port)::get, name -> null).orElseThrow()
+                .withTimeouts(TIMEOUT, TIMEOUT)
+                .withMultipartThreshold(RemoteSettings.MIN_PART_SIZE);
+        return S3HttpClient.create(settings, CREDENTIALS);
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+        exchange.close();
+    }
+}
