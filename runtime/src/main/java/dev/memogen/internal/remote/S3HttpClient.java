@@ -21,6 +21,7 @@ import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,15 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * A {@link RemoteStore} on S3's REST API over {@code java.net.http}, signed with {@link SigV4}: no
@@ -85,11 +95,14 @@ public final class S3HttpClient implements RemoteStore {
         boolean defaultPort = port == -1 || port == (endpoint.getScheme().equals("https") ? 443 : 80);
         this.host = defaultPort ? originUri.getHost() : originUri.getHost() + ':' + port;
         // HTTP/1.1: no h2c upgrade headers on plain http, one connection per concurrent request.
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (endpoint.getScheme().equals("http")) {
+            builder.sslContext(NoTls.CONTEXT);
+        }
+        this.http = builder.build();
     }
 
     /** A client for {@code settings}, signing with {@code credentials}. */
@@ -412,6 +425,62 @@ public final class S3HttpClient implements RemoteStore {
 
     private static String xmlEscape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /**
+     * The TLS context of a client of an {@code http://} endpoint, which never makes a TLS
+     * connection: without one, building the client loads the JDK's default context and its trust
+     * store, about half of a fresh JVM's time to the first request (docs/remote.md, "The client").
+     */
+    private static final class NoTls extends SSLContextSpi {
+        static final SSLContext CONTEXT = new SSLContext(new NoTls(), null, "none") {};
+
+        private static UnsupportedOperationException none() {
+            return new UnsupportedOperationException("no TLS to an http:// endpoint");
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] keys, TrustManager[] trust, SecureRandom random) {}
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            throw none();
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            throw none();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            throw none();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            throw none();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            throw none();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            throw none();
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return new SSLParameters();
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            return new SSLParameters();
+        }
     }
 
     /** An answer: its status and headers, the bytes of a 2xx body sent to the sink, or the body's text. */

@@ -5,8 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,8 +31,6 @@ final class SigV4 {
     static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
     /** The SHA-256 of no bytes. */
     static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    private static final DateTimeFormatter AMZ_DATE =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
 
     private SigV4() {}
@@ -42,7 +40,25 @@ final class SigV4 {
 
     /** The {@code x-amz-date} value of {@code time}: {@code 20150830T123600Z}. */
     static String amzDate(Instant time) {
-        return AMZ_DATE.format(time);
+        // By hand: java.time.format costs a fresh JVM some 50 classes on the way to its first request.
+        LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC);
+        char[] c = new char[16];
+        digits(c, 0, t.getYear(), 4);
+        digits(c, 4, t.getMonthValue(), 2);
+        digits(c, 6, t.getDayOfMonth(), 2);
+        c[8] = 'T';
+        digits(c, 9, t.getHour(), 2);
+        digits(c, 11, t.getMinute(), 2);
+        digits(c, 13, t.getSecond(), 2);
+        c[15] = 'Z';
+        return new String(c);
+    }
+
+    private static void digits(char[] into, int at, int value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            into[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -126,6 +127,35 @@ class FaultyServerTest {
             assertEquals(Kind.DENIED, f.kind(), f.reason());
             assertTrue(f.reason().contains("AKIDFAULTY") && !f.reason().contains("secret,"), f.reason());
         });
+    }
+
+    /**
+     * An https endpoint gets the JDK's TLS (an http one gets none, to start faster): a server that
+     * answers plain HTTP fails the handshake, a failure like any other, not the "no TLS" of an http
+     * client.
+     */
+    @Test
+    void anHttpsEndpointSpeaksTls() throws Exception {
+        try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (Socket s = plain.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().read(new byte[1024]);
+                } catch (IOException ignored) {
+                    // the test's assertions say what happened
+                }
+            });
+            answering.start();
+            RemoteSettings settings = RemoteSettings.parse(Map.of(RemoteSettings.REMOTE, "s3://bucket",
+                    RemoteSettings.ENDPOINT, "https://127.0.0.1:" + plain.getLocalPort())::get, name -> null)
+                    .orElseThrow().withTimeouts(TIMEOUT, TIMEOUT);
+            Failure f = assertInstanceOf(Failure.class,
+                    S3HttpClient.create(settings, CREDENTIALS).get("k", new ByteArrayOutputStream()));
+            assertEquals(Kind.UNREACHABLE, f.kind(), f.reason());
+            assertTrue(f.reason().contains("SSL"), f.reason());
+            answering.join(5_000);
+        }
     }
 
     private interface ClientCheck {
