@@ -42,12 +42,13 @@ public final class RemoteColdStart {
             default -> null;
         }, name -> null).orElseThrow();
         RemoteStore client = S3HttpClient.create(settings, new AwsCredentials(args[2], args[3], null));
+        long built = System.currentTimeMillis();
         byte[] value = new byte[1024];
         RemoteStore.PutResult put = client.putIfAbsent(args[4], ObjectSource.of(value, 0, value.length));
         long afterPut = System.currentTimeMillis();
         RemoteStore.GetResult got = client.get(args[4], new ByteArrayOutputStream());
         long afterGet = System.currentTimeMillis();
-        System.out.println("main=" + main + " put=" + afterPut + " get=" + afterGet + " " + put + " " + got);
+        System.out.println("main=" + main + " built=" + built + " put=" + afterPut + " get=" + afterGet + " " + put + " " + got);
     }
 
     private static void run(int runs) throws Exception {
@@ -56,6 +57,7 @@ public final class RemoteColdStart {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classPath = System.getProperty("java.class.path");
             List<Long> toMain = new ArrayList<>();
+            List<Long> toBuilt = new ArrayList<>();
             List<Long> toPut = new ArrayList<>();
             List<Long> toGet = new ArrayList<>();
             List<Long> noopMain = new ArrayList<>();
@@ -72,6 +74,7 @@ public final class RemoteColdStart {
                     throw new IllegalStateException("probe failed: " + out);
                 }
                 toMain.add(field(out, "main") - launch);
+                toBuilt.add(field(out, "built") - launch);
                 toPut.add(field(out, "put") - launch);
                 toGet.add(field(out, "get") - launch);
                 List<String> loaded = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -86,7 +89,8 @@ public final class RemoteColdStart {
                 noopClasses.add((long) Files.readAllLines(noopLog, StandardCharsets.UTF_8).size());
             }
             System.out.println("fresh JVM, " + runs + " runs, medians: launch->main " + median(toMain)
-                    + " ms, launch->first PUT done " + median(toPut) + " ms, launch->first GET done " + median(toGet)
+                    + " ms, launch->client built " + median(toBuilt) + " ms, launch->first PUT done " + median(toPut)
+                    + " ms, launch->first GET done " + median(toGet)
                     + " ms; a JVM doing nothing: launch->main " + median(noopMain) + " ms");
             System.out.println("classes loaded: probe " + median(probeClasses) + " (java.net.http: "
                     + median(httpClasses) + "), a JVM doing nothing " + median(noopClasses));

@@ -70,24 +70,12 @@ class S3HttpClientTest {
 
     @Test
     void eightMebiBytesGoUpInOnePutAndComeBackTheSame() throws IOException {
-        Path up = file("eight", 8 * MIB, 2);
-        Path down = work.resolve("eight.back");
-        assertEquals(new Created(8 * MIB), client.putIfAbsent("eight", ObjectSource.of(up)));
-        try (OutputStream sink = Files.newOutputStream(down)) {
-            assertEquals(new Found(8 * MIB), client.get("eight", sink));
-        }
-        assertEquals(-1, Files.mismatch(up, down));
+        assertRoundTrip("eight", 8 * MIB, 2);
     }
 
     @Test
     void twentyMebiBytesGoUpInPartsAndComeBackTheSame() throws IOException {
-        Path up = file("twenty", 20 * MIB, 3);
-        Path down = work.resolve("twenty.back");
-        assertEquals(new Created(20 * MIB), client.putIfAbsent("twenty", ObjectSource.of(up)));
-        try (OutputStream sink = Files.newOutputStream(down)) {
-            assertEquals(new Found(20 * MIB), client.get("twenty", sink));
-        }
-        assertEquals(-1, Files.mismatch(up, down));
+        assertRoundTrip("twenty", 20 * MIB, 3);
         // Uploaded again: the HEAD before a multipart upload finds it, and nothing is sent.
         Path other = file("twenty-other", 20 * MIB, 4);
         assertEquals(new AlreadyThere(), client.putIfAbsent("twenty", ObjectSource.of(other)));
@@ -159,11 +147,7 @@ class S3HttpClientTest {
             PutResult two = second.get(120, TimeUnit.SECONDS);
             assertTrue(one instanceof Created ^ two instanceof Created, one + " and " + two);
             assertTrue(one instanceof AlreadyThere ^ two instanceof AlreadyThere, one + " and " + two);
-            Path down = work.resolve("race.back");
-            try (OutputStream sink = Files.newOutputStream(down)) {
-                client.get("multi-race", sink);
-            }
-            assertEquals(-1, Files.mismatch(one instanceof Created ? a : b, down));
+            assertEquals(-1, Files.mismatch(one instanceof Created ? a : b, download("multi-race")));
         } finally {
             pool.shutdownNow();
         }
@@ -291,6 +275,21 @@ class S3HttpClientTest {
                 return source.open();
             }
         };
+    }
+
+    /** Uploads {@code size} random bytes from a file, downloads them into another, and compares. */
+    private void assertRoundTrip(String key, int size, long seed) throws IOException {
+        Path up = file(key, size, seed);
+        assertEquals(new Created(size), client.putIfAbsent(key, ObjectSource.of(up)));
+        assertEquals(-1, Files.mismatch(up, download(key)));
+    }
+
+    private Path download(String key) throws IOException {
+        Path down = work.resolve(key + ".back");
+        try (OutputStream sink = Files.newOutputStream(down)) {
+            assertInstanceOf(Found.class, client.get(key, sink));
+        }
+        return down;
     }
 
     private Path file(String name, int size, long seed) throws IOException {
