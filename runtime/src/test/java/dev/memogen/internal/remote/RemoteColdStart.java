@@ -28,7 +28,7 @@ public final class RemoteColdStart {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "probe" -> probe(args);
-            case "noop" -> System.out.println("main=" + System.currentTimeMillis());
+            case "noop" -> System.out.println("main=" + System.currentTimeMillis() + " cpu=" + cpuMillis());
             default -> run(Integer.parseInt(args[0]));
         }
     }
@@ -48,7 +48,8 @@ public final class RemoteColdStart {
         long afterPut = System.currentTimeMillis();
         RemoteStore.GetResult got = client.get(args[4], new ByteArrayOutputStream());
         long afterGet = System.currentTimeMillis();
-        System.out.println("main=" + main + " built=" + built + " put=" + afterPut + " get=" + afterGet + " " + put + " " + got);
+        System.out.println("main=" + main + " built=" + built + " put=" + afterPut + " get=" + afterGet + " cpu="
+                + cpuMillis() + " " + put + " " + got);
     }
 
     private static void run(int runs) throws Exception {
@@ -61,6 +62,8 @@ public final class RemoteColdStart {
             List<Long> toPut = new ArrayList<>();
             List<Long> toGet = new ArrayList<>();
             List<Long> noopMain = new ArrayList<>();
+            List<Long> probeCpu = new ArrayList<>();
+            List<Long> noopCpu = new ArrayList<>();
             List<Long> probeClasses = new ArrayList<>();
             List<Long> noopClasses = new ArrayList<>();
             List<Long> httpClasses = new ArrayList<>();
@@ -77,6 +80,7 @@ public final class RemoteColdStart {
                 toBuilt.add(field(out, "built") - launch);
                 toPut.add(field(out, "put") - launch);
                 toGet.add(field(out, "get") - launch);
+                probeCpu.add(field(out, "cpu"));
                 List<String> loaded = Files.readAllLines(log, StandardCharsets.UTF_8);
                 probeClasses.add((long) loaded.size());
                 httpClasses.add(loaded.stream().filter(l -> l.contains("net.http")).count());
@@ -86,12 +90,14 @@ public final class RemoteColdStart {
                 String noop = launch(java, "-Xlog:class+load:file=" + noopLog, "-cp", classPath,
                         RemoteColdStart.class.getName(), "noop");
                 noopMain.add(field(noop, "main") - noopLaunch);
+                noopCpu.add(field(noop, "cpu"));
                 noopClasses.add((long) Files.readAllLines(noopLog, StandardCharsets.UTF_8).size());
             }
             System.out.println("fresh JVM, " + runs + " runs, medians: launch->main " + median(toMain)
                     + " ms, launch->client built " + median(toBuilt) + " ms, launch->first PUT done " + median(toPut)
                     + " ms, launch->first GET done " + median(toGet)
-                    + " ms; a JVM doing nothing: launch->main " + median(noopMain) + " ms");
+                    + " ms, CPU (user+system, all threads) " + median(probeCpu) + " ms; a JVM doing nothing: launch->main "
+                    + median(noopMain) + " ms, CPU " + median(noopCpu) + " ms");
             System.out.println("classes loaded: probe " + median(probeClasses) + " (java.net.http: "
                     + median(httpClasses) + "), a JVM doing nothing " + median(noopClasses));
 
@@ -128,6 +134,17 @@ public final class RemoteColdStart {
         }
         System.out.println("warm, " + size + " bytes, " + times + " round trips, medians: PUT " + median(puts) / 1000.0
                 + " ms, GET " + median(gets) / 1000.0 + " ms");
+    }
+
+    /** CPU time of this process so far, user and system, all threads (Linux: /proc/self/stat, 10 ms ticks). */
+    private static long cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"), StandardCharsets.US_ASCII);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static String launch(String... command) throws IOException, InterruptedException {
