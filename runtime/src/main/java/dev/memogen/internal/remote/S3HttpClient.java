@@ -175,8 +175,7 @@ public final class S3HttpClient implements RemoteStore {
     private PutResult putSingle(String key, String path, ObjectSource source, long length) throws CallFailed {
         try (InputStream in = open(source)) {
             SourceStream body = new SourceStream(in, length);
-            Response r = call("PUT", path, "", Map.of("if-none-match", "*"), SigV4.UNSIGNED_PAYLOAD,
-                    publisher(body, length), body.read, null);
+            Response r = send(body, "PUT", path, "", Map.of("if-none-match", "*"), length);
             return putAnswer("PUT " + describe(key), r, length);
         } catch (IOException e) {
             // Closing the caller's source failed after the upload: what was sent was sent.
@@ -227,8 +226,7 @@ public final class S3HttpClient implements RemoteStore {
                     SourceStream part = new SourceStream(in, size);
                     String query = SigV4.canonicalQuery(List.of(Map.entry("partNumber", Integer.toString(number)),
                             Map.entry("uploadId", uploadId)));
-                    Response r = call("PUT", path, query, Map.of(), SigV4.UNSIGNED_PAYLOAD, publisher(part, size),
-                            part.read, null);
+                    Response r = send(part, "PUT", path, query, Map.of(), size);
                     if (r.status != 200) {
                         return statusFailure(what + " (UploadPart " + number + ")", r);
                     }
@@ -279,9 +277,17 @@ public final class S3HttpClient implements RemoteStore {
         }
     }
 
-    private static BodyPublisher publisher(SourceStream body, long length) {
-        return length == 0 ? BodyPublishers.noBody()
+    /** Sends {@code length} bytes of {@code body}; a failure to read them is the caller's ({@link Kind#LOCAL}). */
+    private Response send(SourceStream body, String method, String path, String query, Map<String, String> headers,
+            long length) throws CallFailed {
+        BodyPublisher publisher = length == 0 ? BodyPublishers.noBody()
                 : BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> body), length);
+        try {
+            return call(method, path, query, headers, SigV4.UNSIGNED_PAYLOAD, publisher, body.read, null);
+        } catch (CallFailed e) {
+            IOException failed = body.failed;
+            throw failed == null ? e : new CallFailed(Kind.LOCAL, "reading the object to upload: " + failed);
+        }
     }
 
     /**
@@ -533,6 +539,8 @@ public final class S3HttpClient implements RemoteStore {
      */
     private static final class SourceStream extends FilterInputStream {
         final AtomicLong read = new AtomicLong();
+        /** Why reading failed, if it did, whatever the JDK's publisher makes of the exception it gets. */
+        volatile IOException failed;
         private long left;
 
         SourceStream(InputStream in, long limit) {
@@ -555,6 +563,7 @@ public final class S3HttpClient implements RemoteStore {
             try {
                 n = in.read(b, off, (int) Math.min(len, left));
             } catch (IOException e) {
+                failed = e;
                 throw new LocalException("reading the object to upload: " + e, e);
             }
             if (n > 0) {

@@ -253,6 +253,42 @@ class S3HttpClientTest {
         assertTrue(f.reason().contains("disk full"), f.reason());
     }
 
+    @Test
+    void aSourceThatFailsHalfwayIsALocalFailureAndWritesNothing() {
+        ObjectSource failing = new ObjectSource() {
+            @Override
+            public long length() {
+                return 100_000;
+            }
+
+            @Override
+            public InputStream open() {
+                return new InputStream() {
+                    private int given;
+
+                    @Override
+                    public int read() {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (given >= 50_000) {
+                            throw new IOException("the file went away");
+                        }
+                        int n = Math.min(len, 50_000 - given);
+                        given += n;
+                        return n;
+                    }
+                };
+            }
+        };
+        Failure f = assertInstanceOf(Failure.class, client.putIfAbsent("half", failing));
+        assertEquals(Kind.LOCAL, f.kind(), f.reason());
+        assertTrue(f.reason().contains("the file went away"), f.reason());
+        assertEquals(new NotFound(), client.get("half", new ByteArrayOutputStream()));
+    }
+
     /** A source that waits, once opened, until {@code latch} is down: both uploads are then past HEAD. */
     private static ObjectSource waitingFor(CountDownLatch latch, Path file) throws IOException {
         ObjectSource source = ObjectSource.of(file);
