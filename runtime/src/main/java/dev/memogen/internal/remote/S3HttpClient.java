@@ -398,6 +398,11 @@ public final class S3HttpClient implements RemoteStore {
         return (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
     }
 
+    /** Where the object of {@code key} is: for tests of the addressing. */
+    URI objectUri(String key) {
+        return URI.create(origin + objectPath(key));
+    }
+
     private String objectPath(String key) {
         if (key.isEmpty()) {
             throw new IllegalArgumentException("an empty key");

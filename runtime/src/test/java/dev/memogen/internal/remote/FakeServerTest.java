@@ -18,17 +18,20 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Servers that misbehave in ways s3proxy does not: a 500, malformed XML, a server that never
- * answers, one that stops sending halfway. Each is a {@link Failure} of the right kind, in bounded
- * time, never an exception.
+ * {@link S3HttpClient} against fake servers. Those that misbehave in ways s3proxy does not (a 500,
+ * malformed XML, no answer, a body that stops halfway, plain HTTP to an https client) give a
+ * {@link Failure} of the right kind, in bounded time, never an exception. Others show what requests
+ * look like: a session token, the addressing.
  */
-class FaultyServerTest {
+class FakeServerTest {
     private static final AwsCredentials CREDENTIALS = new AwsCredentials("AKIDFAULTY", "secret", null);
     /** For the tests of timeouts. */
     private static final Duration SHORT = Duration.ofMillis(800);
@@ -169,6 +172,48 @@ class FaultyServerTest {
             assertTrue(f.reason().contains("SSL"), f.reason());
             answering.join(5_000);
         }
+    }
+
+    /** A session token goes in {@code X-Amz-Security-Token}, and is signed. */
+    @Test
+    void aSessionTokenIsSentAndSigned() throws IOException {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        server.createContext("/", exchange -> {
+            seen.add(exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"));
+            seen.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            answer(exchange, 404, "");
+        });
+        server.start();
+        try {
+            RemoteSettings settings = RemoteSettings.parse(Map.of(RemoteSettings.REMOTE, "s3://bucket",
+                    RemoteSettings.ENDPOINT, "http://127.0.0.1:" + server.getAddress().getPort())::get, name -> null)
+                    .orElseThrow();
+            S3HttpClient client = S3HttpClient.create(settings, new AwsCredentials("ASIATEMP", "secret", "the-token"));
+            assertEquals(new RemoteStore.NotFound(), client.get("k", new ByteArrayOutputStream()));
+        } finally {
+            server.stop(0);
+        }
+        assertEquals("the-token", seen.get(0));
+        assertTrue(seen.get(1).startsWith("AWS4-HMAC-SHA256 Credential=ASIATEMP/"), seen.get(1));
+        assertTrue(seen.get(1).contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"),
+                seen.get(1));
+    }
+
+    @Test
+    void awsIsAddressedVirtualHostedAndOtherEndpointsPathStyle() {
+        AwsCredentials any = new AwsCredentials("AKID", "secret", null);
+        RemoteSettings aws = RemoteSettings.parse(Map.of(RemoteSettings.REMOTE, "s3://team-cache/ci",
+                RemoteSettings.REGION, "eu-west-1")::get, name -> null).orElseThrow();
+        assertEquals("https://team-cache.s3.eu-west-1.amazonaws.com/ci/fn/a%20b",
+                S3HttpClient.create(aws, any).objectUri("fn/a b").toString());
+        RemoteSettings dotted = RemoteSettings.parse(Map.of(RemoteSettings.REMOTE, "s3://team.cache")::get,
+                name -> null).orElseThrow();
+        assertEquals("https://s3.us-east-1.amazonaws.com/team.cache/k",
+                S3HttpClient.create(dotted, any).objectUri("k").toString());
+        RemoteSettings minio = RemoteSettings.parse(Map.of(RemoteSettings.REMOTE, "s3://cache/p",
+                RemoteSettings.ENDPOINT, "http://minio:9000")::get, name -> null).orElseThrow();
+        assertEquals("http://minio:9000/cache/p/k%2B1", S3HttpClient.create(minio, any).objectUri("k+1").toString());
     }
 
     private interface ClientCheck {
