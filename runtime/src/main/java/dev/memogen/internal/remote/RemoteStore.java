@@ -13,6 +13,9 @@ import java.io.OutputStream;
  * included, is a value with a reason a person can act on, so that the tier can warn once and
  * compute instead. Objects are streamed: from a caller's {@link ObjectSource} up, into a caller's
  * {@link OutputStream} down; an implementation never holds a whole object in memory.
+ *
+ * <p>A key is any non-empty text (an empty one is a programming error: {@link IllegalArgumentException});
+ * implementations put it under their prefix and encode it as their protocol needs.
  */
 public interface RemoteStore {
 

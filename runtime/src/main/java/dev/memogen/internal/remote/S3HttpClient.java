@@ -110,7 +110,7 @@ public final class S3HttpClient implements RemoteStore {
         return new S3HttpClient(settings, credentials, Clock.systemUTC());
     }
 
-    /** A client whose signatures carry {@code clock}'s time (a wrong clock is a 403: tests show it). */
+    /** A client whose signatures carry {@code clock}'s time (an hour off is a 403 RequestTimeTooSkewed: tests show it). */
     static S3HttpClient create(RemoteSettings settings, AwsCredentials credentials, Clock clock) {
         return new S3HttpClient(settings, credentials, clock);
     }

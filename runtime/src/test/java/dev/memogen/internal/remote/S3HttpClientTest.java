@@ -21,6 +21,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -217,6 +219,15 @@ class S3HttpClientTest {
             assertFalse(f.reason().contains(wrongSecret), f.reason());
         }
         assertEquals(new NotFound(), client.get("denied", new ByteArrayOutputStream()));
+    }
+
+    @Test
+    void aClockAnHourOffIsADenial() {
+        Clock late = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+        S3HttpClient skewed = S3HttpClient.create(server.settings("tests"), server.credentials(), late);
+        Failure f = assertInstanceOf(Failure.class, skewed.get("small", new ByteArrayOutputStream()));
+        assertEquals(Kind.DENIED, f.kind(), f.reason());
+        assertTrue(f.reason().contains("403 RequestTimeTooSkewed"), f.reason());
     }
 
     @Test
