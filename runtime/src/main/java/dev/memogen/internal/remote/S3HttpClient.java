@@ -17,32 +17,18 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLContextSpi;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocketFactory;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 
 /**
  * A {@link RemoteStore} on S3's REST API over {@code java.net.http}, signed with {@link SigV4}: no
@@ -438,62 +424,6 @@ public final class S3HttpClient implements RemoteStore {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /**
-     * The TLS context of a client of an {@code http://} endpoint, which never makes a TLS
-     * connection: without one, building the client loads the JDK's default context and its trust
-     * store, about half of a fresh JVM's time to the first request (docs/remote.md, "The client").
-     */
-    private static final class NoTls extends SSLContextSpi {
-        static final SSLContext CONTEXT = new SSLContext(new NoTls(), null, "none") {};
-
-        private static UnsupportedOperationException none() {
-            return new UnsupportedOperationException("no TLS to an http:// endpoint");
-        }
-
-        @Override
-        protected void engineInit(KeyManager[] keys, TrustManager[] trust, SecureRandom random) {}
-
-        @Override
-        protected SSLSocketFactory engineGetSocketFactory() {
-            throw none();
-        }
-
-        @Override
-        protected SSLServerSocketFactory engineGetServerSocketFactory() {
-            throw none();
-        }
-
-        @Override
-        protected SSLEngine engineCreateSSLEngine() {
-            throw none();
-        }
-
-        @Override
-        protected SSLEngine engineCreateSSLEngine(String host, int port) {
-            throw none();
-        }
-
-        @Override
-        protected SSLSessionContext engineGetServerSessionContext() {
-            throw none();
-        }
-
-        @Override
-        protected SSLSessionContext engineGetClientSessionContext() {
-            throw none();
-        }
-
-        @Override
-        protected SSLParameters engineGetDefaultSSLParameters() {
-            return new SSLParameters();
-        }
-
-        @Override
-        protected SSLParameters engineGetSupportedSSLParameters() {
-            return new SSLParameters();
-        }
-    }
-
     /** An answer: its status and headers, the bytes of a 2xx body sent to the sink, or the body's text. */
     private static final class Response {
         final int status;
@@ -526,15 +456,6 @@ public final class S3HttpClient implements RemoteStore {
 
         Failure failure(String what) {
             return new Failure(kind, what + ": " + getMessage());
-        }
-    }
-
-    /** The caller's source or sink failed: not the remote's fault. */
-    private static final class LocalException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        LocalException(String message, IOException cause) {
-            super(message, cause);
         }
     }
 
@@ -584,100 +505,4 @@ public final class S3HttpClient implements RemoteStore {
         }
     }
 
-    /**
-     * Writes an answer's body into a stream as it arrives, at most {@code limit} bytes: beyond it the
-     * exchange fails ({@link TooLarge}), or, with {@code truncate}, the rest is dropped.
-     */
-    private static final class SinkSubscriber implements BodySubscriber<Long> {
-        private final OutputStream out;
-        private final long limit;
-        private final boolean truncate;
-        private final AtomicLong received;
-        private final CompletableFuture<Long> result = new CompletableFuture<>();
-        private final byte[] copy = new byte[16 << 10];
-        private Flow.Subscription subscription;
-        private long written;
-
-        SinkSubscriber(OutputStream out, long limit, boolean truncate, AtomicLong received) {
-            this.out = out;
-            this.limit = limit;
-            this.truncate = truncate;
-            this.received = received;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            try {
-                for (ByteBuffer b : buffers) {
-                    received.addAndGet(b.remaining());
-                    if (written + b.remaining() > limit) {
-                        if (!truncate) {
-                            fail(new TooLarge("the object is larger than " + limit + " bytes, the most this"
-                                    + " process downloads"));
-                            return;
-                        }
-                        b.limit(b.position() + (int) (limit - written));
-                    }
-                    write(b);
-                }
-            } catch (IOException e) {
-                fail(new LocalException("writing the downloaded object: " + e, e));
-                return;
-            }
-            subscription.request(1);
-        }
-
-        private void write(ByteBuffer b) throws IOException {
-            int n = b.remaining();
-            if (b.hasArray()) {
-                out.write(b.array(), b.arrayOffset() + b.position(), n);
-            } else {
-                for (int left = n; left > 0; ) {
-                    int chunk = Math.min(left, copy.length);
-                    b.get(copy, 0, chunk);
-                    out.write(copy, 0, chunk);
-                    left -= chunk;
-                }
-            }
-            written += n;
-        }
-
-        private void fail(IOException e) {
-            subscription.cancel();
-            result.completeExceptionally(e);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(written);
-        }
-
-        @Override
-        public CompletionStage<Long> getBody() {
-            return result;
-        }
-
-        /** An object over the download limit. */
-        static final class TooLarge extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            TooLarge(String message) {
-                super(message);
-            }
-        }
-    }
 }
