@@ -5,6 +5,8 @@
  * inside the module.
  */
 module dev.memogen.runtime {
+    // The remote tier's S3 client (dev.memogen.internal.remote): HTTP without a dependency.
+    requires java.net.http;
     exports dev.memogen;
     exports dev.memogen.internal;
     exports dev.memogen.internal.codec;

@@ -13,8 +13,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * The runtime's packages depend on each other downward only (CONVENTIONS.md, "Packages by
  * concern"): the API ({@code dev.memogen}) over the support package generated code calls
  * ({@code dev.memogen.internal}) over the core, over the store and code fingerprints (which do not
- * know each other), over hashing and the value format (which use nothing of memogen). A layer may
- * use any layer below it. Only the main classes are checked: tests reach into every package.
+ * know each other), over hashing and the value format (which use nothing of memogen). The remote
+ * tier's S3 client ({@code dev.memogen.internal.remote}) is used by the store and above and uses
+ * nothing of memogen. A layer may use any layer below it. Only the main classes are checked: tests reach into every package.
  */
 @AnalyzeClasses(packagesOf = Memogen.class, importOptions = LayeringTest.MainClassesOnly.class)
 class LayeringTest {
@@ -25,6 +26,7 @@ class LayeringTest {
     private static final String FINGERPRINT = "Fingerprint";
     private static final String HASH = "Hash";
     private static final String CODEC = "Codec";
+    private static final String REMOTE = "Remote";
 
     @ArchTest
     static final ArchRule packagesDependDownwardOnly = layeredArchitecture()
@@ -36,6 +38,7 @@ class LayeringTest {
             .layer(FINGERPRINT).definedBy("dev.memogen.internal.fingerprint")
             .layer(HASH).definedBy("dev.memogen.internal.hash")
             .layer(CODEC).definedBy("dev.memogen.internal.codec")
+            .layer(REMOTE).definedBy("dev.memogen.internal.remote")
             .whereLayer(API).mayNotBeAccessedByAnyLayer()
             .whereLayer(SUPPORT).mayOnlyBeAccessedByLayers(API)
             .whereLayer(CORE).mayOnlyBeAccessedByLayers(API, SUPPORT)
@@ -44,10 +47,12 @@ class LayeringTest {
             // The codec does not use hash (nor hash the codec): both are leaves.
             .whereLayer(HASH).mayOnlyBeAccessedByLayers(API, SUPPORT, CORE, STORE, FINGERPRINT)
             .whereLayer(CODEC).mayOnlyBeAccessedByLayers(API, SUPPORT, CORE, STORE, FINGERPRINT)
+            // The S3 client knows nothing of memogen; the tiers above it call it.
+            .whereLayer(REMOTE).mayOnlyBeAccessedByLayers(API, SUPPORT, CORE, STORE)
             // A new package must be placed in a layer before it can be used.
             .ensureAllClassesAreContainedInArchitecture()
             .because("the runtime's packages are layered one way: API, support, core, store and fingerprint,"
-                    + " hash and codec");
+                    + " hash, codec and remote");
 
     @ArchTest
     static final ArchRule noHash4j = noClasses()
