@@ -190,11 +190,16 @@ public final class MemoFunction<T> {
     /** What the store knows of this function: made once its version is known, again after {@link #withTtl}. */
     private volatile StoredFunction stored;
 
-    /** This function as the store sees it: id, version, ttl. Computes the version on first use. */
+    /**
+     * This function as the store sees it: id, version, ttl, and for a function whose version is
+     * its code's fingerprint, the JDK as a lookup part: the fingerprint counts the JDK's classes by
+     * the JDK's version, so a program run on two JDKs by turns keeps an entry per JDK for each
+     * call instead of replacing the other's as stale every time. Computes the version on first use.
+     */
     StoredFunction stored() {
         StoredFunction s = stored;
         if (s == null) {
-            s = new StoredFunction(id, version(), ttl);
+            s = new StoredFunction(id, owner == null ? "" : CodeFingerprint.jdk(), version(), ttl);
             stored = s;
         }
         return s;

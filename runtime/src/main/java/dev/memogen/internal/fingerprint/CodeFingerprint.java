@@ -82,6 +82,11 @@ public final class CodeFingerprint {
     private static final String JDK = "jdk " + System.getProperty("java.vendor") + " "
             + System.getProperty("java.runtime.version");
 
+    /** The JDK as fingerprints count it: its classes stand for themselves by this label. */
+    public static String jdk() {
+        return JDK;
+    }
+
     private final ClassLoader loader;
     private final String home; // origin of the memoized class: classes from it are followed
     /**

@@ -218,8 +218,9 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         return index;
     }
 
+    /** Where the object file of the argument key ({@code k0}, {@code k1}) lives (its key salted: {@link StoredFunction#storeK0}). */
     public Path pathFor(StoredFunction fn, long k0, long k1) {
-        return pathOf(fn.idHash(), k0, k1);
+        return pathOf(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1));
     }
 
     @Override
@@ -246,6 +247,12 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * ({@code null}: always read whole). The caller closes a streamed hit.
      */
     public Found read(StoredFunction fn, long k0, long k1, java.util.function.LongPredicate keepsBytes) throws IOException {
+        return readKey(fn, fn.storeK0(k0), fn.storeK1(k1), keepsBytes);
+    }
+
+    /** {@link #read} of store key ({@code k0}, {@code k1}), salted already. */
+    private Found readKey(StoredFunction fn, long k0, long k1, java.util.function.LongPredicate keepsBytes)
+            throws IOException {
         long where = index != null ? index.where(fn.idHash(), k0, k1) : scannedLocation(fn.idHash(), k0, k1);
         if (SlotTable.isPacked(where)) {
             Found found = readPacked(fn, k0, k1, where);
@@ -254,7 +261,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             }
             where = SlotTable.FULL; // replaced by an object file meanwhile
         }
-        Path path = pathFor(fn, k0, k1);
+        Path path = pathOf(fn.idHash(), k0, k1);
         if (index != null && where == SlotTable.EMPTY) {
             // The usual miss: no system call. Every object is installed under the index lock
             // together with its index entry, and a process killed in between leaves the index
@@ -606,7 +613,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return 0;
         }
         try {
-            long size = writeIndexed(fn, k0, k1, v0, v1, payload, computeNanos);
+            long size = writeIndexed(fn, fn.storeK0(k0), fn.storeK1(k1), v0, v1, payload, computeNanos);
             if (fn.namesNoted != names.noted()) {
                 // The first entry of this function version stored here by this JVM: its names
                 // go to functions/ (one small file write, once; after the entry, so that an
@@ -651,7 +658,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 return size;
             }
         }
-        Path target = pathFor(fn, k0, k1);
+        Path target = pathOf(fn.idHash(), k0, k1);
         Path tmp = StoreFiles.temporaryFor(target);
         FileChannel ch = StoreFiles.createNew(root, tmp, reports);
         boolean moved = false;
@@ -714,7 +721,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     /** Deletes the entry for a key if present (a corrupt or stale file), with its index entry. */
     public void delete(StoredFunction fn, long k0, long k1) throws IOException {
         if (index != null) {
-            index.remove(fn.idHash(), k0, k1);
+            index.remove(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1));
         }
     }
 
@@ -725,17 +732,17 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * {@link FlightTable#STALLED_AFTER_NANOS}) is taken over.
      */
     public FlightTable.Claim claimKey(StoredFunction fn, long k0, long k1, long stalled) throws IOException {
-        return flightTable.tryAcquire(fn.idHash(), k0, k1, stalled);
+        return flightTable.tryAcquire(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1), stalled);
     }
 
     /** The word of the key's stripe: its owner's name and heartbeat, 0 when free ({@link FlightTable#word}). */
     public long keyOwnerWord(StoredFunction fn, long k0, long k1) throws IOException {
-        return flightTable.word(fn.idHash(), k0, k1);
+        return flightTable.word(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1));
     }
 
     /** The pid of the process that holds the key's lock, or 0 (for messages). */
     public long keyOwnerPid(StoredFunction fn, long k0, long k1) throws IOException {
-        return flightTable.ownerPid(fn.idHash(), k0, k1);
+        return flightTable.ownerPid(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1));
     }
 
     /**

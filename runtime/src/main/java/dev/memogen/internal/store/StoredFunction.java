@@ -13,6 +13,13 @@ public final class StoredFunction {
     private final long idHash;
     private final String version;
     private final Ttl ttl;
+    /**
+     * What this function's store keys are salted with ({@link #storeK0}): the digest of its lookup
+     * text, 0 without one. Entries of one function and arguments under two lookups (two JDKs)
+     * are two keys, which coexist, instead of one key whose entry each replaces as stale.
+     */
+    private final long salt0;
+    private final long salt1;
     /** The digest of {@link #id} and {@link #version} that this function's entries carry. */
     private final long versionDigest;
     /** The digest of the last system state asked for, and that state. */
@@ -27,16 +34,54 @@ public final class StoredFunction {
     volatile Object namesNoted;
 
     public StoredFunction(String id, String version, Ttl ttl) {
-        this(id, idHash(id), version, ttl);
+        this(id, idHash(id), "", version, ttl);
+    }
+
+    /**
+     * A function whose entries are looked up under {@code lookup} too (the runtime passes the
+     * JDK: a program run on two JDKs, whose function versions differ by the JDK's classes, keeps
+     * an entry per JDK). The id, its hash, the directory and the names file are the function's.
+     */
+    public StoredFunction(String id, String lookup, String version, Ttl ttl) {
+        this(id, idHash(id), lookup, version, ttl);
     }
 
     /** A function whose id hashes to {@code idHash}: tests make two ids collide with it. */
     StoredFunction(String id, long idHash, String version, Ttl ttl) {
+        this(id, idHash, "", version, ttl);
+    }
+
+    private StoredFunction(String id, long idHash, String lookup, String version, Ttl ttl) {
         this.id = id;
         this.idHash = idHash;
         this.version = version;
         this.ttl = ttl;
         this.versionDigest = versionDigest(id, version);
+        if (lookup.isEmpty()) {
+            this.salt0 = 0;
+            this.salt1 = 0;
+        } else {
+            Xxh3Stream s = new Xxh3Stream();
+            s.int32(lookup.length());
+            s.putChars(lookup);
+            s.finish();
+            this.salt0 = s.high();
+            this.salt1 = s.low();
+        }
+    }
+
+    /**
+     * The store's key for argument key ({@code k0}, {@code k1}): salted by the lookup. Applied once,
+     * where a key enters the store ({@link FileStore}'s methods taking a function and a key); what
+     * the store holds (index, file names, entry headers, flights) is salted.
+     */
+    public long storeK0(long k0) {
+        return k0 ^ salt0;
+    }
+
+    /** See {@link #storeK0}. */
+    public long storeK1(long k1) {
+        return k1 ^ salt1;
     }
 
     /** The digest of a function version as entries carry it: see {@link #versionDigest()}. */
