@@ -860,4 +860,38 @@ public final class StoreIndex {
             return true;
         }
     }
+
+    // ---------------------------------------------------------------- for tools (StoreMaintenance)
+
+    /** One index entry as the slot holds it. */
+    interface SlotVisitor {
+        void visit(long state, long fn, long k0, long k1, long size, long cost, double priority);
+    }
+
+    /** Under the index lock: visits every entry (a consistent snapshot: no change runs meanwhile). */
+    void forEachEntry(SlotVisitor visitor) throws IOException {
+        locked(() -> {
+            for (int i = 0, n = table.slots(); i < n; i++) {
+                long state = table.state(i);
+                if (state != EMPTY) {
+                    visitor.visit(state, table.fn(i), table.k0(i), table.k1(i), table.size(i), table.cost(i),
+                            table.priority(i));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Lock-free: bytes of pack records, dead ones included, and of live ones ({@code [used, live]}). */
+    long[] packBytes() {
+        return new long[] {table.header(H_PACK_USED), table.header(H_PACK_LIVE)};
+    }
+
+    /** Under the index lock: compacts the packs while they hold dead records ({@link Compaction#compactAllDead}). */
+    void compactAllDead() throws IOException {
+        locked(() -> {
+            compaction.compactAllDead();
+            return null;
+        });
+    }
 }

@@ -1,0 +1,47 @@
+package dev.memogen.cli;
+
+import dev.memogen.Memogen;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code memogen clear}: drops every entry, or one function's. */
+@Command(name = "clear", mixinStandardHelpOptions = true,
+        description = "Drops every entry of the store, or one function's. Safe while programs use the store: each"
+            + " entry is removed under the store's index lock, as a program removes one; a program that no longer"
+            + " finds an entry computes it again (values it holds in memory stay).")
+final class ClearCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--function", paramLabel = "ID",
+            description = "Only this function's entries: its id or its id hash (16 hex digits).")
+    String function;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ProgressBar bar = ProgressBar.onTerminal("clear");
+        long removed;
+        try {
+            removed = Memogen.clear(store.settings(), function, bar);
+        } finally {
+            if (bar != null) {
+                bar.finish();
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (store.json) {
+            out.println(new Json().beginObject().field("function", function).field("removed", removed).endObject());
+        } else {
+            out.printf(Locale.ROOT, "removed %d entries%s%n", removed, function == null ? "" : " of " + function);
+        }
+        return MemogenCommand.OK;
+    }
+}
