@@ -308,6 +308,44 @@ public final class Memogen {
                 progress(progress));
     }
 
+    /** {@link #storeStatistics(MemogenSettings, BiConsumer)} of the store in use, against this JVM's bound. */
+    public static StoreStatistics storeStatistics() throws IOException {
+        return storeStatistics(inUse(), null);
+    }
+
+    /** {@link #storedEntries(MemogenSettings, String, BiConsumer)} of the store in use. */
+    public static List<StoredEntry> storedEntries(String functionId) throws IOException {
+        return storedEntries(inUse(), functionId, null);
+    }
+
+    /** {@link #verifyStore(MemogenSettings, BiConsumer)} of the store in use, with its key. */
+    public static StoreVerification verifyStore() throws IOException {
+        return verifyStore(inUse(), null);
+    }
+
+    /** {@link #gc(MemogenSettings)} of the store in use. */
+    public static StoreCleanup gc() throws IOException {
+        return gc(inUse());
+    }
+
+    /**
+     * {@link #clear(MemogenSettings, String, BiConsumer)} of the store in use, and the values this
+     * JVM holds in memory ({@link #clearMemory}): the next call of each cleared function computes.
+     *
+     * <pre>{@code
+     * Memogen.clear("com.acme.Spectra#smooth(double[],int)");
+     * }</pre>
+     */
+    public static long clear(String functionId) throws IOException {
+        long removed = clear(inUse(), functionId, null);
+        clearMemory();
+        return removed;
+    }
+
+    private static MemogenSettings inUse() {
+        return settings().withMaxSize(maxSize());
+    }
+
     private static StoreMaintenance open(MemogenSettings settings) throws IOException {
         return StoreMaintenance.open(settings.directory(), settings.config().key(), settings.maxSize(), new Problems());
     }

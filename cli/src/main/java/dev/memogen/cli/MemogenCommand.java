@@ -46,6 +46,11 @@ public final class MemogenCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // What the store reports on the way (an orphan removed, a damaged index rebuilt) goes to
+        // java.util.logging's console: one line each, not two with a timestamp.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
         System.exit(commandLine().execute(args));
     }
 
