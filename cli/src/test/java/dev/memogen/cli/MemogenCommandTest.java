@@ -189,6 +189,11 @@ class MemogenCommandTest {
         }
         Files.copy(object, object.resolveSibling("0123456789abcdef0123456789abcdef")); // no index entry
         Files.writeString(object.resolveSibling(object.getFileName() + ".tmp-999999999-1"), "left by a dead writer");
+        Path pack;
+        try (Stream<Path> packs = Files.list(store.resolve("packs"))) {
+            pack = packs.findFirst().orElseThrow();
+        }
+        flip(pack, 16 + 86); // a damaged record: compaction cannot move it, and its entry goes with its pack
         assertEquals(2L, run("verify", "--dir", store.toString(), "--json").json().get("orphans"));
         CliRun clear = run("clear", "--dir", store.toString(), "--function", StoreMaker.SUM_ID, "--json");
         assertEquals((long) KEYS, clear.json().get("removed"), clear::toString);
@@ -203,7 +208,7 @@ class MemogenCommandTest {
         CliRun verify = run("verify", "--dir", store.toString(), "--json");
         assertEquals(0, verify.exit(), verify::toString);
         assertEquals(0L, verify.json().get("orphans"));
-        assertEquals(2L * KEYS, verify.json().get("checked")); // the moved records are sound
+        assertEquals(2L * KEYS - 1, verify.json().get("checked")); // the moved records are sound
         assertTrue(Files.exists(object));
         CliRun human = run("gc", "--dir", store.toString());
         assertTrue(human.out().startsWith("removed 0 orphaned files"), human::toString);

@@ -21,7 +21,7 @@ import java.util.function.IntFunction;
  * small results pack records, every fifth {@code series} result (160 KB) an object file. Run in the
  * test JVM ({@link #make}) or as a separate JVM:
  * <ul>
- * <li>{@code make <dir> <n>}: computes keys 0 to n-1 of every function, prints {@code made};</li>
+ * <li>{@code make <dir> <n>} (with {@code -Dmemogen.key=...}, a keyed store): computes keys 0 to n-1 of every function, prints {@code made};</li>
  * <li>{@code use <dir> <n>}: the same, prints {@code ready}, then a thread reads {@code series} and
  *     {@code sum} from the store over and over (the memory tier cleared each round), checking every
  *     value; on a line {@code text} on stdin, calls {@code text} for every key and prints
@@ -115,7 +115,9 @@ public final class StoreMaker {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
         int n = Integer.parseInt(args[2]);
-        make(MemogenSettings.at(dir), n);
+        MemogenSettings settings = MemogenSettings.at(dir);
+        String secret = System.getProperty("memogen.key");
+        make(secret == null ? settings : settings.withKey(secret), n);
         if (args[0].equals("make")) {
             System.out.println("made");
             return;

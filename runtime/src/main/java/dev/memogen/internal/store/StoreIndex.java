@@ -887,10 +887,28 @@ public final class StoreIndex {
         return new long[] {table.header(H_PACK_USED), table.header(H_PACK_LIVE)};
     }
 
-    /** Under the index lock: compacts the packs while they hold dead records ({@link Compaction#compactAllDead}). */
+    /**
+     * Under the index lock: compacts the packs while they hold dead records
+     * ({@link Compaction#compactAllDead}), then drops the entries of records it could not move
+     * (damaged ones): their packs are gone.
+     */
     void compactAllDead() throws IOException {
         locked(() -> {
             compaction.compactAllDead();
+            long first = table.header(H_PACK_FIRST);
+            java.util.List<long[]> gone = new java.util.ArrayList<>();
+            for (int i = 0, n = table.slots(); i < n; i++) {
+                long state = table.state(i);
+                if (isPacked(state) && packOf(state) < first) {
+                    gone.add(new long[] {table.fn(i), table.k0(i), table.k1(i)});
+                }
+            }
+            for (long[] key : gone) {
+                int at = table.probe(key[0], key[1], key[2]);
+                if (at >= 0 && isPacked(table.state(at)) && packOf(table.state(at)) < first) {
+                    table.removeAt(at);
+                }
+            }
             return null;
         });
     }
