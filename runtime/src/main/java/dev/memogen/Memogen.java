@@ -267,11 +267,15 @@ public final class Memogen {
      */
     public static StoreVerification verifyStore(MemogenSettings settings, BiConsumer<Long, Long> progress)
             throws IOException {
-        StoreMaintenance.Verification v = open(settings).verify(progress(progress));
+        StoreMaintenance store = open(settings);
+        StoreMaintenance.Verification v = store.verify(progress(progress));
+        Map<Long, FunctionNames.Named> names = store.functions();
         List<String> problems = new ArrayList<>();
         for (StoreMaintenance.Damage d : v.damage()) {
-            problems.add(d.where() + ": " + d.problem());
+            String id = idOf(names, d.functionHash());
+            problems.add((id != null ? id : Hex.of(d.functionHash())) + ", " + d.where() + ": " + d.problem());
         }
+        problems.sort(null);
         return new StoreVerification(v.checked(), v.stale(), v.orphans(), problems);
     }
 

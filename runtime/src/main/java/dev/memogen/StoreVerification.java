@@ -10,7 +10,7 @@ import java.util.List;
  * @param stale    sound entries that programs take for stale (another store format, or no tag
  *                 while a key is set): recomputed when used, not damage
  * @param orphans  files no index entry refers to ({@link Memogen#gc} removes them): not damage
- * @param problems one line per damaged entry: where it is, and what is wrong
+ * @param problems one line per damaged entry: its function, where it is, and what is wrong
  */
 public record StoreVerification(long checked, long stale, long orphans, List<String> problems) {
     public StoreVerification {
