@@ -233,7 +233,8 @@ public final class Memogen {
      * recently stored first. Safe while programs use the store.
      *
      * <pre>{@code
-     * for (StoredEntry e : Memogen.storedEntries(MemogenSettings.at(dir), "com.acme.Spectra#smooth(double[],int)", null)) {
+     * String id = "com.acme.Spectra#smooth(double[],int)";
+     * for (StoredEntry e : Memogen.storedEntries(MemogenSettings.at(dir), id, null)) {
      *     System.out.println(e.key() + " " + e.bytes() + " bytes");
      * }
      * }</pre>

@@ -27,15 +27,8 @@ final class ClearCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProgressBar bar = ProgressBar.onTerminal("clear");
-        long removed;
-        try {
-            removed = Memogen.clear(store.settings(), function, bar);
-        } finally {
-            if (bar != null) {
-                bar.finish();
-            }
-        }
+        long removed = ProgressBar.around("clear",
+                progress -> Memogen.clear(store.settings(), function, progress));
         PrintWriter out = spec.commandLine().getOut();
         if (store.json) {
             out.println(new Json().beginObject().field("function", function).field("removed", removed).endObject());

@@ -22,7 +22,10 @@ final class HumanUnits {
         return String.format(Locale.ROOT, "%.1f %s", value, BYTE_UNITS[unit]);
     }
 
-    /** {@code 0 s}, {@code 850 ns}, {@code 12 µs}, {@code 340 ms}, {@code 1.2 s}, {@code 4.0 min}, {@code 2.5 h}, {@code 3.0 d}. */
+    /**
+     * {@code 0 s}, {@code 850 ns}, {@code 12 µs}, {@code 340 ms}, {@code 1.2 s}, {@code 4.0 min}, {@code 2.5 h},
+     * {@code 3.0 d}.
+     */
     static String nanos(long nanos) {
         if (nanos <= 0) {
             return "0 s";
@@ -49,7 +52,7 @@ final class HumanUnits {
         return String.format(Locale.ROOT, "%.1f d", seconds / 86400);
     }
 
-    /** An age in milliseconds: {@code 12 s}, {@code 5 min}, {@code 3 h}, {@code 2 d}; {@code ?} for unknown (negative). */
+    /** An age in milliseconds: {@code 12 s}, {@code 5 min}, {@code 3 h}, {@code 2 d}; {@code ?} when negative. */
     static String age(long millis) {
         if (millis < 0) {
             return "?";

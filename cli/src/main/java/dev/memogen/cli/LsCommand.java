@@ -29,15 +29,8 @@ final class LsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProgressBar bar = ProgressBar.onTerminal("ls");
-        List<StoredEntry> entries;
-        try {
-            entries = Memogen.storedEntries(store.settings(), function, bar);
-        } finally {
-            if (bar != null) {
-                bar.finish();
-            }
-        }
+        List<StoredEntry> entries = ProgressBar.around("ls",
+                progress -> Memogen.storedEntries(store.settings(), function, progress));
         PrintWriter out = spec.commandLine().getOut();
         long now = System.currentTimeMillis();
         if (store.json) {

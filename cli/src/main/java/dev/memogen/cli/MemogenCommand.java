@@ -42,7 +42,8 @@ public final class MemogenCommand implements Runnable {
     /** Without a command: the usage, and a non-zero exit. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: stats, ls, verify, gc or clear");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing a command: stats, ls, verify, gc or clear");
     }
 
     public static void main(String[] args) {

@@ -21,9 +21,21 @@ final class ProgressBar implements BiConsumer<Long, Long> {
         this.label = label;
     }
 
-    /** A bar on {@code System.err} when it is a terminal, else {@code null} (no progress is reported). */
-    static ProgressBar onTerminal(String label) {
-        return stderrIsTerminal() ? new ProgressBar(System.err, label) : null;
+    /** A walk of the store that reports its progress to a listener (null: to none). */
+    interface Walk<T> {
+        T run(BiConsumer<Long, Long> progress) throws java.io.IOException;
+    }
+
+    /** Runs {@code walk} with a bar labelled {@code label} on stderr when it is a terminal, erased after. */
+    static <T> T around(String label, Walk<T> walk) throws java.io.IOException {
+        ProgressBar bar = stderrIsTerminal() ? new ProgressBar(System.err, label) : null;
+        try {
+            return walk.run(bar);
+        } finally {
+            if (bar != null) {
+                bar.finish();
+            }
+        }
     }
 
     /**

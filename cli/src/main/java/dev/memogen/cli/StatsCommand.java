@@ -24,15 +24,8 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProgressBar bar = ProgressBar.onTerminal("stats");
-        StoreStatistics s;
-        try {
-            s = Memogen.storeStatistics(store.settings(), bar);
-        } finally {
-            if (bar != null) {
-                bar.finish();
-            }
-        }
+        StoreStatistics s = ProgressBar.around("stats",
+                progress -> Memogen.storeStatistics(store.settings(), progress));
         PrintWriter out = spec.commandLine().getOut();
         if (store.json) {
             Json json = new Json().beginObject()

@@ -23,15 +23,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProgressBar bar = ProgressBar.onTerminal("verify");
-        StoreVerification v;
-        try {
-            v = Memogen.verifyStore(store.settings(), bar);
-        } finally {
-            if (bar != null) {
-                bar.finish();
-            }
-        }
+        StoreVerification v = ProgressBar.around("verify",
+                progress -> Memogen.verifyStore(store.settings(), progress));
         PrintWriter out = spec.commandLine().getOut();
         if (store.json) {
             Json json = new Json().beginObject()

@@ -27,8 +27,8 @@ class MemogenJarIT {
     private record Ran(int exit, String out, String err) {}
 
     private Ran jar(Path workDir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = tmp.resolve("out");
         Path err = tmp.resolve("err");

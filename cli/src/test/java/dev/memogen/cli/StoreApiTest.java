@@ -7,6 +7,7 @@ import dev.memogen.Memogen;
 import dev.memogen.MemogenSettings;
 import dev.memogen.StoreStatistics;
 import dev.memogen.StoredEntry;
+import dev.memogen.internal.StoreTestSupport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +39,7 @@ class StoreApiTest {
         // The values held in memory went too: every call computes again, and is right.
         AtomicInteger runs = new AtomicInteger();
         for (int k = 0; k < KEYS; k++) {
-            long value = StoreMaker.call(StoreMaker.SUM, k, key -> {
+            long value = StoreTestSupport.call(StoreMaker.SUM, k, key -> {
                 runs.incrementAndGet();
                 return StoreMaker.sum(key);
             });

@@ -2,11 +2,8 @@ package dev.memogen.cli;
 
 import dev.memogen.Memogen;
 import dev.memogen.MemogenSettings;
-import dev.memogen.internal.KeyHasher;
 import dev.memogen.internal.MemoFunction;
-import dev.memogen.internal.codec.Codec;
-import dev.memogen.internal.codec.ValueReader;
-import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.StoreTestSupport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +11,14 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 
 /**
  * Makes a real store with the runtime, the way generated code uses it: three functions, their
  * small results pack records, every fifth {@code series} result (160 KB) an object file. Run in the
  * test JVM ({@link #make}) or as a separate JVM:
  * <ul>
- * <li>{@code make <dir> <n>} (with {@code -Dmemogen.key=...}, a keyed store): computes keys 0 to n-1 of every function, prints {@code made};</li>
+ * <li>{@code make <dir> <n>} (with {@code -Dmemogen.key=...}, a keyed store): computes keys 0 to n-1 of
+ *     every function, prints {@code made};</li>
  * <li>{@code use <dir> <n>}: the same, prints {@code ready}, then a thread reads {@code series} and
  *     {@code sum} from the store over and over (the memory tier cleared each round), checking every
  *     value; on a line {@code text} on stdin, calls {@code text} for every key and prints
@@ -34,45 +31,10 @@ public final class StoreMaker {
     static final String SERIES_ID = "demo.Series#series(int)";
     static final String SUM_ID = "demo.Numbers#sum(int)";
 
-    private static final Codec<String> STRING = new Codec<>() {
-        @Override
-        public void encode(ValueWriter out, String value) {
-            out.writeString(value);
-        }
-
-        @Override
-        public String decode(ValueReader in) {
-            return in.readString();
-        }
-    };
-
-    private static final Codec<Long> LONG = new Codec<>() {
-        @Override
-        public void encode(ValueWriter out, Long value) {
-            out.writeLong(value);
-        }
-
-        @Override
-        public Long decode(ValueReader in) {
-            return in.readLong();
-        }
-    };
-
-    private static final Codec<double[]> DOUBLES = new Codec<>() {
-        @Override
-        public void encode(ValueWriter out, double[] value) {
-            out.writeDoubleArray(value);
-        }
-
-        @Override
-        public double[] decode(ValueReader in) {
-            return in.readDoubleArray();
-        }
-    };
-
-    static final MemoFunction<String> TEXT = MemoFunction.create(TEXT_ID, "v1", STRING, false);
-    static final MemoFunction<double[]> SERIES = MemoFunction.create(SERIES_ID, "v1", DOUBLES, true);
-    static final MemoFunction<Long> SUM = MemoFunction.create(SUM_ID, "v1", LONG, false);
+    static final MemoFunction<String> TEXT = MemoFunction.create(TEXT_ID, "v1", StoreTestSupport.STRING, false);
+    static final MemoFunction<double[]> SERIES =
+            MemoFunction.create(SERIES_ID, "v1", StoreTestSupport.DOUBLES, true);
+    static final MemoFunction<Long> SUM = MemoFunction.create(SUM_ID, "v1", StoreTestSupport.LONG, false);
 
     private StoreMaker() {}
 
@@ -97,9 +59,9 @@ public final class StoreMaker {
     static void make(MemogenSettings settings, int n) {
         Memogen.configure(settings);
         for (int k = 0; k < n; k++) {
-            call(TEXT, k, StoreMaker::slowText);
-            call(SERIES, k, StoreMaker::series);
-            call(SUM, k, key -> sum(key));
+            StoreTestSupport.call(TEXT, k, StoreMaker::slowText);
+            StoreTestSupport.call(SERIES, k, StoreMaker::series);
+            StoreTestSupport.call(SUM, k, key -> sum(key));
         }
     }
 
@@ -129,8 +91,8 @@ public final class StoreMaker {
             while (!stop.get()) {
                 Memogen.clearMemory();
                 for (int k = 0; k < n; k++) {
-                    if (!java.util.Arrays.equals(call(SERIES, k, StoreMaker::series), series(k))
-                            || call(SUM, k, key -> sum(key)) != sum(k)) {
+                    if (!java.util.Arrays.equals(StoreTestSupport.call(SERIES, k, StoreMaker::series), series(k))
+                            || StoreTestSupport.call(SUM, k, key -> sum(key)) != sum(k)) {
                         othersWrong.incrementAndGet();
                     }
                 }
@@ -150,7 +112,7 @@ public final class StoreMaker {
                 AtomicInteger runs = new AtomicInteger();
                 int wrong = 0;
                 for (int k = 0; k < n; k++) {
-                    if (!call(TEXT, k, key -> {
+                    if (!StoreTestSupport.call(TEXT, k, key -> {
                         runs.incrementAndGet();
                         return text(key);
                     }).equals(text(k))) {
@@ -165,36 +127,5 @@ public final class StoreMaker {
         }
         stop.set(true);
         reader.join();
-    }
-
-    /** What a generated wrapper does for {@code T f(int x)}, with {@code body} as the method. */
-    static <T> T call(MemoFunction<T> fn, int x, IntFunction<T> body) {
-        KeyHasher h = fn.begin();
-        if (h == null) {
-            return body.apply(x);
-        }
-        try {
-            h.putInt(x);
-        } finally {
-            h.finish();
-        }
-        long k0 = h.high();
-        long k1 = h.low();
-        Object cached = fn.get(k0, k1);
-        if (cached != MemoFunction.MISS) {
-            return fn.value(cached);
-        }
-        MemoFunction.Flight<T> flight = fn.miss(k0, k1);
-        if (flight.hasValue()) {
-            return flight.value();
-        }
-        T result;
-        try {
-            result = body.apply(x);
-        } catch (Throwable t) {
-            flight.fail();
-            throw t;
-        }
-        return flight.complete(result);
     }
 }

@@ -868,18 +868,35 @@ public final class StoreIndex {
         void visit(long state, long fn, long k0, long k1, long size, long cost, double priority);
     }
 
-    /** Under the index lock: visits every entry (a consistent snapshot: no change runs meanwhile). */
+    /**
+     * Visits every entry, as copied under the index lock (a consistent snapshot: no change runs
+     * meanwhile); the visitor runs after the lock is let go.
+     */
     void forEachEntry(SlotVisitor visitor) throws IOException {
-        locked(() -> {
-            for (int i = 0, n = table.slots(); i < n; i++) {
+        long[] slots = locked(() -> {
+            long[] copy = new long[(int) Math.min(Integer.MAX_VALUE - 8, table.count() * 7 + 7)];
+            int n = 0;
+            for (int i = 0, end = table.slots(); i < end; i++) {
                 long state = table.state(i);
                 if (state != EMPTY) {
-                    visitor.visit(state, table.fn(i), table.k0(i), table.k1(i), table.size(i), table.cost(i),
-                            table.priority(i));
+                    if (n + 7 > copy.length) {
+                        copy = java.util.Arrays.copyOf(copy, copy.length * 2);
+                    }
+                    copy[n++] = state;
+                    copy[n++] = table.fn(i);
+                    copy[n++] = table.k0(i);
+                    copy[n++] = table.k1(i);
+                    copy[n++] = table.size(i);
+                    copy[n++] = table.cost(i);
+                    copy[n++] = Double.doubleToRawLongBits(table.priority(i));
                 }
             }
-            return null;
+            return java.util.Arrays.copyOf(copy, n);
         });
+        for (int i = 0; i < slots.length; i += 7) {
+            visitor.visit(slots[i], slots[i + 1], slots[i + 2], slots[i + 3], slots[i + 4], slots[i + 5],
+                    Double.longBitsToDouble(slots[i + 6]));
+        }
     }
 
     /** Lock-free: bytes of pack records, dead ones included, and of live ones ({@code [used, live]}). */
