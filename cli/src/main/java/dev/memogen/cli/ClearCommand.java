@@ -4,7 +4,6 @@ import dev.memogen.Memogen;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,14 +21,11 @@ final class ClearCommand implements Callable<Integer> {
             description = "Only this function's entries: its id or its id hash (16 hex digits).")
     String function;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         long removed = ProgressBar.around("clear",
                 progress -> Memogen.clear(store.settings(), function, progress));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = store.out();
         if (store.json) {
             out.println(new Json().beginObject().field("function", function).field("removed", removed).endObject());
         } else {

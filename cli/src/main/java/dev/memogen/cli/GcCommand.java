@@ -5,7 +5,6 @@ import dev.memogen.StoreCleanup;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,13 +17,10 @@ final class GcCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         StoreCleanup c = Memogen.gc(store.settings());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = store.out();
         if (store.json) {
             out.println(new Json().beginObject()
                     .field("filesRemoved", c.filesRemoved())

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,14 +23,11 @@ final class LsCommand implements Callable<Integer> {
                     + " its id hash (16 hex digits, as stats shows when the id is not known).")
     String function;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         List<StoredEntry> entries = ProgressBar.around("ls",
                 progress -> Memogen.storedEntries(store.settings(), function, progress));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = store.out();
         long now = System.currentTimeMillis();
         if (store.json) {
             Json json = new Json().beginObject().name("entries").beginArray();

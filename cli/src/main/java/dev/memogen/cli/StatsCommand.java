@@ -5,7 +5,6 @@ import dev.memogen.StoreStatistics;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -19,14 +18,11 @@ final class StatsCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         StoreStatistics s = ProgressBar.around("stats",
                 progress -> Memogen.storeStatistics(store.settings(), progress));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = store.out();
         if (store.json) {
             Json json = new Json().beginObject()
                     .field("directory", s.directory().toString())

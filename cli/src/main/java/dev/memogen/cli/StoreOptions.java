@@ -1,11 +1,18 @@
 package dev.memogen.cli;
 
 import dev.memogen.MemogenSettings;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options every command takes: which store, which key, and JSON output. */
+/** The options every command takes: which store, which key, and JSON output; and where it writes. */
 final class StoreOptions {
+    /** The command these options are mixed into. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".memogen",
             description = "The store's directory (default: ${DEFAULT-VALUE}).")
     Path dir;
@@ -41,5 +48,10 @@ final class StoreOptions {
             value = System.getenv(variable);
         }
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** The command's standard output. */
+    PrintWriter out() {
+        return command.commandLine().getOut();
     }
 }

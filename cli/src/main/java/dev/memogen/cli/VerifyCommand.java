@@ -5,7 +5,6 @@ import dev.memogen.StoreVerification;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -18,14 +17,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         StoreVerification v = ProgressBar.around("verify",
                 progress -> Memogen.verifyStore(store.settings(), progress));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = store.out();
         if (store.json) {
             Json json = new Json().beginObject()
                     .field("ok", v.ok())
