@@ -283,14 +283,15 @@ public final class Memogen {
     /**
      * Removes what nothing needs from the store of {@code settings}: orphaned files (as
      * {@link #removeOrphans}) and the dead records of pack files (by compacting them). Safe while
-     * programs use the store: every change is made under the store's index lock.
+     * programs use the store: every change is made under the store's index lock. {@code progress}, when
+     * not null, is told {@code (step, 2)} as it goes.
      *
      * <pre>{@code
-     * StoreCleanup c = Memogen.gc(MemogenSettings.at(dir));
+     * StoreCleanup c = Memogen.gc(MemogenSettings.at(dir), null);
      * }</pre>
      */
-    public static StoreCleanup gc(MemogenSettings settings) throws IOException {
-        StoreMaintenance.Collected c = open(settings).collect();
+    public static StoreCleanup gc(MemogenSettings settings, BiConsumer<Long, Long> progress) throws IOException {
+        StoreMaintenance.Collected c = open(settings).collect(progress(progress));
         return new StoreCleanup(c.filesRemoved(), c.deadPackBytesBefore(), c.deadPackBytesAfter());
     }
 
@@ -328,9 +329,9 @@ public final class Memogen {
         return verifyStore(inUse(), null);
     }
 
-    /** {@link #gc(MemogenSettings)} of the store in use. */
+    /** {@link #gc(MemogenSettings, BiConsumer)} of the store in use. */
     public static StoreCleanup gc() throws IOException {
-        return gc(inUse());
+        return gc(inUse(), null);
     }
 
     /**

@@ -19,7 +19,7 @@ final class GcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StoreCleanup c = Memogen.gc(store.settings());
+        StoreCleanup c = ProgressBar.around("gc", progress -> Memogen.gc(store.settings(), progress));
         PrintWriter out = store.out();
         if (store.json) {
             out.println(new Json().beginObject()

@@ -230,8 +230,8 @@ public final class StoreMaintenance {
     /**
      * Checks every indexed entry: its checksum, that it is an entry of the key and function the
      * index files it under, that its payload fits, and with a key its tag. An entry found damaged
-     * is reported only if the index still points at it afterwards (under the lock: a concurrent
-     * change may have moved or replaced it meanwhile). Object files no index entry refers to are
+     * is checked again under the index lock, and reported only if the index still points at it
+     * and it is still damaged (a concurrent change may have moved or replaced it meanwhile). Object files no index entry refers to are
      * counted as orphans. Nothing is changed.
      */
     public Verification verify(Progress progress) throws IOException {
@@ -241,15 +241,13 @@ public final class StoreMaintenance {
         long done = 0;
         try (PackMaps maps = new PackMaps()) {
             for (Slot s : slots) {
-                String problem;
-                try {
-                    problem = check(maps, s);
-                } catch (IOException | RuntimeException | InternalError e) {
-                    problem = "cannot be read (" + e + ")";
+                String problem = checkOrWhy(maps, s);
+                if (problem != null && problem != STALE) {
+                    problem = confirmed(maps, s);
                 }
                 if (problem == STALE) {
                     stale++;
-                } else if (problem != null && stillThere(s)) {
+                } else if (problem != null) {
                     damage.add(new Damage(s.fn, where(s), problem));
                 }
                 if ((++done & 255) == 0) {
@@ -269,11 +267,27 @@ public final class StoreMaintenance {
         return new Verification(slots.size(), stale, orphans[0], damage);
     }
 
-    /** Whether the index still points where {@code s} says (checked under the lock). */
-    private boolean stillThere(Slot s) throws IOException {
-        boolean[] there = {false};
-        index.runLocked(() -> there[0] = index.where(s.fn, s.k0, s.k1) == s.state);
-        return there[0];
+    /**
+     * The entry of {@code s} checked again under the index lock, where no process can replace or
+     * remove it meanwhile: what is wrong with it, or null when the index no longer points there
+     * (it was replaced or removed since the snapshot) or it reads sound now.
+     */
+    private String confirmed(PackMaps maps, Slot s) throws IOException {
+        String[] problem = {null};
+        index.runLocked(() -> {
+            if (index.where(s.fn, s.k0, s.k1) == s.state) {
+                problem[0] = checkOrWhy(maps, s);
+            }
+        });
+        return problem[0];
+    }
+
+    private String checkOrWhy(PackMaps maps, Slot s) {
+        try {
+            return check(maps, s);
+        } catch (IOException | RuntimeException | InternalError e) {
+            return "cannot be read (" + e + ")";
+        }
     }
 
     private String where(Slot s) {
@@ -305,10 +319,9 @@ public final class StoreMaintenance {
             });
         }
         try (FileChannel ch = StoreFiles.open(root, store.pathOf(s.fn, s.k0, s.k1), StandardOpenOption.READ)) {
+            // Its size is not compared with the index's: a file replaced since the snapshot is
+            // another entry of the key, sound or not by itself.
             long size = ch.size();
-            if (size != s.size) {
-                return "the file holds " + size + " bytes, the index says " + s.size;
-            }
             return check(s, size, (at, into, off, len) -> ch.read(ByteBuffer.wrap(into, off, len), at));
         } catch (StoreFiles.NotPlain e) {
             return "not a plain file (" + e.getMessage() + ")";
@@ -393,10 +406,13 @@ public final class StoreMaintenance {
      * names files of functions without entries) and compacts the packs while they hold dead
      * records. Safe while other processes use the store: all under the index lock.
      */
-    public Collected collect() throws IOException {
+    public Collected collect(Progress progress) throws IOException {
         long deadBefore = dead();
+        progress.update(0, 2); // two steps: the walk of objects/ and functions/, then the packs
         long removed = store.removeOrphans();
+        progress.update(1, 2);
         index.compactAllDead();
+        progress.update(2, 2);
         return new Collected(removed, deadBefore, dead());
     }
 
