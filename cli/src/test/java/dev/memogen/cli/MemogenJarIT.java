@@ -68,6 +68,10 @@ class MemogenJarIT {
         assertEquals(0, ls.exit(), ls::toString);
         assertEquals(1 + 20 + 1, ls.out().lines().count(), ls::toString);
 
+        Ran version = jar(project, "--version");
+        assertEquals(0, version.exit(), version::toString);
+        assertTrue(version.out().matches("memogen \\d+\\.\\d+\\.\\d+.*\\R"), version::toString); // from the manifest
+
         Ran unknown = jar(project, "frob");
         assertEquals(2, unknown.exit(), unknown::toString);
         assertTrue(unknown.err().contains("unknown command 'frob'"), unknown::toString);
