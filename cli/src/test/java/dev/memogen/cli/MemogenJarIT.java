@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,10 @@ class MemogenJarIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
         command.addAll(List.of(args));
+        return run(workDir, command.toArray(String[]::new));
+    }
+
+    private Ran run(Path workDir, String... command) throws IOException, InterruptedException {
         Path out = tmp.resolve("out");
         Path err = tmp.resolve("err");
         Process p = new ProcessBuilder(command).directory(workDir.toFile())
@@ -78,5 +83,22 @@ class MemogenJarIT {
         Ran noStore = jar(tmp, "stats");
         assertEquals(3, noStore.exit(), noStore::toString);
         assertTrue(Files.notExists(tmp.resolve(".memogen")), "looking made no store");
+    }
+
+    @Test
+    void aWalkOfTheStoreDrawsAProgressBarOnATerminal() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        Assumptions.assumeTrue(Files.isExecutable(script), "no script(1) here to run memogen on a terminal");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        try (Worker maker = Worker.start(project, "make", ".memogen", "300")) {
+            assertEquals("made", maker.line());
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // script(1) runs the command on a pseudo-terminal: stdout and stderr are both that terminal.
+        Ran onTerminal = run(project, script.toString(), "-qec", java + " -jar " + JAR + " verify", "/dev/null");
+        assertEquals(0, onTerminal.exit(), onTerminal::toString);
+        assertTrue(onTerminal.out().contains("\rverify [") && onTerminal.out().contains("] 100% (900/900)"),
+                onTerminal::toString);
+        assertTrue(onTerminal.out().contains("900 entries checked: none damaged"), onTerminal::toString);
     }
 }
