@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code memogen clear --function} on a store that another JVM is using: it goes on returning
- * correct values (reading the store all the while), and the cleared function's entries are gone:
- * from the listing, and for that JVM, which computes every one of them again.
+ * {@code memogen clear --function}, then {@code gc}, on a store that another JVM is using: it goes on
+ * returning correct values (reading the store all the while, as gc moves its records), and the
+ * cleared function's entries are gone: from the listing, and for that JVM, which computes every one
+ * of them again.
  */
 class ClearWhileInUseTest {
     private static final int KEYS = 30;
@@ -23,7 +24,7 @@ class ClearWhileInUseTest {
     Path tmp;
 
     @Test
-    void clearingOneFunctionWhileAnotherJvmReadsTheStore() throws Exception {
+    void clearingOneFunctionAndCollectingWhileAnotherJvmReadsTheStore() throws Exception {
         Path store = tmp.resolve("store");
         try (Worker worker = Worker.start(tmp, "use", store.toString(), String.valueOf(KEYS))) {
             assertEquals("ready", worker.line());
@@ -36,6 +37,10 @@ class ClearWhileInUseTest {
             assertEquals(List.of(), ls.json().get("entries"), ls::toString);
             CliRun stats = CliRun.of("stats", "--dir", store.toString(), "--json");
             assertEquals(2L * KEYS, stats.json().get("entries"), stats::toString);
+            // gc then moves every live record to a new pack while the worker reads them.
+            CliRun gc = CliRun.of("gc", "--dir", store.toString(), "--json");
+            assertEquals(0L, gc.json().get("deadPackBytesAfter"), gc::toString);
+            assertTrue((Long) gc.json().get("deadPackBytesBefore") > 0, gc::toString);
 
             worker.send("text");
             String report = worker.line();
