@@ -18,6 +18,7 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.memogen.processor.MemoProcessor")
 public final class SpectraMemo {
+  @SuppressWarnings("unused")
   private static final int SUPPORT = Support.require(6, SpectraMemo.class);
 
   private static final MemoFunction<Long> AREA = MemoFunction.create(

@@ -49,7 +49,9 @@ final class MemoWriter {
 
         // First of all, as the class is initialised: a runtime of another version fails clearly here.
         Set<String> fieldNames = new HashSet<>(Set.of("SUPPORT"));
+        // Read by nothing: only its initialiser matters. Said so for compilers that warn about it (ecj).
         type.addField(FieldSpec.builder(int.class, "SUPPORT", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addAnnotation(AnnotationSpec.builder(SuppressWarnings.class).addMember("value", "$S", "unused").build())
                 .initializer("$T.require($L, $T.class)", RuntimeNames.SUPPORT, RuntimeNames.SUPPORT_VERSION,
                         model.generated())
                 .build());

@@ -458,9 +458,9 @@ class GenerationTest {
     @Test
     void argumentsKeptInMemoryCountTowardsItsBound() {
         Memogen.configure(MemogenSettings.at(dir).withMemorySize(64 << 10));
-        String big = "x".repeat(20_000); // a 40 KB key stream: more than an eighth of the tier
-        assertEquals(20_000, call("length", big));
-        assertEquals(20_000, call("length", big));
+        String big = "x".repeat(40_000); // an 80 KB key stream: more than the whole tier
+        assertEquals(40_000, call("length", big));
+        assertEquals(40_000, call("length", big));
         assertEquals(3, call("length", "abc"));
         assertEquals(3, call("length", "abc"));
         assertEquals(2, runs());

@@ -99,7 +99,15 @@ public final class KeyHasher {
     static final byte PATH = 0x33;
     static final byte PATH_NAME = 0x34;
 
-    private static final ThreadLocal<KeyHasher> PER_THREAD = ThreadLocal.withInitial(KeyHasher::new);
+    private static final ThreadLocal<KeyHasher> PER_THREAD = new PerThread();
+
+    /** A hasher per thread; a class, not {@code ThreadLocal.withInitial} and a method reference (spun at run time in a fresh JVM). */
+    private static final class PerThread extends ThreadLocal<KeyHasher> {
+        @Override
+        protected KeyHasher initialValue() {
+            return new KeyHasher();
+        }
+    }
     /**
      * The stream and its digest: streams of up to {@value Xxh3Short#MAX} bytes (most argument
      * lists) are buffered and digested by {@link Xxh3Short}; longer ones are consumed as they

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 
 /**
  * One memoized method: its identity, its version, the codec of its return type, its statistics,
@@ -83,22 +84,40 @@ public final class MemoFunction<T> {
     private final boolean mutable;
     /** A {@code Path} or {@code File} result ({@link FileResults}): a memory hit first puts its files back. */
     final boolean restoresFiles;
-    private final long idHash;
+    /**
+     * Spreads this function's keys over the memory tier's buckets ({@link MemoryTier}): any
+     * well-mixed number of the id will do, since an entry is found by identity of its function.
+     * Not the store's id hash (XXH3): a JVM with memogen disabled never loads the hashing.
+     */
+    private final long bucketSalt;
     private final ConcurrentHashMap<FlightKey, Flight<T>> inFlight = new ConcurrentHashMap<>();
     /** The futures of the asynchronous computations under way ({@link #pending}), by key. */
     private final ConcurrentHashMap<FlightKey, CompletableFuture<T>> pendingFutures = new ConcurrentHashMap<>();
     private volatile Ttl ttl = Ttl.NONE;
     /** {@code @Memo(replayOutput = true)}: what a computation writes to System.out and err is replayed on hits. */
     private volatile boolean replayOutput;
-    /** Reads the preamble of an entry: what its computation recorded ({@link Recorded}). */
-    private static final StoredEntries.Preamble RECORDED = Recorded::readFresh;
+    /**
+     * Reads the preamble of an entry: what its computation recorded ({@link Recorded}). Here and
+     * on the rest of the hit path, classes rather than lambdas: a JVM's first lambdas are spun at
+     * run time (the metafactory, ASM, in the interpreter), a cost every fresh JVM would pay on its
+     * first hit.
+     */
+    private static final StoredEntries.Preamble RECORDED = new Recorded.PreambleReader();
+    /** Tells the store to decode an entry as it is read: a value the memory tier does not keep encoded. */
+    private static final LongPredicate NEVER_KEPT = new StoredEntries.Never();
 
     private final StripedCounter memoryHits = new StripedCounter();
-    private final LongAdder storeHits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
-    private final LongAdder computeNanos = new LongAdder();
-    private final LongAdder storedBytes = new LongAdder();
-    private final LongAdder invalidations = new LongAdder();
+    // Counters of rare events (a store read, a miss): atomics, not LongAdders, whose class
+    // initialisation (Striped64's handles) every fresh JVM would pay, memogen disabled or not.
+    private final AtomicLong storeHits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong computeNanos = new AtomicLong();
+    private final AtomicLong storedBytes = new AtomicLong();
+    private final AtomicLong invalidations = new AtomicLong();
+    /** Whether this JVM read a large value of this function from the store before ({@link KeepsRead}). */
+    private volatile boolean readLarge;
+    /** Counts a stale entry met by a read: {@link #invalidations}. */
+    private final Runnable countInvalidation = new Increment(invalidations);
 
     private MemoFunction(String id, Class<?> owner, String methodName, String descriptor, String compileVersion,
             String sourceFingerprint, Codec<T> codec, boolean mutable, String[] valueClasses) {
@@ -113,7 +132,7 @@ public final class MemoFunction<T> {
         this.codec = codec;
         this.mutable = mutable;
         this.restoresFiles = (Object) codec == FileResults.PATH || (Object) codec == FileResults.FILE;
-        this.idHash = StoredFunction.idHash(id);
+        this.bucketSalt = (id.hashCode() + 0x5bd1e995L) * 0x9E3779B97F4A7C15L;
     }
 
     /**
@@ -224,8 +243,8 @@ public final class MemoFunction<T> {
         return this;
     }
 
-    long idHash() {
-        return idHash;
+    long bucketSalt() {
+        return bucketSalt;
     }
 
     /**
@@ -398,14 +417,14 @@ public final class MemoFunction<T> {
         // (mutable values). A recheck too: a file larger than the tier keeps is never read whole
         // (a hostile one of any size costs no more memory than the tier would); the threads
         // waiting on this flight then read it from the store themselves (STORED below).
-        StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1, !mutable ? fileSize -> false
-                : fileSize -> rt.memory.keeps(fileSize), recheck ? null : invalidations::increment, RECORDED);
+        StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1,
+                !mutable ? NEVER_KEPT : new KeepsRead(this, rt.memory), recheck ? null : countInvalidation, RECORDED);
         if (found == null) {
             return null;
         }
         Recorded recorded = (Recorded) found.preamble();
         T value = found.value();
-        storeHits.increment();
+        storeHits.incrementAndGet();
         Object held;
         if (value == null) {
             held = NULL;
@@ -711,8 +730,8 @@ public final class MemoFunction<T> {
         /** Records the computed result (memory, store, statistics) and returns it to the caller. */
         public T complete(T result) {
             long nanos = System.nanoTime() - start;
-            fn.misses.increment();
-            fn.computeNanos.add(nanos);
+            fn.misses.incrementAndGet();
+            fn.computeNanos.addAndGet(nanos);
             Object held = Flight.FAILED;
             try {
                 Recorded r = finishRecording();
@@ -983,8 +1002,8 @@ public final class MemoFunction<T> {
             try {
                 if (failure == null) {
                     long nanos = System.nanoTime() - start;
-                    fn.misses.increment();
-                    fn.computeNanos.add(nanos);
+                    fn.misses.incrementAndGet();
+                    fn.computeNanos.addAndGet(nanos);
                     fn.remember(key, args, argsBytes, value, nanos, null);
                 }
             } finally {
@@ -1041,7 +1060,7 @@ public final class MemoFunction<T> {
                     ttl.expiresAt(System.currentTimeMillis()), recorded);
         }
         if (entries != null) {
-            storedBytes.add(entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos));
+            storedBytes.addAndGet(entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos));
         }
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: store " + id + " (" + out.size() + " bytes, computed in "
@@ -1052,11 +1071,11 @@ public final class MemoFunction<T> {
 
     void resetStatistics() {
         memoryHits.reset();
-        storeHits.reset();
-        misses.reset();
-        computeNanos.reset();
-        storedBytes.reset();
-        invalidations.reset();
+        storeHits.set(0);
+        misses.set(0);
+        computeNanos.set(0);
+        storedBytes.set(0);
+        invalidations.set(0);
     }
 
     /**
@@ -1064,11 +1083,52 @@ public final class MemoFunction<T> {
      * reports as {@code FunctionStats}.
      */
     public Counts statistics() {
-        return new Counts(id, memoryHits.sum(), storeHits.sum(), misses.sum(), computeNanos.sum(), storedBytes.sum(),
-                invalidations.sum());
+        return new Counts(id, memoryHits.sum(), storeHits.get(), misses.get(), computeNanos.get(), storedBytes.get(),
+                invalidations.get());
     }
 
     /** A function's counters, read at once; see {@link #statistics()}. */
     public record Counts(String functionId, long memoryHits, long storeHits, long misses, long computeNanos,
             long storedBytes, long invalidations) {}
+
+    /**
+     * Whether the store reads an entry of a mutable value whole, so that the memory tier keeps its
+     * encoded bytes, or decodes it as it is read: whole when the tier would keep it, but a large
+     * value ({@link MemoryTier#large}) only from the function's second large read in this JVM on.
+     */
+    private static final class KeepsRead implements LongPredicate {
+        private final MemoFunction<?> fn;
+        private final MemoryTier tier;
+
+        KeepsRead(MemoFunction<?> fn, MemoryTier tier) {
+            this.fn = fn;
+            this.tier = tier;
+        }
+
+        @Override
+        public boolean test(long fileSize) {
+            if (!tier.keeps(fileSize)) {
+                return false;
+            }
+            if (!tier.large(fileSize) || fn.readLarge) {
+                return true;
+            }
+            fn.readLarge = true;
+            return false;
+        }
+    }
+
+    /** Adds one to a counter when run (a stale entry met by a read); a class, not a method reference: see {@link #RECORDED}. */
+    private static final class Increment implements Runnable {
+        private final AtomicLong counter;
+
+        Increment(AtomicLong counter) {
+            this.counter = counter;
+        }
+
+        @Override
+        public void run() {
+            counter.incrementAndGet();
+        }
+    }
 }

@@ -46,7 +46,9 @@ public final class MemoRuntime {
         }
         this.store = opened;
         this.entries = opened == null ? null : new StoredEntries(opened, config.directory(), problems);
-        FileDigests.skip(config.directory());
+        if (!config.disabled()) { // disabled, no file is digested: FileDigests is not even loaded
+            FileDigests.skip(config.directory());
+        }
     }
 
     /** The runtime in use, or {@code null} before the first {@link #get()}: for code that must not start one. */

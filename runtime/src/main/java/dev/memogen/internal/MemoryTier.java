@@ -40,7 +40,7 @@ final class MemoryTier {
 
     /** Keys are digests or packed argument bytes (then often mostly zero): mix before indexing. */
     private static int bucketStart(int slotCount, MemoFunction<?> fn, long k0, long k1) {
-        long h = (k0 ^ Long.rotateLeft(k1, 29) ^ fn.idHash()) * 0x9E3779B97F4A7C15L;
+        long h = (k0 ^ Long.rotateLeft(k1, 29) ^ fn.bucketSalt()) * 0x9E3779B97F4A7C15L;
         return (int) (h >>> 32) & (slotCount - WAYS);
     }
 
@@ -77,24 +77,39 @@ final class MemoryTier {
         return find(slots, fn, m0, m1);
     }
 
-    /** Keeps {@code value} under its digest, unless it weighs more than an eighth of the tier. */
+    /** Keeps {@code value} under its digest, unless it weighs more than the whole tier. */
     void put(MemoFunction<?> fn, long k0, long k1, Object value, long weight) {
         put(fn, k0, k1, k0, k1, value, null, weight, Long.MAX_VALUE, null);
     }
 
-    /** Whether a value of this weight would be kept: at most an eighth of the tier. */
+    /** Whether a value of this weight would be kept: at most the whole tier ({@link #keepLimit}). */
     boolean keeps(long weight) {
         return weight <= keepLimit();
     }
 
-    /** The largest weight a value may have and be kept. */
+    /**
+     * Whether a value of this weight is large: more than an eighth of the tier. A large value read
+     * from the store is kept from its function's second such read in this JVM on (see
+     * MemoFunction.KeepsRead): keeping it costs the first read a whole copy of its file, which a
+     * program that reads it once (a rerun) would pay for nothing.
+     */
+    boolean large(long weight) {
+        return weight > maxBytes / 8;
+    }
+
+    /**
+     * The largest weight a value may have and be kept: the tier's bound. A value as large as the
+     * tier makes room by evicting the others, as in any cache bounded by weight; the alternative,
+     * never keeping it, read a 16 MB array back from the store at every call (about 50 ms each,
+     * against a few for a copy from memory).
+     */
     long keepLimit() {
-        return maxBytes / 8;
+        return maxBytes;
     }
 
     /**
      * Keeps {@code value} under the memory key ({@code m0}, {@code m1}) until {@code expiresAt}
-     * (epoch millis), unless it weighs more than an eighth of the tier. ({@code k0}, {@code k1}) is
+     * (epoch millis), unless it weighs more than the whole tier. ({@code k0}, {@code k1}) is
      * the store key, {@code args} what {@link Cached#args()} returns, {@code recorded} what a hit
      * checks and replays ({@code null} for nothing).
      */

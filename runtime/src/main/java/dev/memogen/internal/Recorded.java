@@ -125,6 +125,14 @@ record Recorded(List<Dependency> dependencies, List<Chunk> output) {
         return r.stale() ? dev.memogen.internal.core.StoredEntries.Preamble.STALE : r;
     }
 
+    /** {@link #readFresh} as the store's preamble reader. */
+    static final class PreambleReader implements dev.memogen.internal.core.StoredEntries.Preamble {
+        @Override
+        public Object read(ValueReader in) {
+            return readFresh(in);
+        }
+    }
+
     /**
      * Reads a record after its {@link #TAG}; throws {@link CorruptValueException} for sizes that do
      * not fit what is left (the store is not trusted).

@@ -48,6 +48,8 @@ final class StoredFingerprints {
     private static final String JDK = System.getProperty("java.vendor") + " "
             + System.getProperty("java.runtime.version") + " " + System.getProperty("java.home");
 
+    private static final java.util.function.LongPredicate NEVER_KEPT = new StoredEntries.Never();
+
     /** Longest string kept (a URL, a path): longer ones make the fingerprint not kept. */
     private static final int MAX_STRING = 4096;
 
@@ -121,7 +123,7 @@ final class StoredFingerprints {
             key.putChars(part);
         }
         key.finish();
-        StoredEntries.Read<Known> kept = entries.read(STORED, CODEC, key.high(), key.low(), size -> false, null);
+        StoredEntries.Read<Known> kept = entries.read(STORED, CODEC, key.high(), key.low(), NEVER_KEPT, null);
         if (kept != null && kept.value() != null && CodeFingerprint.unchanged(loader, kept.value().inputs())) {
             Known k = kept.value();
             if (Problems.debugEnabled()) {
@@ -155,10 +157,23 @@ final class StoredFingerprints {
     }
 
     /**
-     * The digest of the fingerprint's own class files: a memogen build that fingerprints
-     * differently finds the entries of another stale.
+     * What identifies the fingerprint's own code, so that a memogen build that fingerprints
+     * differently finds the entries of another stale: the {@code stat} of the jar memogen runs
+     * from (a jar replaced, even by the same bytes, makes every kept fingerprint be computed once
+     * more), else (class files in a directory: a build tree, tests) the digest of the three
+     * class files that compute and keep fingerprints. Reading and digesting them took some 5% of
+     * a fresh JVM's first hit.
      */
     private static String implementation() {
+        try {
+            java.security.CodeSource source = StoredFingerprints.class.getProtectionDomain().getCodeSource();
+            java.nio.file.Path jar = source == null ? null : java.nio.file.Path.of(source.getLocation().toURI());
+            if (jar != null && java.nio.file.Files.isRegularFile(jar)) {
+                return "jar " + jar + " " + CodeFingerprint.statText(jar);
+            }
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            // not a file: digested below
+        }
         Xxh3Stream out = new Xxh3Stream();
         for (Class<?> c : new Class<?>[] {CodeFingerprint.class,
                 dev.memogen.internal.fingerprint.ClassFileReader.class, StoredFingerprints.class}) {

@@ -40,6 +40,7 @@ class MemoFunctionTest {
     private static final MemoFunction<String> TEXT_V2 = MemoFunction.create("t.F#text(int)", "v2", StoreTestSupport.STRING, false);
     private static final MemoFunction<String> OTHER = MemoFunction.create("t.F#other(int)", "v1", StoreTestSupport.STRING, false);
     private static final MemoFunction<double[]> ARRAY = MemoFunction.create("t.F#array(int)", "v1", StoreTestSupport.DOUBLES, true);
+    private static final MemoFunction<double[]> LARGE = MemoFunction.create("t.F#large(int)", "v1", StoreTestSupport.DOUBLES, true);
     private final List<Path> immutable = new ArrayList<>();
 
     private String text(int x) {
@@ -202,6 +203,36 @@ class MemoFunctionTest {
         assertArrayEquals(new double[] {4, 5}, fromStore);
         fromStore[0] = 99;
         assertArrayEquals(new double[] {4, 5}, call(ARRAY, 4, x -> new double[] {-1}));
+    }
+
+    /**
+     * A mutable value larger than an eighth of the memory tier, and no larger than the tier, read
+     * from the store: decoded as it is read the first time (a rerun that reads it once copies no
+     * file), kept in memory from the function's second read on; one larger than the tier never.
+     * Every call gets an array of its own.
+     */
+    @Test
+    void aLargeValueReadFromTheStoreIsKeptInMemoryFromItsSecondReadOn() {
+        MemoConfig config = MemoConfig.at(dir).withPackMax(0).withMemoryTierBytes(4 << 20);
+        MemoRuntime.install(config);
+        double[] large = new double[200_000]; // 1.6 MB: more than an eighth of 4 MiB
+        double[] tooLarge = new double[600_000]; // 4.8 MB: more than the tier
+        for (int i = 0; i < tooLarge.length; i++) {
+            tooLarge[i] = i * 0.5;
+        }
+        System.arraycopy(tooLarge, 0, large, 0, large.length);
+        call(LARGE, 1, x -> large.clone());
+        call(LARGE, 2, x -> tooLarge.clone());
+        MemoRuntime.install(config); // the next run: memory empty
+        for (int call = 1; call <= 4; call++) {
+            double[] got = call(LARGE, 1, x -> new double[] {-1});
+            assertArrayEquals(large, got);
+            got[0] = 99; // the caller's own copy
+            assertArrayEquals(tooLarge, call(LARGE, 2, x -> new double[] {-1}));
+        }
+        MemoFunction.Counts counts = LARGE.statistics();
+        assertEquals(2 + 4, counts.storeHits(), "key 1 read twice, then kept; key 2 read at every call");
+        assertEquals(2, counts.memoryHits(), "key 1 from memory at the third and fourth calls");
     }
 
     @Test

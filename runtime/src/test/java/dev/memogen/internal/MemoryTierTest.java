@@ -31,11 +31,14 @@ class MemoryTierTest {
     }
 
     @Test
-    void skipsValuesTooLargeToKeep() {
+    void skipsValuesLargerThanTheTierAndKeepsOneAsLargeAsIt() {
         MemoryTier tier = new MemoryTier(8_000, 64);
-        tier.put(F, 1, 1, "big", 1_001);
+        tier.put(F, 2, 2, "small", 100);
+        tier.put(F, 1, 1, "big", 8_001);
         assertNull(tier.get(F, 1, 1));
-        tier.put(F, 1, 1, "ok", 1_000);
-        assertEquals("ok", tier.get(F, 1, 1).value);
+        assertEquals("small", tier.get(F, 2, 2).value, "nothing evicted for a value that is not kept");
+        tier.put(F, 1, 1, "whole", 8_000);
+        assertEquals("whole", tier.get(F, 1, 1).value);
+        assertNull(tier.get(F, 2, 2), "evicted to make room");
     }
 }

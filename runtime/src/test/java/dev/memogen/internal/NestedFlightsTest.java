@@ -187,7 +187,7 @@ class NestedFlightsTest {
         KeyHasher h = KeyHasher.create();
         h.putInt(x);
         h.finish();
-        StoreFixtures.ownKey(dir, MemoRuntime.get().store(), fn.idHash(), h.high(), h.low(), foreign.toHandle());
+        StoreFixtures.ownKey(dir, MemoRuntime.get().store(), fn.stored().idHash(), h.high(), h.low(), foreign.toHandle());
         assertEquals(foreign.pid(), MemoRuntime.get().store().keyOwnerPid(fn.stored(), h.high(), h.low()));
     }
 

@@ -36,6 +36,14 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      */
     public static final byte PREAMBLE = 2;
 
+    /** Keeps no entry's encoded bytes: every value is decoded as it is read ({@code keepsBytes} of {@link #read}). */
+    public static final class Never implements java.util.function.LongPredicate {
+        @Override
+        public boolean test(long fileSize) {
+            return false;
+        }
+    }
+
     /** Reads the preamble of an entry, before its value is decoded. */
     public interface Preamble {
         /**

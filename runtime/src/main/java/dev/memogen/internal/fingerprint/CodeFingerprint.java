@@ -174,6 +174,11 @@ public final class CodeFingerprint {
     /** What {@code stat} says of a file (device, inode, size, modification and change times), and its modification time. */
     private record Stat(String text, long modifiedMillis) {}
 
+    /** The text of {@code p}'s {@code stat} as inputs record it: device, inode, size, modification and change times. */
+    public static String statText(Path p) throws IOException {
+        return stat(p).text();
+    }
+
     private static Stat stat(Path p) throws IOException {
         try {
             Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,ctime");

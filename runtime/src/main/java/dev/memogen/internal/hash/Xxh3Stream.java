@@ -123,7 +123,15 @@ public final class Xxh3Stream {
     }
 
     private static final byte[] NO_BUFFER = new byte[0];
-    private static final ThreadLocal<Xxh3Stream> DIGESTS = ThreadLocal.withInitial(() -> new Xxh3Stream(NO_BUFFER));
+    private static final ThreadLocal<Xxh3Stream> DIGESTS = new PerThread();
+
+    /** A stream per thread; a class, not {@code ThreadLocal.withInitial} and a lambda, which a fresh JVM would spin at its first hash. */
+    private static final class PerThread extends ThreadLocal<Xxh3Stream> {
+        @Override
+        protected Xxh3Stream initialValue() {
+            return new Xxh3Stream(NO_BUFFER);
+        }
+    }
 
     /**
      * XXH3-128 of {@code b[off..off+len)} in one pass straight from the array (entry checksums,

@@ -498,22 +498,52 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         try {
             int n = streamed.read(buf, 0, (int) Math.min(buf.length, body));
             ValueReader in = new ValueReader(buf, n, streamed, body - n);
-            long[] tagAt = {body};
-            Found found = EntryFormat.check(in, body, fn, systemState, k0, k1,
-                    (offset, length, created, cost, v0, v1) -> {
-                        tagAt[0] = (long) offset + length;
-                        return new Found.Streaming(streamed, length, created, cost, v0, v1);
-                    });
+            StreamingHit hit = new StreamingHit(streamed, body);
+            Found found = EntryFormat.check(in, body, fn, systemState, k0, k1, hit);
             if (found instanceof Found.Streaming) {
                 streamed.reader = in;
-                streamed.tagAt = tagAt[0]; // the first piece, read already, is all header and payload
-                found = authenticated(found, body, tagAt[0]);
+                streamed.tagAt = hit.tagAt; // the first piece, read already, is all header and payload
+                found = authenticated(found, body, hit.tagAt);
             }
             return found;
         } catch (CorruptValueException e) {
             return new Found.Corrupt(e.getMessage());
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * The hit of an entry read whole. Here and in {@link StreamingHit}, classes rather than
+     * lambdas: a fresh JVM spins a lambda's class at run time, on its first hit.
+     */
+    private static final class WholeHit implements EntryFormat.HitMaker {
+        private final byte[] bytes;
+
+        WholeHit(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public Found hit(int offset, int length, long created, long cost, long v0, long v1) {
+            return new Found.Whole(bytes, offset, length, created, cost, v0, v1);
+        }
+    }
+
+    /** The hit of an entry read in pieces; remembers where its tag starts (its payload's end). */
+    private static final class StreamingHit implements EntryFormat.HitMaker {
+        private final Streamed streamed;
+        long tagAt;
+
+        StreamingHit(Streamed streamed, long body) {
+            this.streamed = streamed;
+            this.tagAt = body;
+        }
+
+        @Override
+        public Found hit(int offset, int length, long created, long cost, long v0, long v1) {
+            tagAt = (long) offset + length;
+            return new Found.Streaming(streamed, length, created, cost, v0, v1);
         }
     }
 
@@ -528,8 +558,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         }
         try {
             Found found = EntryFormat.check(new ValueReader(bytes, 0, body), body, fn, systemState, k0, k1,
-                    (offset, length, created, cost, v0, v1) -> new Found.Whole(bytes, offset, length, created, cost, v0,
-                            v1));
+                    new WholeHit(bytes));
             if (found instanceof Found.Whole w) {
                 int tagAt = w.payloadOffset() + w.payloadLength();
                 found = authenticated(found, body, tagAt);

@@ -49,8 +49,18 @@ public final class FlightTable {
     private static final VarHandle WORD = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** The low byte of a word is its owner's heartbeat; the rest names the owner. */
     static final long NAME = ~0xFFL;
-    /** The name this process writes into the stripes it owns (heartbeat 0); never 0 (a pid is positive). */
-    static final long ME = name(ProcessHandle.current());
+    /**
+     * The name this process writes into the stripes it owns (heartbeat 0); never 0 (a pid is
+     * positive). Made at the first claim, not when a store opens: {@link ProcessHandle} starts
+     * its machinery (an executor, some 40 classes) when it is first used, which a hit never needs.
+     */
+    static long me() {
+        return Me.NAME;
+    }
+
+    private static final class Me {
+        static final long NAME = name(ProcessHandle.current());
+    }
 
     /**
      * How often the owner of a stripe changes its word while it holds it ({@link Heartbeat}): the
@@ -142,11 +152,11 @@ public final class FlightTable {
                 held = java.util.Arrays.copyOf(held, 2 * heldCount);
             }
             Heartbeat.beating(this);
-            long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, ME);
-            // ME with no flight here: another mapping of this JVM's (a store opened twice) owns it.
-            if (owner == 0 || (owner & NAME) == ME
+            long owner = (long) WORD.compareAndExchange(m, lock.offset, 0L, me());
+            // me() with no flight here: another mapping of this JVM's (a store opened twice) owns it.
+            if (owner == 0 || (owner & NAME) == me()
                     || ((!alive(owner) || isStalled(owner, stalled))
-                            && WORD.compareAndSet(m, lock.offset, owner, ME))) { // a dead or stalled owner's: take it over
+                            && WORD.compareAndSet(m, lock.offset, owner, me()))) { // a dead or stalled owner's: take it over
                 shares[stripe] = 1;
                 held[heldCount++] = stripe;
                 return lock;
@@ -198,8 +208,8 @@ public final class FlightTable {
                     continue; // held in a mapping of the file before it was made anew at a smaller size
                 }
                 long w = (long) WORD.getVolatile(m, offset);
-                if ((w & NAME) == ME) { // else taken over by a process that judged this one stalled
-                    WORD.compareAndSet(m, offset, w, ME | ((w + 1) & 0xFF));
+                if ((w & NAME) == me()) { // else taken over by a process that judged this one stalled
+                    WORD.compareAndSet(m, offset, w, me() | ((w + 1) & 0xFF));
                 }
             }
             return heldCount > 0;
@@ -312,7 +322,7 @@ public final class FlightTable {
                     }
                     // Fails only if a process that took us for dead or stalled owns it now.
                     long w = (long) WORD.getVolatile(lock.map, lock.offset);
-                    while ((w & NAME) == ME && !WORD.compareAndSet(lock.map, lock.offset, w, 0L)) {
+                    while ((w & NAME) == me() && !WORD.compareAndSet(lock.map, lock.offset, w, 0L)) {
                         w = (long) WORD.getVolatile(lock.map, lock.offset); // the heartbeat changed it
                     }
                 }

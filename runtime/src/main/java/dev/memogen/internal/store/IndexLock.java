@@ -230,7 +230,15 @@ final class IndexLock {
         this.waitNanos = Math.min(lockTimeoutNanos, WAIT_AT_MOST_NANOS);
         this.lockHoldNanos = Math.min(lockHoldNanos, TimeUnit.DAYS.toNanos(1)); // longer is no different; 100 holds must not overflow
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock").toAbsolutePath().normalize();
-        this.lock = LOCKS.computeIfAbsent(lockFile, DirectoryLock::new);
+        DirectoryLock known = LOCKS.get(lockFile); // not computeIfAbsent and a method reference: no lambda on the first hit
+        if (known == null) {
+            DirectoryLock made = new DirectoryLock(lockFile);
+            known = LOCKS.putIfAbsent(lockFile, made);
+            if (known == null) {
+                known = made;
+            }
+        }
+        this.lock = known;
     }
 
     /**

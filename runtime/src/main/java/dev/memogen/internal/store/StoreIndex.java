@@ -103,9 +103,13 @@ public final class StoreIndex {
     /** The file as mapped; mapped again (by {@link #attach}) only under the lock. */
     private final SlotTable table = new SlotTable();
     private final IndexLock lock;
-    private final Eviction eviction;
-    private final Compaction compaction;
-    private final IndexRebuild indexRebuild;
+    /**
+     * The machinery of changes, made at the first change that needs it ({@link #eviction()}): a
+     * process that only reads the store (a rerun that hits) never loads it.
+     */
+    private volatile Eviction eviction;
+    private volatile Compaction compaction;
+    private volatile IndexRebuild indexRebuild;
     private volatile long maxBytes;
     /** The index file's identity (inode) when it was mapped: a file re-created by someone else is noticed. */
     private Object fileKey; // guarded by lock
@@ -125,10 +129,35 @@ public final class StoreIndex {
         this.reports = reports;
         this.maxBytes = maxBytes;
         this.lock = new IndexLock(file, table, lockTimeoutNanos, lockHoldNanos);
-        this.eviction = new Eviction(table, policy, slot -> discardStoredForm(slot, false));
-        this.compaction = new Compaction(table, objects, reports,
-                (fn, entry, length) -> append(fn, length, entry, length, entry, 0, entry, 0));
-        this.indexRebuild = new IndexRebuild(table, objects, policy, this::upsert, eviction, compaction);
+    }
+
+    /** Under the lock (or racing harmlessly: the made objects hold no state of their own). */
+    private Eviction eviction() {
+        Eviction e = eviction;
+        if (e == null) {
+            e = new Eviction(table, policy, slot -> discardStoredForm(slot, false));
+            eviction = e;
+        }
+        return e;
+    }
+
+    private Compaction compaction() {
+        Compaction c = compaction;
+        if (c == null) {
+            c = new Compaction(table, objects, reports,
+                    (fn, entry, length) -> append(fn, length, entry, length, entry, 0, entry, 0));
+            compaction = c;
+        }
+        return c;
+    }
+
+    private IndexRebuild indexRebuild() {
+        IndexRebuild r = indexRebuild;
+        if (r == null) {
+            r = new IndexRebuild(table, objects, policy, this::upsert, eviction(), compaction());
+            indexRebuild = r;
+        }
+        return r;
     }
 
     /**
@@ -139,6 +168,9 @@ public final class StoreIndex {
     static StoreIndex open(Path file, ObjectFiles objects, EvictionPolicy policy, Reports reports, long maxBytes,
             long lockTimeoutNanos, long lockHoldNanos) throws IOException {
         StoreIndex index = new StoreIndex(file, objects, policy, reports, maxBytes, lockTimeoutNanos, lockHoldNanos);
+        if (index.attachIfReady()) {
+            return index;
+        }
         // index.lock is opened without a warning later (IndexLock): whatever is not a plain file there is replaced now.
         StoreFiles.openReplacing(file.getParent(), file.resolveSibling("index.lock"), reports,
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
@@ -206,6 +238,37 @@ public final class StoreIndex {
         }
     }
 
+    /**
+     * Maps the index without the lock when nothing needs the lock's work: the file is there, plain,
+     * its header sound and clean (no change under way or left by a stopped process, its totals
+     * whole) and its size the one for the bound. The usual case of a rerun, which then reads
+     * without ever taking the lock, nor starting the thread that keeps it; the first change checks
+     * the index under the lock like every change ({@link #ensureSound}). Anything else: false,
+     * and the caller opens the index under the lock, which repairs what needs it.
+     */
+    private boolean attachIfReady() throws IOException {
+        try (FileChannel channel = StoreFiles.open(file.getParent(), file, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            int slots = IndexHeader.readSlotsIfSound(channel, channel.size());
+            if (slots <= 0) {
+                return false;
+            }
+            table.map(channel, slots);
+            fileKey = StoreFiles.lstat(file).fileKey();
+        } catch (IOException e) { // missing, not a plain file (StoreFiles.NotPlain), not writable...
+            return false; // made, replaced or reported under the lock, as before
+        }
+        statDue = System.nanoTime() + STAT_EVERY_NANOS;
+        long total = table.header(H_TOTAL);
+        long count = table.header(H_COUNT);
+        int bound = IndexHeader.slotsFor(maxBytes);
+        boolean sized = table.slots() == bound || (table.slots() < bound && count < table.maxEntries());
+        return table.header(H_DIRTY) == 0 && (table.header(H_CHANGES) & 1) == 0
+                && total >= 0 && total == ~table.header(H_TOTAL_NOT)
+                && count >= 0 && count <= table.slots() && count == ~table.header(H_COUNT_NOT)
+                && sized && StoreFiles.isRegularFile(file.resolveSibling("index.lock"));
+    }
+
     /** Maps the index file without the lock if it exists and its header is sound; whether it did. */
     private boolean attachIfSound() throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -248,7 +311,7 @@ public final class StoreIndex {
         table.setHeader(H_CHECK, IndexHeader.headerCheck(slots));
         table.setHeader(H_PACK_CAPACITY, (long) IndexHeader.packCapacityFor(maxBytes));
         long changes = beginChange();
-        indexRebuild.rebuild(length == 0, maxBytes);
+        indexRebuild().rebuild(length == 0, maxBytes);
         endChange(changes);
     }
 
@@ -275,7 +338,7 @@ public final class StoreIndex {
         table.setHeader(H_DIRTY, ProcessHandle.current().pid());
         long changes = beginChange();
         while (table.count() > (long) slots * 3 / 4
-                && eviction.evictOne(java.util.concurrent.ThreadLocalRandom.current().nextInt() & (before - 1))) {
+                && eviction().evictOne(java.util.concurrent.ThreadLocalRandom.current().nextInt() & (before - 1))) {
             // evicted one
         }
         endChange(changes);
@@ -358,7 +421,7 @@ public final class StoreIndex {
         } catch (Damaged d) {
             reports.event("index", "the store index " + file + " is damaged (" + d.getMessage()
                     + "); rebuilt from the objects");
-            indexRebuild.rebuild(false, maxBytes);
+            indexRebuild().rebuild(false, maxBytes);
             result = op.run();
         }
         endChange(changes);
@@ -431,7 +494,7 @@ public final class StoreIndex {
             table.setHeader(H_DIRTY, 1L);
             reports.event("index", "the store index " + file + " was not sound (" + why + "); rebuilt from the objects");
             long changes = beginChange();
-            indexRebuild.rebuild(false, maxBytes);
+            indexRebuild().rebuild(false, maxBytes);
             endChange(changes);
         }
     }
@@ -555,8 +618,8 @@ public final class StoreIndex {
         int packMax = objects.packMax();
         int evicted = 0;
         for (int round = 0; round < 8; round++) {
-            evicted += eviction.evictWhileOver(maxBytes, packMax);
-            compaction.compactWhileWasteful();
+            evicted += eviction().evictWhileOver(maxBytes, packMax);
+            compaction().compactWhileWasteful();
             if (!DirectoryBudget.over(table, maxBytes, packMax)) {
                 break;
             }
@@ -671,7 +734,7 @@ public final class StoreIndex {
             table.writeSlot(at, state, fn, k0, k1, size, cost, priority);
         } else {
             if (table.count() >= table.maxEntries()) {
-                eviction.evictOne(table.home(fn, k0, k1)); // where the probe just read: in the cache already
+                eviction().evictOne(table.home(fn, k0, k1)); // where the probe just read: in the cache already
                 at = table.probe(fn, k0, k1); // the table moved
                 if (at >= 0) {
                     throw new Damaged("key appeared during eviction");
@@ -911,7 +974,7 @@ public final class StoreIndex {
      */
     void compactAllDead() throws IOException {
         locked(() -> {
-            compaction.compactAllDead();
+            compaction().compactAllDead();
             long first = table.header(H_PACK_FIRST);
             java.util.List<long[]> gone = new java.util.ArrayList<>();
             for (int i = 0, n = table.slots(); i < n; i++) {

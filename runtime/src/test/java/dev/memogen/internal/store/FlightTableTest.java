@@ -97,7 +97,7 @@ class FlightTableTest {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
             m.order(ByteOrder.LITTLE_ENDIAN);
-            assertEquals(FlightTable.ME, m.getLong(FlightTable.offset(m, 1, 2, 3)) & FlightTable.NAME,
+            assertEquals(FlightTable.me(), m.getLong(FlightTable.offset(m, 1, 2, 3)) & FlightTable.NAME,
                     "the key's stripe is among the file's 2048");
         }
         claim.release();
@@ -112,13 +112,13 @@ class FlightTableTest {
 
     @Test
     void thisProcessIsAliveAndADeadOneIsNot() throws Exception {
-        assertTrue(FlightTable.alive(FlightTable.ME));
+        assertTrue(FlightTable.alive(FlightTable.me()));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long name = FlightTable.name(p.toHandle());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertFalse(FlightTable.alive(name), "a process that ended");
-        long reused = FlightTable.ME ^ 0x5555_5555L; // this pid, another start time: the pid was reused
+        long reused = FlightTable.me() ^ 0x5555_5555L; // this pid, another start time: the pid was reused
         assertFalse(FlightTable.alive(reused), "a pid now held by a process that started at another time");
     }
 
