@@ -2,10 +2,19 @@ package dev.memogen;
 
 import dev.memogen.internal.MemoFunction;
 import dev.memogen.internal.MemoRuntime;
+import dev.memogen.internal.core.Problems;
+import dev.memogen.internal.hash.Hex;
+import dev.memogen.internal.store.FunctionNames;
+import dev.memogen.internal.store.StoreMaintenance;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Run-time view of memogen in this JVM: where the store is, whether it is enabled, and what each
@@ -175,5 +184,184 @@ public final class Memogen {
      */
     public static void clearMemory() {
         MemoRuntime.get().clearMemoryTier();
+    }
+
+    // ---------------------------------------------------------------- the store as a whole (the memogen command)
+
+    /**
+     * What the store of {@code settings} holds, per function, as its index counts it. Safe while
+     * programs use the store. {@code progress}, when not null, is told {@code (done, total)} as
+     * the entries are walked.
+     *
+     * <pre>{@code
+     * StoreStatistics s = Memogen.storeStatistics(MemogenSettings.at(Path.of(".memogen")), null);
+     * for (StoreStatistics.Function f : s.functions()) {
+     *     System.out.println(f.name() + ": " + f.entries() + " entries, " + f.bytes() + " bytes");
+     * }
+     * }</pre>
+     *
+     * @throws java.nio.file.NoSuchFileException when the directory holds no store
+     */
+    public static StoreStatistics storeStatistics(MemogenSettings settings, BiConsumer<Long, Long> progress)
+            throws IOException {
+        StoreMaintenance store = open(settings);
+        Map<Long, FunctionNames.Named> names = store.functions();
+        Map<Long, long[]> per = new HashMap<>();
+        long cost = 0;
+        long entries = 0;
+        long bytes = 0;
+        for (StoreMaintenance.Entry e : store.entries(false, progress(progress))) {
+            long[] f = per.computeIfAbsent(e.functionHash(), k -> new long[3]);
+            f[0]++;
+            f[1] += e.size();
+            f[2] += e.computeNanos();
+            entries++;
+            bytes += e.size();
+            cost += e.computeNanos();
+        }
+        List<StoreStatistics.Function> functions = new ArrayList<>();
+        per.forEach((hash, f) -> functions.add(new StoreStatistics.Function(idOf(names, hash), Hex.of(hash), f[0], f[1],
+                f[2])));
+        functions.sort(Comparator.comparingLong(StoreStatistics.Function::bytes).reversed()
+                .thenComparing(StoreStatistics.Function::functionHash));
+        return new StoreStatistics(store.directory(), entries, bytes, settings.maxSize(), cost, functions);
+    }
+
+    /**
+     * The entries of the store of {@code settings}, all of them or those of one function
+     * ({@code functionId}: its id, or its id hash of 16 hex digits; {@code null} for all), most
+     * recently stored first. Safe while programs use the store.
+     *
+     * <pre>{@code
+     * String id = "com.acme.Spectra#smooth(double[],int)";
+     * for (StoredEntry e : Memogen.storedEntries(MemogenSettings.at(dir), id, null)) {
+     *     System.out.println(e.key() + " " + e.bytes() + " bytes");
+     * }
+     * }</pre>
+     */
+    public static List<StoredEntry> storedEntries(MemogenSettings settings, String functionId,
+            BiConsumer<Long, Long> progress) throws IOException {
+        StoreMaintenance store = open(settings);
+        Map<Long, FunctionNames.Named> names = store.functions();
+        long only = functionId == null ? 0 : StoreMaintenance.functionHash(functionId);
+        List<StoredEntry> entries = new ArrayList<>();
+        for (StoreMaintenance.Entry e : store.entries(true, progress(progress))) {
+            if (functionId == null || e.functionHash() == only) {
+                entries.add(new StoredEntry(idOf(names, e.functionHash()), Hex.of(e.functionHash()),
+                        Hex.of(e.k0()) + Hex.of(e.k1()), e.packed(), e.size(), e.createdMillis(), e.computeNanos(),
+                        e.priority()));
+            }
+        }
+        entries.sort(Comparator.comparingLong(StoredEntry::createdMillis).reversed()
+                .thenComparing(StoredEntry::functionHash).thenComparing(StoredEntry::key));
+        return entries;
+    }
+
+    /**
+     * Reads and checks every entry of the store of {@code settings}: checksum, key, payload length,
+     * and with a key in the settings ({@link MemogenSettings#withKey}) the HMAC tag. Changes nothing.
+     *
+     * <pre>{@code
+     * StoreVerification v = Memogen.verifyStore(MemogenSettings.at(dir), null);
+     * v.problems().forEach(System.err::println);
+     * }</pre>
+     */
+    public static StoreVerification verifyStore(MemogenSettings settings, BiConsumer<Long, Long> progress)
+            throws IOException {
+        StoreMaintenance store = open(settings);
+        StoreMaintenance.Verification v = store.verify(progress(progress));
+        Map<Long, FunctionNames.Named> names = store.functions();
+        List<String> problems = new ArrayList<>();
+        for (StoreMaintenance.Damage d : v.damage()) {
+            String id = idOf(names, d.functionHash());
+            problems.add((id != null ? id : Hex.of(d.functionHash())) + ", " + d.where() + ": " + d.problem());
+        }
+        problems.sort(null);
+        return new StoreVerification(v.checked(), v.stale(), v.orphans(), problems);
+    }
+
+    /**
+     * Removes what nothing needs from the store of {@code settings}: orphaned files (as
+     * {@link #removeOrphans}) and the dead records of pack files (by compacting them). Safe while
+     * programs use the store: every change is made under the store's index lock. {@code progress}, when
+     * not null, is told {@code (step, 2)} as it goes.
+     *
+     * <pre>{@code
+     * StoreCleanup c = Memogen.gc(MemogenSettings.at(dir), null);
+     * }</pre>
+     */
+    public static StoreCleanup gc(MemogenSettings settings, BiConsumer<Long, Long> progress) throws IOException {
+        StoreMaintenance.Collected c = open(settings).collect(progress(progress));
+        return new StoreCleanup(c.filesRemoved(), c.deadPackBytesBefore(), c.deadPackBytesAfter());
+    }
+
+    /**
+     * Drops every entry of the store of {@code settings}, or those of one function
+     * ({@code functionId}: its id, or its id hash of 16 hex digits; {@code null} for all). Safe
+     * while programs use the store: each entry is removed under the store's index lock, as a
+     * writer removes one, and a program that no longer finds it computes it again. Values a
+     * program holds in memory stay there (call {@link #clearMemory} in it). Returns how many
+     * entries were removed.
+     *
+     * <pre>{@code
+     * long removed = Memogen.clear(MemogenSettings.at(dir), "com.acme.Spectra#smooth(double[],int)", null);
+     * }</pre>
+     */
+    public static long clear(MemogenSettings settings, String functionId, BiConsumer<Long, Long> progress)
+            throws IOException {
+        StoreMaintenance store = open(settings);
+        return store.clear(functionId == null, functionId == null ? 0 : StoreMaintenance.functionHash(functionId),
+                progress(progress));
+    }
+
+    /** {@link #storeStatistics(MemogenSettings, BiConsumer)} of the store in use, against this JVM's bound. */
+    public static StoreStatistics storeStatistics() throws IOException {
+        return storeStatistics(inUse(), null);
+    }
+
+    /** {@link #storedEntries(MemogenSettings, String, BiConsumer)} of the store in use. */
+    public static List<StoredEntry> storedEntries(String functionId) throws IOException {
+        return storedEntries(inUse(), functionId, null);
+    }
+
+    /** {@link #verifyStore(MemogenSettings, BiConsumer)} of the store in use, with its key. */
+    public static StoreVerification verifyStore() throws IOException {
+        return verifyStore(inUse(), null);
+    }
+
+    /** {@link #gc(MemogenSettings, BiConsumer)} of the store in use. */
+    public static StoreCleanup gc() throws IOException {
+        return gc(inUse(), null);
+    }
+
+    /**
+     * {@link #clear(MemogenSettings, String, BiConsumer)} of the store in use, and the values this
+     * JVM holds in memory ({@link #clearMemory}): the next call of each cleared function computes.
+     *
+     * <pre>{@code
+     * Memogen.clear("com.acme.Spectra#smooth(double[],int)");
+     * }</pre>
+     */
+    public static long clear(String functionId) throws IOException {
+        long removed = clear(inUse(), functionId, null);
+        clearMemory();
+        return removed;
+    }
+
+    private static MemogenSettings inUse() {
+        return settings().withMaxSize(maxSize());
+    }
+
+    private static StoreMaintenance open(MemogenSettings settings) throws IOException {
+        return StoreMaintenance.open(settings.directory(), settings.config().key(), settings.maxSize(), new Problems());
+    }
+
+    private static StoreMaintenance.Progress progress(BiConsumer<Long, Long> progress) {
+        return progress == null ? StoreMaintenance.Progress.NONE : progress::accept;
+    }
+
+    private static String idOf(Map<Long, FunctionNames.Named> names, long hash) {
+        FunctionNames.Named named = names.get(hash);
+        return named == null ? null : named.id();
     }
 }

@@ -4,6 +4,7 @@ import static dev.memogen.internal.store.IndexHeader.H_PACK_CAPACITY;
 import static dev.memogen.internal.store.IndexHeader.H_PACK_FIRST;
 import static dev.memogen.internal.store.IndexHeader.H_PACK_LAST;
 import static dev.memogen.internal.store.IndexHeader.H_PACK_LIVE;
+import static dev.memogen.internal.store.IndexHeader.H_PACK_TAIL;
 import static dev.memogen.internal.store.IndexHeader.H_PACK_USED;
 
 import java.io.IOException;
@@ -41,6 +42,26 @@ final class Compaction {
         while (packs != null && table.header(H_PACK_FIRST) < table.header(H_PACK_LAST)
                 && table.header(H_PACK_USED) - table.header(H_PACK_LIVE)
                         > table.header(H_PACK_LIVE) + table.header(H_PACK_CAPACITY)) {
+            if (!compactFirst(packs)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Under the lock: compacts every pack, the last one included, while the packs hold dead
+     * records ({@code memogen gc}). The last pack is closed first (its tail set to its end), so
+     * that the records moved out of it, as out of the others, go to a new pack; each pack is
+     * compacted at most once.
+     */
+    void compactAllDead() throws IOException {
+        Packs packs = objects.packs();
+        long last = table.header(H_PACK_LAST);
+        if (packs == null || last <= 0 || table.header(H_PACK_USED) <= table.header(H_PACK_LIVE)) {
+            return;
+        }
+        table.setHeader(H_PACK_TAIL, table.header(H_PACK_CAPACITY));
+        while (table.header(H_PACK_FIRST) <= last && table.header(H_PACK_USED) > table.header(H_PACK_LIVE)) {
             if (!compactFirst(packs)) {
                 return;
             }

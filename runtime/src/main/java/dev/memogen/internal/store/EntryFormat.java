@@ -182,4 +182,53 @@ public final class EntryFormat {
         }
         return (long) LONG.get(entry, FUNCTION_AT);
     }
+
+    /** Where an entry's creation time is (epoch millis). */
+    private static final int CREATED_AT = 16;
+
+    /** For tools: the creation time (epoch millis) in the first {@link #HEAD_BYTES} of an entry. */
+    static long createdOf(byte[] head) {
+        return (long) LONG.get(head, CREATED_AT);
+    }
+
+    /** For tools: whether the header {@code head} (at least 8 bytes) is of this store format. */
+    static boolean currentFormat(byte[] head) {
+        return (int) INT.get(head, 4) == FORMAT_VERSION;
+    }
+
+    /**
+     * For tools ({@link StoreMaintenance}): what is wrong with the header of an entry of
+     * {@code length} bytes stored for key ({@code k0}, {@code k1}) of function {@code fn}, given its
+     * first {@link #HEADER_BYTES} (or fewer, when the entry is shorter); null when it is sound. The
+     * system state and function version are not looked at: an entry of another one is stale, not
+     * damaged; nor is the tag (the caller checks it against its key).
+     */
+    static String headerProblem(byte[] head, long length, long fn, long k0, long k1) {
+        if (length < HEADER_BYTES + CHECKSUM_BYTES || head.length < HEADER_BYTES) {
+            return "too short for an entry (" + length + " bytes)";
+        }
+        if ((int) INT.get(head, 0) != MAGIC) {
+            return "not a memogen entry (no magic)";
+        }
+        if (!currentFormat(head)) {
+            return null; // another format: stale, read as a miss
+        }
+        if ((long) LONG.get(head, K0_AT) != k0 || (long) LONG.get(head, K1_AT) != k1) {
+            return "entry belongs to another key";
+        }
+        if ((long) LONG.get(head, FUNCTION_AT) != fn) {
+            return "entry belongs to another function";
+        }
+        long tagBytes = length - CHECKSUM_BYTES - payloadEnd(head);
+        if (tagBytes != 0 && tagBytes != StoreKey.TAG_BYTES) {
+            return "payload length " + (payloadEnd(head) - HEADER_BYTES) + " does not fit the entry's " + length
+                    + " bytes";
+        }
+        return null;
+    }
+
+    /** For tools: where the payload of a current-format entry ends (its tag, if any, starts there). */
+    static long payloadEnd(byte[] head) {
+        return HEADER_BYTES + ((int) INT.get(head, HEADER_BYTES - 4) & 0xFFFFFFFFL);
+    }
 }

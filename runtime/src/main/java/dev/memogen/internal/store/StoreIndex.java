@@ -923,4 +923,73 @@ public final class StoreIndex {
             return true;
         }
     }
+
+    // ---------------------------------------------------------------- for tools (StoreMaintenance)
+
+    /** One index entry as the slot holds it. */
+    interface SlotVisitor {
+        void visit(long state, long fn, long k0, long k1, long size, long cost, double priority);
+    }
+
+    /**
+     * Visits every entry, as copied under the index lock (a consistent snapshot: no change runs
+     * meanwhile); the visitor runs after the lock is let go.
+     */
+    void forEachEntry(SlotVisitor visitor) throws IOException {
+        long[] slots = locked(() -> {
+            long[] copy = new long[(int) Math.min(Integer.MAX_VALUE - 8, table.count() * 7 + 7)];
+            int n = 0;
+            for (int i = 0, end = table.slots(); i < end; i++) {
+                long state = table.state(i);
+                if (state != EMPTY) {
+                    if (n + 7 > copy.length) {
+                        copy = java.util.Arrays.copyOf(copy, copy.length * 2);
+                    }
+                    copy[n++] = state;
+                    copy[n++] = table.fn(i);
+                    copy[n++] = table.k0(i);
+                    copy[n++] = table.k1(i);
+                    copy[n++] = table.size(i);
+                    copy[n++] = table.cost(i);
+                    copy[n++] = Double.doubleToRawLongBits(table.priority(i));
+                }
+            }
+            return java.util.Arrays.copyOf(copy, n);
+        });
+        for (int i = 0; i < slots.length; i += 7) {
+            visitor.visit(slots[i], slots[i + 1], slots[i + 2], slots[i + 3], slots[i + 4], slots[i + 5],
+                    Double.longBitsToDouble(slots[i + 6]));
+        }
+    }
+
+    /** Lock-free: bytes of pack records, dead ones included, and of live ones ({@code [used, live]}). */
+    long[] packBytes() {
+        return new long[] {table.header(H_PACK_USED), table.header(H_PACK_LIVE)};
+    }
+
+    /**
+     * Under the index lock: compacts the packs while they hold dead records
+     * ({@link Compaction#compactAllDead}), then drops the entries of records it could not move
+     * (damaged ones): their packs are gone.
+     */
+    void compactAllDead() throws IOException {
+        locked(() -> {
+            compaction().compactAllDead();
+            long first = table.header(H_PACK_FIRST);
+            java.util.List<long[]> gone = new java.util.ArrayList<>();
+            for (int i = 0, n = table.slots(); i < n; i++) {
+                long state = table.state(i);
+                if (isPacked(state) && packOf(state) < first) {
+                    gone.add(new long[] {table.fn(i), table.k0(i), table.k1(i)});
+                }
+            }
+            for (long[] key : gone) {
+                int at = table.probe(key[0], key[1], key[2]);
+                if (at >= 0 && isPacked(table.state(at)) && packOf(table.state(at)) < first) {
+                    table.removeAt(at);
+                }
+            }
+            return null;
+        });
+    }
 }
