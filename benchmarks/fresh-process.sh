@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-7}"
-RUNTIME=$(ls runtime/target/memogen-runtime-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1 || true)
+RUNTIME=$(ls runtime/target/memogen-runtime-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -1 || true)
 CLASSES=benchmarks-jmh/target/classes
 PY=/usr/bin/python3
 OUT="${FRESH_OUT:-benchmarks/results/fresh-process.md}"
