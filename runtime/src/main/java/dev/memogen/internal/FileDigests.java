@@ -78,7 +78,6 @@ final class FileDigests {
      * absolute path and its {@code stat}: a fresh JVM finds an unchanged file's digest there
      * instead of reading the file. Only digests of files that were not racily clean are kept.
      */
-    private static final java.util.function.LongPredicate NEVER_KEPT = new StoredEntries.Never();
     private static final StoredFunction STORED = new StoredFunction("dev.memogen.FileDigest", "1", Ttl.NONE);
     private static final Codec<long[]> TWO_LONGS = new Codec<>() {
         @Override
@@ -256,7 +255,7 @@ final class FileDigests {
         storeKey.finish();
         if (entries != null) {
             StoredEntries.Read<long[]> stored = entries.read(STORED, TWO_LONGS, storeKey.high(), storeKey.low(),
-                    NEVER_KEPT, null);
+                    StoredEntries.KEEP_NONE, null);
             if (stored != null && stored.value() != null) {
                 remember(read, new Known(stat, stored.value()[0], stored.value()[1]));
                 return stored.value();

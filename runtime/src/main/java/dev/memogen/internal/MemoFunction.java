@@ -103,8 +103,6 @@ public final class MemoFunction<T> {
      * first hit.
      */
     private static final StoredEntries.Preamble RECORDED = new Recorded.PreambleReader();
-    /** Tells the store to decode an entry as it is read: a value the memory tier does not keep encoded. */
-    private static final LongPredicate NEVER_KEPT = new StoredEntries.Never();
 
     private final StripedCounter memoryHits = new StripedCounter();
     // Counters of rare events (a store read, a miss): atomics, not LongAdders, whose class
@@ -423,7 +421,7 @@ public final class MemoFunction<T> {
         // (a hostile one of any size costs no more memory than the tier would); the threads
         // waiting on this flight then read it from the store themselves (STORED below).
         StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1,
-                !mutable ? NEVER_KEPT : new KeepsRead(this, rt.memory), recheck ? null : countInvalidation, RECORDED);
+                !mutable ? StoredEntries.KEEP_NONE : new KeepsRead(this, rt.memory), recheck ? null : countInvalidation, RECORDED);
         if (found == null) {
             return null;
         }

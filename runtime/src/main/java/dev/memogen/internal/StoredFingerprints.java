@@ -48,8 +48,6 @@ final class StoredFingerprints {
     private static final String JDK = System.getProperty("java.vendor") + " "
             + System.getProperty("java.runtime.version") + " " + System.getProperty("java.home");
 
-    private static final java.util.function.LongPredicate NEVER_KEPT = new StoredEntries.Never();
-
     /** Longest string kept (a URL, a path): longer ones make the fingerprint not kept. */
     private static final int MAX_STRING = 4096;
 
@@ -123,7 +121,7 @@ final class StoredFingerprints {
             key.putChars(part);
         }
         key.finish();
-        StoredEntries.Read<Known> kept = entries.read(STORED, CODEC, key.high(), key.low(), NEVER_KEPT, null);
+        StoredEntries.Read<Known> kept = entries.read(STORED, CODEC, key.high(), key.low(), StoredEntries.KEEP_NONE, null);
         if (kept != null && kept.value() != null && CodeFingerprint.unchanged(loader, kept.value().inputs())) {
             Known k = kept.value();
             if (Problems.debugEnabled()) {

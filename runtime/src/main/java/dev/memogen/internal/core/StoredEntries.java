@@ -36,8 +36,13 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      */
     public static final byte PREAMBLE = 2;
 
-    /** Keeps no entry's encoded bytes: every value is decoded as it is read ({@code keepsBytes} of {@link #read}). */
-    public static final class Never implements java.util.function.LongPredicate {
+    /**
+     * Keeps no entry's encoded bytes: every value is decoded as it is read ({@code keepsBytes} of
+     * {@link #read}). A class, not a lambda: the hit path spins none (a fresh JVM would pay it).
+     */
+    public static final java.util.function.LongPredicate KEEP_NONE = new Never();
+
+    private static final class Never implements java.util.function.LongPredicate {
         @Override
         public boolean test(long fileSize) {
             return false;
