@@ -115,7 +115,7 @@ public final class Memogen {
     private static FunctionStats stats(MemoFunction<?> fn) {
         MemoFunction.Counts c = fn.statistics();
         return new FunctionStats(c.functionId(), c.memoryHits(), c.storeHits(), c.misses(), c.computeNanos(),
-                c.storedBytes(), c.invalidations());
+                c.storedBytes(), c.invalidations(), c.remoteHits());
     }
 
     /** Statistics of the function with this id, e.g. {@code com.acme.Spectra#smooth(double[],int)}. */

@@ -108,6 +108,7 @@ public final class MemoFunction<T> {
     // Counters of rare events (a store read, a miss): atomics, not LongAdders, whose class
     // initialisation (Striped64's handles) every fresh JVM would pay, memogen disabled or not.
     private final AtomicLong storeHits = new AtomicLong();
+    private final AtomicLong remoteHits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong computeNanos = new AtomicLong();
     private final AtomicLong storedBytes = new AtomicLong();
@@ -421,13 +422,14 @@ public final class MemoFunction<T> {
         // (a hostile one of any size costs no more memory than the tier would); the threads
         // waiting on this flight then read it from the store themselves (STORED below).
         StoredEntries.Read<T> found = entries.read(stored(), codec, k0, k1, key.v0, key.v1,
-                !mutable ? StoredEntries.KEEP_NONE : new KeepsRead(this, rt.memory), recheck ? null : countInvalidation, RECORDED);
+                !mutable ? StoredEntries.KEEP_NONE : new KeepsRead(this, rt.memory), recheck ? null : countInvalidation, RECORDED,
+                !recheck);
         if (found == null) {
             return null;
         }
         Recorded recorded = (Recorded) found.preamble();
         T value = found.value();
-        storeHits.incrementAndGet();
+        (found.remote() ? remoteHits : storeHits).incrementAndGet();
         Object held;
         if (value == null) {
             held = NULL;
@@ -1075,6 +1077,7 @@ public final class MemoFunction<T> {
     void resetStatistics() {
         memoryHits.reset();
         storeHits.set(0);
+        remoteHits.set(0);
         misses.set(0);
         computeNanos.set(0);
         storedBytes.set(0);
@@ -1087,12 +1090,12 @@ public final class MemoFunction<T> {
      */
     public Counts statistics() {
         return new Counts(id, memoryHits.sum(), storeHits.get(), misses.get(), computeNanos.get(), storedBytes.get(),
-                invalidations.get());
+                invalidations.get(), remoteHits.get());
     }
 
     /** A function's counters, read at once; see {@link #statistics()}. */
     public record Counts(String functionId, long memoryHits, long storeHits, long misses, long computeNanos,
-            long storedBytes, long invalidations) {}
+            long storedBytes, long invalidations, long remoteHits) {}
 
     /**
      * Whether the store reads an entry of a mutable value whole, so that the memory tier keeps its

@@ -2,6 +2,7 @@ package dev.memogen.internal;
 
 import dev.memogen.internal.core.MemoConfig;
 import dev.memogen.internal.core.Problems;
+import dev.memogen.internal.core.RemoteTier;
 import dev.memogen.internal.core.StoredEntries;
 import dev.memogen.internal.store.FileStore;
 import dev.memogen.internal.store.StoreIndex;
@@ -30,7 +31,7 @@ public final class MemoRuntime {
     /** The store as memoized functions use it; {@code null} with {@link #store}. */
     final StoredEntries entries;
 
-    private MemoRuntime(MemoConfig config) {
+    private MemoRuntime(MemoConfig config, RemoteTier remote) {
         this.config = config;
         this.memory = new MemoryTier(config.memoryTierBytes(), 4096);
         this.systemState = "store-format=" + FileStore.FORMAT_VERSION + ";hash-spec=" + KeyHasher.SPEC_VERSION
@@ -45,10 +46,22 @@ public final class MemoRuntime {
             }
         }
         this.store = opened;
-        this.entries = opened == null ? null : new StoredEntries(opened, config.directory(), problems);
+        this.entries = opened == null ? null : new StoredEntries(opened, config.directory(), problems,
+                remote != null ? remote : remoteFromEnvironment(problems));
         if (!config.disabled()) { // disabled, no file is digested: FileDigests is not even loaded
             FileDigests.skip(config.directory());
         }
+    }
+
+    /**
+     * The remote tier {@code memogen.remote} asks for, or {@code null}: without the setting,
+     * nothing of the tier is even loaded.
+     */
+    private static RemoteTier remoteFromEnvironment(Problems problems) {
+        if (System.getProperty("memogen.remote") == null && System.getenv("MEMOGEN_REMOTE") == null) {
+            return null;
+        }
+        return RemoteTier.fromEnvironment(problems);
     }
 
     /** The runtime in use, or {@code null} before the first {@link #get()}: for code that must not start one. */
@@ -65,7 +78,7 @@ public final class MemoRuntime {
     private static MemoRuntime init() {
         synchronized (LOCK) {
             if (current == null) {
-                use(new MemoRuntime(MemoConfig.fromEnvironment()));
+                use(new MemoRuntime(MemoConfig.fromEnvironment(), null));
             }
             return current;
         }
@@ -82,8 +95,16 @@ public final class MemoRuntime {
      * dropped. Meant for tests and tools, not for use while memoized calls are running.
      */
     public static MemoRuntime install(MemoConfig config) {
+        return install(config, null);
+    }
+
+    /**
+     * {@link #install(MemoConfig)} with {@code remote} as the remote tier behind the store (for
+     * tests); {@code null}: the tier that {@code memogen.remote} asks for, if any.
+     */
+    public static MemoRuntime install(MemoConfig config, RemoteTier remote) {
         synchronized (LOCK) {
-            MemoRuntime r = new MemoRuntime(config);
+            MemoRuntime r = new MemoRuntime(config, remote);
             use(r);
             for (MemoFunction<?> fn : FUNCTIONS) {
                 fn.resetStatistics();

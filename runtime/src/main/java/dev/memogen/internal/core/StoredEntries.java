@@ -19,16 +19,23 @@ import java.util.function.LongPredicate;
  * @param store     the runtime's store
  * @param directory where it is (for messages)
  * @param problems  where failures are reported
+ * @param remote    the remote tier behind the store ({@code memogen.remote}), or {@code null}
  */
-public record StoredEntries(FileStore store, Path directory, Problems problems) {
+public record StoredEntries(FileStore store, Path directory, Problems problems, RemoteTier remote) {
+
+    /** Entries of {@code store} alone, with no remote tier behind it. */
+    public StoredEntries(FileStore store, Path directory, Problems problems) {
+        this(store, directory, problems, null);
+    }
 
     /**
      * A value read from the store; {@code bytes} holds its encoding at
-     * {@code payloadOffset}/{@code payloadLength} unless it was decoded as it was read.
+     * {@code payloadOffset}/{@code payloadLength} unless it was decoded as it was read;
+     * {@code remote} when it came from the remote tier (and is now in the local store too).
      */
     @SuppressWarnings("ArrayRecordComponent") // a result handed over, never compared
     public record Read<T>(T value, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis,
-            Object preamble) {}
+            Object preamble, boolean remote) {}
 
     /**
      * The first byte of a payload that holds a preamble before the value (which otherwise starts
@@ -115,6 +122,16 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
      */
     public <T> Read<T> read(StoredFunction fn, Codec<T> codec, long k0, long k1, long v0, long v1,
             LongPredicate keepsBytes, Runnable onStale, Preamble preamble) {
+        return read(fn, codec, k0, k1, v0, v1, keepsBytes, onStale, preamble, true);
+    }
+
+    /**
+     * {@link #read(StoredFunction, Codec, long, long, long, long, LongPredicate, Runnable, Preamble)},
+     * asking the {@link #remote} tier, if there is one, when the local store has no usable entry
+     * and {@code askRemote} (not for a second look at the same miss).
+     */
+    public <T> Read<T> read(StoredFunction fn, Codec<T> codec, long k0, long k1, long v0, long v1,
+            LongPredicate keepsBytes, Runnable onStale, Preamble preamble, boolean askRemote) {
         Found found;
         try {
             found = store.read(fn, k0, k1, keepsBytes);
@@ -132,6 +149,17 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
                 streaming.streamed().close();
             }
             found = new Found.Stale("argument version changed: a file among its arguments changed");
+        }
+        boolean fromRemote = false;
+        if (remote != null && askRemote && !(found instanceof Found.Hit)) {
+            Found.Whole fetched = remote.fetch(store, fn, k0, k1, v0, v1);
+            if (fetched != null) {
+                if (found instanceof Found.Stale && onStale != null) {
+                    onStale.run(); // the local entry was stale all the same
+                }
+                found = fetched;
+                fromRemote = true;
+            }
         }
         Object value = null;
         byte[] bytes = null;
@@ -182,7 +210,7 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
         }
         @SuppressWarnings("unchecked")
         T v = (T) value;
-        return new Read<>(v, bytes, payloadOffset, payloadLength, hit.createdMillis(), before[0]);
+        return new Read<>(v, bytes, payloadOffset, payloadLength, hit.createdMillis(), before[0], fromRemote);
     }
 
     private static final String FILES_CHANGED = "a file it depends on changed";
@@ -259,7 +287,13 @@ public record StoredEntries(FileStore store, Path directory, Problems problems) 
     /** {@link #write(StoredFunction, long, long, ValueWriter, long)} with argument version ({@code v0}, {@code v1}). */
     public long write(StoredFunction fn, long k0, long k1, long v0, long v1, ValueWriter out, long nanos) {
         try {
-            return store.write(fn, k0, k1, v0, v1, out, nanos) > 0 ? out.size() : 0;
+            if (store.write(fn, k0, k1, v0, v1, out, nanos) <= 0) {
+                return 0;
+            }
+            if (remote != null) {
+                remote.stored(store, fn, k0, k1, v0, v1);
+            }
+            return out.size();
         } catch (IOException | RuntimeException e) {
             problems.warnOnce("write", "cannot write to the store at " + directory
                     + "; results are kept in memory only", e);

@@ -36,6 +36,14 @@ public interface RemoteStore {
     /** Deletes the object named {@code key}; deleting an absent key is not a failure. */
     DeleteResult delete(String key);
 
+    /**
+     * A sink of {@link #get} that wants to know the object's length before its bytes come (to
+     * allocate once): told the length the remote announces, which it may not keep to.
+     */
+    interface ExpectsLength {
+        void expect(long length);
+    }
+
     /** What {@link #get} found. */
     sealed interface GetResult permits Found, NotFound, Failure {}
 

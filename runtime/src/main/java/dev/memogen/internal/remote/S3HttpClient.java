@@ -309,9 +309,15 @@ public final class S3HttpClient implements RemoteStore {
         }
         AtomicLong received = new AtomicLong();
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        BodyHandler<Long> handler = info -> info.statusCode() / 100 == 2 && sink != null
-                ? new SinkSubscriber(sink, settings.maxObjectBytes(), false, received)
-                : new SinkSubscriber(text, TEXT_LIMIT, true, received);
+        BodyHandler<Long> handler = info -> {
+            if (info.statusCode() / 100 != 2 || sink == null) {
+                return new SinkSubscriber(text, TEXT_LIMIT, true, received);
+            }
+            if (sink instanceof ExpectsLength expecting) {
+                info.headers().firstValueAsLong("content-length").ifPresent(expecting::expect);
+            }
+            return new SinkSubscriber(sink, settings.maxObjectBytes(), false, received);
+        };
         CompletableFuture<HttpResponse<Long>> answer = http.sendAsync(request.build(), handler);
         long timeoutMillis = settings.timeout().toMillis();
         long progress = 0;

@@ -156,6 +156,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private final StoreKey key;
     /** The names behind the digests entries carry: {@code functions/}. */
     private final FunctionNames names;
+    /** What every remote name starts with ({@link #remoteName}): made once a remote asks. */
+    private String remoteSpace;
 
     public FileStore(Path root, String systemState, StoreSettings config, Reports reports) throws IOException {
         if (config.key() != null) {
@@ -614,12 +616,10 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         }
         try {
             long size = writeIndexed(fn, fn.storeK0(k0), fn.storeK1(k1), v0, v1, payload, computeNanos);
-            if (fn.namesNoted != names.noted()) {
-                // The first entry of this function version stored here by this JVM: its names
-                // go to functions/ (one small file write, once; after the entry, so that an
-                // orphan sweep, which deletes the names of functions without entries, keeps them).
-                names.note(fn, systemState);
-            }
+            // The first entry of this function version stored here by this JVM: its names go to
+            // functions/ (one small file write, once; after the entry, so that an orphan sweep,
+            // which deletes the names of functions without entries, keeps them).
+            noteNames(fn);
             return size;
         } catch (IndexLock.Busy e) {
             // Another process keeps the index lock and does not let go (stopped, hung): the caller
@@ -658,52 +658,256 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 return size;
             }
         }
-        Path target = pathOf(fn.idHash(), k0, k1);
+        byte[] sealed = trailer;
+        installObject(fn.idHash(), k0, k1, size, computeNanos, out -> {
+            if (size <= WRITE_CHUNK) {
+                ByteBuffer[] parts = {
+                    ByteBuffer.wrap(header.array(), 0, header.size()),
+                    ByteBuffer.wrap(payload.array(), 0, payloadLength),
+                    ByteBuffer.wrap(sealed)
+                };
+                long written = 0;
+                while (written < size) {
+                    written += out.write(parts);
+                }
+            } else {
+                // A large entry goes in slices, each hashed as it is written: the JDK copies
+                // each heap slice through a temporary direct buffer of its size, which then
+                // stays in cache for the kernel's copy and the hash (8 MiB at once would not).
+                // Arrays the encoder kept by reference are read from the result itself.
+                Xxh3Stream sum = new Xxh3Stream();
+                ValueWriter.ChunkSink sink = (bytes, offset, length) -> {
+                    sum.putBytes(bytes, offset, length);
+                    if (mac != null) {
+                        mac.update(bytes, offset, length);
+                    }
+                    writeFully(out, bytes, offset, length);
+                };
+                sink.accept(header.array(), 0, header.size());
+                payload.forEachChunk(WRITE_CHUNK, sink);
+                byte[] seal = EntryFormat.seal(sum, mac);
+                writeFully(out, seal, 0, seal.length);
+            }
+        });
+        return size;
+    }
+
+    /** Writes the bytes of an object file: {@link #installObject}. */
+    private interface ObjectWriter {
+        void write(FileChannel out) throws IOException;
+    }
+
+    /**
+     * Writes an object file of {@code size} bytes through {@code writer} under a temporary name,
+     * then moves it in place under the index lock with its index entry: no other process
+     * (eviction, removeOrphans) ever sees the object without its entry.
+     */
+    private void installObject(long fn, long k0, long k1, long size, long computeNanos, ObjectWriter writer)
+            throws IOException {
+        Path target = pathOf(fn, k0, k1);
         Path tmp = StoreFiles.temporaryFor(target);
         FileChannel ch = StoreFiles.createNew(root, tmp, reports);
         boolean moved = false;
         try {
             try (FileChannel out = ch) {
-                if (size <= WRITE_CHUNK) {
-                    ByteBuffer[] parts = {
-                        ByteBuffer.wrap(header.array(), 0, header.size()),
-                        ByteBuffer.wrap(payload.array(), 0, payloadLength),
-                        ByteBuffer.wrap(trailer)
-                    };
-                    long written = 0;
-                    while (written < size) {
-                        written += out.write(parts);
-                    }
-                } else {
-                    // A large entry goes in slices, each hashed as it is written: the JDK copies
-                    // each heap slice through a temporary direct buffer of its size, which then
-                    // stays in cache for the kernel's copy and the hash (8 MiB at once would not).
-                    // Arrays the encoder kept by reference are read from the result itself.
-                    Xxh3Stream sum = new Xxh3Stream();
-                    ValueWriter.ChunkSink sink = (bytes, offset, length) -> {
-                        sum.putBytes(bytes, offset, length);
-                        if (mac != null) {
-                            mac.update(bytes, offset, length);
-                        }
-                        writeFully(out, bytes, offset, length);
-                    };
-                    sink.accept(header.array(), 0, header.size());
-                    payload.forEachChunk(WRITE_CHUNK, sink);
-                    byte[] seal = EntryFormat.seal(sum, mac);
-                    writeFully(out, seal, 0, seal.length);
-                }
+                writer.write(out);
             }
-            // The rename happens under the index lock, with the index entry: no other process
-            // (eviction, removeOrphans) ever sees the object without its entry.
-            index.commit(fn.idHash(), k0, k1, size, Math.max(0, computeNanos), () ->
-                    StoreFiles.move(root, tmp, target));
+            index.commit(fn, k0, k1, size, Math.max(0, computeNanos), () -> StoreFiles.move(root, tmp, target));
             moved = true;
         } finally {
             if (!moved) {
                 StoreFiles.delete(root, tmp);
             }
         }
-        return size;
+    }
+
+    /**
+     * The name of the remote tier's object for an entry of {@code fn} (its own version, this
+     * store's system state, the JDK of its lookup) for argument key ({@code k0}, {@code k1}) and
+     * argument version ({@code v0}, {@code v1}): {@code <space>/<id hash>/<version digest>-<state
+     * digest>/<store key>-<argument version>}, all hexadecimal. Everything that makes an entry
+     * stale is in it, so that an object is never in the way of a fresher one (uploads never
+     * overwrite) and code versions never collide. The space is {@code open} without
+     * {@code memogen.key}, and with one a digest of the key ({@link #remoteSpace}): entries with
+     * and without a tag, or tagged with different keys, never take each other's names. See
+     * {@code docs/remote.md}.
+     */
+    public String remoteName(StoredFunction fn, long k0, long k1, long v0, long v1) {
+        char[] name = new char[16 + 1 + 16 + 1 + 16 + 1 + 32 + 1 + 32];
+        Hex.put(name, 0, fn.idHash());
+        name[16] = '/';
+        Hex.put(name, 17, fn.versionDigest());
+        name[33] = '-';
+        Hex.put(name, 34, fn.stateDigest(systemState));
+        name[50] = '/';
+        Hex.put(name, 51, fn.storeK0(k0));
+        Hex.put(name, 67, fn.storeK1(k1));
+        name[83] = '-';
+        Hex.put(name, 84, v0);
+        Hex.put(name, 100, v1);
+        String space = remoteSpace;
+        if (space == null) {
+            space = remoteSpace();
+            remoteSpace = space;
+        }
+        return space + '/' + new String(name);
+    }
+
+    /**
+     * The first part of every remote name: {@code open}, or {@code k} and 16 hexadecimal digits of
+     * the HMAC of a fixed text under {@code memogen.key}, which names the key without giving it away.
+     */
+    private String remoteSpace() {
+        if (key == null) {
+            return "open";
+        }
+        javax.crypto.Mac mac = key.mac();
+        byte[] tag = mac.doFinal("memogen remote space".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        char[] hex = new char[16];
+        Hex.put(hex, 0, java.nio.ByteBuffer.wrap(tag).getLong());
+        return "k" + new String(hex);
+    }
+
+    /**
+     * Checks an entry that came from elsewhere (the remote tier) as a read checks an entry of its
+     * own, header, checksum and, with {@code memogen.key}, tag, for the key and argument version
+     * ({@code v0}, {@code v1}), and when it is sound stores it here as it is (its creation time and
+     * compute cost too), so that later runs find it locally. {@code entry} must be the whole
+     * entry, nothing more. Returns the entry as read ({@link Found.Whole}) or why it cannot be
+     * used ({@link Found.Corrupt}, {@link Found.Stale}). A read-only store does not keep it; the
+     * caller has its value either way.
+     */
+    public Found adopt(StoredFunction fn, long k0, long k1, long v0, long v1, byte[] entry) throws IOException {
+        long sk0 = fn.storeK0(k0);
+        long sk1 = fn.storeK1(k1);
+        Found found = parse(entry, fn, sk0, sk1);
+        if (!(found instanceof Found.Whole whole)) {
+            return found;
+        }
+        if (whole.version0() != v0 || whole.version1() != v1) {
+            return new Found.Corrupt("its argument version is not the one its name says");
+        }
+        if (index == null) {
+            return found;
+        }
+        try {
+            long cost = Math.max(0, whole.cost());
+            if (entry.length <= packMax) {
+                letGoOfCompactedPacks();
+                if (index.commitPacked(fn.idHash(), sk0, sk1, cost, entry, entry.length, entry, 0, entry, 0)) {
+                    noteNames(fn);
+                    return found;
+                }
+            }
+            installObject(fn.idHash(), sk0, sk1, entry.length, cost, out -> writeFully(out, entry, 0, entry.length));
+            noteNames(fn);
+        } catch (IndexLock.Busy e) {
+            e.warn(reports); // not kept here this time; the caller has the value
+        }
+        return found;
+    }
+
+    /**
+     * The bytes of the key's entry as stored, for the remote tier to upload, or {@code null} when
+     * there is none (evicted or replaced since it was written: then it is not shared). An object
+     * file is read from a channel opened now, which stays valid whatever happens to the file's
+     * name meanwhile (object files never change once in place); the caller closes the source.
+     */
+    public EntrySource entrySource(StoredFunction fn, long k0, long k1) throws IOException {
+        long sk0 = fn.storeK0(k0);
+        long sk1 = fn.storeK1(k1);
+        if (index == null) {
+            return null;
+        }
+        long where = index.where(fn.idHash(), sk0, sk1);
+        if (SlotTable.isPacked(where)) {
+            letGoOfCompactedPacks();
+            byte[] entry;
+            try (Packs.Mapped pack = packs.map(SlotTable.packOf(where))) {
+                entry = Packs.entry(pack, SlotTable.offsetOf(where));
+            } catch (NoSuchFileException | InternalError e) {
+                return null; // compacted or damaged meanwhile
+            }
+            return entry == null || entry.length < EntryFormat.MIN_BYTES || EntryFormat.k0Of(entry) != sk0 || EntryFormat.k1Of(entry) != sk1 ? null
+                    : new EntrySource(entry, null, entry.length);
+        }
+        if (where == SlotTable.EMPTY) {
+            return null;
+        }
+        FileChannel ch;
+        try {
+            ch = StoreFiles.open(root, pathOf(fn.idHash(), sk0, sk1), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return null; // includes a link or a FIFO (NotPlain): never uploaded
+        }
+        return new EntrySource(null, ch, ch.size());
+    }
+
+    /**
+     * An entry's bytes as stored, in an array or an open object file: what the remote tier
+     * uploads ({@link dev.memogen.internal.remote.ObjectSource}). Close it when done.
+     */
+    public static final class EntrySource implements dev.memogen.internal.remote.ObjectSource, AutoCloseable {
+        private final byte[] bytes;
+        private final FileChannel channel;
+        private final long length;
+
+        EntrySource(byte[] bytes, FileChannel channel, long length) {
+            this.bytes = bytes;
+            this.channel = channel;
+            this.length = length;
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public java.io.InputStream open() {
+            if (bytes != null) {
+                return new java.io.ByteArrayInputStream(bytes);
+            }
+            return new java.io.InputStream() {
+                private long at;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+                }
+
+                @Override
+                public int read(byte[] into, int offset, int count) throws IOException {
+                    if (at >= length) {
+                        return -1;
+                    }
+                    int n = channel.read(ByteBuffer.wrap(into, offset, (int) Math.min(count, length - at)), at);
+                    if (n > 0) {
+                        at += n;
+                    }
+                    return n == 0 ? -1 : n;
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // read only: nothing is lost
+                }
+            }
+        }
+    }
+
+    /** After this JVM's first entry of {@code fn} here: its names go to {@code functions/} (see {@link #write}). */
+    private void noteNames(StoredFunction fn) {
+        if (fn.namesNoted != names.noted()) {
+            names.note(fn, systemState);
+        }
     }
 
     /** Writes at most this much per write(2); see {@link #READ_CHUNK}. */

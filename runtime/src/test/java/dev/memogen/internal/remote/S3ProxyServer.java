@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #stop} and {@link #start} stop it and bring it back on the same port with the same data:
  * "the server is down" and "the server is back".
  */
-final class S3ProxyServer implements AutoCloseable {
-    static final String IDENTITY = "memogen-test-access-key";
-    static final String CREDENTIAL = "memogen-test-secret-key";
-    static final String BUCKET = "memogen-test";
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String IDENTITY = "memogen-test-access-key";
+    public static final String CREDENTIAL = "memogen-test-secret-key";
+    public static final String BUCKET = "memogen-test";
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
     private final Path directory;
@@ -51,7 +51,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Starts a server with its files in {@code directory}, and makes the bucket {@link #BUCKET}. */
-    static S3ProxyServer start(Path directory) throws IOException, InterruptedException {
+    public static S3ProxyServer start(Path directory) throws IOException, InterruptedException {
         S3ProxyServer server = new S3ProxyServer(directory, freePort());
         server.start();
         RemoteStore.PutResult bucket = S3HttpClient.create(server.settings(""), server.credentials()).createBucket();
@@ -63,7 +63,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Starts (or starts again) the process, and waits until it answers HTTP. */
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
@@ -93,7 +93,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Kills the process and waits until it is gone; its port then refuses connections. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -105,7 +105,7 @@ final class S3ProxyServer implements AutoCloseable {
         stop();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
@@ -113,12 +113,12 @@ final class S3ProxyServer implements AutoCloseable {
         return port;
     }
 
-    AwsCredentials credentials() {
+    public AwsCredentials credentials() {
         return new AwsCredentials(IDENTITY, CREDENTIAL, null);
     }
 
     /** Settings for the test bucket under {@code prefix}, at this server. */
-    RemoteSettings settings(String prefix) {
+    public RemoteSettings settings(String prefix) {
         String remote = "s3://" + BUCKET + (prefix.isEmpty() ? "" : "/" + prefix);
         return RemoteSettings.parse(
                 name -> switch (name) {
@@ -130,7 +130,7 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** Where s3proxy keeps the objects of the test bucket. */
-    Path bucketDirectory() {
+    public Path bucketDirectory() {
         return directory.resolve("data").resolve(BUCKET);
     }
 
@@ -159,7 +159,7 @@ final class S3ProxyServer implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
