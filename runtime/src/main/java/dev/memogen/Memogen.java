@@ -3,6 +3,7 @@ package dev.memogen;
 import dev.memogen.internal.MemoFunction;
 import dev.memogen.internal.MemoRuntime;
 import dev.memogen.internal.core.Problems;
+import dev.memogen.internal.core.RemoteTier;
 import dev.memogen.internal.hash.Hex;
 import dev.memogen.internal.store.FunctionNames;
 import dev.memogen.internal.store.StoreMaintenance;
@@ -145,6 +146,20 @@ public final class Memogen {
         } catch (java.io.IOException e) {
             // The bound is set; eviction runs again with the next store.
         }
+    }
+
+    /**
+     * What the remote tier did in this JVM since the runtime started (or was configured), or
+     * empty when there is no remote tier ({@code memogen.remote} not set, set wrong, or no store).
+     */
+    public static Optional<RemoteStatistics> remoteStatistics() {
+        RemoteTier tier = MemoRuntime.get().remote();
+        if (tier == null) {
+            return Optional.empty();
+        }
+        RemoteTier.Counts c = tier.counts();
+        return Optional.of(new RemoteStatistics(tier.location(), c.hits(), c.misses(), c.rejected(), c.failures(),
+                c.bytesDown(), c.bytesUp(), c.uploaded(), c.alreadyThere(), c.notShared(), c.nanos()));
     }
 
     /** The bound of the persistent store in bytes, as this JVM enforces it. */

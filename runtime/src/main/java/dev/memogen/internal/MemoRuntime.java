@@ -157,6 +157,11 @@ public final class MemoRuntime {
         return index == null ? config.maxSize() : index.maxBytes();
     }
 
+    /** The remote tier behind the store, or {@code null}. */
+    public RemoteTier remote() {
+        return entries == null ? null : entries.remote();
+    }
+
     /** Bytes of stored objects as the index counts them (-1 without a writable store). */
     public long storedBytes() {
         StoreIndex index = store == null ? null : store.index();

@@ -36,7 +36,8 @@ class RemoteTierTest {
     private static final int TEXTS = 20;
     private static final int ARRAYS = 2;
     private static final int ALL = TEXTS + ARRAYS;
-    private static final Pattern RESULT = Pattern.compile("runs=(\\d+) wrong=(\\d+) remote=(\\d+) store=(\\d+)");
+    private static final Pattern RESULT = Pattern.compile(
+            "runs=(\\d+) wrong=(\\d+) remote=(\\d+) store=(\\d+) micros=\\d+ first=\\d+ tierHits=(-?\\d+)");
 
     @TempDir
     static Path serverDirectory;
@@ -223,8 +224,11 @@ class RemoteTierTest {
         if (exit != 0 || !m.find()) {
             throw new AssertionError("machine " + name + " exited with " + exit + ":\n" + out + err);
         }
-        return new Run(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+        Run run = new Run(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
                 Integer.parseInt(m.group(4)), err);
+        assertEquals(run.remote, Integer.parseInt(m.group(5)), "Memogen.remoteStatistics().hits() counts what"
+                + " the functions' remoteHits do");
+        return run;
     }
 
     /** A machine's run: bodies run, wrong values, remote and local store hits, and its standard error. */

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * [<first text>]} calls {@code text(k)} for {@code texts} keys from {@code first text} (0 by
  * default; small values: pack records) and {@code array(k)} for {@code k} below {@code arrays}
  * (8 MiB each: object files), checks every value, and prints {@code runs=<bodies run> wrong=<n>
- * remote=<remote hits> store=<store hits> micros=<time of the calls>}. Uploads are flushed at
+ * remote=<remote hits> store=<store hits> micros=<time of the calls> first=<time of the first call>
+ * tierHits=<the remote tier's hits, -1 without a tier>}. Uploads are flushed at
  * exit, as in any program.
  */
 public final class RemoteWorker {
@@ -38,11 +39,13 @@ public final class RemoteWorker {
         AtomicInteger runs = new AtomicInteger();
         int wrong = 0;
         long started = System.nanoTime();
+        long firstDone = 0;
         for (int k = first; k < first + texts; k++) {
             String v = StoreTestSupport.call(TEXT, k, key -> {
                 runs.incrementAndGet();
                 return StoreWorker.expectedText(key);
             });
+            firstDone = firstDone == 0 ? System.nanoTime() : firstDone;
             wrong += v.equals(StoreWorker.expectedText(k)) ? 0 : 1;
         }
         double[][] got = new double[arrays][];
@@ -51,14 +54,18 @@ public final class RemoteWorker {
                 runs.incrementAndGet();
                 return array(key);
             });
+            firstDone = firstDone == 0 ? System.nanoTime() : firstDone;
         }
         long micros = (System.nanoTime() - started) / 1000;
+        long firstMicros = firstDone == 0 ? 0 : (firstDone - started) / 1000;
         for (int k = 0; k < arrays; k++) {
             wrong += Arrays.equals(got[k], array(k)) ? 0 : 1; // checked whole, after the timed calls
         }
         MemoFunction.Counts t = TEXT.statistics();
         MemoFunction.Counts a = ARRAY.statistics();
+        long tierHits = dev.memogen.Memogen.remoteStatistics().map(dev.memogen.RemoteStatistics::hits).orElse(-1L);
         System.out.println("runs=" + runs.get() + " wrong=" + wrong + " remote=" + (t.remoteHits() + a.remoteHits())
-                + " store=" + (t.storeHits() + a.storeHits()) + " micros=" + micros);
+                + " store=" + (t.storeHits() + a.storeHits()) + " micros=" + micros + " first=" + firstMicros
+                + " tierHits=" + tierHits);
     }
 }

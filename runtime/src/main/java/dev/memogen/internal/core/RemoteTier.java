@@ -87,6 +87,11 @@ public final class RemoteTier {
         return settings;
     }
 
+    /** {@code s3://bucket/prefix}. */
+    public String location() {
+        return where;
+    }
+
     private RemoteStore client() {
         RemoteStore c = client;
         if (c == null && !unusable) {
