@@ -154,7 +154,7 @@ public final class Memogen {
      */
     public static Optional<RemoteStatistics> remoteStatistics() {
         RemoteTier tier = MemoRuntime.get().remote();
-        if (tier == null) {
+        if (tier == null || tier.settings() == null) {
             return Optional.empty();
         }
         RemoteTier.Counts c = tier.counts();

@@ -39,11 +39,16 @@ public final class RemoteTier {
     /** The longest wait for uploads at exit, whatever progress they make. */
     static final Duration FLUSH_LIMIT = Duration.ofSeconds(60);
 
-    private final RemoteSettings settings;
+    /**
+     * Read at the first local miss ({@link #ready}), not at start: a run whose calls all hit
+     * locally spends nothing on the tier (parsing the settings spins lambdas, a fresh JVM's first
+     * ones cost milliseconds). Written last of the three, volatile: once it is set, so are they.
+     */
+    private volatile RemoteSettings settings;
     private final Problems problems;
     /** {@code s3://bucket/prefix}, for messages. */
-    private final String where;
-    private final CircuitBreaker breaker;
+    private String where = "memogen.remote";
+    private CircuitBreaker breaker;
     /** Made at first use: building an HTTP client costs a fresh JVM tens of milliseconds. */
     private volatile RemoteStore client;
     private volatile boolean unusable;
@@ -60,39 +65,73 @@ public final class RemoteTier {
     final AtomicLong notShared = new AtomicLong();
     final AtomicLong nanos = new AtomicLong();
 
-    /** A tier on {@code client}, or on an S3 client made from the environment's credentials when it is {@code null}. */
+    /**
+     * A tier of {@code settings} on {@code client}, or on an S3 client made from the environment's
+     * credentials when it is {@code null}.
+     */
     public RemoteTier(RemoteSettings settings, RemoteStore client, Problems problems) {
-        this.settings = settings;
         this.problems = problems;
         this.client = client;
-        this.where = "s3://" + settings.bucket() + (settings.prefix().isEmpty() ? "" : "/" + settings.prefix());
-        this.breaker = CircuitBreaker.of(FAILURES_TO_REST, REST);
+        use(settings);
+    }
+
+    private RemoteTier(Problems problems) {
+        this.problems = problems;
     }
 
     /**
-     * The tier that {@code memogen.remote} (or {@code MEMOGEN_REMOTE}) asks for, or {@code null}
-     * when it is not set, or set wrong (then after one warning that says what is wrong): the
+     * The tier that {@code memogen.remote} (or {@code MEMOGEN_REMOTE}) asks for, its settings read
+     * at the first local miss: set wrong, they are one warning that says what is wrong, and the
      * program runs on without sharing.
      */
     public static RemoteTier fromEnvironment(Problems problems) {
-        try {
-            return RemoteSettings.fromEnvironment().map(s -> new RemoteTier(s, null, problems)).orElse(null);
-        } catch (RemoteConfigException e) {
-            problems.warnOnce("remote-config", e.getMessage() + "; results are not shared", null);
-            return null;
+        return new RemoteTier(problems);
+    }
+
+    private void use(RemoteSettings s) {
+        where = "s3://" + s.bucket() + (s.prefix().isEmpty() ? "" : "/" + s.prefix());
+        breaker = CircuitBreaker.of(FAILURES_TO_REST, REST);
+        settings = s;
+    }
+
+    /** Whether the tier can be used: its settings read (now, the first time) and sound. */
+    private boolean ready() {
+        if (settings != null) {
+            return true;
+        }
+        synchronized (this) {
+            if (settings == null && !unusable) {
+                try {
+                    RemoteSettings s = RemoteSettings.fromEnvironment().orElse(null);
+                    if (s == null) {
+                        unusable = true; // unset since the start: nothing to warn about
+                    } else {
+                        use(s);
+                    }
+                } catch (RemoteConfigException e) {
+                    unusable = true;
+                    problems.warnOnce("remote-config", e.getMessage() + "; results are not shared", null);
+                }
+            }
+            return settings != null;
         }
     }
 
+    /** The settings, read now if they were not yet; {@code null} when they cannot be used. */
     public RemoteSettings settings() {
-        return settings;
+        return ready() ? settings : null;
     }
 
-    /** {@code s3://bucket/prefix}. */
+    /** {@code s3://bucket/prefix}, or the setting's name when it cannot be used. */
     public String location() {
+        ready();
         return where;
     }
 
     private RemoteStore client() {
+        if (!ready()) {
+            return null;
+        }
         RemoteStore c = client;
         if (c == null && !unusable) {
             synchronized (this) {
@@ -169,7 +208,7 @@ public final class RemoteTier {
 
     /** After {@code store} kept an entry for the key: uploads it (now, or soon), unless read-only. */
     void stored(FileStore store, StoredFunction fn, long k0, long k1, long v0, long v1) {
-        if (settings.readOnly() || unusable) {
+        if (!ready() || settings.readOnly() || unusable) {
             return;
         }
         Upload u = new Upload(store, fn, k0, k1, v0, v1);
