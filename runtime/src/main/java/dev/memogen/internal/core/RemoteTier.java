@@ -280,8 +280,8 @@ public final class RemoteTier {
         failures.incrementAndGet();
         breaker.failure();
         problems.warnOnce("remote-" + f.kind(), "the remote store " + where + " failed: " + f.reason()
-                + "; results are computed or read locally, and it is asked again in " + REST.toSeconds()
-                + " s after " + FAILURES_TO_REST + " failures in a row", null);
+                + "; results are computed or read locally (after " + FAILURES_TO_REST + " failures in a row the"
+                + " remote is left alone for " + REST.toSeconds() + " s)", null);
     }
 
     /**

@@ -241,6 +241,6 @@ public record RemoteSettings(String bucket, String prefix, URI endpoint, String 
     }
 
     private static RemoteConfigException bad(String name, String value, String why) {
-        return new RemoteConfigException("memogen: " + name + "='" + value + "' cannot be used: " + why);
+        return new RemoteConfigException(name + "='" + value + "' cannot be used: " + why);
     }
 }
