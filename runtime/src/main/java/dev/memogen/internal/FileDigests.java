@@ -105,13 +105,12 @@ final class FileDigests {
     /**
      * The store in use (absolute, normalised), left out of directory trees: a tree that holds the
      * store (the working directory, with the default {@code .memogen}) would change with every
-     * entry written, and never hit.
+     * entry written, and never hit. Asked of the runtime when a tree is digested, so that starting
+     * one does not load this class (its statics cost a fresh JVM a millisecond or two).
      */
-    private static volatile Path storeDirectory;
-
-    /** Leaves {@code directory} (the store) out of the trees digested from now on. */
-    static void skip(Path directory) {
-        storeDirectory = directory == null ? null : directory.toAbsolutePath().normalize();
+    private static Path storeDirectory() {
+        MemoRuntime r = MemoRuntime.ifStarted();
+        return r == null || r.config.disabled() ? null : r.config.directory().toAbsolutePath().normalize();
     }
 
     /** A digest: what the path is, and the 128 bits of what it holds. */
@@ -192,7 +191,7 @@ final class FileDigests {
      */
     static List<String> names(Path root) throws IOException {
         List<Path> entries = new ArrayList<>();
-        Path store = storeDirectory;
+        Path store = storeDirectory();
         Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
                 new SimpleFileVisitor<>() {
                     @Override

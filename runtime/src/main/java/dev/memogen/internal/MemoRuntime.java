@@ -38,6 +38,7 @@ public final class MemoRuntime {
                 + ";extra=" + config.extraSystemState();
         FileStore opened = null;
         if (!config.disabled()) {
+            Problems.prepareInBackground();
             try {
                 opened = new FileStore(config.directory(), systemState, config.storeSettings(), problems);
             } catch (IOException | RuntimeException e) {
@@ -48,9 +49,6 @@ public final class MemoRuntime {
         this.store = opened;
         this.entries = opened == null ? null : new StoredEntries(opened, config.directory(), problems,
                 remote != null ? remote : remoteFromEnvironment(problems));
-        if (!config.disabled()) { // disabled, no file is digested: FileDigests is not even loaded
-            FileDigests.skip(config.directory());
-        }
     }
 
     /**

@@ -81,4 +81,22 @@ class FileDigestsTest {
         assertEquals(FileDigests.DIRECTORY, withPipe.kind());
         assertEquals(withPipe, FileDigests.of(tree), "a tree with a FIFO in it: by its name and kind, the same each time");
     }
+
+    @Test
+    void aDirectoryHoldingTheStoreIsDigestedWithoutIt() throws Exception {
+        Path project = dir.resolve("project");
+        Files.createDirectories(project.resolve("src"));
+        Files.writeString(project.resolve("src/a.txt"), "a");
+        Memogen.configure(MemogenSettings.at(project.resolve(".memogen")));
+        MemoRuntime.get();
+        FileDigests.Digest before = FileDigests.of(project);
+        FileDigests.forgetKnown();
+        // The store changes as results are written: a file in it, another entry's directory.
+        Files.createDirectories(project.resolve(".memogen/objects/ab"));
+        Files.writeString(project.resolve(".memogen/objects/ab/entry"), "written meanwhile");
+        assertEquals(before, FileDigests.of(project), "the store is left out of the tree");
+        FileDigests.forgetKnown();
+        Files.writeString(project.resolve("src/b.txt"), "b");
+        assertNotEquals(before, FileDigests.of(project), "the rest of the tree counts");
+    }
 }
