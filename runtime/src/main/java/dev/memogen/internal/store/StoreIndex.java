@@ -269,18 +269,22 @@ public final class StoreIndex {
                 && sized && StoreFiles.isRegularFile(file.resolveSibling("index.lock"));
     }
 
-    /** Maps the index file without the lock if it exists and its header is sound; whether it did. */
+    /**
+     * Maps the index file without the lock if it exists, is a plain file (never through a link:
+     * {@link StoreFiles#open}) and its header is sound; whether it did.
+     */
     private boolean attachIfSound() throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = StoreFiles.open(file.getParent(), file, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             int slots = IndexHeader.readSlotsIfSound(channel, channel.size());
             if (slots <= 0) {
                 return false;
             }
-            fileKey = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            fileKey = StoreFiles.lstat(file).fileKey();
             statDue = System.nanoTime() + STAT_EVERY_NANOS;
             table.map(channel, slots);
             return true;
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException e) { // missing, or not a plain file (StoreFiles.NotPlain)
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package dev.memogen.internal.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -202,6 +203,48 @@ class StalledProcessTest {
         MemoRuntime.install(config);
         StoreTestSupport.call(StoreWorker.TEXT, 4, body);
         assertEquals(3, runs[0], "stored once the lock was free");
+    }
+
+    /**
+     * While a stopped process keeps the index lock, an index that is a link to a file outside the
+     * store (with a sound header) is not mapped without the lock either: the store is used
+     * read-only, and the outside file is neither read as the index nor written.
+     */
+    @Test
+    void anIndexLinkedOutsideWhileAStoppedProcessKeepsTheLockIsNotMapped() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/locks")), "needs Linux's /proc/locks");
+        Path store = dir.resolve("store");
+        MemoConfig config = MemoConfig.at(store).withPackMax(0).withLockHoldMillis(0).withMemoryTierBytes(0);
+        MemoRuntime.install(config);
+        int[] runs = {0};
+        java.util.function.IntFunction<String> body = k -> {
+            runs[0]++;
+            return StoreWorker.expectedText(k);
+        };
+        StoreTestSupport.call(StoreWorker.TEXT, 2, body);
+        Process keeper = start(StoreWorker.class, "keep", store.toString(), String.valueOf(TimeUnit.MINUTES.toMillis(10)));
+        BufferedReader out = new BufferedReader(new InputStreamReader(keeper.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("stored", out.readLine(), "the keeper stored");
+        signal(keeper, "STOP");
+        Thread.sleep(100);
+        assertTrue(lockHolders(store.resolve("index.lock")).contains(keeper.pid()), "the stopped keeper holds the lock");
+        Path outside = dir.resolve("outside-index");
+        Files.copy(store.resolve("index"), outside);
+        byte[] before = Files.readAllBytes(outside);
+        Files.delete(store.resolve("index"));
+        Files.createSymbolicLink(store.resolve("index"), outside);
+        try {
+            MemoRuntime.install(config);
+            assertTrue(!TestAccess.store().writable(), "no index through the link: read-only");
+            assertEquals(StoreWorker.expectedText(2), StoreTestSupport.call(StoreWorker.TEXT, 2, body));
+            assertEquals(StoreWorker.expectedText(5), StoreTestSupport.call(StoreWorker.TEXT, 5, body));
+            assertEquals(2, runs[0], "a hit (read-only stores read object files), then a miss");
+            assertArrayEquals(before, Files.readAllBytes(outside), "the file outside is untouched");
+        } finally {
+            signal(keeper, "CONT");
+            keeper.destroyForcibly();
+            assertTrue(keeper.waitFor(30, TimeUnit.SECONDS));
+        }
     }
 
     /**
