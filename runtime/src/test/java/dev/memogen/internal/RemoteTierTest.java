@@ -190,6 +190,42 @@ class RemoteTierTest {
         assertEquals("", ra.warnings() + rb.warnings(), ra.err + rb.err);
     }
 
+    /**
+     * An object older than its function's ttl is as good as absent: the machine that finds it
+     * computes, deletes it and uploads its own, which the next machine gets (in-process runtimes,
+     * each with a store of its own; uploads synchronous).
+     */
+    @Test
+    void anObjectOlderThanItsTtlIsReplaced() throws Exception {
+        MemoFunction<String> fresh = MemoFunction.create("r.Remote#fresh(int)", "v1", StoreTestSupport.STRING, false)
+                .withTtl(1_000, false);
+        dev.memogen.internal.remote.RemoteSettings s = server.settings("ttl");
+        dev.memogen.internal.remote.RemoteSettings sync = new dev.memogen.internal.remote.RemoteSettings(s.bucket(),
+                s.prefix(), s.endpoint(), s.region(), s.pathStyle(), false, true, s.connectTimeout(), s.timeout(),
+                s.multipartThreshold(), s.maxObjectBytes());
+        AtomicInteger runs = new AtomicInteger();
+        java.util.function.IntFunction<String> body = k -> {
+            runs.incrementAndGet();
+            return StoreWorker.expectedText(k);
+        };
+        try {
+            for (String machine : List.of("a", "b", "c")) {
+                if (machine.equals("b")) {
+                    Thread.sleep(1_200); // a's object is older than the ttl now
+                }
+                MemoRuntime.install(dev.memogen.internal.core.MemoConfig.at(work.resolve(machine)),
+                        new dev.memogen.internal.core.RemoteTier(sync,
+                                dev.memogen.internal.remote.S3HttpClient.create(sync, server.credentials()),
+                                new dev.memogen.internal.core.Problems()));
+                assertEquals(StoreWorker.expectedText(7), StoreTestSupport.call(fresh, 7, body));
+            }
+            assertEquals(2, runs.get(), "a computed, b found a's object expired and computed, c got b's");
+            assertEquals(1, objects("ttl"));
+        } finally {
+            MemoRuntime.install(dev.memogen.internal.core.MemoConfig.at(work.resolve("none")));
+        }
+    }
+
     private Run machineUnchecked(String name, String prefix, Map<String, String> properties, int texts) {
         try {
             return machine(name, prefix, properties, Map.of(), texts, 0);

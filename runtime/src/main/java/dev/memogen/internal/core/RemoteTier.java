@@ -191,6 +191,15 @@ public final class RemoteTier {
                 }
                 return whole;
             }
+            if (found instanceof Found.Stale stale && stale.expired()) {
+                // As good as absent, for every reader: deleted (unless read-only) so that the
+                // value computed now can take its name.
+                misses.incrementAndGet();
+                if (!settings.readOnly()) {
+                    c.delete(name);
+                }
+                return null;
+            }
             rejected.incrementAndGet();
             String why = found instanceof Found.Corrupt bad ? bad.detail()
                     : found instanceof Found.Stale stale ? stale.why() : String.valueOf(found);

@@ -104,7 +104,7 @@ public final class EntryFormat {
             return new Found.Stale("function version changed");
         }
         if (fn.ttl().expired(created, System.currentTimeMillis())) {
-            return new Found.Stale("older than its ttl");
+            return new Found.Stale(Found.Stale.EXPIRED);
         }
         return hit.hit((int) (body - tagBytes - payloadLength), payloadLength, created, cost, version0, version1);
     }

@@ -16,7 +16,15 @@ public sealed interface Found permits Found.Absent, Found.Stale, Found.Corrupt, 
      * An entry of the key made for another system state or function version, or older than its
      * ttl: recomputed and replaced.
      */
-    record Stale(String why) implements Found {}
+    record Stale(String why) implements Found {
+        /** Why an entry older than its ttl is stale. */
+        public static final String EXPIRED = "older than its ttl";
+
+        /** Whether it is stale only for its age: sound, and as good as absent for every reader. */
+        public boolean expired() {
+            return EXPIRED.equals(why);
+        }
+    }
 
     /** An entry that is not sound (checksum, lengths, key): recomputed; {@code detail} says where and what. */
     record Corrupt(String detail) implements Found {}
