@@ -180,8 +180,8 @@ public final class RemoteTier {
             try {
                 found = store.adopt(fn, k0, k1, v0, v1, sink.bytes());
             } catch (IOException | RuntimeException e) {
-                problems.warnOnce("remote-keep", "cannot keep entries of the remote store " + where
-                        + " in the local store; they are fetched again next time", e);
+                problems.warnOnce("remote-keep", "cannot check entries of the remote store " + where
+                        + " against the local store; they are computed instead", e);
                 return null;
             }
             if (found instanceof Found.Whole whole) {
@@ -205,7 +205,7 @@ public final class RemoteTier {
                     : found instanceof Found.Stale stale ? stale.why() : String.valueOf(found);
             problems.warnOnce("remote-reject", "an object of " + fn.id() + " in the remote store " + where + " ("
                     + name + ") cannot be used: " + why + "; it is computed instead", null);
-            if (found instanceof Found.Corrupt bad && bad.detail().startsWith("checksum") && !settings.readOnly()) {
+            if (found instanceof Found.Corrupt bad && bad.checksumMismatch() && !settings.readOnly()) {
                 // Damaged for everyone, whatever their key: deleted, so that the next upload replaces it.
                 c.delete(name);
             }

@@ -563,7 +563,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return new Found.Corrupt("file of " + bytes.length + " bytes is too short");
         }
         if (!EntryFormat.checksumMatches(bytes, bytes.length)) {
-            return new Found.Corrupt("checksum mismatch");
+            return new Found.Corrupt(Found.Corrupt.CHECKSUM);
         }
         try {
             Found found = EntryFormat.check(new ValueReader(bytes, 0, body), body, fn, systemState, k0, k1,
@@ -774,8 +774,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * ({@code v0}, {@code v1}), and when it is sound stores it here as it is (its creation time and
      * compute cost too), so that later runs find it locally. {@code entry} must be the whole
      * entry, nothing more. Returns the entry as read ({@link Found.Whole}) or why it cannot be
-     * used ({@link Found.Corrupt}, {@link Found.Stale}). A read-only store does not keep it; the
-     * caller has its value either way.
+     * used ({@link Found.Corrupt}, {@link Found.Stale}). A read-only store does not keep it, nor
+     * does a write that fails (reported once); the caller has its value either way.
      */
     public Found adopt(StoredFunction fn, long k0, long k1, long v0, long v1, byte[] entry) throws IOException {
         long sk0 = fn.storeK0(k0);
@@ -803,6 +803,9 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             noteNames(fn);
         } catch (IndexLock.Busy e) {
             e.warn(reports); // not kept here this time; the caller has the value
+        } catch (IOException e) {
+            reports.warnOnce("write", "cannot write to the store at " + root
+                    + "; an entry from the remote tier is used but not kept", e);
         }
         return found;
     }

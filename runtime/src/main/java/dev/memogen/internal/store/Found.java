@@ -27,7 +27,15 @@ public sealed interface Found permits Found.Absent, Found.Stale, Found.Corrupt, 
     }
 
     /** An entry that is not sound (checksum, lengths, key): recomputed; {@code detail} says where and what. */
-    record Corrupt(String detail) implements Found {}
+    record Corrupt(String detail) implements Found {
+        /** The detail of an entry whose bytes do not match their checksum: damaged, whoever reads it. */
+        public static final String CHECKSUM = "checksum mismatch";
+
+        /** Whether its checksum did not match (not its tag, a key or a length). */
+        public boolean checksumMismatch() {
+            return CHECKSUM.equals(detail);
+        }
+    }
 
     /** A sound entry of the key; its payload is {@code payloadLength} bytes, written at {@code createdMillis}. */
     sealed interface Hit extends Found permits Whole, Streaming {
