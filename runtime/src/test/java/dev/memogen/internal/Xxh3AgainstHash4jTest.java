@@ -93,20 +93,26 @@ class Xxh3AgainstHash4jTest {
             s.finish();
             same(HASH4J.hashBytesTo128Bits(b), s.high(), s.low(), "length " + len);
         }
-        for (int len : new int[] {(1 << 20) + 1, (8 << 20) + 100}) { // pieces as FileStore reads and writes them
-            byte[] b = random(r, len);
-            for (int piece : new int[] {64 << 10, 256 << 10, 1 + r.nextInt(1 << 20)}) {
-                s.reset();
-                for (int at = 0; at < len; at += piece) {
-                    s.putBytes(b, at, Math.min(piece, len - at));
+        // Pieces as FileStore reads and writes them; the way a fresh JVM hashes large pieces (through
+        // the doubles kernel), then the way a warm one does.
+        for (boolean cold : new boolean[] {true, false}) {
+            Xxh3Stream.coldBytes(cold ? Long.MAX_VALUE : 0);
+            for (int len : new int[] {(1 << 20) + 1, (8 << 20) + 100}) {
+                byte[] b = random(r, len);
+                for (int piece : new int[] {64 << 10, 256 << 10, 1 + r.nextInt(1 << 20)}) {
+                    s.reset();
+                    for (int at = 0; at < len; at += piece) {
+                        s.putBytes(b, at, Math.min(piece, len - at));
+                    }
+                    s.finish();
+                    same(HASH4J.hashBytesTo128Bits(b), s.high(), s.low(),
+                            len + " bytes in pieces of " + piece + (cold ? ", cold" : ", warm"));
                 }
+                s.reset();
+                inPieces(s, b, r, 1 << 20);
                 s.finish();
-                same(HASH4J.hashBytesTo128Bits(b), s.high(), s.low(), len + " bytes in pieces of " + piece);
+                same(HASH4J.hashBytesTo128Bits(b), s.high(), s.low(), len + " bytes in random pieces");
             }
-            s.reset();
-            inPieces(s, b, r, 1 << 20);
-            s.finish();
-            same(HASH4J.hashBytesTo128Bits(b), s.high(), s.low(), len + " bytes in random pieces");
         }
     }
 
