@@ -61,7 +61,14 @@ public final class Memogen {
      * }</pre>
      */
     public static void configure(MemogenSettings settings) {
-        MemoRuntime.install(settings.config());
+        MemogenSettings.Remote remote = settings.remote();
+        if (remote == null) {
+            MemoRuntime.install(settings.config());
+        } else {
+            MemoRuntime.install(settings.config(),
+                    problems -> RemoteTier.given(new GivenRemote(remote.objects()), remote.objects().toString(),
+                            remote.readOnly(), remote.sync(), problems));
+        }
     }
 
     /** The settings in force: those of the environment, or the last ones {@link #configure}d. */

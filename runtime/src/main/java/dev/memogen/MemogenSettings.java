@@ -25,8 +25,18 @@ import java.util.Objects;
  */
 public final class MemogenSettings {
     private final MemoConfig config;
+    /** A program's own remote objects ({@link #withRemote}), or {@code null}: {@code memogen.remote}, if set. */
+    private final Remote remote;
+
+    /** {@link #withRemote}'s arguments. */
+    record Remote(RemoteObjects objects, boolean readOnly, boolean sync) {}
 
     private MemogenSettings(MemoConfig config) {
+        this(null, config);
+    }
+
+    private MemogenSettings(Remote remote, MemoConfig config) {
+        this.remote = remote;
         this.config = config;
     }
 
@@ -60,7 +70,7 @@ public final class MemogenSettings {
     }
 
     public MemogenSettings withDisabled(boolean disabled) {
-        return new MemogenSettings(config.withDisabled(disabled));
+        return new MemogenSettings(remote, config.withDisabled(disabled));
     }
 
     /** Bytes of values kept in memory ({@code memogen.memorySize}); 0 keeps none. */
@@ -74,7 +84,7 @@ public final class MemogenSettings {
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public MemogenSettings withMemorySize(long bytes) {
-        return new MemogenSettings(config.withMemoryTierBytes(bytes));
+        return new MemogenSettings(remote, config.withMemoryTierBytes(bytes));
     }
 
     /** A string of the caller's; entries stored under another one are stale ({@code memogen.extraSystemState}). */
@@ -83,7 +93,7 @@ public final class MemogenSettings {
     }
 
     public MemogenSettings withExtraSystemState(String state) {
-        return new MemogenSettings(config.withExtraSystemState(Objects.requireNonNull(state, "state")));
+        return new MemogenSettings(remote, config.withExtraSystemState(Objects.requireNonNull(state, "state")));
     }
 
     /** The bound of the store in bytes of stored entries ({@code memogen.maxSize}). */
@@ -97,7 +107,7 @@ public final class MemogenSettings {
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public MemogenSettings withMaxSize(long bytes) {
-        return new MemogenSettings(config.withMaxSize(bytes));
+        return new MemogenSettings(remote, config.withMaxSize(bytes));
     }
 
     /** Whether stored results are read and nothing is written ({@code memogen.readOnly}). */
@@ -106,7 +116,7 @@ public final class MemogenSettings {
     }
 
     public MemogenSettings withReadOnly(boolean readOnly) {
-        return new MemogenSettings(config.withReadOnly(readOnly));
+        return new MemogenSettings(remote, config.withReadOnly(readOnly));
     }
 
     /** The eviction policy ({@code memogen.policy}): {@code gds} or {@code lru}. */
@@ -120,7 +130,7 @@ public final class MemogenSettings {
      * @throws IllegalArgumentException if {@code policy} is neither {@code gds} nor {@code lru}
      */
     public MemogenSettings withPolicy(String policy) {
-        return new MemogenSettings(config.withPolicy(Objects.requireNonNull(policy, "policy")));
+        return new MemogenSettings(remote, config.withPolicy(Objects.requireNonNull(policy, "policy")));
     }
 
     /** How long a call waits for another process computing the same result ({@code memogen.lockTimeout}). */
@@ -134,7 +144,7 @@ public final class MemogenSettings {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public MemogenSettings withLockTimeout(Duration timeout) {
-        return new MemogenSettings(config.withLockTimeoutMillis(timeout.toMillis()));
+        return new MemogenSettings(remote, config.withLockTimeoutMillis(timeout.toMillis()));
     }
 
     /** How long a process keeps the store index's lock after a change for its next one ({@code memogen.lockHold}). */
@@ -148,7 +158,7 @@ public final class MemogenSettings {
      * @throws IllegalArgumentException if {@code hold} is negative
      */
     public MemogenSettings withLockHold(Duration hold) {
-        return new MemogenSettings(config.withLockHoldMillis(hold.toMillis()));
+        return new MemogenSettings(remote, config.withLockHoldMillis(hold.toMillis()));
     }
 
     /** Whether entries are authenticated with a secret ({@code memogen.key} or {@code memogen.keyFile}). */
@@ -164,7 +174,7 @@ public final class MemogenSettings {
      * @throws IllegalArgumentException if {@code secret} is empty
      */
     public MemogenSettings withKey(String secret) {
-        return new MemogenSettings(config.withKey(secret == null ? null
+        return new MemogenSettings(remote, config.withKey(secret == null ? null
                 : StoreKey.of(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
@@ -174,7 +184,7 @@ public final class MemogenSettings {
      * (results kept in memory only, after a warning), never unchecked.
      */
     public MemogenSettings withKeyFile(Path file) {
-        return new MemogenSettings(config.withKey(StoreKey.fromFile(Objects.requireNonNull(file, "file"))));
+        return new MemogenSettings(remote, config.withKey(StoreKey.fromFile(Objects.requireNonNull(file, "file"))));
     }
 
     /** Entries up to this many bytes share pack files; larger ones get a file each ({@code memogen.packMax}). */
@@ -188,17 +198,31 @@ public final class MemogenSettings {
      * @throws IllegalArgumentException if {@code bytes} is negative or over 1 MiB
      */
     public MemogenSettings withPackMax(long bytes) {
-        return new MemogenSettings(config.withPackMax(bytes));
+        return new MemogenSettings(remote, config.withPackMax(bytes));
+    }
+
+    /**
+     * A copy that shares results through {@code objects}, a program's own client
+     * ({@link RemoteObjects}), instead of what {@code memogen.remote} sets up: never uploading when
+     * {@code readOnly}, uploading before a call returns when {@code sync} (else in the background).
+     */
+    public MemogenSettings withRemote(RemoteObjects objects, boolean readOnly, boolean sync) {
+        return new MemogenSettings(new Remote(Objects.requireNonNull(objects, "objects"), readOnly, sync), config);
+    }
+
+    /** The remote objects given with {@link #withRemote}, or {@code null}. */
+    Remote remote() {
+        return remote;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MemogenSettings s && s.config.equals(config);
+        return o instanceof MemogenSettings s && s.config.equals(config) && Objects.equals(s.remote, remote);
     }
 
     @Override
     public int hashCode() {
-        return config.hashCode();
+        return config.hashCode() * 31 + Objects.hashCode(remote);
     }
 
     @Override

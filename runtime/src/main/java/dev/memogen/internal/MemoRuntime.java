@@ -31,7 +31,7 @@ public final class MemoRuntime {
     /** The store as memoized functions use it; {@code null} with {@link #store}. */
     final StoredEntries entries;
 
-    private MemoRuntime(MemoConfig config, RemoteTier remote) {
+    private MemoRuntime(MemoConfig config, java.util.function.Function<Problems, RemoteTier> remote) {
         this.config = config;
         this.memory = new MemoryTier(config.memoryTierBytes(), 4096);
         this.systemState = "store-format=" + FileStore.FORMAT_VERSION + ";hash-spec=" + KeyHasher.SPEC_VERSION
@@ -48,7 +48,7 @@ public final class MemoRuntime {
         }
         this.store = opened;
         this.entries = opened == null ? null : new StoredEntries(opened, config.directory(), problems,
-                remote != null ? remote : remoteFromEnvironment(problems));
+                remote != null ? remote.apply(problems) : remoteFromEnvironment(problems));
     }
 
     /**
@@ -97,10 +97,11 @@ public final class MemoRuntime {
     }
 
     /**
-     * {@link #install(MemoConfig)} with {@code remote} as the remote tier behind the store (for
-     * tests); {@code null}: the tier that {@code memogen.remote} asks for, if any.
+     * {@link #install(MemoConfig)} with the remote tier that {@code remote} makes (given the
+     * runtime's problem reports) behind the store; {@code null}: the tier that
+     * {@code memogen.remote} asks for, if any.
      */
-    public static MemoRuntime install(MemoConfig config, RemoteTier remote) {
+    public static MemoRuntime install(MemoConfig config, java.util.function.Function<Problems, RemoteTier> remote) {
         synchronized (LOCK) {
             MemoRuntime r = new MemoRuntime(config, remote);
             use(r);

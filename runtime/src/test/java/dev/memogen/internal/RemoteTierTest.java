@@ -214,9 +214,8 @@ class RemoteTierTest {
                     Thread.sleep(1_200); // a's object is older than the ttl now
                 }
                 MemoRuntime.install(dev.memogen.internal.core.MemoConfig.at(work.resolve(machine)),
-                        new dev.memogen.internal.core.RemoteTier(sync,
-                                dev.memogen.internal.remote.S3HttpClient.create(sync, server.credentials()),
-                                new dev.memogen.internal.core.Problems()));
+                        problems -> new dev.memogen.internal.core.RemoteTier(sync,
+                                dev.memogen.internal.remote.S3HttpClient.create(sync, server.credentials()), problems));
                 assertEquals(StoreWorker.expectedText(7), StoreTestSupport.call(fresh, 7, body));
             }
             assertEquals(2, runs.get(), "a computed, b found a's object expired and computed, c got b's");

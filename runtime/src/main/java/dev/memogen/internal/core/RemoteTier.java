@@ -75,6 +75,17 @@ public final class RemoteTier {
         use(settings);
     }
 
+    /**
+     * A tier on a program's own objects ({@code MemogenSettings.withRemote}, adapted to
+     * {@code store}), read-only and synchronous as asked; {@code description} names them in messages.
+     */
+    public static RemoteTier given(RemoteStore store, String description, boolean readOnly, boolean sync,
+            Problems problems) {
+        RemoteTier tier = new RemoteTier(RemoteSettings.forGiven(readOnly, sync), store, problems);
+        tier.where = "given by " + description;
+        return tier;
+    }
+
     private RemoteTier(Problems problems) {
         this.problems = problems;
     }

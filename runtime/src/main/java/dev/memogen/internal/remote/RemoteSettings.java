@@ -123,6 +123,16 @@ public record RemoteSettings(String bucket, String prefix, URI endpoint, String 
                 connect, timeout, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_MAX_OBJECT_BYTES));
     }
 
+    /**
+     * Settings for a program's own client ({@code dev.memogen.RemoteObjects}): no bucket or
+     * endpoint of memogen's, the given modes, the default timeout (which bounds the wait for
+     * uploads at exit) and largest object.
+     */
+    public static RemoteSettings forGiven(boolean readOnly, boolean sync) {
+        return new RemoteSettings("", "", null, "", false, readOnly, sync, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+                DEFAULT_MULTIPART_THRESHOLD, DEFAULT_MAX_OBJECT_BYTES);
+    }
+
     /** These settings with objects above {@code bytes} uploaded in parts of that size. */
     public RemoteSettings withMultipartThreshold(long bytes) {
         return new RemoteSettings(bucket, prefix, endpoint, region, pathStyle, readOnly, sync, connectTimeout, timeout,

@@ -96,6 +96,8 @@ public interface RemoteStore {
         /** An answer this client cannot use: an unexpected status, malformed XML, an object too large. */
         BAD_RESPONSE,
         /** The caller's sink or source failed, or the thread was interrupted: not the remote's fault. */
-        LOCAL
+        LOCAL,
+        /** A program's own implementation ({@code dev.memogen.RemoteObjects}) threw: the reason says what. */
+        PROVIDER
     }
 }
