@@ -10,13 +10,27 @@ package dev.memogen;
  * @param computeNanos  time spent running the method on misses
  * @param storedBytes   bytes of results written to the store
  * @param invalidations stale entries found (their function version or system state changed)
+ * @param remoteHits    of the store hits, those the remote tier answered
+ * @param savedNanos    time saved: the compute time, as stored with each entry, of every value a
+ *                      hit returned (memory and store hits alike)
+ * @param overheadNanos memogen's own time on store reads (hits and misses) and on misses (waiting
+ *                      for the key, encoding and writing the result), the method's body not
+ *                      counted; memory hits and argument hashing are not timed, so that timing
+ *                      them does not slow them down
+ * @param readBytes     bytes of values read from the store
  */
 public record FunctionStats(String functionId, long memoryHits, long storeHits, long misses,
-        long computeNanos, long storedBytes, long invalidations) {
+        long computeNanos, long storedBytes, long invalidations, long remoteHits, long savedNanos,
+        long overheadNanos, long readBytes) {
 
     /** All calls that went through the cache. */
     public long calls() {
         return memoryHits + storeHits + misses;
+    }
+
+    /** Hits read from the local store: {@link #storeHits} less those the remote tier answered. */
+    public long localStoreHits() {
+        return storeHits - remoteHits;
     }
 
     /** Calls answered without running the method. */

@@ -2,6 +2,7 @@ package dev.memogen.internal;
 
 import dev.memogen.internal.codec.Codec;
 import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.core.Events;
 import dev.memogen.internal.core.FunctionVersion;
 import dev.memogen.internal.core.Problems;
 import dev.memogen.internal.core.ProcessFlights;
@@ -112,6 +113,14 @@ public final class MemoFunction<T> {
     private final AtomicLong computeNanos = new AtomicLong();
     private final AtomicLong storedBytes = new AtomicLong();
     private final AtomicLong invalidations = new AtomicLong();
+    /** Of the store hits, those the remote tier answered ({@link #countRemoteHit}). */
+    private final AtomicLong remoteHits = new AtomicLong();
+    /** The compute cost stored with the entries of store hits; memory hits sum theirs in {@link #memoryHits}. */
+    private final AtomicLong storeSavedNanos = new AtomicLong();
+    /** Time in the cache itself: store reads (hits and misses), a miss's coordination, encoding and writing. */
+    private final AtomicLong overheadNanos = new AtomicLong();
+    /** Bytes of values read from the store (their encoded payloads). */
+    private final AtomicLong readBytes = new AtomicLong();
     /** Whether this JVM read a large value of this function from the store before ({@link KeepsRead}). */
     private volatile boolean readLarge;
     /** Counts a stale entry met by a read: {@link #invalidations}. */
@@ -288,7 +297,7 @@ public final class MemoFunction<T> {
         MemoRuntime rt = MemoRuntime.get();
         Cached c = rt.memory.get(this, k0 ^ v0, k1 ^ v1);
         if (c != null && c.k0 == k0 && c.k1 == k1) {
-            countMemoryHit();
+            countMemoryHit(c);
             Object value = fromMemory(c.value);
             if (c.recorded != null) {
                 c.recorded.onHit();
@@ -313,7 +322,7 @@ public final class MemoFunction<T> {
 
     /** The value of an entry {@link #probe} found (a fresh copy for a mutable type); counts a memory hit. */
     public T hit(Cached c) {
-        countMemoryHit();
+        countMemoryHit(c);
         T value = value(fromMemory(c.value));
         if (c.recorded != null) {
             c.recorded.onHit();
@@ -327,17 +336,54 @@ public final class MemoFunction<T> {
      * {@code boolean}), which generated code narrows back. Counts a memory hit.
      */
     public long hitBits(Cached c) {
-        countMemoryHit();
+        countMemoryHit(c);
         if (c.recorded != null) {
             c.recorded.onHit();
         }
         return c.bits;
     }
 
-    private void countMemoryHit() {
-        memoryHits.increment();
+    /**
+     * Counts a memory hit of entry {@code c}, and the compute time it saved. Reads one static field
+     * besides: nothing is timed, nothing else is told, unless somebody watches
+     * ({@link Problems#watchHits}: the log at TRACE, the events file or JFR).
+     */
+    private void countMemoryHit(Cached c) {
+        memoryHits.increment(c.cost);
+        if (Problems.watchHits) {
+            watchedMemoryHit(c.k0, c.k1, c.weight, c.cost);
+        }
+    }
+
+    /** A memory hit without an entry at hand: a thread that waited for another's flight, a caller that joined a pending computation. */
+    private void countMemoryHit(long k0, long k1, long cost) {
+        memoryHits.increment(cost);
+        if (Problems.watchHits) {
+            watchedMemoryHit(k0, k1, -1, cost);
+        }
+    }
+
+    /** Tells who watches of a memory hit (off the hit's fast path). */
+    private void watchedMemoryHit(long k0, long k1, long bytes, long cost) {
         if (Problems.traceHits) {
             Problems.trace("memogen: hit " + id + " in memory");
+        }
+        if (Problems.watching) {
+            Events.hit(id, "memory", k0, k1, bytes, cost, 0);
+        }
+    }
+
+    /**
+     * Counts a call answered by the remote tier. It counts as a store hit too (in
+     * {@link #statistics()} {@code storeHits} are all the hits read from a store, local or remote,
+     * {@code remoteHits} those of them the remote tier answered): call it once for a read that
+     * {@link #load} or {@link #get} counts as a store hit, that is, one that comes back through
+     * {@code StoredEntries.read}. Its time saved and bytes are counted with the store hit.
+     */
+    void countRemoteHit() {
+        remoteHits.incrementAndGet();
+        if (Problems.watching) {
+            Events.hit(id, "remote", 0, 0, -1, -1, -1);
         }
     }
 
@@ -395,7 +441,7 @@ public final class MemoFunction<T> {
      * A value read from the store: what the memory tier holds for it (null when nothing keeps a
      * large mutable value), what the caller gets, and what its computation recorded (or null).
      */
-    private record Loaded(Object held, Object value, Recorded recorded) {
+    private record Loaded(Object held, Object value, Recorded recorded, long cost, long bytes) {
         /** The caller takes the value: the files it depends on are the caller's too, its output is replayed. */
         void hit() {
             if (recorded != null) {
@@ -409,6 +455,23 @@ public final class MemoFunction<T> {
      * A {@code recheck} (the same miss looked at again) does not count a stale entry twice.
      */
     private Loaded loadFromStore(MemoRuntime rt, FlightKey key, Object args, long argsBytes, boolean recheck) {
+        long started = System.nanoTime(); // a store read costs microseconds at least: the clock is cheap beside it
+        Loaded loaded = readEntry(rt, key, args, argsBytes, recheck);
+        long took = System.nanoTime() - started;
+        overheadNanos.addAndGet(took);
+        if (loaded != null) {
+            storeHits.incrementAndGet();
+            storeSavedNanos.addAndGet(loaded.cost);
+            readBytes.addAndGet(loaded.bytes);
+            if (Problems.watching) {
+                Events.hit(id, "store", key.k0, key.k1, loaded.bytes, loaded.cost, took);
+            }
+        }
+        return loaded;
+    }
+
+    /** {@link #loadFromStore}, untimed and uncounted. */
+    private Loaded readEntry(MemoRuntime rt, FlightKey key, Object args, long argsBytes, boolean recheck) {
         long k0 = key.k0;
         long k1 = key.k1;
         Problems.refreshTrace();
@@ -427,7 +490,6 @@ public final class MemoFunction<T> {
         }
         Recorded recorded = (Recorded) found.preamble();
         T value = found.value();
-        storeHits.incrementAndGet();
         Object held;
         if (value == null) {
             held = NULL;
@@ -447,9 +509,9 @@ public final class MemoFunction<T> {
         }
         if (held != null && held != Flight.STORED) {
             rt.memory.put(this, key.m0, key.m1, k0, k1, held, args, found.payloadLength() + argsBytes,
-                    ttl.expiresAt(found.createdMillis()), recorded);
+                    ttl.expiresAt(found.createdMillis()), recorded, found.cost());
         }
-        return new Loaded(held, value, recorded);
+        return new Loaded(held, value, recorded, found.cost(), found.payloadLength());
     }
 
     /** Casts a value returned by {@link #get} to the return type. */
@@ -489,6 +551,7 @@ public final class MemoFunction<T> {
         long m0 = key.m0;
         long m1 = key.m1;
         Thread me = Thread.currentThread();
+        long missedAt = System.nanoTime(); // a miss: the time to the body's start is the cache's overhead
         while (true) {
             Flight<T> mine = new Flight<>(this, key, args, argsBytes, me);
             Flight<T> running = inFlight.putIfAbsent(key, mine);
@@ -502,16 +565,19 @@ public final class MemoFunction<T> {
                 Object held = c != null && c.k0 == k0 && c.k1 == k1 ? c.value : null;
                 if (held != null) {
                     mine.recorded = c.recorded;
+                    mine.cost = c.cost;
                     mine.end(held);
-                    countMemoryHit();
+                    countMemoryHit(c);
                     return Flight.withValue(this, fromMemory(held), c.recorded);
                 }
                 Loaded elsewhere = singleFlightAcrossProcesses(mine, key);
                 if (elsewhere != null) {
                     mine.recorded = elsewhere.recorded;
+                    mine.cost = elsewhere.cost;
                     mine.end(elsewhere.held);
                     return Flight.withValue(this, elsewhere.value, elsewhere.recorded);
                 }
+                mine.missedAt = missedAt;
                 return mine.started();
             }
             Object held = running.owner == me ? Flight.CYCLE : running.await(me);
@@ -522,7 +588,7 @@ public final class MemoFunction<T> {
                 return new Flight<T>(this, null, null, 0, me).lead().started();
             }
             if (held != Flight.FAILED && held != Flight.STORED) {
-                countMemoryHit();
+                countMemoryHit(k0, k1, running.cost);
                 return Flight.withValue(this, fromMemory(held), running.recorded);
             }
             inFlight.remove(key, running);
@@ -603,6 +669,10 @@ public final class MemoFunction<T> {
         private OutputCapture.Recording recording;
         /** What the value's computation recorded, for the threads waiting for it; set before they are released. */
         private volatile Recorded recorded;
+        /** What computing the value cost (nanoseconds), for the threads waiting for it: the time their hits saved. */
+        private volatile long cost;
+        /** When the call missed ({@link #miss}); the time from then to {@link #started} is the cache's. Owner thread only. */
+        private long missedAt;
 
         private Flight(MemoFunction<T> fn, FlightKey key, Object args, long argsBytes, Thread owner) {
             this.fn = fn;
@@ -707,6 +777,9 @@ public final class MemoFunction<T> {
                 recording = OutputCapture.start(fn.id);
             }
             start = System.nanoTime();
+            if (missedAt != 0) {
+                fn.overheadNanos.addAndGet(start - missedAt);
+            }
             return this;
         }
 
@@ -735,6 +808,7 @@ public final class MemoFunction<T> {
             long nanos = System.nanoTime() - start;
             fn.misses.incrementAndGet();
             fn.computeNanos.addAndGet(nanos);
+            cost = nanos;
             Object held = Flight.FAILED;
             try {
                 Recorded r = finishRecording();
@@ -917,7 +991,7 @@ public final class MemoFunction<T> {
                 mine.completeExceptionally(failure);
             } else {
                 if (joined) {
-                    countMemoryHit(); // as a thread that waited for a flight: it did not compute
+                    countMemoryHit(0, 0, 0); // as a thread that waited for a flight: it did not compute (its cost is not known here)
                 }
                 mine.complete(copy(value));
             }
@@ -1022,6 +1096,10 @@ public final class MemoFunction<T> {
 
     /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
     private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos, Recorded recorded) {
+        long started = System.nanoTime();
+        if (!Problems.watching) {
+            Events.recheckJfr(); // a recording started since (jcmd JFR.start)? A miss can afford the question
+        }
         MemoRuntime rt = MemoRuntime.get();
         StoredEntries entries = rt.entries;
         // An array too large for the memory tier to keep the result (its weight counts the
@@ -1060,10 +1138,15 @@ public final class MemoFunction<T> {
         }
         if (held != Flight.STORED) {
             rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
-                    ttl.expiresAt(System.currentTimeMillis()), recorded);
+                    ttl.expiresAt(System.currentTimeMillis()), recorded, nanos);
         }
-        if (entries != null) {
-            storedBytes.addAndGet(entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos));
+        long written = entries == null ? 0 : entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos);
+        storedBytes.addAndGet(written);
+        long took = System.nanoTime() - started;
+        overheadNanos.addAndGet(took);
+        if (Problems.watching) {
+            Events.miss(id, key.k0, key.k1, nanos);
+            Events.store(id, key.k0, key.k1, written, nanos, took);
         }
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: store " + id + " (" + out.size() + " bytes, computed in "
@@ -1079,6 +1162,10 @@ public final class MemoFunction<T> {
         computeNanos.set(0);
         storedBytes.set(0);
         invalidations.set(0);
+        remoteHits.set(0);
+        storeSavedNanos.set(0);
+        overheadNanos.set(0);
+        readBytes.set(0);
     }
 
     /**
@@ -1087,12 +1174,20 @@ public final class MemoFunction<T> {
      */
     public Counts statistics() {
         return new Counts(id, memoryHits.sum(), storeHits.get(), misses.get(), computeNanos.get(), storedBytes.get(),
-                invalidations.get());
+                invalidations.get(), remoteHits.get(), memoryHits.weightSum() + storeSavedNanos.get(),
+                overheadNanos.get(), readBytes.get());
     }
 
-    /** A function's counters, read at once; see {@link #statistics()}. */
+    /**
+     * A function's counters, read at once; see {@link #statistics()} and {@code FunctionStats},
+     * which has the same components. {@code storeHits} count every hit read from a store,
+     * {@code remoteHits} those of them the remote tier answered; {@code savedNanos} is the compute
+     * cost of the values of all hits; {@code overheadNanos} the time spent in the cache on store
+     * reads and misses (memory hits and hashing are not timed).
+     */
     public record Counts(String functionId, long memoryHits, long storeHits, long misses, long computeNanos,
-            long storedBytes, long invalidations) {}
+            long storedBytes, long invalidations, long remoteHits, long savedNanos, long overheadNanos,
+            long readBytes) {}
 
     /**
      * Whether the store reads an entry of a mutable value whole, so that the memory tier keeps its

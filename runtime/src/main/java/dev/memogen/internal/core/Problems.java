@@ -49,6 +49,9 @@ public final class Problems implements Reports {
      */
     @Override
     public void event(String kind, String message) {
+        if (watching) {
+            Events.repaired(kind, message);
+        }
         if (reported.contains(kind)) {
             if (debugEnabled()) {
                 debug("memogen: " + message);
@@ -56,6 +59,34 @@ public final class Problems implements Reports {
             return;
         }
         warnOnce(kind, message, null);
+    }
+
+    /** An entry the store evicted: an event when events are watched ({@link #watching}). */
+    @Override
+    public void evicted(long functionHash, long k0, long k1, long bytes, long costNanos) {
+        if (watching) {
+            Events.evict(functionHash, k0, k1, bytes, costNanos);
+        }
+    }
+
+    /**
+     * Whether events are watched: the events file is written, or a JFR recording may want them
+     * ({@link Events}). Store reads, misses and stores check it before saying anything; like
+     * {@link #traceHits}, a plain field set rarely and read often. While it is false,
+     * {@link Events} is not even loaded.
+     */
+    public static boolean watching;
+
+    /**
+     * Whether a memory hit must do more than count: {@link #traceHits} or {@link #watching}. The
+     * one field a memory hit reads besides its counter.
+     */
+    public static boolean watchHits;
+
+    /** Events are watched from now on, or not. */
+    public static void watch(boolean on) {
+        watching = on;
+        watchHits = traceHits || on;
     }
 
     /**
@@ -68,6 +99,7 @@ public final class Problems implements Reports {
 
     public static void refreshTrace() {
         traceHits = log().isLoggable(Level.TRACE);
+        watchHits = traceHits || watching;
     }
 
     public static void trace(String message) {
