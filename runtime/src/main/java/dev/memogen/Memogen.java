@@ -45,7 +45,10 @@ import java.util.function.BiConsumer;
  * {@code MEMOGEN_PACK_MAX} (entries up to this size share pack files, larger ones get a file
  * each, default {@code 64KiB}), {@code memogen.key} / {@code MEMOGEN_KEY} or
  * {@code memogen.keyFile} / {@code MEMOGEN_KEY_FILE} (a secret: entries are written with an
- * HMAC-SHA256 tag and read only with a valid one).
+ * HMAC-SHA256 tag and read only with a valid one). Once per JVM, not changed by
+ * {@link #configure}: {@code memogen.report=true} / {@code MEMOGEN_REPORT=1} (the {@link #report()}
+ * on stderr at exit) and {@code memogen.events} / {@code MEMOGEN_EVENTS} (a file of JSON lines,
+ * one per event: see {@code docs/observability.md}).
  */
 public final class Memogen {
     private Memogen() {}

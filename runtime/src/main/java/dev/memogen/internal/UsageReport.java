@@ -89,13 +89,13 @@ public final class UsageReport {
     }
 
     /**
-     * Whether caching the function cost more than it saved: its overhead was more than the time
-     * its hits saved, and, in a run without hits, more than computing took too (on a first run
-     * nothing is saved yet: only a function cheaper to compute than to store is worth a warning).
+     * Whether caching the function cost more than it saved: it had hits, and its overhead was
+     * more than the time they saved. A run without hits (a first run) saves nothing yet and is
+     * not judged: its first miss also pays for what every JVM pays once (opening the store,
+     * loading memogen's classes, the code fingerprint), which says nothing about the function.
      */
     static boolean costMoreThanSaved(MemoFunction.Counts c) {
-        boolean hits = c.memoryHits() + c.storeHits() > 0;
-        return c.overheadNanos() > c.savedNanos() && (hits || c.overheadNanos() > c.computeNanos());
+        return c.memoryHits() + c.storeHits() > 0 && c.overheadNanos() > c.savedNanos();
     }
 
     /** {@code nanos} in human units: {@code 850 ns}, {@code 12 us}, {@code 340 ms}, {@code 1.2 s}, {@code 3.5 min}. */

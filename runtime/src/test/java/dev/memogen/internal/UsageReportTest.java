@@ -146,16 +146,19 @@ class UsageReportTest {
                 340_000_000L, 5 << 10);
         MemoFunction.Counts firstRun = new MemoFunction.Counts("c.C#firstRun()", 0, 0, 4, 8_000_000_000L, 1024, 0, 0,
                 0, 2_000_000, 0);
+        // a first run whose overhead (the JVM's first store access) beat computing: not judged
+        MemoFunction.Counts cheapFirstRun = new MemoFunction.Counts("e.E#cheapFirstRun()", 0, 0, 1, 1_000, 10, 0, 0,
+                0, 300_000_000L, 0);
         MemoFunction.Counts unused = new MemoFunction.Counts("d.D#unused()", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        String text = UsageReport.text(List.of(costs, unused, firstRun, pays));
+        String text = UsageReport.text(List.of(costs, unused, firstRun, pays, cheapFirstRun));
         List<String> rows = text.lines().filter(l -> l.matches(" *\\d.*")).collect(Collectors.toList());
-        assertEquals(3, rows.size(), text);
+        assertEquals(4, rows.size(), text);
         assertTrue(rows.get(0).endsWith("a.A#pays()") && rows.get(1).endsWith("b.B#costs()")
                 && rows.get(2).endsWith("c.C#firstRun()"), text);
         assertTrue(rows.get(0).matches(" +10 +7 +0 +0 +3 +1\\.2 s +2\\.8 s +1\\.1 ms +0 B +13\\.0 MiB  a\\.A#pays\\(\\)"),
                 rows.get(0));
         assertTrue(rows.get(1).contains("340 ms") && rows.get(1).contains("5.0 KiB"), rows.get(1));
-        assertTrue(text.startsWith("memogen report: 3 functions, 22 calls, 2.8 s saved, 343 ms overhead\n"), text);
+        assertTrue(text.startsWith("memogen report: 4 functions, 23 calls, 2.8 s saved, 643 ms overhead\n"), text);
         List<String> warnings = text.lines().filter(l -> l.contains("consider @Memo.Skip")).toList();
         assertEquals(List.of("memogen: caching b.B#costs() cost more than it saved (340 ms overhead, 90.0 us saved):"
                 + " consider @Memo.Skip"), warnings, text);

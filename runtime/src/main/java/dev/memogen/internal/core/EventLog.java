@@ -56,6 +56,8 @@ final class EventLog {
     private final Writer out;
     private final Path path;
     private final Problems problems;
+    /** Held while writing; fair, see {@link #drainForever}. */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock(true);
     /** Set by the shutdown hook: the writer thread stops, the hook writes what is left. */
     private volatile boolean closed;
 
@@ -98,15 +100,21 @@ final class EventLog {
         return dropped.get();
     }
 
-    /** The writer thread: writes events as they come, flushing whenever the queue runs empty. */
+    /**
+     * The writer thread: writes events as they come, flushing whenever the queue runs empty. It
+     * takes each event under the lock, so that {@link #flush} never misses one that is taken but
+     * not yet written; {@link #flush} waits at most the poll's 100 ms for it. The lock is fair: a
+     * flood of events does not keep {@link #flush} (at exit) waiting.
+     */
     private void drainForever() {
         try {
             while (!closed) {
-                Event e = queue.poll(200, TimeUnit.MILLISECONDS);
-                synchronized (this) {
+                lock.lock();
+                try {
                     if (closed) {
                         return;
                     }
+                    Event e = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (e != null) {
                         write(e);
                     }
@@ -114,6 +122,8 @@ final class EventLog {
                         writeDropped();
                         out.flush();
                     }
+                } finally {
+                    lock.unlock();
                 }
             }
         } catch (InterruptedException e) {
@@ -125,28 +135,34 @@ final class EventLog {
     }
 
     /** Writes what is queued and flushes: at exit, and for tests. */
-    synchronized void flush() throws IOException {
-        for (Event e = queue.poll(); e != null; e = queue.poll()) {
-            write(e);
+    void flush() throws IOException {
+        lock.lock();
+        try {
+            for (Event e = queue.poll(); e != null; e = queue.poll()) {
+                write(e);
+            }
+            writeDropped();
+            out.flush();
+        } finally {
+            lock.unlock();
         }
-        writeDropped();
-        out.flush();
     }
 
     /** The shutdown hook: writes what is left, then closes the file. */
     private void close() {
-        synchronized (this) {
-            try {
-                flush();
-                closed = true;
-                out.close();
-            } catch (IOException e) {
-                closed = true; // at exit, nobody is left to tell
-            }
+        lock.lock();
+        try {
+            flush();
+            closed = true;
+            out.close();
+        } catch (IOException e) {
+            closed = true; // at exit, nobody is left to tell
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Events dropped and not yet reported in the file. */
+    /** Events dropped and already reported in the file; under {@link #lock}. */
     private long unreported;
 
     private void writeDropped() throws IOException {

@@ -108,6 +108,28 @@ class EventsTest {
         assertTrue(OBJECT.matcher(escaped.strip()).matches(), escaped);
     }
 
+    /**
+     * Callers never wait: events offered faster than the writer writes are dropped, and counted
+     * in {@code dropped} lines. Every event offered is either a line or in a count.
+     */
+    @Test
+    void aFullQueueDropsEventsAndCountsThem() throws Exception {
+        Path file = dir.resolve("flood.jsonl");
+        EventLog log = EventLog.open(file, new Problems());
+        int offered = 200_000;
+        for (int i = 0; i < offered; i++) {
+            log.offer(new EventLog.Event("hit", "t.F#f(int)", "memory", i + 1, 0, 8, 100, 0, null));
+        }
+        log.flush();
+        List<Map<String, String>> e = events(file);
+        long written = count(e, "hit", null, null);
+        long dropped = e.stream().filter(x -> x.get("event").equals("dropped"))
+                .mapToLong(x -> Long.parseLong(x.get("count"))).sum();
+        assertEquals(offered, written + dropped, "every event written or counted");
+        assertEquals(log.dropped(), dropped);
+        assertTrue(written >= EventLog.CAPACITY, "at least a queue's worth written: " + written);
+    }
+
     @Test
     void theChangedPartOfAKey() {
         assertEquals("system-state", Events.changedPart("system state changed"));
