@@ -1097,8 +1097,11 @@ public final class MemoFunction<T> {
     /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
     private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos, Recorded recorded) {
         long started = System.nanoTime();
-        if (!Problems.watching) {
-            Events.recheckJfr(); // a recording started since (jcmd JFR.start)? A miss can afford the question
+        if (!Problems.watching && started - Problems.jfrRecheckAt > 0) {
+            // A recording started since (jcmd JFR.start)? Asked at most every 10 s, and never in a
+            // JVM's first 10 s: a short run's misses load no jdk.jfr class for the question.
+            Problems.jfrRecheckAt = started + Problems.JFR_RECHECK_NANOS;
+            Events.recheckJfr();
         }
         MemoRuntime rt = MemoRuntime.get();
         StoredEntries entries = rt.entries;

@@ -89,6 +89,7 @@ public final class MemoRuntime {
             return;
         }
         watchSet = true;
+        Problems.jfrRecheckAt = System.nanoTime() + Problems.JFR_RECHECK_NANOS;
         if (isOn(setting("memogen.report", "MEMOGEN_REPORT"))) {
             UsageReport.atExit();
         }
@@ -119,7 +120,8 @@ public final class MemoRuntime {
      * cannot tell (no {@code /proc/self/cmdline}: not Linux). Asking {@code jdk.jfr} itself
      * ({@code FlightRecorder.isInitialized()}) would load its classes into every JVM; the command
      * line costs one small read with classes the store loads anyway. A recording started later
-     * ({@code jcmd JFR.start}, the {@code Recording} API) is noticed at the next miss.
+     * ({@code jcmd JFR.start}, the {@code Recording} API) is noticed at a miss (at most every 10 s,
+     * from 10 s after the start on: {@link Problems#jfrRecheckAt}) or at {@link #install}.
      */
     private static int recordingAsked() {
         for (String env : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"}) {

@@ -42,8 +42,9 @@ public final class Events {
     }
 
     /**
-     * On a miss (a cold path): whether a JFR recording has started since the runtime did (by
-     * {@code jcmd JFR.start}, or in-process); then events go to it from now on. Loads
+     * Whether a JFR recording has started since the runtime did (by {@code jcmd JFR.start}, or
+     * in-process); then events go to it from now on. Asked on a miss now and then (a cold path:
+     * {@link Problems#jfrRecheckAt}) and when a runtime is installed. Loads
      * {@code jdk.jfr.FlightRecorder} once, and only where the module is there.
      */
     public static void recheckJfr() {

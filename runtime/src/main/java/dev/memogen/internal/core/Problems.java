@@ -83,6 +83,16 @@ public final class Problems implements Reports {
      */
     public static boolean watchHits;
 
+    /**
+     * When a miss may next ask whether a Flight Recorder recording has started
+     * ({@link Events#recheckJfr}), in {@code System.nanoTime()} terms; set
+     * {@link #JFR_RECHECK_NANOS} ahead when the runtime starts and after each question.
+     */
+    public static long jfrRecheckAt;
+
+    /** How often a miss may ask whether a recording has started: every 10 s. */
+    public static final long JFR_RECHECK_NANOS = 10_000_000_000L;
+
     /** Events are watched from now on, or not. */
     public static void watch(boolean on) {
         watching = on;
