@@ -51,8 +51,13 @@ class EventsTest {
     }
 
     private void run(Path events, String... args) throws Exception {
+        run(events, List.of(), args);
+    }
+
+    private void run(Path events, List<String> options, String... args) throws Exception {
         ProcessBuilder pb = Jvms.worker(ReportWorker.class, dir, args);
         pb.command().add(1, "-Dmemogen.events=" + events);
+        pb.command().addAll(1, options);
         String out = new String(pb.redirectErrorStream(true).start().getInputStream().readAllBytes(),
                 StandardCharsets.UTF_8);
         assertTrue(out.contains("computed"), out);
@@ -92,6 +97,39 @@ class EventsTest {
         assertEquals(1, count(e, "invalidate", "part", "function-version"), e.toString());
         assertTrue(e.stream().anyMatch(x -> x.getOrDefault("detail", "").contains("now v2")), e.toString());
         assertEquals(1, count(e, "miss", null, null), e.toString());
+    }
+
+    /** A store over its bound evicts; an entry damaged on disk is corrupt: both are events. */
+    @Test
+    void evictionsAndDamagedEntries() throws Exception {
+        Path evicting = dir.resolve("evicting.jsonl");
+        String[] many = new String[201];
+        many[0] = "v1";
+        for (int i = 1; i < many.length; i++) {
+            many[i] = Integer.toString(100 + i);
+        }
+        run(evicting, java.util.List.of("-Dmemogen.maxSize=64KiB", "-Dmemogen.packMax=0"), many);
+        List<Map<String, String>> e = events(evicting);
+        assertEquals(200, count(e, "store", null, null));
+        long evicted = count(e, "evict", null, null);
+        assertTrue(evicted > 0, "a 64 KiB store cannot keep 200 entries of a file each: " + e.size() + " events");
+        Map<String, String> evict = e.stream().filter(x -> x.get("event").equals("evict")).findFirst().orElseThrow();
+        assertTrue(evict.get("function").matches("[0-9a-f]{16}") && Long.parseLong(evict.get("bytes")) > 0,
+                evict.toString());
+
+        Path damaged = dir.resolve("damaged.jsonl");
+        try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve(".memogen/objects"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] b = Files.readAllBytes(f);
+                b[b.length - 1] ^= 1; // the checksum no longer matches
+                Files.write(f, b);
+            }
+        }
+        String[] again = java.util.Arrays.copyOf(many, many.length);
+        run(damaged, java.util.List.of("-Dmemogen.maxSize=64KiB", "-Dmemogen.packMax=0"), again);
+        e = events(damaged);
+        assertTrue(count(e, "corrupt", "function", "t.R#slow(int)") > 0, e.toString());
+        assertEquals(0, count(e, "hit", null, null), "no damaged entry is a hit");
     }
 
     /** Long strings are cut with an ellipsis; JSON's special characters escaped. */
