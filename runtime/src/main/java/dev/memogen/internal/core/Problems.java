@@ -71,11 +71,12 @@ public final class Problems implements Reports {
 
     /**
      * Whether events are watched: the events file is written, or a JFR recording may want them
-     * ({@link Events}). Store reads, misses and stores check it before saying anything; like
-     * {@link #traceHits}, a plain field set rarely and read often. While it is false,
+     * ({@link Events}). Store reads, misses and stores check it before saying anything; volatile,
+     * so that {@link #refreshTrace} on another thread never puts back a stale {@link #watchHits}
+     * for long (a volatile read costs a store read nothing measurable). While it is false,
      * {@link Events} is not even loaded.
      */
-    public static boolean watching;
+    public static volatile boolean watching;
 
     /**
      * Whether a memory hit must do more than count: {@link #traceHits} or {@link #watching}. The
