@@ -55,7 +55,12 @@ class EventsTest {
     }
 
     private void run(Path events, List<String> options, String... args) throws Exception {
-        ProcessBuilder pb = Jvms.worker(ReportWorker.class, dir, args);
+        run(dir, events, options, args);
+    }
+
+    /** Runs {@link ReportWorker} in {@code workDir} (its store: {@code .memogen} there) with {@code options}. */
+    private static void run(Path workDir, Path events, List<String> options, String... args) throws Exception {
+        ProcessBuilder pb = Jvms.worker(ReportWorker.class, workDir, args);
         pb.command().add(1, "-Dmemogen.events=" + events);
         pb.command().addAll(1, options);
         String out = new String(pb.redirectErrorStream(true).start().getInputStream().readAllBytes(),
@@ -117,18 +122,25 @@ class EventsTest {
         assertTrue(evict.get("function").matches("[0-9a-f]{16}") && Long.parseLong(evict.get("bytes")) > 0,
                 evict.toString());
 
-        Path damaged = dir.resolve("damaged.jsonl");
-        try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve(".memogen/objects"))) {
+        // A store of its own, large enough to keep what is damaged next (the 64 KiB one keeps next to nothing).
+        Path other = dir.resolve("damaging");
+        Files.createDirectories(other);
+        String[] three = {"v1", "101", "102", "103"};
+        Path stored = dir.resolve("stored.jsonl");
+        run(other, stored, List.of("-Dmemogen.packMax=0"), three);
+        assertEquals(3, count(events(stored), "store", null, null));
+        try (java.util.stream.Stream<Path> files = Files.walk(other.resolve(".memogen/objects"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 byte[] b = Files.readAllBytes(f);
                 b[b.length - 1] ^= 1; // the checksum no longer matches
                 Files.write(f, b);
             }
         }
-        String[] again = java.util.Arrays.copyOf(many, many.length);
-        run(damaged, java.util.List.of("-Dmemogen.maxSize=64KiB", "-Dmemogen.packMax=0"), again);
+        Path damaged = dir.resolve("damaged.jsonl");
+        run(other, damaged, List.of("-Dmemogen.packMax=0"), three);
         e = events(damaged);
-        assertTrue(count(e, "corrupt", "function", "t.R#slow(int)") > 0, e.toString());
+        assertEquals(3, count(e, "corrupt", "function", "t.R#slow(int)"), e.toString());
+        assertEquals(3, count(e, "miss", null, null), e.toString());
         assertEquals(0, count(e, "hit", null, null), "no damaged entry is a hit");
     }
 
