@@ -10,6 +10,7 @@ import dev.memogen.Memogen;
 import dev.memogen.MemogenSettings;
 import dev.memogen.StoredEntry;
 import dev.memogen.internal.core.MemoConfig;
+import dev.memogen.internal.hash.Hex;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +32,7 @@ class UsageReportTest {
     private static final MemoFunction<String> IDLE = MemoFunction.create("t.U#idle(int)", "v1", StoreTestSupport.STRING, false);
     private final AtomicInteger runs = new AtomicInteger();
 
-    /** {@code slow(x)} takes {@code 15 * x} ms: the three costs are far enough apart to tell the entries apart by cost. */
+    /** {@code slow(x)} takes {@code 15 * x} ms or more. */
     private String slow(int x) {
         runs.incrementAndGet();
         ReportWorker.sleep(15L * x);
@@ -42,13 +43,24 @@ class UsageReportTest {
         return Memogen.statistics(fn.id()).orElseThrow();
     }
 
-    /** The compute cost the store keeps for each argument 1, 2, 3 (its entries sorted by cost, as the bodies are). */
+    /** The compute cost the store keeps for each argument 1, 2, 3 of {@link #SLOW} (index 0, 1, 2). */
     private long[] storedCosts() throws Exception {
-        List<StoredEntry> entries = Memogen.storedEntries(SLOW.id());
-        assertEquals(3, entries.size(), entries.toString());
-        long[] costs = entries.stream().mapToLong(StoredEntry::computeNanos).sorted().toArray();
-        assertTrue(costs[0] >= 15_000_000 && costs[1] >= 30_000_000 && costs[2] >= 45_000_000,
-                "costs " + java.util.Arrays.toString(costs));
+        Map<String, Long> byKey = Memogen.storedEntries(SLOW.id()).stream()
+                .collect(Collectors.toMap(StoredEntry::key, StoredEntry::computeNanos));
+        assertEquals(3, byKey.size(), byKey.toString());
+        long[] costs = new long[3];
+        for (int x = 1; x <= 3; x++) {
+            KeyHasher h = SLOW.begin();
+            try {
+                h.putInt(x);
+            } finally {
+                h.finish();
+            }
+            // the key as the store keeps it: salted per function (StoredFunction.storeK0)
+            String key = Hex.of(SLOW.stored().storeK0(h.high())) + Hex.of(SLOW.stored().storeK1(h.low()));
+            costs[x - 1] = byKey.get(key);
+            assertTrue(costs[x - 1] >= 15_000_000L * x, "slow(" + x + ") slept " + 15 * x + " ms: " + costs[x - 1]);
+        }
         return costs;
     }
 
