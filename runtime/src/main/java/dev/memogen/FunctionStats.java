@@ -11,8 +11,10 @@ package dev.memogen;
  * @param storedBytes   bytes of results written to the store
  * @param invalidations stale entries found (their function version or system state changed)
  * @param remoteHits    of the store hits, those the remote tier answered
- * @param savedNanos    time saved: the compute time, as stored with each entry, of every value a
- *                      hit returned (memory and store hits alike)
+ * @param savedNanos    time saved: for a store hit, the compute time stored with the entry it
+ *                      returned; for a memory hit, estimated as the mean cost of the function's
+ *                      values computed or read from the store in this JVM (counting each memory
+ *                      hit's own value's cost would slow memory hits down)
  * @param overheadNanos memogen's own time on store reads (hits and misses) and on misses (waiting
  *                      for the key, encoding and writing the result), the method's body not
  *                      counted; memory hits and argument hashing are not timed, so that timing

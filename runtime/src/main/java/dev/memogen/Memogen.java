@@ -124,9 +124,9 @@ public final class Memogen {
 
     /**
      * The usage report: per function called in this JVM, its calls, memory hits, store hits,
-     * remote hits, misses, time computing, time saved (the stored compute cost of every hit),
-     * memogen's own overhead, bytes read and written, in human units, the functions that saved
-     * most first; then, for a function whose caching cost more than it saved, a line suggesting
+     * remote hits, misses, time computing, time saved (the stored compute cost of each store hit;
+     * for memory hits, the function's mean cost), memogen's own overhead, bytes read and written,
+     * in human units, the functions that saved most first; then, for a function whose caching cost more than it saved, a line suggesting
      * {@code @Memo.Skip}. With {@code memogen.report=true} (or {@code MEMOGEN_REPORT=1}) the same
      * text is printed to stderr when the JVM exits.
      *

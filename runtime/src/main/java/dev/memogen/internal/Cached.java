@@ -29,7 +29,8 @@ public final class Cached {
     final Recorded recorded;
     /**
      * What computing the value cost, in nanoseconds: measured here, or the cost stored with the
-     * entry it was read from. A memory hit counts it as time saved.
+     * entry it was read from. Read by a hit only when somebody watches (the events file, JFR): its
+     * event tells what the hit saved.
      */
     final long cost;
     volatile boolean referenced;

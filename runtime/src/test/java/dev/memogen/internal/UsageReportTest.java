@@ -67,7 +67,8 @@ class UsageReportTest {
     /**
      * 3 distinct arguments, 10 calls: 3 misses and 7 memory hits; then in a new runtime (memory
      * empty, the store kept) 4 calls: 3 store hits and 1 memory hit. Time saved is the stored cost
-     * of each hit's entry, exactly: the memory tier keeps the cost it computed or read.
+     * of each store hit's entry, exactly, and for each memory hit the mean cost of the values
+     * computed or read (MemoFunction.memorySaved), to the nanosecond.
      */
     @Test
     void countsAndTimeSavedOfAKnownProgram() throws Exception {
@@ -85,8 +86,9 @@ class UsageReportTest {
         assertEquals(0, s.remoteHits());
         assertEquals(3, s.misses());
         assertEquals(c[0] + c[1] + c[2], s.computeNanos(), "computing: the costs the store keeps");
-        // memory hits: 1 three times more, 2 and 3 twice each
-        assertEquals(3 * c[0] + 2 * c[1] + 2 * c[2], s.savedNanos());
+        long sum = c[0] + c[1] + c[2];
+        // 7 memory hits, each the mean of the 3 values computed (their own costs would make 3 * c[0] + 2 * c[1] + 2 * c[2])
+        assertEquals(Math.round(7 * sum / 3.0), s.savedNanos());
         assertTrue(s.storedBytes() > 0, "bytes written");
         assertEquals(0, s.readBytes());
         assertTrue(s.overheadNanos() > 0, "three misses encoded and wrote");
@@ -103,7 +105,8 @@ class UsageReportTest {
         assertEquals(3, s.storeHits());
         assertEquals(0, s.misses());
         assertEquals(0, s.computeNanos());
-        assertEquals(2 * c[0] + c[1] + c[2], s.savedNanos(), "stored costs carried up from the store");
+        assertEquals(sum + Math.round(sum / 3.0), s.savedNanos(),
+                "the stored costs carried up from the store, and one memory hit of their mean");
         assertTrue(s.readBytes() >= 3 * "slow-1".length(), "bytes read: " + s.readBytes());
         assertEquals(0, s.storedBytes());
         assertTrue(s.overheadNanos() > 0, "three store reads");
@@ -174,6 +177,14 @@ class UsageReportTest {
         List<String> warnings = text.lines().filter(l -> l.contains("consider @Memo.Skip")).toList();
         assertEquals(List.of("memogen: caching b.B#costs() cost more than it saved (340 ms overhead, 90.0 us saved):"
                 + " consider @Memo.Skip"), warnings, text);
+    }
+
+    /** A memory hit saves the mean cost of the function's values: exact when they are hit alike. */
+    @Test
+    void memoryHitsSaveTheMeanCostOfTheValues() {
+        assertEquals(0, MemoFunction.memorySaved(5, 0, 0), "no value computed or read: nothing known");
+        assertEquals(60, MemoFunction.memorySaved(6, 3, 30)); // values of 5, 10, 15 ns, each hit twice: 60 exactly
+        assertEquals(Long.MAX_VALUE, MemoFunction.memorySaved(Long.MAX_VALUE, 1, Long.MAX_VALUE), "no overflow");
     }
 
     @Test

@@ -5,9 +5,6 @@ package dev.memogen.internal.core;
  * hit pays no locked instruction and threads do not share a cache line. Exact when one thread
  * counts; when threads that share a cell count at the very same moment, an increment can be lost
  * (statistics, never results, are affected).
- *
- * <p>Each cell also sums a weight that comes with the count ({@link #increment(long)}: the compute
- * time a memory hit saved), in the same cache line: counting it costs an add, no more memory traffic.
  */
 public final class StripedCounter {
     private static final int CELLS = 16; // a power of two
@@ -21,26 +18,9 @@ public final class StripedCounter {
         cells[i]++;
     }
 
-    /** Counts one and adds {@code weight} to the sum of weights ({@link #weightSum()}). */
-    @SuppressWarnings("deprecation") // as increment()
-    public void increment(long weight) {
-        int i = ((int) Thread.currentThread().getId() & (CELLS - 1)) * PAD;
-        cells[i]++;
-        cells[i + 1] += weight;
-    }
-
     public long sum() {
         long s = 0;
         for (int i = 0; i < cells.length; i += PAD) {
-            s += cells[i];
-        }
-        return s;
-    }
-
-    /** The sum of the weights counted with {@link #increment(long)}. */
-    public long weightSum() {
-        long s = 0;
-        for (int i = 1; i < cells.length; i += PAD) {
             s += cells[i];
         }
         return s;
