@@ -7,6 +7,10 @@
 module dev.memogen.runtime {
     // The remote tier's S3 client (dev.memogen.internal.remote): HTTP without a dependency.
     requires java.net.http;
+    // Flight Recorder events (dev.memogen.internal.core.JfrEvents), when a recording is on. Static:
+    // a jlink'd runtime without jdk.jfr still runs memogen, without the events; every use checks
+    // that the module is there first.
+    requires static jdk.jfr;
     exports dev.memogen;
     exports dev.memogen.internal;
     exports dev.memogen.internal.codec;

@@ -2,6 +2,7 @@ package dev.memogen;
 
 import dev.memogen.internal.MemoFunction;
 import dev.memogen.internal.MemoRuntime;
+import dev.memogen.internal.UsageReport;
 import dev.memogen.internal.core.Problems;
 import dev.memogen.internal.core.RemoteTier;
 import dev.memogen.internal.hash.Hex;
@@ -45,7 +46,10 @@ import java.util.function.BiConsumer;
  * {@code MEMOGEN_PACK_MAX} (entries up to this size share pack files, larger ones get a file
  * each, default {@code 64KiB}), {@code memogen.key} / {@code MEMOGEN_KEY} or
  * {@code memogen.keyFile} / {@code MEMOGEN_KEY_FILE} (a secret: entries are written with an
- * HMAC-SHA256 tag and read only with a valid one).
+ * HMAC-SHA256 tag and read only with a valid one). Once per JVM, not changed by
+ * {@link #configure}: {@code memogen.report=true} / {@code MEMOGEN_REPORT=1} (the {@link #report()}
+ * on stderr at exit) and {@code memogen.events} / {@code MEMOGEN_EVENTS} (a file of JSON lines,
+ * one per event: see {@code docs/observability.md}).
  */
 public final class Memogen {
     private Memogen() {}
@@ -123,7 +127,38 @@ public final class Memogen {
     private static FunctionStats stats(MemoFunction<?> fn) {
         MemoFunction.Counts c = fn.statistics();
         return new FunctionStats(c.functionId(), c.memoryHits(), c.storeHits(), c.misses(), c.computeNanos(),
-                c.storedBytes(), c.invalidations(), c.remoteHits());
+                c.storedBytes(), c.invalidations(), c.remoteHits(), c.savedNanos(), c.overheadNanos(), c.readBytes());
+    }
+
+    /**
+     * The usage report: per function called in this JVM, its calls, memory hits, store hits,
+     * remote hits, misses, time computing, time saved (the stored compute cost of each store hit;
+     * for memory hits, the function's mean cost), memogen's own overhead, bytes read and written,
+     * in human units, the functions that saved most first; then, for a function whose caching cost more than it saved, a line suggesting
+     * {@code @Memo.Skip}. With {@code memogen.report=true} (or {@code MEMOGEN_REPORT=1}) the same
+     * text is printed to stderr when the JVM exits.
+     *
+     * <pre>{@code
+     * double[] y = SpectraMemo.smooth(x, 5);
+     * System.err.print(Memogen.report());
+     * }</pre>
+     */
+    public static String report() {
+        return UsageReport.text();
+    }
+
+    /**
+     * Starts the statistics of every memoized function again ({@link #statistics()},
+     * {@link #report()}); values cached in memory and in the store stay.
+     *
+     * <pre>{@code
+     * Memogen.resetStatistics();
+     * runPipeline();
+     * System.err.print(Memogen.report());   // what this run of the pipeline did
+     * }</pre>
+     */
+    public static void resetStatistics() {
+        UsageReport.resetStatistics();
     }
 
     /** Statistics of the function with this id, e.g. {@code com.acme.Spectra#smooth(double[],int)}. */

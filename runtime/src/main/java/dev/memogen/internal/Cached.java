@@ -27,10 +27,16 @@ public final class Cached {
     final long expiresAt;
     /** The files the value depends on and the output to replay on a hit; {@code null} for neither. */
     final Recorded recorded;
+    /**
+     * What computing the value cost, in nanoseconds: measured here, or the cost stored with the
+     * entry it was read from. Read by a hit only when somebody watches (the events file, JFR): its
+     * event tells what the hit saved.
+     */
+    final long cost;
     volatile boolean referenced;
 
     Cached(MemoFunction<?> fn, long m0, long m1, long k0, long k1, Object value, Object args, long weight,
-            long expiresAt, Recorded recorded) {
+            long expiresAt, Recorded recorded, long cost) {
         this.fn = fn;
         this.m0 = m0;
         this.m1 = m1;
@@ -42,6 +48,7 @@ public final class Cached {
         this.weight = weight;
         this.expiresAt = expiresAt;
         this.recorded = recorded;
+        this.cost = cost;
     }
 
     /**

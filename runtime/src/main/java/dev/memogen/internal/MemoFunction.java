@@ -2,6 +2,7 @@ package dev.memogen.internal;
 
 import dev.memogen.internal.codec.Codec;
 import dev.memogen.internal.codec.ValueWriter;
+import dev.memogen.internal.core.Events;
 import dev.memogen.internal.core.FunctionVersion;
 import dev.memogen.internal.core.Problems;
 import dev.memogen.internal.core.ProcessFlights;
@@ -113,6 +114,12 @@ public final class MemoFunction<T> {
     private final AtomicLong computeNanos = new AtomicLong();
     private final AtomicLong storedBytes = new AtomicLong();
     private final AtomicLong invalidations = new AtomicLong();
+    /** The compute cost stored with the entries of store hits. */
+    private final AtomicLong storeSavedNanos = new AtomicLong();
+    /** Time in the cache itself: store reads (hits and misses), a miss's coordination, encoding and writing. */
+    private final AtomicLong overheadNanos = new AtomicLong();
+    /** Bytes of values read from the store (their encoded payloads). */
+    private final AtomicLong readBytes = new AtomicLong();
     /** Whether this JVM read a large value of this function from the store before ({@link KeepsRead}). */
     private volatile boolean readLarge;
     /** Counts a stale entry met by a read: {@link #invalidations}. */
@@ -289,7 +296,7 @@ public final class MemoFunction<T> {
         MemoRuntime rt = MemoRuntime.get();
         Cached c = rt.memory.get(this, k0 ^ v0, k1 ^ v1);
         if (c != null && c.k0 == k0 && c.k1 == k1) {
-            countMemoryHit();
+            countMemoryHit(c);
             Object value = fromMemory(c.value);
             if (c.recorded != null) {
                 c.recorded.onHit();
@@ -314,7 +321,7 @@ public final class MemoFunction<T> {
 
     /** The value of an entry {@link #probe} found (a fresh copy for a mutable type); counts a memory hit. */
     public T hit(Cached c) {
-        countMemoryHit();
+        countMemoryHit(c);
         T value = value(fromMemory(c.value));
         if (c.recorded != null) {
             c.recorded.onHit();
@@ -328,17 +335,42 @@ public final class MemoFunction<T> {
      * {@code boolean}), which generated code narrows back. Counts a memory hit.
      */
     public long hitBits(Cached c) {
-        countMemoryHit();
+        countMemoryHit(c);
         if (c.recorded != null) {
             c.recorded.onHit();
         }
         return c.bits;
     }
 
-    private void countMemoryHit() {
+    /**
+     * Counts a memory hit of entry {@code c}. Reads one static field besides: nothing is timed,
+     * nothing else is told, unless somebody watches ({@link Problems#watchHits}: the log at TRACE,
+     * the events file or JFR). The time it saved is not added here: adding the entry's cost made
+     * a hit of {@code long f(int,int)} about 1 ns (some 8%) slower; {@link #statistics()}
+     * estimates it instead.
+     */
+    private void countMemoryHit(Cached c) {
         memoryHits.increment();
+        if (Problems.watchHits) {
+            watchedMemoryHit(c.k0, c.k1, c.weight, c.cost);
+        }
+    }
+
+    /** A memory hit without an entry at hand: a thread that waited for another's flight, a caller that joined a pending computation. */
+    private void countMemoryHit(long k0, long k1, long cost) {
+        memoryHits.increment();
+        if (Problems.watchHits) {
+            watchedMemoryHit(k0, k1, -1, cost);
+        }
+    }
+
+    /** Tells who watches of a memory hit (off the hit's fast path). */
+    private void watchedMemoryHit(long k0, long k1, long bytes, long cost) {
         if (Problems.traceHits) {
             Problems.trace("memogen: hit " + id + " in memory");
+        }
+        if (Problems.watching) {
+            Events.hit(id, "memory", k0, k1, bytes, cost, 0);
         }
     }
 
@@ -396,7 +428,7 @@ public final class MemoFunction<T> {
      * A value read from the store: what the memory tier holds for it (null when nothing keeps a
      * large mutable value), what the caller gets, and what its computation recorded (or null).
      */
-    private record Loaded(Object held, Object value, Recorded recorded) {
+    private record Loaded(Object held, Object value, Recorded recorded, long cost, long bytes, boolean remote) {
         /** The caller takes the value: the files it depends on are the caller's too, its output is replayed. */
         void hit() {
             if (recorded != null) {
@@ -410,6 +442,23 @@ public final class MemoFunction<T> {
      * A {@code recheck} (the same miss looked at again) does not count a stale entry twice.
      */
     private Loaded loadFromStore(MemoRuntime rt, FlightKey key, Object args, long argsBytes, boolean recheck) {
+        long started = System.nanoTime(); // a store read costs microseconds at least: the clock is cheap beside it
+        Loaded loaded = readEntry(rt, key, args, argsBytes, recheck);
+        long took = System.nanoTime() - started;
+        overheadNanos.addAndGet(took);
+        if (loaded != null) {
+            (loaded.remote ? remoteHits : storeHits).incrementAndGet();
+            storeSavedNanos.addAndGet(loaded.cost);
+            readBytes.addAndGet(loaded.bytes);
+            if (Problems.watching) {
+                Events.hit(id, loaded.remote ? "remote" : "store", key.k0, key.k1, loaded.bytes, loaded.cost, took);
+            }
+        }
+        return loaded;
+    }
+
+    /** {@link #loadFromStore}, untimed and uncounted. */
+    private Loaded readEntry(MemoRuntime rt, FlightKey key, Object args, long argsBytes, boolean recheck) {
         long k0 = key.k0;
         long k1 = key.k1;
         Problems.refreshTrace();
@@ -429,7 +478,6 @@ public final class MemoFunction<T> {
         }
         Recorded recorded = (Recorded) found.preamble();
         T value = found.value();
-        (found.remote() ? remoteHits : storeHits).incrementAndGet();
         Object held;
         if (value == null) {
             held = NULL;
@@ -449,9 +497,9 @@ public final class MemoFunction<T> {
         }
         if (held != null && held != Flight.STORED) {
             rt.memory.put(this, key.m0, key.m1, k0, k1, held, args, found.payloadLength() + argsBytes,
-                    ttl.expiresAt(found.createdMillis()), recorded);
+                    ttl.expiresAt(found.createdMillis()), recorded, found.cost());
         }
-        return new Loaded(held, value, recorded);
+        return new Loaded(held, value, recorded, found.cost(), found.payloadLength(), found.remote());
     }
 
     /** Casts a value returned by {@link #get} to the return type. */
@@ -491,6 +539,7 @@ public final class MemoFunction<T> {
         long m0 = key.m0;
         long m1 = key.m1;
         Thread me = Thread.currentThread();
+        long missedAt = System.nanoTime(); // a miss: the time to the body's start is the cache's overhead
         while (true) {
             Flight<T> mine = new Flight<>(this, key, args, argsBytes, me);
             Flight<T> running = inFlight.putIfAbsent(key, mine);
@@ -504,16 +553,19 @@ public final class MemoFunction<T> {
                 Object held = c != null && c.k0 == k0 && c.k1 == k1 ? c.value : null;
                 if (held != null) {
                     mine.recorded = c.recorded;
+                    mine.cost = c.cost;
                     mine.end(held);
-                    countMemoryHit();
+                    countMemoryHit(c);
                     return Flight.withValue(this, fromMemory(held), c.recorded);
                 }
                 Loaded elsewhere = singleFlightAcrossProcesses(mine, key);
                 if (elsewhere != null) {
                     mine.recorded = elsewhere.recorded;
+                    mine.cost = elsewhere.cost;
                     mine.end(elsewhere.held);
                     return Flight.withValue(this, elsewhere.value, elsewhere.recorded);
                 }
+                mine.missedAt = missedAt;
                 return mine.started();
             }
             Object held = running.owner == me ? Flight.CYCLE : running.await(me);
@@ -524,7 +576,7 @@ public final class MemoFunction<T> {
                 return new Flight<T>(this, null, null, 0, me).lead().started();
             }
             if (held != Flight.FAILED && held != Flight.STORED) {
-                countMemoryHit();
+                countMemoryHit(k0, k1, running.cost);
                 return Flight.withValue(this, fromMemory(held), running.recorded);
             }
             inFlight.remove(key, running);
@@ -605,6 +657,10 @@ public final class MemoFunction<T> {
         private OutputCapture.Recording recording;
         /** What the value's computation recorded, for the threads waiting for it; set before they are released. */
         private volatile Recorded recorded;
+        /** What computing the value cost (nanoseconds), for the threads waiting for it: the time their hits saved. */
+        private volatile long cost;
+        /** When the call missed ({@link #miss}); the time from then to {@link #started} is the cache's. Owner thread only. */
+        private long missedAt;
 
         private Flight(MemoFunction<T> fn, FlightKey key, Object args, long argsBytes, Thread owner) {
             this.fn = fn;
@@ -709,6 +765,9 @@ public final class MemoFunction<T> {
                 recording = OutputCapture.start(fn.id);
             }
             start = System.nanoTime();
+            if (missedAt != 0) {
+                fn.overheadNanos.addAndGet(start - missedAt);
+            }
             return this;
         }
 
@@ -737,6 +796,7 @@ public final class MemoFunction<T> {
             long nanos = System.nanoTime() - start;
             fn.misses.incrementAndGet();
             fn.computeNanos.addAndGet(nanos);
+            cost = nanos;
             Object held = Flight.FAILED;
             try {
                 Recorded r = finishRecording();
@@ -919,7 +979,7 @@ public final class MemoFunction<T> {
                 mine.completeExceptionally(failure);
             } else {
                 if (joined) {
-                    countMemoryHit(); // as a thread that waited for a flight: it did not compute
+                    countMemoryHit(0, 0, 0); // as a thread that waited for a flight: it did not compute (its cost is not known here)
                 }
                 mine.complete(copy(value));
             }
@@ -1024,6 +1084,13 @@ public final class MemoFunction<T> {
 
     /** Encodes, keeps in memory and persists a computed result; returns what the memory tier holds. */
     private Object remember(FlightKey key, Object args, long argsBytes, T result, long nanos, Recorded recorded) {
+        long started = System.nanoTime();
+        if (!Problems.watching && started - Problems.jfrRecheckAt > 0) {
+            // A recording started since (jcmd JFR.start)? Asked at most every 10 s, and never in a
+            // JVM's first 10 s: a short run's misses load no jdk.jfr class for the question.
+            Problems.jfrRecheckAt = started + Problems.JFR_RECHECK_NANOS;
+            Events.recheckJfr();
+        }
         MemoRuntime rt = MemoRuntime.get();
         StoredEntries entries = rt.entries;
         // An array too large for the memory tier to keep the result (its weight counts the
@@ -1062,10 +1129,15 @@ public final class MemoFunction<T> {
         }
         if (held != Flight.STORED) {
             rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
-                    ttl.expiresAt(System.currentTimeMillis()), recorded);
+                    ttl.expiresAt(System.currentTimeMillis()), recorded, nanos);
         }
-        if (entries != null) {
-            storedBytes.addAndGet(entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos));
+        long written = entries == null ? 0 : entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos);
+        storedBytes.addAndGet(written);
+        long took = System.nanoTime() - started;
+        overheadNanos.addAndGet(took);
+        if (Problems.watching) {
+            Events.miss(id, key.k0, key.k1, nanos);
+            Events.store(id, key.k0, key.k1, written, nanos, took);
         }
         if (Problems.debugEnabled()) {
             Problems.debug("memogen: store " + id + " (" + out.size() + " bytes, computed in "
@@ -1082,6 +1154,9 @@ public final class MemoFunction<T> {
         computeNanos.set(0);
         storedBytes.set(0);
         invalidations.set(0);
+        storeSavedNanos.set(0);
+        overheadNanos.set(0);
+        readBytes.set(0);
     }
 
     /**
@@ -1089,13 +1164,39 @@ public final class MemoFunction<T> {
      * reports as {@code FunctionStats}.
      */
     public Counts statistics() {
-        return new Counts(id, memoryHits.sum(), storeHits.get(), misses.get(), computeNanos.get(), storedBytes.get(),
-                invalidations.get(), remoteHits.get());
+        long memory = memoryHits.sum();
+        long store = storeHits.get();
+        long remote = remoteHits.get();
+        long missed = misses.get();
+        long computed = computeNanos.get();
+        long storeSaved = storeSavedNanos.get();
+        return new Counts(id, memory, store, missed, computed, storedBytes.get(), invalidations.get(), remote,
+                storeSaved + memorySaved(memory, store + remote + missed, storeSaved + computed), overheadNanos.get(),
+                readBytes.get());
     }
 
-    /** A function's counters, read at once; see {@link #statistics()}. */
+    /**
+     * The time {@code memoryHits} saved, estimated: each saved what one of this function's
+     * values cost on average, over the {@code values} computed or read from the store in this JVM
+     * (together {@code costNanos}), the values memory hits return. Exact when the values cost
+     * alike or are hit alike; otherwise the hits' own costs would have to be added up on every
+     * memory hit, which the hit path does not pay for.
+     */
+    static long memorySaved(long memoryHits, long values, long costNanos) {
+        return values == 0 ? 0 : Math.round((double) memoryHits * costNanos / values);
+    }
+
+    /**
+     * A function's counters, read at once; see {@link #statistics()} and {@code FunctionStats},
+     * which has the same components. {@code storeHits} count the hits read from the local store,
+     * {@code remoteHits} those the remote tier answered; {@code savedNanos} is the compute
+     * cost of the values of all hits (for memory hits, estimated: {@link #memorySaved});
+     * {@code overheadNanos} the time spent in the cache on store reads and misses (memory hits and
+     * hashing are not timed).
+     */
     public record Counts(String functionId, long memoryHits, long storeHits, long misses, long computeNanos,
-            long storedBytes, long invalidations, long remoteHits) {}
+            long storedBytes, long invalidations, long remoteHits, long savedNanos, long overheadNanos,
+            long readBytes) {}
 
     /**
      * Whether the store reads an entry of a mutable value whole, so that the memory tier keeps its

@@ -1,5 +1,6 @@
 package dev.memogen.internal;
 
+import dev.memogen.internal.core.Events;
 import dev.memogen.internal.core.MemoConfig;
 import dev.memogen.internal.core.Problems;
 import dev.memogen.internal.core.RemoteTier;
@@ -7,6 +8,7 @@ import dev.memogen.internal.core.StoredEntries;
 import dev.memogen.internal.store.FileStore;
 import dev.memogen.internal.store.StoreIndex;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -77,9 +79,98 @@ public final class MemoRuntime {
         synchronized (LOCK) {
             if (current == null) {
                 use(new MemoRuntime(MemoConfig.fromEnvironment(), null));
+                watchFromEnvironment(current.problems);
             }
             return current;
         }
+    }
+
+    /** Whether {@link #watchFromEnvironment} ran: once per JVM. Under {@link #LOCK}. */
+    private static boolean watchSet;
+
+    /**
+     * Once per JVM, from system properties or environment variables: the usage report at exit
+     * ({@code memogen.report=true} / {@code MEMOGEN_REPORT=1}, {@link UsageReport}), the events
+     * file ({@code memogen.events=FILE} / {@code MEMOGEN_EVENTS}) and JFR events when a recording
+     * was asked for on the command line ({@link #recordingAsked}). None of them on, nothing is
+     * loaded for them: a fresh JVM's first hit pays for none. Under {@link #LOCK}.
+     */
+    private static void watchFromEnvironment(Problems problems) {
+        if (watchSet) {
+            return;
+        }
+        watchSet = true;
+        Problems.jfrRecheckAt = System.nanoTime() + Problems.JFR_RECHECK_NANOS;
+        if (isOn(setting("memogen.report", "MEMOGEN_REPORT"))) {
+            UsageReport.atExit();
+        }
+        String events = setting("memogen.events", "MEMOGEN_EVENTS");
+        if (events != null && !events.isBlank()) {
+            Events.toFile(events.trim(), problems);
+        }
+        int recording = recordingAsked();
+        if (recording > 0) {
+            Events.toJfr();
+        } else if (recording < 0) {
+            Events.recheckJfr(); // cannot tell without asking jdk.jfr
+        }
+    }
+
+    private static String setting(String property, String env) {
+        String v = System.getProperty(property);
+        return v != null ? v : System.getenv(env);
+    }
+
+    private static boolean isOn(String v) {
+        return v != null && (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes"));
+    }
+
+    /**
+     * Whether this JVM was started with a Flight Recorder recording ({@code -XX:StartFlightRecording}
+     * on its command line or in {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}): 1 yes, 0 no, -1
+     * cannot tell (no {@code /proc/self/cmdline}: not Linux). Asking {@code jdk.jfr} itself
+     * ({@code FlightRecorder.isInitialized()}) would load its classes into every JVM; the command
+     * line costs one small read with classes the store loads anyway. A recording started later
+     * ({@code jcmd JFR.start}, the {@code Recording} API) is noticed at a miss (at most every 10 s,
+     * from 10 s after the start on: {@link Problems#jfrRecheckAt}) or at {@link #install}.
+     */
+    private static int recordingAsked() {
+        for (String env : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"}) {
+            String v = System.getenv(env);
+            if (v != null && v.contains(START_RECORDING)) {
+                return 1;
+            }
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of("/proc/self/cmdline"))) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
+            while (buffer.hasRemaining() && ch.read(buffer) > 0) {
+                // the command line, up to 64 KiB
+            }
+            return contains(buffer.array(), buffer.position(), START_RECORDING) ? 1 : 0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static final String START_RECORDING = "StartFlightRecording";
+
+    /**
+     * Whether the first {@code length} bytes of {@code bytes} hold {@code ascii}. By hand: a
+     * {@code String} of the bytes would need a charset, and {@code StandardCharsets} loads six
+     * classes that a hit does not otherwise load.
+     */
+    private static boolean contains(byte[] bytes, int length, String ascii) {
+        int n = ascii.length();
+        outer:
+        for (int i = 0; i + n <= length; i++) {
+            for (int j = 0; j < n; j++) {
+                if (bytes[i + j] != ascii.charAt(j)) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Makes {@code r} the runtime in use, its memory tier the one generated code probes. Under {@link #LOCK}. */
@@ -105,6 +196,8 @@ public final class MemoRuntime {
         synchronized (LOCK) {
             MemoRuntime r = new MemoRuntime(config, remote);
             use(r);
+            watchFromEnvironment(r.problems);
+            Events.recheckJfr(); // tests and tools: a recording started in-process shows from here on
             for (MemoFunction<?> fn : FUNCTIONS) {
                 fn.resetStatistics();
             }

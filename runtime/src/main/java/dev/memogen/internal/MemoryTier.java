@@ -79,7 +79,7 @@ final class MemoryTier {
 
     /** Keeps {@code value} under its digest, unless it weighs more than the whole tier. */
     void put(MemoFunction<?> fn, long k0, long k1, Object value, long weight) {
-        put(fn, k0, k1, k0, k1, value, null, weight, Long.MAX_VALUE, null);
+        put(fn, k0, k1, k0, k1, value, null, weight, Long.MAX_VALUE, null, 0);
     }
 
     /** Whether a value of this weight would be kept: at most the whole tier ({@link #keepLimit}). */
@@ -111,14 +111,15 @@ final class MemoryTier {
      * Keeps {@code value} under the memory key ({@code m0}, {@code m1}) until {@code expiresAt}
      * (epoch millis), unless it weighs more than the whole tier. ({@code k0}, {@code k1}) is
      * the store key, {@code args} what {@link Cached#args()} returns, {@code recorded} what a hit
-     * checks and replays ({@code null} for nothing).
+     * checks and replays ({@code null} for nothing), {@code cost} what computing the value took
+     * (nanoseconds: the time a hit saves).
      */
     void put(MemoFunction<?> fn, long m0, long m1, long k0, long k1, Object value, Object args, long weight,
-            long expiresAt, Recorded recorded) {
+            long expiresAt, Recorded recorded, long cost) {
         if (!keeps(weight)) {
             return;
         }
-        Cached fresh = new Cached(fn, m0, m1, k0, k1, value, args, weight, expiresAt, recorded);
+        Cached fresh = new Cached(fn, m0, m1, k0, k1, value, args, weight, expiresAt, recorded, cost);
         synchronized (this) {
             int start = bucketStart(slots.length, fn, m0, m1);
             int victim = -1;

@@ -60,14 +60,19 @@ class RemoteTierTest {
 
     @Test
     void aSecondMachineGetsEveryResultWithoutComputingThenHitsLocallyWithTheServerGone() throws Exception {
-        Run a = machine("a", "shared", Map.of(), Map.of(), TEXTS, ARRAYS);
+        Path aEvents = work.resolve("a-events.jsonl");
+        Run a = machine("a", "shared", Map.of("memogen.events", aEvents.toString()), Map.of(), TEXTS, ARRAYS);
         a.expect(ALL, 0, 0);
         assertEquals(ALL, objects("shared"), "one object per entry after A's exit");
         assertEquals("", a.warnings(), a.err);
+        assertEquals(ALL, lines(aEvents, "\"event\":\"remote-miss\""));
+        assertEquals(ALL, lines(aEvents, "\"event\":\"remote-upload\""), "uploads are flushed, their events too");
 
-        Run b = machine("b", "shared", Map.of(), Map.of(), TEXTS, ARRAYS);
+        Path bEvents = work.resolve("b-events.jsonl");
+        Run b = machine("b", "shared", Map.of("memogen.events", bEvents.toString()), Map.of(), TEXTS, ARRAYS);
         b.expect(0, ALL, 0);
         assertEquals("", b.warnings(), b.err);
+        assertEquals(ALL, lines(bEvents, "\"event\":\"hit\",\"tier\":\"remote\""));
 
         Run again = machine("b", "shared", Map.of("memogen.remote.endpoint", deadEndpoint()), Map.of(), TEXTS,
                 ARRAYS);
@@ -280,6 +285,13 @@ class RemoteTierTest {
 
         int count(String text) {
             return (int) err.lines().filter(l -> l.contains("memogen:") && l.contains(text)).count();
+        }
+    }
+
+    /** Lines of an events file that contain {@code text}. */
+    private static long lines(Path events, String text) throws IOException {
+        try (Stream<String> lines = Files.lines(events)) {
+            return lines.filter(l -> l.contains(text)).count();
         }
     }
 

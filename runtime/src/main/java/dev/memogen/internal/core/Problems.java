@@ -71,6 +71,9 @@ public final class Problems implements Reports {
      */
     @Override
     public void event(String kind, String message) {
+        if (watching) {
+            Events.repaired(kind, message);
+        }
         if (reported.contains(kind)) {
             if (debugEnabled()) {
                 debug("memogen: " + message);
@@ -78,6 +81,45 @@ public final class Problems implements Reports {
             return;
         }
         warnOnce(kind, message, null);
+    }
+
+    /** An entry the store evicted: an event when events are watched ({@link #watching}). */
+    @Override
+    public void evicted(long functionHash, long k0, long k1, long bytes, long costNanos) {
+        if (watching) {
+            Events.evict(functionHash, k0, k1, bytes, costNanos);
+        }
+    }
+
+    /**
+     * Whether events are watched: the events file is written, or a JFR recording may want them
+     * ({@link Events}). Store reads, misses and stores check it before saying anything; volatile,
+     * so that {@link #refreshTrace} on another thread never puts back a stale {@link #watchHits}
+     * for long (a volatile read costs a store read nothing measurable). While it is false,
+     * {@link Events} is not even loaded.
+     */
+    public static volatile boolean watching;
+
+    /**
+     * Whether a memory hit must do more than count: {@link #traceHits} or {@link #watching}. The
+     * one field a memory hit reads besides its counter.
+     */
+    public static boolean watchHits;
+
+    /**
+     * When a miss may next ask whether a Flight Recorder recording has started
+     * ({@link Events#recheckJfr}), in {@code System.nanoTime()} terms; set
+     * {@link #JFR_RECHECK_NANOS} ahead when the runtime starts and after each question.
+     */
+    public static long jfrRecheckAt;
+
+    /** How often a miss may ask whether a recording has started: every 10 s. */
+    public static final long JFR_RECHECK_NANOS = 10_000_000_000L;
+
+    /** Events are watched from now on, or not. */
+    public static void watch(boolean on) {
+        watching = on;
+        watchHits = traceHits || on;
     }
 
     /**
@@ -90,6 +132,7 @@ public final class Problems implements Reports {
 
     public static void refreshTrace() {
         traceHits = log().isLoggable(Level.TRACE);
+        watchHits = traceHits || watching;
     }
 
     public static void trace(String message) {

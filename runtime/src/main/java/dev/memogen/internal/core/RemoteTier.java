@@ -179,6 +179,9 @@ public final class RemoteTier {
             if (got instanceof RemoteStore.NotFound) {
                 breaker.success();
                 misses.incrementAndGet();
+                if (Problems.watching) {
+                    Events.remote("miss", fn.id(), -1, System.nanoTime() - started, null);
+                }
                 return null;
             }
             if (got instanceof RemoteStore.Failure f) {
@@ -214,6 +217,9 @@ public final class RemoteTier {
             rejected.incrementAndGet();
             String why = found instanceof Found.Corrupt bad ? bad.detail()
                     : found instanceof Found.Stale stale ? stale.why() : String.valueOf(found);
+            if (Problems.watching) {
+                Events.remote("reject", fn.id(), sink.bytes().length, System.nanoTime() - started, why);
+            }
             problems.warnOnce("remote-reject", "an object of " + fn.id() + " in the remote store " + where + " ("
                     + name + ") cannot be used: " + why + "; it is computed instead", null);
             if (found instanceof Found.Corrupt bad && bad.checksumMismatch() && !settings.readOnly()) {
@@ -276,9 +282,15 @@ public final class RemoteTier {
                 breaker.success();
                 uploaded.incrementAndGet();
                 bytesUp.addAndGet(created.bytes());
+                if (Problems.watching) {
+                    Events.remote("upload", u.fn.id(), created.bytes(), System.nanoTime() - started, null);
+                }
             } else if (put instanceof RemoteStore.AlreadyThere) {
                 breaker.success();
                 alreadyThere.incrementAndGet();
+                if (Problems.watching) {
+                    Events.remote("already-there", u.fn.id(), source.length(), System.nanoTime() - started, null);
+                }
             } else {
                 notShared.incrementAndGet();
                 failed((RemoteStore.Failure) put);
@@ -299,6 +311,9 @@ public final class RemoteTier {
         }
         failures.incrementAndGet();
         breaker.failure();
+        if (Problems.watching) {
+            Events.remote("failure", null, -1, -1, f.reason());
+        }
         problems.warnOnce("remote-" + f.kind(), "the remote store " + where + " failed: " + f.reason()
                 + "; results are computed or read locally (after " + FAILURES_TO_REST + " failures in a row the"
                 + " remote is left alone for " + REST.toSeconds() + " s)", null);
@@ -311,6 +326,34 @@ public final class RemoteTier {
     public int flush(Duration limit) {
         Uploads u = uploads;
         return u == null ? 0 : u.flush(limit, settings.timeout());
+    }
+
+    /** Guards {@link #flushesAtExit}. */
+    private static final Object EXIT = new Object();
+    /** Exit hooks of upload queues ({@link Uploads}) registered and not finished. */
+    private static int flushesAtExit;
+
+    /**
+     * For the other exit hooks (the report, the events file), which the JVM runs at the same time
+     * as the uploads' flush: waits until every flush has ended (at most {@link #FLUSH_LIMIT} and
+     * a second), so that what they say includes the uploads.
+     */
+    public static void awaitUploadsAtExit() {
+        long end = System.nanoTime() + FLUSH_LIMIT.plusSeconds(1).toNanos();
+        synchronized (EXIT) {
+            while (flushesAtExit > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    EXIT.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** What the tier did in this JVM: for statistics, reports and tests. */
@@ -355,6 +398,9 @@ public final class RemoteTier {
             Thread t = new Thread(this, "memogen-upload");
             t.setDaemon(true);
             t.start();
+            synchronized (EXIT) {
+                flushesAtExit++;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(new AtExit(this), "memogen-upload-flush"));
         }
 
@@ -418,11 +464,18 @@ public final class RemoteTier {
 
         @Override
         public void run() {
-            int left = uploads.flush(FLUSH_LIMIT, uploads.tier.settings.timeout());
-            if (left > 0) {
-                uploads.tier.notShared.addAndGet(left);
-                uploads.tier.problems.warnOnce("remote-exit", left + " results were not uploaded to "
-                        + uploads.tier.where + " before the program ended; they are not shared", null);
+            try {
+                int left = uploads.flush(FLUSH_LIMIT, uploads.tier.settings.timeout());
+                if (left > 0) {
+                    uploads.tier.notShared.addAndGet(left);
+                    uploads.tier.problems.warnOnce("remote-exit", left + " results were not uploaded to "
+                            + uploads.tier.where + " before the program ended; they are not shared", null);
+                }
+            } finally {
+                synchronized (EXIT) {
+                    flushesAtExit--;
+                    EXIT.notifyAll();
+                }
             }
         }
     }

@@ -30,12 +30,13 @@ public record StoredEntries(FileStore store, Path directory, Problems problems, 
 
     /**
      * A value read from the store; {@code bytes} holds its encoding at
-     * {@code payloadOffset}/{@code payloadLength} unless it was decoded as it was read;
-     * {@code remote} when it came from the remote tier (and is now in the local store too).
+     * {@code payloadOffset}/{@code payloadLength} unless it was decoded as it was read.
+     * {@code cost} is the compute time stored with the entry (nanoseconds): what the hit saved;
+     * {@code remote} whether it came from the remote tier (and is now in the local store too).
      */
     @SuppressWarnings("ArrayRecordComponent") // a result handed over, never compared
     public record Read<T>(T value, byte[] bytes, int payloadOffset, int payloadLength, long createdMillis,
-            Object preamble, boolean remote) {}
+            Object preamble, long cost, boolean remote) {}
 
     /**
      * The first byte of a payload that holds a preamble before the value (which otherwise starts
@@ -200,8 +201,11 @@ public record StoredEntries(FileStore store, Path directory, Problems problems, 
                 if (Problems.debugEnabled()) {
                     Problems.debug("memogen: invalidate " + fn.id() + ": " + stale.why());
                 }
+                if (Problems.watching) {
+                    Events.invalidate(fn.id(), k0, k1, stale.why(), fn.version());
+                }
             } else if (found instanceof Found.Corrupt corrupt) {
-                warnCorrupt(fn, corrupt.detail());
+                warnCorrupt(fn, k0, k1, corrupt.detail());
             }
             return null; // absent; or stale, and the next store replaces it; or damaged
         }
@@ -210,7 +214,8 @@ public record StoredEntries(FileStore store, Path directory, Problems problems, 
         }
         @SuppressWarnings("unchecked")
         T v = (T) value;
-        return new Read<>(v, bytes, payloadOffset, payloadLength, hit.createdMillis(), before[0], fromRemote);
+        return new Read<>(v, bytes, payloadOffset, payloadLength, hit.createdMillis(), before[0],
+                Math.max(0, hit.cost()), fromRemote);
     }
 
     private static final String FILES_CHANGED = "a file it depends on changed";
@@ -258,7 +263,7 @@ public record StoredEntries(FileStore store, Path directory, Problems problems, 
                 value = null;
             }
             if (!streamed.checksumMatches()) {
-                warnCorrupt(fn, store.pathFor(fn, k0, k1) + ": checksum mismatch");
+                warnCorrupt(fn, k0, k1, store.pathFor(fn, k0, k1) + ": checksum mismatch");
                 store.delete(fn, k0, k1);
                 return UNREADABLE;
             }
@@ -306,7 +311,10 @@ public record StoredEntries(FileStore store, Path directory, Problems problems, 
     }
 
     /** {@code where}: the file (and place in it) and what is wrong. */
-    private void warnCorrupt(StoredFunction fn, String where) {
+    private void warnCorrupt(StoredFunction fn, long k0, long k1, String where) {
+        if (Problems.watching) {
+            Events.corrupt(fn.id(), k0, k1, where);
+        }
         problems.warnOnce("corrupt", "a damaged entry of " + fn.id() + " was found in " + where
                 + "; it is recomputed", null);
     }
@@ -322,6 +330,9 @@ public record StoredEntries(FileStore store, Path directory, Problems problems, 
      * cannot be used (a file result that cannot be put back) is left; the computed value replaces it.
      */
     private void undecodable(StoredFunction fn, long k0, long k1, Throwable e) {
+        if (Problems.watching) {
+            Events.corrupt(fn.id(), k0, k1, "does not decode: " + e);
+        }
         problems.warnOnce("decode", "an entry of " + fn.id() + (e instanceof RuntimeException
                 && !(e instanceof CorruptValueException) ? " cannot be used (" : " does not decode into its return type (")
                 + e + "); it is recomputed", null);

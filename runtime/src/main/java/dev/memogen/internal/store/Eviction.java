@@ -23,11 +23,14 @@ final class Eviction {
     private final EvictionPolicy policy;
     /** Lets go of the object file or pack record of a slot's entry before its removal: StoreIndex.discardStoredForm. */
     private final IntConsumer discardStoredForm;
+    /** Told of each entry evicted ({@link Reports#evicted}). */
+    private final Reports reports;
 
-    Eviction(SlotTable table, EvictionPolicy policy, IntConsumer discardStoredForm) {
+    Eviction(SlotTable table, EvictionPolicy policy, IntConsumer discardStoredForm, Reports reports) {
         this.table = table;
         this.policy = policy;
         this.discardStoredForm = discardStoredForm;
+        this.reports = reports;
     }
 
     /**
@@ -90,6 +93,7 @@ final class Eviction {
             Log.LOG.log(System.Logger.Level.DEBUG, "memogen: evict " + Hex.of(table.k0(victim)) + Hex.of(table.k1(victim))
                     + " (" + size + " bytes, priority " + lowest + ")");
         }
+        reports.evicted(table.fn(victim), table.k0(victim), table.k1(victim), size, table.cost(victim));
         table.removeAt(victim);
         return true;
     }

@@ -10,4 +10,11 @@ public interface Reports {
 
     /** Something found and repaired (a damaged entry or index, an orphan). */
     void event(String kind, String message);
+
+    /**
+     * An entry was evicted to keep the store within its bound: the function's id hash, the key as
+     * the index holds it, its size in bytes and the compute cost stored with it (nanoseconds).
+     * Called under the index lock: it must be quick. Nothing by default.
+     */
+    default void evicted(long functionHash, long k0, long k1, long bytes, long costNanos) {}
 }

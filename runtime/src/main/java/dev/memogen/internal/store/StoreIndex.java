@@ -135,7 +135,7 @@ public final class StoreIndex {
     private Eviction eviction() {
         Eviction e = eviction;
         if (e == null) {
-            e = new Eviction(table, policy, slot -> discardStoredForm(slot, false));
+            e = new Eviction(table, policy, slot -> discardStoredForm(slot, false), reports);
             eviction = e;
         }
         return e;
