@@ -417,6 +417,7 @@ public final class MemoFunction<T> {
         if (entries == null) {
             return null;
         }
+        rt.storeUsed();
         // A large file is decoded as it is read unless the memory tier keeps its encoded bytes
         // (mutable values). A recheck too: a file larger than the tier keeps is never read whole
         // (a hostile one of any size costs no more memory than the tier would); the threads
@@ -1065,6 +1066,7 @@ public final class MemoFunction<T> {
                     ttl.expiresAt(System.currentTimeMillis()), recorded);
         }
         if (entries != null) {
+            rt.storeUsed();
             storedBytes.addAndGet(entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos));
         }
         if (Problems.debugEnabled()) {
