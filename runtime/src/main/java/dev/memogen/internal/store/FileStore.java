@@ -156,8 +156,11 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private final StoreKey key;
     /** The names behind the digests entries carry: {@code functions/}. */
     private final FunctionNames names;
-    /** What the JVMs that used the store counted of each function: {@code functions/<fn>.counts}. */
-    private final FunctionCounts counts;
+    /**
+     * What the JVMs that used the store counted of each function: {@code functions/<fn>.counts};
+     * made when first asked for (at a JVM's end, by tools), not as the store opens.
+     */
+    private volatile FunctionCounts counts;
     /** What every remote name starts with ({@link #remoteName}): made once a remote asks. */
     private String remoteSpace;
 
@@ -171,7 +174,6 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         this.systemState = systemState;
         this.reports = reports;
         this.names = new FunctionNames(root, config.key(), reports);
-        this.counts = new FunctionCounts(root, config.key(), reports);
         this.packs = new Packs(root.resolve("packs"), !config.readOnly());
         this.packMax = (int) Math.min(config.packMax(), Packs.MAX_ENTRY);
         StoreIndex opened = null;
@@ -980,7 +982,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             return;
         }
         try {
-            counts.add(index, more);
+            countsFiles().add(index, more);
         } catch (IndexLock.Busy e) {
             reports.warnOnce("busy", e.getMessage() + "; this JVM's hits and misses are not added to the store's counts",
                     null);
@@ -989,11 +991,20 @@ public final class FileStore implements StoreIndex.ObjectFiles {
 
     /** What the JVMs that used this store counted, by function id hash ({@link FunctionCounts}). For tools. */
     public java.util.Map<Long, FunctionCounts.Counted> counts() throws IOException {
-        return counts.list();
+        return countsFiles().list();
     }
 
     /** Deletes the counts of function {@code idHash}, or of all when {@code all}; how many files went. 0 when read-only. */
     public long removeCounts(boolean all, long idHash) throws IOException {
-        return index == null ? 0 : counts.remove(index, all, idHash);
+        return index == null ? 0 : countsFiles().remove(index, all, idHash);
+    }
+
+    private FunctionCounts countsFiles() {
+        FunctionCounts c = counts;
+        if (c == null) {
+            c = new FunctionCounts(root, key, reports); // two made at once are alike: either will do
+            counts = c;
+        }
+        return c;
     }
 }
