@@ -81,6 +81,11 @@ public final class FunctionCounts {
     private static final class AddAll implements StoreIndex.LockedIo {
         private final FunctionCounts files;
         private final List<Counted> counts;
+        /**
+         * The counts not yet added start here: should the index lock run this again (it starts an
+         * operation over after repairing the index), none is added twice.
+         */
+        private int next;
 
         AddAll(FunctionCounts files, List<Counted> counts) {
             this.files = files;
@@ -89,7 +94,8 @@ public final class FunctionCounts {
 
         @Override
         public void run() throws IOException {
-            for (Counted c : counts) {
+            for (; next < counts.size(); next++) {
+                Counted c = counts.get(next);
                 Counted more = new Counted(c.idHash, Math.max(0, c.hits), Math.max(0, c.misses),
                         Math.max(0, c.computeNanos));
                 Counted old = files.read(c.idHash);
