@@ -984,8 +984,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         try {
             countsFiles().add(index, more);
         } catch (IndexLock.Busy e) {
-            reports.warnOnce("busy", e.getMessage() + "; this JVM's hits and misses are not added to the store's counts",
-                    null);
+            reports.warnOnce("counts-busy", e.getMessage() + "; this JVM's hits and misses are not added to the"
+                    + " store's counts", null);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.memogen.Memogen;
 import dev.memogen.MemogenSettings;
@@ -16,7 +17,9 @@ import dev.memogen.internal.StoreWorker;
 import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.core.MemoConfig;
 import dev.memogen.internal.hash.Hex;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,6 +142,42 @@ class FunctionCountsTest {
         assertEquals(3, statsOf(store, StoreWorker.TEXT.id()).hits(), "a read-only store is not written");
         MemoRuntime.install(MemoConfig.at(other));
         assertFalse(Files.exists(other.resolve("functions")), "a runtime that never used its store adds nothing");
+    }
+
+    /**
+     * A JVM that ends while a stopped process keeps the index lock ends anyway, without adding its
+     * counts (Linux: {@code kill -STOP}); the next JVM adds its own.
+     */
+    @Test
+    void aJvmEndingWhileAStoppedProcessKeepsTheLockSkipsItsCounts() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/locks")), "needs Linux");
+        Process keeper = Jvms.worker(dir, "keep", dir.toString(), String.valueOf(TimeUnit.MINUTES.toMillis(10)))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(keeper.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("stored", out.readLine(), "the keeper stored, and keeps the lock");
+            signal(keeper, "STOP");
+            Process counter = Jvms.worker(dir, "count", dir.toString(), "0", "3").redirectErrorStream(true).start();
+            assertTrue(counter.waitFor(2, TimeUnit.MINUTES), "the JVM ended");
+            String said = new String(counter.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, counter.exitValue(), said);
+            // (the warning it logs as it ends may be lost: java.util.logging's own shutdown hook
+            // closes its handlers meanwhile)
+            assertFalse(Files.exists(countsOf(new StoredFunction(StoreWorker.TEXT.id(), "v1", Ttl.NONE))), "nothing added");
+        } finally {
+            signal(keeper, "CONT");
+            keeper.destroyForcibly();
+            keeper.waitFor(30, TimeUnit.SECONDS);
+        }
+        // text(1), the keeper's, is a store hit; array(1) was not stored (the lock was kept): a miss
+        assertEquals("wrong=0 runs=1", Jvms.run(dir, "count", dir.toString(), "1", "2").strip());
+        StoreStatistics.Function f = statsOf(dir, StoreWorker.TEXT.id());
+        assertEquals(2, f.hits(), "the next JVM's own: a store hit and a memory hit; " + f);
+        assertEquals(0, f.misses(), f::toString);
+    }
+
+    private static void signal(Process p, String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
     }
 
     @Test
