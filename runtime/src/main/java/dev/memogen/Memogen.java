@@ -6,6 +6,7 @@ import dev.memogen.internal.UsageReport;
 import dev.memogen.internal.core.Problems;
 import dev.memogen.internal.core.RemoteTier;
 import dev.memogen.internal.hash.Hex;
+import dev.memogen.internal.store.FunctionCounts;
 import dev.memogen.internal.store.FunctionNames;
 import dev.memogen.internal.store.StoreMaintenance;
 import java.io.IOException;
@@ -246,14 +247,17 @@ public final class Memogen {
     // ---------------------------------------------------------------- the store as a whole (the memogen command)
 
     /**
-     * What the store of {@code settings} holds, per function, as its index counts it. Safe while
-     * programs use the store. {@code progress}, when not null, is told {@code (done, total)} as
-     * the entries are walked.
+     * What the store of {@code settings} holds, per function, as its index counts it, and the hits
+     * and misses every JVM that used it recorded there as it ended or was {@link #configure}d anew
+     * ({@code functions/<fn>.counts}; a JVM still running, this one included, has not added its
+     * own yet). Safe while programs use the store. {@code progress}, when not null, is told
+     * {@code (done, total)} as the entries are walked.
      *
      * <pre>{@code
      * StoreStatistics s = Memogen.storeStatistics(MemogenSettings.at(Path.of(".memogen")), null);
      * for (StoreStatistics.Function f : s.functions()) {
-     *     System.out.println(f.name() + ": " + f.entries() + " entries, " + f.bytes() + " bytes");
+     *     System.out.println(f.name() + ": " + f.entries() + " entries, " + f.bytes() + " bytes, "
+     *             + f.hits() + " hits, " + f.misses() + " misses");
      * }
      * }</pre>
      *
@@ -276,12 +280,29 @@ public final class Memogen {
             bytes += e.size();
             cost += e.computeNanos();
         }
+        Map<Long, FunctionCounts.Counted> counts = store.counts();
+        for (Long hash : counts.keySet()) {
+            per.putIfAbsent(hash, new long[3]); // counted, and no entry left (evicted or cleared since)
+        }
         List<StoreStatistics.Function> functions = new ArrayList<>();
-        per.forEach((hash, f) -> functions.add(new StoreStatistics.Function(idOf(names, hash), Hex.of(hash), f[0], f[1],
-                f[2])));
+        long hits = 0;
+        long misses = 0;
+        long saved = 0;
+        for (Map.Entry<Long, long[]> e : per.entrySet()) {
+            long[] f = e.getValue();
+            FunctionCounts.Counted c = counts.getOrDefault(e.getKey(), new FunctionCounts.Counted(e.getKey(), 0, 0, 0));
+            long perEntry = f[0] == 0 ? 0 : f[2] / f[0];
+            long fnSaved = perEntry != 0 && c.hits() > Long.MAX_VALUE / perEntry ? Long.MAX_VALUE : c.hits() * perEntry;
+            functions.add(new StoreStatistics.Function(idOf(names, e.getKey()), Hex.of(e.getKey()), f[0], f[1], f[2],
+                    c.hits(), c.misses(), c.computeNanos(), fnSaved));
+            hits = FunctionCounts.saturatingAdd(hits, c.hits());
+            misses = FunctionCounts.saturatingAdd(misses, c.misses());
+            saved = FunctionCounts.saturatingAdd(saved, fnSaved);
+        }
         functions.sort(Comparator.comparingLong(StoreStatistics.Function::bytes).reversed()
                 .thenComparing(StoreStatistics.Function::functionHash));
-        return new StoreStatistics(store.directory(), entries, bytes, settings.maxSize(), cost, functions);
+        return new StoreStatistics(store.directory(), entries, bytes, settings.maxSize(), cost, functions, hits, misses,
+                saved);
     }
 
     /**

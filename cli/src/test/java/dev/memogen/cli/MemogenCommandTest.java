@@ -78,6 +78,33 @@ class MemogenCommandTest {
         assertEquals("", human.err()); // no progress bar: stderr is no terminal here
     }
 
+    /** StoreMaker's runtime computed every key once and hit it once, and added its counts as it was replaced. */
+    @Test
+    void statsShowsTheHitsAndMissesRecordedInTheStore() {
+        CliRun stats = run("stats", "--dir", store.toString(), "--json");
+        Map<String, Object> json = stats.json();
+        assertEquals(3L * KEYS, json.get("hits"), stats::toString);
+        assertEquals(3L * KEYS, json.get("misses"), stats::toString);
+        Map<String, Map<String, Object>> functions = functionsById(stats);
+        for (Map<String, Object> f : functions.values()) {
+            assertEquals((long) KEYS, f.get("hits"), stats::toString);
+            assertEquals((long) KEYS, f.get("misses"), stats::toString);
+            assertEquals((Long) f.get("hits") * ((Long) f.get("computeNanos") / KEYS), f.get("savedNanos"),
+                    stats::toString);
+        }
+        // text sleeps 2 ms per key: its misses took at least 40 ms, and its hits saved as much
+        assertTrue((Long) functions.get(StoreMaker.TEXT_ID).get("missNanos") >= KEYS * 2_000_000L, stats::toString);
+        assertTrue((Long) functions.get(StoreMaker.TEXT_ID).get("savedNanos") >= KEYS * 2_000_000L, stats::toString);
+
+        CliRun human = run("stats", "--dir", store.toString());
+        List<String> lines = human.out().lines().toList();
+        assertTrue(lines.get(2).startsWith("  recorded by the programs that used it: " + 3 * KEYS + " hits, "
+                + 3 * KEYS + " misses, compute time saved "), human::toString);
+        assertTrue(lines.get(4).matches("function +entries +bytes +compute +hits +misses +saved"), human::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(StoreMaker.SUM_ID)
+                + " +" + KEYS + " +.*B +.*s +" + KEYS + " +" + KEYS + " +.*s")), human::toString);
+    }
+
     @Test
     void aFunctionWithoutANamesFileIsShownByItsIdHash() throws IOException {
         String hash = String.valueOf(functionsById(run("stats", "--dir", store.toString(), "--json"))

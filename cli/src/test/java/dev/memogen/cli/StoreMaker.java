@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * test JVM ({@link #make}) or as a separate JVM:
  * <ul>
  * <li>{@code make <dir> <n>} (with {@code -Dmemogen.key=...}, a keyed store): computes keys 0 to n-1 of
- *     every function, prints {@code made};</li>
+ *     every function, calls them again (memory hits), adds these counts to the store, prints {@code made};</li>
  * <li>{@code use <dir> <n>}: the same, prints {@code ready}, then a thread reads {@code series} and
  *     {@code sum} from the store over and over (the memory tier cleared each round), checking every
  *     value; on a line {@code text} on stdin, calls {@code text} for every key and prints
@@ -55,14 +55,22 @@ public final class StoreMaker {
         return (long) key * (key + 1) / 2;
     }
 
-    /** Puts a store of {@code n} keys per function in {@code dir} (the runtime of this JVM is configured there). */
+    /**
+     * Puts a store of {@code n} keys per function in {@code dir} (the runtime of this JVM is
+     * configured there), calls every key once more (memory hits), and configures the runtime
+     * afresh on the store, which adds its counts to it: {@code n} misses and {@code n} hits per
+     * function.
+     */
     static void make(MemogenSettings settings, int n) {
         Memogen.configure(settings);
-        for (int k = 0; k < n; k++) {
-            StoreTestSupport.call(TEXT, k, StoreMaker::slowText);
-            StoreTestSupport.call(SERIES, k, StoreMaker::series);
-            StoreTestSupport.call(SUM, k, key -> sum(key));
+        for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < n; k++) {
+                StoreTestSupport.call(TEXT, k, StoreMaker::slowText);
+                StoreTestSupport.call(SERIES, k, StoreMaker::series);
+                StoreTestSupport.call(SUM, k, key -> sum(key));
+            }
         }
+        Memogen.configure(settings);
     }
 
     private static String slowText(int key) {

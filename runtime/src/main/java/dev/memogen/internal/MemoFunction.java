@@ -466,6 +466,7 @@ public final class MemoFunction<T> {
         if (entries == null) {
             return null;
         }
+        rt.storeUsed();
         // A large file is decoded as it is read unless the memory tier keeps its encoded bytes
         // (mutable values). A recheck too: a file larger than the tier keeps is never read whole
         // (a hostile one of any size costs no more memory than the tier would); the threads
@@ -1130,6 +1131,9 @@ public final class MemoFunction<T> {
         if (held != Flight.STORED) {
             rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
                     ttl.expiresAt(System.currentTimeMillis()), recorded, nanos);
+        }
+        if (entries != null) {
+            rt.storeUsed();
         }
         long written = entries == null ? 0 : entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos);
         storedBytes.addAndGet(written);

@@ -6,11 +6,15 @@ import dev.memogen.internal.core.Problems;
 import dev.memogen.internal.core.RemoteTier;
 import dev.memogen.internal.core.StoredEntries;
 import dev.memogen.internal.store.FileStore;
+import dev.memogen.internal.store.FunctionCounts;
 import dev.memogen.internal.store.StoreIndex;
+import dev.memogen.internal.store.StoredFunction;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The process-wide state behind every generated memo class: settings, the in-memory tier and the
@@ -32,6 +36,10 @@ public final class MemoRuntime {
     final FileStore store;
     /** The store as memoized functions use it; {@code null} with {@link #store}. */
     final StoredEntries entries;
+    /** Set at this runtime's first store read or write ({@link #storeUsed}): its counts then go to the store. */
+    private volatile boolean storeUsed;
+    /** Whether this runtime's counts were added to the store: once, at exit or when it is replaced. */
+    private final AtomicBoolean countsAdded = new AtomicBoolean();
 
     private MemoRuntime(MemoConfig config, java.util.function.Function<Problems, RemoteTier> remote) {
         this.config = config;
@@ -194,6 +202,10 @@ public final class MemoRuntime {
      */
     public static MemoRuntime install(MemoConfig config, java.util.function.Function<Problems, RemoteTier> remote) {
         synchronized (LOCK) {
+            MemoRuntime old = current;
+            if (old != null) {
+                old.addCountsToStore(); // before the functions' statistics start again
+            }
             MemoRuntime r = new MemoRuntime(config, remote);
             use(r);
             watchFromEnvironment(r.problems);
@@ -202,6 +214,95 @@ public final class MemoRuntime {
                 fn.resetStatistics();
             }
             return r;
+        }
+    }
+
+    /**
+     * Called before each store read and write (never on a memory hit): the first makes sure this
+     * JVM adds its counts to the store as it ends ({@link CountsAtExit}).
+     */
+    void storeUsed() {
+        if (!storeUsed) {
+            storeUsed = true;
+            CountsAtExit.addOnce();
+        }
+    }
+
+    /**
+     * Adds what each function counted with this runtime (hits of every tier, misses, the time
+     * computing them) to the store's counts ({@code functions/<fn>.counts}), once: a runtime that
+     * read or wrote a store adds them when it is replaced ({@link #install}) or at exit. Does
+     * nothing for a runtime that never used its store, or a read-only one; when the store's lock
+     * stays taken, gives up after a short wait (one warning). Never throws.
+     */
+    void addCountsToStore() {
+        if (countsAdded.compareAndSet(false, true)) {
+            addCounts();
+        }
+    }
+
+    /**
+     * {@code Memogen.resetStatistics()}: adds what the functions counted so far to the store's
+     * counts (unless they were added already, the JVM ending), then starts the statistics again;
+     * what follows is added at exit as usual, so that nothing is counted twice or lost.
+     */
+    synchronized void addCountsThenReset() {
+        if (!countsAdded.get()) {
+            addCounts();
+        }
+        for (MemoFunction<?> fn : FUNCTIONS) {
+            fn.resetStatistics();
+        }
+    }
+
+    private synchronized void addCounts() {
+        if (!storeUsed || store == null || !store.writable()) {
+            return;
+        }
+        List<FunctionCounts.Counted> counts = new ArrayList<>();
+        for (MemoFunction<?> fn : FUNCTIONS) {
+            MemoFunction.Counts c = fn.statistics();
+            long hits = FunctionCounts.saturatingAdd(FunctionCounts.saturatingAdd(c.memoryHits(), c.storeHits()),
+                    c.remoteHits());
+            if (hits > 0 || c.misses() > 0) {
+                counts.add(new FunctionCounts.Counted(StoredFunction.idHash(fn.id()), hits, c.misses(),
+                        c.computeNanos()));
+            }
+        }
+        try {
+            store.addCounts(counts);
+        } catch (IOException | RuntimeException e) {
+            problems.warnOnce("counts", "cannot add this JVM's hits and misses to the counts of the store at "
+                    + config.directory(), e);
+        }
+    }
+
+    /**
+     * The shutdown hook that adds the counts of the runtime in use to its store as the JVM ends;
+     * added at the first store read or write of any runtime, so that a JVM that never touches a
+     * store runs none.
+     */
+    private static final class CountsAtExit implements Runnable {
+        private static boolean added; // guarded by CountsAtExit.class
+
+        static synchronized void addOnce() {
+            if (added) {
+                return;
+            }
+            added = true;
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(new CountsAtExit(), "memogen-counts"));
+            } catch (IllegalStateException | SecurityException e) {
+                // the JVM is ending already: this run's counts are not added
+            }
+        }
+
+        @Override
+        public void run() {
+            MemoRuntime r = current;
+            if (r != null) {
+                r.addCountsToStore();
+            }
         }
     }
 

@@ -45,10 +45,18 @@ public final class UsageReport {
                 + " not shared); " + time(c.nanos()) + "\n";
     }
 
-    /** Starts every function's statistics again (the report then tells of what follows). */
+    /**
+     * Starts every function's statistics again (the report then tells of what follows); what was
+     * counted before goes to the store's recorded counts first ({@link MemoRuntime#addCountsThenReset}).
+     */
     public static void resetStatistics() {
-        for (MemoFunction<?> fn : MemoRuntime.functions()) {
-            fn.resetStatistics();
+        MemoRuntime rt = MemoRuntime.ifStarted();
+        if (rt != null) {
+            rt.addCountsThenReset();
+        } else {
+            for (MemoFunction<?> fn : MemoRuntime.functions()) {
+                fn.resetStatistics();
+            }
         }
     }
 

@@ -77,6 +77,7 @@ public final class StoreWorker {
             case "busy" -> busy(dir, Long.parseLong(args[2]));
             case "mixed" -> mixed(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "sweep" -> sweep(dir, Integer.parseInt(args[2]));
+            case "count" -> count(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -138,6 +139,17 @@ public final class StoreWorker {
         MemoRuntime.get().removeOrphans();
         MemoRuntime.get().setMaxSize(64 << 10);
         System.out.println("wrong=" + callBoth(0, keys, new AtomicInteger()));
+    }
+
+    /**
+     * Calls {@code text} and {@code array} for keys {@code from} to {@code to - 1} twice (the second
+     * time from memory), prints {@code wrong=<w> runs=<r>} and ends, adding its counts to the store.
+     */
+    private static void count(Path dir, int from, int to) {
+        MemoRuntime.install(MemoConfig.at(dir));
+        AtomicInteger runs = new AtomicInteger();
+        int wrong = callBoth(from, to, runs) + callBoth(from, to, runs);
+        System.out.println("wrong=" + wrong + " runs=" + runs.get());
     }
 
     /** Calls {@code text} and {@code array} for keys {@code from} to {@code to - 1}; how many values were wrong. */

@@ -156,6 +156,11 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private final StoreKey key;
     /** The names behind the digests entries carry: {@code functions/}. */
     private final FunctionNames names;
+    /**
+     * What the JVMs that used the store counted of each function: {@code functions/<fn>.counts};
+     * made when first asked for (at a JVM's end, by tools), not as the store opens.
+     */
+    private volatile FunctionCounts counts;
     /** What every remote name starts with ({@link #remoteName}): made once a remote asks. */
     private String remoteSpace;
 
@@ -967,5 +972,42 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      */
     public java.util.List<FunctionNames.Named> functions() throws IOException {
         return names.list();
+    }
+
+    /**
+     * Adds a JVM's counts to those of the store ({@link FunctionCounts#add}); does nothing for a
+     * read-only store, or one whose index is gone (the directory deleted while the JVM ran: it is
+     * not made again for counts), and gives up (one warning) when the index lock stays taken by
+     * another process ({@link IndexLock#WAIT_AT_MOST_NANOS} at most).
+     */
+    public void addCounts(java.util.List<FunctionCounts.Counted> more) throws IOException {
+        if (index == null || more.isEmpty() || !StoreFiles.isRegularFile(root.resolve("index"))) {
+            return;
+        }
+        try {
+            countsFiles().add(index, more);
+        } catch (IndexLock.Busy e) {
+            reports.warnOnce("counts-busy", e.getMessage() + "; this JVM's hits and misses are not added to the"
+                    + " store's counts", null);
+        }
+    }
+
+    /** What the JVMs that used this store counted, by function id hash ({@link FunctionCounts}). For tools. */
+    public java.util.Map<Long, FunctionCounts.Counted> counts() throws IOException {
+        return countsFiles().list();
+    }
+
+    /** Deletes the counts of function {@code idHash}, or of all when {@code all}; how many files went. 0 when read-only. */
+    public long removeCounts(boolean all, long idHash) throws IOException {
+        return index == null ? 0 : countsFiles().remove(index, all, idHash);
+    }
+
+    private FunctionCounts countsFiles() {
+        FunctionCounts c = counts;
+        if (c == null) {
+            c = new FunctionCounts(root, key, reports); // two made at once are alike: either will do
+            counts = c;
+        }
+        return c;
     }
 }

@@ -189,7 +189,16 @@ public final class FunctionNames {
 
     /** Writes {@code names} over the function's file, atomically: a temporary file beside it, renamed. */
     private void write(Named names) throws IOException {
-        ValueWriter body = encode(names);
+        writeSealed(root, fileOf(names.idHash), encode(names), key, reports);
+    }
+
+    /**
+     * Writes {@code body}, then its seal (with {@code key}, its HMAC tag; then the XXH3-128 of
+     * everything before it) over {@code target} in {@code functions/}, atomically: a temporary
+     * file beside it, renamed. For the names and the counts files ({@link FunctionCounts}).
+     */
+    static void writeSealed(Path root, Path target, ValueWriter body, StoreKey key, Reports reports)
+            throws IOException {
         Xxh3Stream sum = new Xxh3Stream();
         sum.putBytes(body.array(), 0, body.size());
         javax.crypto.Mac mac = key == null ? null : key.mac();
@@ -197,7 +206,6 @@ public final class FunctionNames {
             mac.update(body.array(), 0, body.size());
         }
         byte[] seal = EntryFormat.seal(sum, mac);
-        Path target = fileOf(names.idHash);
         Path tmp = StoreFiles.temporaryFor(target);
         FileChannel ch = StoreFiles.createNew(root, tmp, reports);
         boolean moved = false;
@@ -220,24 +228,39 @@ public final class FunctionNames {
 
     /** Reads and checks the file of the function with id hash {@code idHash}. */
     private Read read(long idHash) throws IOException {
-        Path file = fileOf(idHash);
         byte[] bytes;
+        try {
+            bytes = readUpTo(root, fileOf(idHash), MAX_BYTES);
+        } catch (StoreFiles.NotPlain e) {
+            return Read.damaged("cannot be read: " + e.getMessage());
+        }
+        if (bytes == null) {
+            return Read.ABSENT;
+        }
+        if (bytes.length > MAX_BYTES) {
+            return Read.damaged("is more than " + MAX_BYTES + " bytes long, more than a names file ever is");
+        }
+        return parse(bytes, idHash);
+    }
+
+    /**
+     * The bytes of {@code file} below {@code root}, opened without following a link and only if it
+     * is a regular file ({@link StoreFiles#open}; else a {@link StoreFiles.NotPlain}); at most
+     * {@code max + 1} of them (a longer file is read no further: more than {@code max} is damage);
+     * null when there is no file.
+     */
+    static byte[] readUpTo(Path root, Path file, int max) throws IOException {
         try (FileChannel ch = StoreFiles.open(root, file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size > MAX_BYTES) {
-                return Read.damaged("is " + size + " bytes long, more than a names file ever is");
-            }
-            ByteBuffer into = ByteBuffer.allocate((int) size);
+            ByteBuffer into = ByteBuffer.allocate((int) Math.min(ch.size(), max + 1L));
             while (into.hasRemaining() && ch.read(into) >= 0) {
                 // until full, or the end of a file cut short meanwhile
             }
-            bytes = java.util.Arrays.copyOf(into.array(), into.position());
+            return java.util.Arrays.copyOf(into.array(), into.position());
         } catch (StoreFiles.NotPlain e) {
-            return Read.damaged("cannot be read: " + e.getMessage());
+            throw e;
         } catch (NoSuchFileException e) {
-            return Read.ABSENT;
+            return null;
         }
-        return parse(bytes, idHash);
     }
 
     /** Checks the bytes of the file named by {@code idHash}: every length, the checksum, the tag, each text against its digest. */
@@ -364,30 +387,35 @@ public final class FunctionNames {
     }
 
     /**
-     * Deletes the temporary files of writers that are gone, and the files of functions that have
-     * no entry left (checked under the index lock, which every entry is stored under, so a
-     * function stored meanwhile keeps its names). Returns how many files were deleted.
+     * Deletes the temporary files of writers that are gone, and the names and counts files
+     * ({@link FunctionCounts}) of functions that have no entry left (checked under the index lock,
+     * which every entry is stored under, so a function stored meanwhile keeps its names). Returns
+     * how many files were deleted.
      */
     long sweep(StoreIndex index) throws IOException {
         if (!StoreFiles.isDirectory(dir)) {
             return 0;
         }
         List<Path> names = new ArrayList<>();
+        List<Path> counts = new ArrayList<>();
         long[] removed = {0};
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 int tmp = name.indexOf(".tmp-");
-                if (tmp == 16 && OrphanSweep.writerGone(name.substring(tmp + 5)) && StoreFiles.delete(root, file)) {
+                if ((tmp == 16 || tmp == 16 + FunctionCounts.SUFFIX.length()) && OrphanSweep.writerGone(name.substring(tmp + 5))
+                        && StoreFiles.delete(root, file)) {
                     removed[0]++;
                 } else if (isNamesFile(file)) {
                     names.add(file);
+                } else if (FunctionCounts.isCountsFile(file)) {
+                    counts.add(file);
                 }
             }
         } catch (DirectoryIteratorException e) {
             throw e.getCause();
         }
-        if (names.isEmpty()) {
+        if (names.isEmpty() && counts.isEmpty()) {
             return removed[0];
         }
         index.withFunctions(functions -> {
@@ -396,6 +424,12 @@ public final class FunctionNames {
                     reports.event("orphan", "removed the names of a function no entry is left of: " + file);
                     removed[0]++;
                     noted = new Object(); // were they this JVM's, its next store writes them again
+                }
+            }
+            for (Path file : counts) {
+                if (!functions.contains(FunctionCounts.idHashOf(file)) && StoreFiles.delete(root, file)) {
+                    reports.event("orphan", "removed the counts of a function no entry is left of: " + file);
+                    removed[0]++;
                 }
             }
         });

@@ -130,6 +130,11 @@ public final class StoreMaintenance {
         return new Totals(index.count(), index.totalBytes(), index.slots());
     }
 
+    /** What the JVMs that used the store counted, by function hash ({@code functions/<fn>.counts}). */
+    public Map<Long, FunctionCounts.Counted> counts() throws IOException {
+        return store.counts();
+    }
+
     /** The names behind the function hashes ({@code functions/}), by hash. */
     public Map<Long, FunctionNames.Named> functions() throws IOException {
         Map<Long, FunctionNames.Named> byHash = new HashMap<>();
@@ -424,7 +429,8 @@ public final class StoreMaintenance {
     /**
      * Drops every entry of function {@code fn}, or of all functions when {@code all}; each removal
      * under the index lock, as any writer's: a program using the store meanwhile computes what it
-     * no longer finds. Returns how many entries were removed.
+     * no longer finds. Then its counts ({@link FunctionCounts}), or all, go too: what a program
+     * counts from then on starts them again. Returns how many entries were removed.
      */
     public long clear(boolean all, long fn, Progress progress) throws IOException {
         List<Slot> victims = new ArrayList<>();
@@ -441,6 +447,7 @@ public final class StoreMaintenance {
             }
         }
         progress.update(victims.size(), victims.size());
+        store.removeCounts(all, fn);
         return victims.size();
     }
 }

@@ -49,17 +49,7 @@ class FunctionNamesTest {
     /** What the store reported, a line each: "warn kind: ..." or "event kind: ...". */
     private final List<String> reported = Collections.synchronizedList(new ArrayList<>());
 
-    private final Reports recording = new Reports() {
-        @Override
-        public void warnOnce(String kind, String message, Throwable cause) {
-            reported.add("warn " + kind + ": " + message);
-        }
-
-        @Override
-        public void event(String kind, String message) {
-            reported.add("event " + kind + ": " + message);
-        }
-    };
+    private final Reports recording = new RecordingReports(reported);
 
     static FileStore open(Path dir, String state, StoreKey key, Reports reports) throws IOException {
         return new FileStore(dir, state, new StoreSettings(false, 64 << 10, "gds", 1L << 30, 10_000_000_000L,
