@@ -48,7 +48,6 @@ public final class MemoRuntime {
                 + ";extra=" + config.extraSystemState();
         FileStore opened = null;
         if (!config.disabled()) {
-            Problems.prepareInBackground();
             try {
                 opened = new FileStore(config.directory(), systemState, config.storeSettings(), problems);
             } catch (IOException | RuntimeException e) {

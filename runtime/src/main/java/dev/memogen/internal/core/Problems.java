@@ -27,28 +27,6 @@ public final class Problems implements Reports {
         static final Logger LOG = System.getLogger("dev.memogen");
     }
 
-    /**
-     * Makes the logger on a daemon thread of its own, so that a fresh JVM's first store read, which
-     * asks it whether DEBUG and TRACE are on, finds it made (or waits only for the rest of its
-     * making) instead of making it on the caller's thread: a service lookup and the logging
-     * backend's start, about 70 classes, done meanwhile on another core while the caller opens
-     * the store and hashes its arguments. Nothing is lost or guessed: a thread that needs the
-     * logger first waits for its class initialisation like any other.
-     */
-    public static void prepareInBackground() {
-        Thread t = new Thread(new Prepare(), "memogen-logger");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /** {@link #prepareInBackground}'s task: a class, not a lambda (a fresh JVM's first lambda costs milliseconds). */
-    private static final class Prepare implements Runnable {
-        @Override
-        public void run() {
-            refreshTrace();
-        }
-    }
-
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     /** Logs {@code message} at WARNING the first time {@code kind} is reported, then stays quiet. */
