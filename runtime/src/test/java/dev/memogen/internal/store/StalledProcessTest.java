@@ -160,6 +160,17 @@ class StalledProcessTest {
                 + whileStopped + ", in the 20 s before: " + running + " (stopped " + when + ")");
     }
 
+    /** A JVM that stored an entry in {@code store}, then stopped (SIGSTOP) while it keeps the index lock. */
+    private Process stoppedKeeper(Path store) throws Exception {
+        Process keeper = start(StoreWorker.class, "keep", store.toString(), String.valueOf(TimeUnit.MINUTES.toMillis(10)));
+        BufferedReader out = new BufferedReader(new InputStreamReader(keeper.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("stored", out.readLine(), "the keeper stored");
+        signal(keeper, "STOP");
+        Thread.sleep(100);
+        assertTrue(lockHolders(store.resolve("index.lock")).contains(keeper.pid()), "the stopped keeper holds the lock");
+        return keeper;
+    }
+
     /**
      * A JVM that opens the store while a stopped process keeps the index lock waits for it about a
      * second, then maps the index without it: hits are served, misses computed (not stored), and
@@ -178,12 +189,7 @@ class StalledProcessTest {
             return StoreWorker.expectedText(k);
         };
         StoreTestSupport.call(StoreWorker.TEXT, 2, body);
-        Process keeper = start(StoreWorker.class, "keep", store.toString(), String.valueOf(TimeUnit.MINUTES.toMillis(10)));
-        BufferedReader out = new BufferedReader(new InputStreamReader(keeper.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("stored", out.readLine(), "the keeper stored");
-        signal(keeper, "STOP");
-        Thread.sleep(100);
-        assertTrue(lockHolders(store.resolve("index.lock")).contains(keeper.pid()), "the stopped keeper holds the lock");
+        Process keeper = stoppedKeeper(store);
 
         long start = System.nanoTime();
         MemoRuntime.install(config);
@@ -222,12 +228,7 @@ class StalledProcessTest {
             return StoreWorker.expectedText(k);
         };
         StoreTestSupport.call(StoreWorker.TEXT, 2, body);
-        Process keeper = start(StoreWorker.class, "keep", store.toString(), String.valueOf(TimeUnit.MINUTES.toMillis(10)));
-        BufferedReader out = new BufferedReader(new InputStreamReader(keeper.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("stored", out.readLine(), "the keeper stored");
-        signal(keeper, "STOP");
-        Thread.sleep(100);
-        assertTrue(lockHolders(store.resolve("index.lock")).contains(keeper.pid()), "the stopped keeper holds the lock");
+        Process keeper = stoppedKeeper(store);
         Path outside = dir.resolve("outside-index");
         Files.copy(store.resolve("index"), outside);
         byte[] before = Files.readAllBytes(outside);
