@@ -190,9 +190,10 @@ public final class RemoteTier {
             }
             breaker.success();
             bytesDown.addAndGet(((RemoteStore.Found) got).bytes());
+            byte[] entry = sink.bytes(); // a copy unless the remote sent what it announced: taken once
             Found found;
             try {
-                found = store.adopt(fn, k0, k1, v0, v1, sink.bytes());
+                found = store.adopt(fn, k0, k1, v0, v1, entry);
             } catch (IOException | RuntimeException e) {
                 problems.warnOnce("remote-keep", "cannot check entries of the remote store " + where
                         + " against the local store; they are computed instead", e);
@@ -218,7 +219,7 @@ public final class RemoteTier {
             String why = found instanceof Found.Corrupt bad ? bad.detail()
                     : found instanceof Found.Stale stale ? stale.why() : String.valueOf(found);
             if (Problems.watching) {
-                Events.remote("reject", fn.id(), sink.bytes().length, System.nanoTime() - started, why);
+                Events.remote("reject", fn.id(), entry.length, System.nanoTime() - started, why);
             }
             problems.warnOnce("remote-reject", "an object of " + fn.id() + " in the remote store " + where + " ("
                     + name + ") cannot be used: " + why + "; it is computed instead", null);
