@@ -184,7 +184,7 @@ public final class FunctionCounts {
         if (!StoreFiles.isDirectory(dir)) {
             return found;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> files = StoreFiles.list(root, dir)) {
             for (Path file : files) {
                 long idHash = idHashOf(file);
                 if (idHash == 0 && !file.getFileName().toString().equals("0000000000000000" + SUFFIX)) {
@@ -243,7 +243,7 @@ public final class FunctionCounts {
             if (!StoreFiles.isDirectory(files.dir)) {
                 return;
             }
-            try (DirectoryStream<Path> in = Files.newDirectoryStream(files.dir)) {
+            try (DirectoryStream<Path> in = StoreFiles.list(files.root, files.dir)) {
                 for (Path file : in) {
                     if (isCountsFile(file) && StoreFiles.delete(files.root, file)) {
                         removed[0]++;

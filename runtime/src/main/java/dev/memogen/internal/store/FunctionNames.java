@@ -350,7 +350,7 @@ public final class FunctionNames {
         if (!StoreFiles.isDirectory(dir)) { // none yet, or something else planted there: never entered
             return found;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> files = StoreFiles.list(root, dir)) {
             for (Path file : files) {
                 if (!isNamesFile(file)) {
                     continue;
@@ -399,7 +399,7 @@ public final class FunctionNames {
         List<Path> names = new ArrayList<>();
         List<Path> counts = new ArrayList<>();
         long[] removed = {0};
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> files = StoreFiles.list(root, dir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 int tmp = name.indexOf(".tmp-");

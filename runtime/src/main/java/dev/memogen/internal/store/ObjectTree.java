@@ -4,7 +4,6 @@ import dev.memogen.internal.hash.Hex;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -22,22 +21,16 @@ public final class ObjectTree {
     }
 
     static void forEach(Path root, Visitor visitor) throws IOException {
-        if (!StoreFiles.isDirectory(root)) {
-            return;
-        }
-        try (DirectoryStream<Path> functions = Files.newDirectoryStream(root)) {
+        try (DirectoryStream<Path> functions = StoreFiles.list(root.getParent(), root)) {
             for (Path fnDir : functions) {
                 String name = fnDir.getFileName().toString();
                 long fn = Hex.parse(name, 16);
-                if ((fn == 0 && !name.equals("0000000000000000")) || !StoreFiles.isDirectory(fnDir)) {
+                if (fn == 0 && !name.equals("0000000000000000")) {
                     continue;
                 }
-                try (DirectoryStream<Path> shards = Files.newDirectoryStream(fnDir)) {
+                try (DirectoryStream<Path> shards = StoreFiles.list(functions, fnDir)) { // a link is never entered
                     for (Path shard : shards) {
-                        if (!StoreFiles.isDirectory(shard)) { // a link is never entered
-                            continue;
-                        }
-                        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+                        try (DirectoryStream<Path> files = StoreFiles.list(shards, shard)) {
                             for (Path file : files) {
                                 visitor.visit(fn, file);
                             }

@@ -2,6 +2,8 @@ package dev.memogen.internal.store;
 
 import dev.memogen.internal.hash.Hex;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,6 +30,17 @@ final class OrphanSweep {
     static long run(Path objects, StoreIndex index, Reports reports) throws IOException {
         OrphanSweep sweep = new OrphanSweep(objects, index, reports);
         ObjectTree.forEach(objects, sweep::visit);
+        Path root = objects.getParent();
+        try (DirectoryStream<Path> made = StoreFiles.list(root, root)) { // directories made for a rename, by a JVM gone
+            for (Path dir : made) {
+                String name = dir.getFileName().toString();
+                if (name.startsWith(".dir.tmp-") && writerGone(name.substring(9)) && StoreFiles.delete(root, dir)) {
+                    sweep.removed++;
+                }
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            // left for the next sweep
+        }
         return sweep.removed;
     }
 

@@ -256,7 +256,7 @@ public final class Packs {
         if (!StoreFiles.isDirectory(dir)) {
             return numbers;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> files = StoreFiles.list(dir.getParent(), dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 long n = Hex.parse(name, 16);

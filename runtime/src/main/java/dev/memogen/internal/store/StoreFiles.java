@@ -2,6 +2,8 @@ package dev.memogen.internal.store;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
@@ -10,9 +12,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
@@ -33,8 +38,16 @@ import java.util.Set;
  * is touched. The file itself is checked the same way before it is opened, opened with
  * {@code O_NOFOLLOW} ({@link LinkOption#NOFOLLOW_LINKS}), and checked again after: the file
  * opened is the regular file that was checked. Files written in place are opened for reading and
- * writing, which never blocks on a FIFO (Linux). What remains (a directory or file swapped
- * between the check and the use) is the threat model's residual risk, {@code docs/store-format.md}.
+ * writing, which never blocks on a FIFO (Linux).
+ *
+ * <p>The checks are not what keeps memogen inside the store: where the JDK offers a
+ * {@link SecureDirectoryStream} (Linux), every open, create, delete and rename is made relative to
+ * a directory descriptor reached from the base one name at a time, each opened with
+ * {@code O_NOFOLLOW} (openat(2), unlinkat(2), renameat(2)); a new directory is made in the base
+ * and renamed into place. So a directory swapped for a link between a check and the use makes
+ * the use fail, never reach outside. What remains (a FIFO swapped in for a file opened only for
+ * reading, or for a directory, in the microseconds between its check and its open) is the threat
+ * model's residual risk, {@code docs/store-format.md}.
  *
  * <p>New directories and files get no write permission for group or others (set at creation,
  * which the umask can only narrow), except in a directory with the setgid bit: a store shared by
@@ -130,6 +143,143 @@ final class StoreFiles {
         return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }
 
+    /**
+     * For tests: what another writer does between the checks of a path and its use (the window
+     * a racing writer aims at), given the path; null otherwise.
+     */
+    static volatile java.util.function.Function<Path, Runnable> betweenCheckAndUse;
+
+    private static final Runnable NO_RACE = () -> {};
+
+    /** What {@link #betweenCheckAndUse} does now; the returned undo runs after the use. */
+    private static Runnable window(Path path) {
+        java.util.function.Function<Path, Runnable> race = betweenCheckAndUse;
+        return race == null ? NO_RACE : race.apply(path);
+    }
+
+    /** Whether the JDK reaches files relative to directory descriptors here; cleared when it turns out not to. */
+    private static volatile boolean secure = true;
+
+    /**
+     * The directory {@code dir} (the base, or a directory below it), opened as a descriptor
+     * reached from {@code base} one name at a time: each name is checked to be a directory
+     * (fstatat(2), a link not followed) and opened with {@code O_NOFOLLOW} (openat(2)) relative to
+     * the one before, so no link on the way is followed, whatever is swapped meanwhile. Null where
+     * the JDK has no {@link SecureDirectoryStream}: callers then use paths, checked with lstat.
+     * Anything that is not a directory on the way is a {@link NotPlain}.
+     */
+    static SecureDirectoryStream<Path> directory(Path base, Path dir) throws IOException {
+        if (!secure) {
+            return null;
+        }
+        if (!dir.startsWith(base)) {
+            throw new IllegalArgumentException(dir + " is not below " + base);
+        }
+        DirectoryStream<Path> top = Files.newDirectoryStream(base); // the base is trusted, and may be a link
+        if (!(top instanceof SecureDirectoryStream)) {
+            top.close();
+            secure = false;
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        SecureDirectoryStream<Path> at = (SecureDirectoryStream<Path>) top;
+        boolean sound = false;
+        try {
+            Path path = base;
+            for (Path name : base.relativize(dir)) {
+                if (name.toString().isEmpty()) {
+                    continue;
+                }
+                path = path.resolve(name);
+                SecureDirectoryStream<Path> next = subdirectory(at, path, name);
+                at.close();
+                at = next;
+            }
+            sound = true;
+            return at;
+        } finally {
+            if (!sound) {
+                at.close();
+            }
+        }
+    }
+
+    /** The directory {@code name} of {@code parent} (whose path is {@code path}), opened as {@link #directory} does. */
+    private static SecureDirectoryStream<Path> subdirectory(SecureDirectoryStream<Path> parent, Path path, Path name)
+            throws IOException {
+        BasicFileAttributes a = attributesAt(parent, name);
+        if (!a.isDirectory()) {
+            throw new NotPlain(path, "is " + describe(a) + ", not a directory of the store");
+        }
+        try {
+            return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (FileSystemException e) { // ELOOP or ENOTDIR: swapped after the check
+            throw new NotPlain(path, "was replaced while it was opened (" + e.getReason() + ")");
+        }
+    }
+
+    /** fstatat(2) of {@code name} in {@code dir}, a link not followed. */
+    private static BasicFileAttributes attributesAt(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+    }
+
+    private static String describe(BasicFileAttributes a) {
+        return a.isSymbolicLink() ? "a symbolic link" : a.isRegularFile() ? "a file" : a.isDirectory() ? "a directory"
+                : "a FIFO, socket or device";
+    }
+
+    /**
+     * The entries of the store's directory {@code dir} below {@code base}, reached as
+     * {@link #directory} does (or by path, checked, without openat); nothing there when it is
+     * missing or not a directory. Entries are named by their paths ({@code dir/name}).
+     */
+    static DirectoryStream<Path> list(Path base, Path dir) throws IOException {
+        SecureDirectoryStream<Path> at;
+        try {
+            at = directory(base, dir);
+        } catch (NoSuchFileException e) {
+            return EMPTY;
+        }
+        if (at != null) {
+            return at;
+        }
+        try {
+            checkDirectories(base, dir.resolve("-"));
+        } catch (NoSuchFileException e) {
+            return EMPTY;
+        }
+        return Files.newDirectoryStream(dir);
+    }
+
+    /**
+     * The entries of {@code entry}, an entry of {@code parent} (from {@link #list} or from this),
+     * when it is a directory: entered without following a link (an empty stream otherwise).
+     */
+    static DirectoryStream<Path> list(DirectoryStream<Path> parent, Path entry) throws IOException {
+        if (parent instanceof SecureDirectoryStream) {
+            @SuppressWarnings("unchecked")
+            SecureDirectoryStream<Path> at = (SecureDirectoryStream<Path>) parent;
+            try {
+                return subdirectory(at, entry, entry.getFileName());
+            } catch (NoSuchFileException e) { // gone, or no directory (a link is never entered)
+                return EMPTY;
+            }
+        }
+        return isDirectory(entry) ? Files.newDirectoryStream(entry) : EMPTY;
+    }
+
+    private static final DirectoryStream<Path> EMPTY = new DirectoryStream<>() {
+        @Override
+        public java.util.Iterator<Path> iterator() {
+            return java.util.Collections.emptyIterator();
+        }
+
+        @Override
+        public void close() {}
+    };
+
     /** Checks that every directory from {@code base} (exclusive) down to {@code file}'s parent is one, not a link. */
     static void checkDirectories(Path base, Path file) throws IOException {
         Path parent = file.getParent();
@@ -159,9 +309,62 @@ final class StoreFiles {
             return;
         }
         if (s != null) {
-            removeUnexpected(dir, s, "not a directory", reports, null);
+            removeUnexpected(base, dir, s, "not a directory", reports, null);
         }
         boolean shared = sharedGroup(dir.getParent());
+        Runnable undo = window(dir);
+        try {
+            if (make(base, dir, shared)) {
+                return;
+            }
+        } finally {
+            undo.run();
+        }
+        Stat now = lstat(dir); // made meanwhile by another thread or process
+        if (!now.directory()) {
+            throw NotPlain.at(dir, now, "a directory of the store");
+        }
+    }
+
+    /**
+     * Makes the directory {@code dir} below {@code base}; false when something is there already
+     * (made meanwhile by another thread or process, for the caller to check). Where the JDK has
+     * openat(2), a directory not directly in the base is made in the base, where no link can be
+     * on the way, then renamed into its directory, reached without links (renameat(2)): nothing
+     * is ever made elsewhere.
+     */
+    private static boolean make(Path base, Path dir, boolean shared) throws IOException {
+        SecureDirectoryStream<Path> top = dir.getParent().equals(base) ? null : directory(base, base);
+        if (top == null) { // directly in the base (mkdir(2) by path goes through the base only), or no openat
+            return makeDirectory(dir, shared);
+        }
+        Path made = temporaryFor(base.resolve(".dir"));
+        try (top; SecureDirectoryStream<Path> parent = directory(base, dir.getParent())) {
+            if (!makeDirectory(made, shared)) {
+                throw new FileAlreadyExistsException(made.toString(), null, "a new temporary name is taken");
+            }
+            try {
+                attributesAt(parent, dir.getFileName()); // made meanwhile: a rename would replace it
+                return false;
+            } catch (NoSuchFileException e) {
+                top.move(made.getFileName(), parent, dir.getFileName());
+                return true;
+            }
+        } catch (FileSystemException e) {
+            if (e instanceof NoSuchFileException) {
+                throw e;
+            }
+            return false; // EEXIST or ENOTEMPTY: made meanwhile by another thread or process
+        } finally {
+            delete(base, made);
+        }
+    }
+
+    /**
+     * mkdir(2) of {@code dir}, with the store's permissions; false when something is there
+     * already (made meanwhile by another thread or process, for the caller to check).
+     */
+    private static boolean makeDirectory(Path dir, boolean shared) throws IOException {
         try {
             if (POSIX) {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(shared ? SHARED_DIR : DIR));
@@ -169,15 +372,12 @@ final class StoreFiles {
                 Files.createDirectory(dir);
             }
         } catch (FileAlreadyExistsException e) {
-            Stat now = lstat(dir); // made meanwhile by another thread or process
-            if (!now.directory()) {
-                throw NotPlain.at(dir, now, "a directory of the store");
-            }
-            return;
+            return false;
         }
         if (shared) {
             groupWritable(dir);
         }
+        return true;
     }
 
     /** Whether {@code dir} has the setgid bit: a store its group shares (false when unknown). */
@@ -236,11 +436,35 @@ final class StoreFiles {
             checkPlain(file, before, writes);
         }
         boolean shared = before == null && writes && sharedGroup(file.getParent());
+        FileAttribute<?>[] attributes = before == null && POSIX
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(shared ? SHARED_FILE : FILE)}
+                : new FileAttribute<?>[0];
+        Runnable undo = window(file);
+        try (SecureDirectoryStream<Path> dir = directory(base, file.getParent())) {
+            return open(dir, file, opts, attributes, before, writes, shared);
+        } finally {
+            undo.run();
+        }
+    }
+
+    /**
+     * The open itself: relative to {@code dir} when there is one (openat(2)), by path otherwise;
+     * then the checks that the file opened is the regular file that was checked.
+     */
+    private static FileChannel open(SecureDirectoryStream<Path> dir, Path file, Set<OpenOption> opts,
+            FileAttribute<?>[] attributes, Stat before, boolean writes, boolean shared) throws IOException {
         FileChannel ch;
         try {
-            ch = before == null && POSIX
-                    ? FileChannel.open(file, opts, PosixFilePermissions.asFileAttribute(shared ? SHARED_FILE : FILE))
-                    : FileChannel.open(file, opts);
+            if (dir == null) {
+                ch = FileChannel.open(file, opts, attributes);
+            } else {
+                SeekableByteChannel opened = dir.newByteChannel(file.getFileName(), opts, attributes);
+                if (!(opened instanceof FileChannel)) {
+                    opened.close();
+                    throw new IOException("the JDK opened " + file + " as no file channel");
+                }
+                ch = (FileChannel) opened;
+            }
         } catch (FileSystemException e) {
             if (e instanceof NoSuchFileException || e instanceof FileAlreadyExistsException) {
                 throw e;
@@ -257,6 +481,14 @@ final class StoreFiles {
             checkPlain(file, after, writes);
             if (before != null && !Objects.equals(before.fileKey(), after.fileKey())) {
                 throw new NotPlain(file, "was replaced while it was opened");
+            }
+            if (dir != null && !Objects.equals(after.fileKey(), attributesAt(dir, file.getFileName()).fileKey())) {
+                throw new NotPlain(file, "was reached through a link while it was opened"); // what the path checks saw is elsewhere
+            }
+            try {
+                ch.position(); // lseek(2): a FIFO or socket swapped in for a moment fails here
+            } catch (IOException e) {
+                throw new NotPlain(file, "was replaced by something that is no file while it was opened");
             }
             if (shared && inPlaceShared(file)) {
                 try {
@@ -331,7 +563,7 @@ final class StoreFiles {
             if (s == null || s.directory()) {
                 throw e;
             }
-            removeUnexpected(file, s, "which memogen never creates", reports, e);
+            removeUnexpected(base, file, s, "which memogen never creates", reports, e);
             return open(base, file, options);
         }
     }
@@ -341,10 +573,10 @@ final class StoreFiles {
      * warning that it is made afresh; when it cannot be removed (another user's, in a directory
      * with the sticky bit), the warning says it is left alone, and the error is thrown.
      */
-    private static void removeUnexpected(Path path, Stat s, String why, Reports reports, Exception cause)
+    private static void removeUnexpected(Path base, Path path, Stat s, String why, Reports reports, Exception cause)
             throws IOException {
         try {
-            Files.deleteIfExists(path);
+            delete(base, path);
         } catch (IOException e) {
             if (reports != null) {
                 reports.warnOnce("damage", "the store's " + path + " is " + s.describe() + ", " + why
@@ -369,12 +601,40 @@ final class StoreFiles {
         } catch (NoSuchFileException e) {
             return false;
         }
-        return Files.deleteIfExists(file);
+        Runnable undo = window(file);
+        try (SecureDirectoryStream<Path> dir = directory(base, file.getParent())) {
+            if (dir == null) {
+                return Files.deleteIfExists(file);
+            }
+            Path name = file.getFileName();
+            if (attributesAt(dir, name).isDirectory()) { // an empty one, as Files.deleteIfExists would
+                dir.deleteDirectory(name);
+            } else {
+                dir.deleteFile(name); // unlinkat(2): the name, never what a link points to
+            }
+            return true;
+        } catch (NoSuchFileException e) { // gone, or a directory on the way is not one: nothing of the store there
+            return false;
+        } finally {
+            undo.run();
+        }
     }
 
     /** Renames {@code from} over {@code to}, both in one directory below {@code base}, atomically. */
     static void move(Path base, Path from, Path to) throws IOException {
+        if (!Objects.equals(from.getParent(), to.getParent())) {
+            throw new IllegalArgumentException(from + " and " + to + " are in different directories");
+        }
         checkDirectories(base, to);
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Runnable undo = window(to);
+        try (SecureDirectoryStream<Path> dir = directory(base, to.getParent())) {
+            if (dir == null) {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                dir.move(from.getFileName(), dir, to.getFileName()); // renameat(2), replacing what is at to
+            }
+        } finally {
+            undo.run();
+        }
     }
 }

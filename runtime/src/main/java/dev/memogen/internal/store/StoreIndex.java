@@ -545,9 +545,8 @@ public final class StoreIndex {
      */
     private void removeIfEmpty(Path shard) {
         try {
-            StoreFiles.checkDirectories(objects.directory().getParent(), shard);
             if (StoreFiles.lstat(shard).directory()) {
-                Files.delete(shard);
+                StoreFiles.delete(objects.directory().getParent(), shard);
             }
         } catch (IOException e) {
             // not empty (the usual case), gone, or not ours to remove

@@ -209,6 +209,82 @@ class StoreLinksTest {
         }
     }
 
+    /**
+     * A racing writer swaps a function's directory for a link to an outside copy of it in the
+     * window between memogen's checks of a path and its use (made to happen at every open,
+     * creation, rename and deletion below {@code objects/}, not waited for): no entry is read
+     * through the link, and nothing outside is written, created or deleted.
+     */
+    @Test
+    void aDirectorySwappedForALinkBetweenCheckAndUseLeadsNowhereOutside() throws Exception {
+        runs(store, 0, KEYS);
+        Path objects = store.resolve("objects");
+        Path copy = outside.resolve("objects");
+        copyTree(objects, copy); // read through a link, these would be hits
+        try (Stream<Path> s = Files.list(copy)) {
+            for (Path fn : s.toList()) {
+                plantOrphans(fn);
+            }
+        }
+        Map<String, String> before = snapshot(outside);
+        AtomicInteger races = new AtomicInteger();
+        StoreFiles.betweenCheckAndUse = path -> path.startsWith(objects) && objects.relativize(path).getNameCount() > 1
+                ? swapForLink(objects.resolve(objects.relativize(path).getName(0)), copy, races)
+                : () -> {};
+        try {
+            assertEquals(2 * KEYS, runs(store, 0, KEYS), "no entry was read through the link");
+            runs(store, 0, KEYS, 2 * KEYS);
+            sweepAndEvictKeepOutside(before);
+        } finally {
+            StoreFiles.betweenCheckAndUse = null;
+        }
+        assertTrue(races.get() > 2 * KEYS, races + " races");
+        assertEquals(before, snapshot(outside), "nothing outside the store was written, created or deleted");
+    }
+
+    /**
+     * The same race when memogen makes a function's directory: {@code objects} is a link to an
+     * outside directory at that moment. No directory is made there.
+     */
+    @Test
+    void aNewDirectoryIsNotMadeThroughALinkSwappedIn() throws Exception {
+        Path objects = store.resolve("objects");
+        Map<String, String> before = snapshot(Files.createDirectories(outside.resolve("objects")));
+        AtomicInteger races = new AtomicInteger();
+        StoreFiles.betweenCheckAndUse = path -> objects.equals(path.getParent())
+                ? swapForLink(objects, outside, races)
+                : () -> {};
+        try {
+            assertEquals(2 * KEYS, runs(store, 0, KEYS));
+        } finally {
+            StoreFiles.betweenCheckAndUse = null;
+        }
+        assertTrue(races.get() > 0, races + " races");
+        assertEquals(before, snapshot(outside.resolve("objects")), "nothing was made outside the store");
+        assertEquals(2 * KEYS, runs(store, 0, KEYS), "stored this time");
+        assertEquals(0, runs(store, 0, KEYS), "in the store's own directories");
+    }
+
+    /** Moves {@code dir} aside and puts a link to {@code under}'s namesake there; the undo puts it back. */
+    private static Runnable swapForLink(Path dir, Path under, AtomicInteger races) {
+        Path aside = dir.resolveSibling(dir.getFileName() + ".aside");
+        try {
+            Files.move(dir, aside);
+            Files.createSymbolicLink(dir, under.resolve(dir.getFileName()));
+        } catch (IOException e) {
+            return () -> {}; // not there (yet): no race this time
+        }
+        races.incrementAndGet();
+        return () -> {
+            try {
+                Files.delete(dir);
+                Files.move(aside, dir);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
     /** Three files in {@code functionDir}, named like objects that no index entry refers to. */
     private static void plantOrphans(Path functionDir) throws IOException {
         Path shard = Files.createDirectories(functionDir.resolve("ab"));
