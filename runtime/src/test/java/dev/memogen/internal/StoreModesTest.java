@@ -118,11 +118,18 @@ class StoreModesTest {
         Path liveTemp = Files.writeString(shard.resolve(kept.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-3c"), "x");
         Path unindexed = shard.resolve("00000000000000000000000000000001".substring(0, 32));
         Files.copy(kept, unindexed);
-        assertEquals(2, MemoRuntime.get().removeOrphans());
+        // Directories being made (in the store's directory, before their rename into objects/): a dead
+        // writer's, and a live one's.
+        Path deadDir = Files.createDirectory(dir.resolve(".dir.tmp-" + dead.pid() + "-5e"));
+        Path liveDir = Files.createDirectory(dir.resolve(".dir.tmp-" + ProcessHandle.current().pid() + "-6f"));
+        assertEquals(3, MemoRuntime.get().removeOrphans());
         assertFalse(Files.exists(deadTemp));
         assertFalse(Files.exists(unindexed));
+        assertFalse(Files.exists(deadDir));
         assertTrue(Files.exists(liveTemp), "a live writer's temporary file is kept");
+        assertTrue(Files.exists(liveDir), "a live writer's directory is kept");
         Files.delete(liveTemp);
+        Files.delete(liveDir);
         assertEquals(5, files(dir.resolve("objects")).size(), "indexed entries are kept");
         for (int i = 0; i < 5; i++) {
             call(PLAIN, i, this::text);
