@@ -160,6 +160,9 @@ final class StoreFiles {
     /** Whether the JDK reaches files relative to directory descriptors here; cleared when it turns out not to. */
     private static volatile boolean secure = true;
 
+    /** Whether it has been seen to: from then on {@link #directory} checks every directory on the way itself. */
+    private static volatile boolean confirmed;
+
     /**
      * The directory {@code dir} (the base, or a directory below it), opened as a descriptor
      * reached from {@code base} one name at a time: each name is checked to be a directory
@@ -181,6 +184,7 @@ final class StoreFiles {
             secure = false;
             return null;
         }
+        confirmed = true;
         @SuppressWarnings("unchecked")
         SecureDirectoryStream<Path> at = (SecureDirectoryStream<Path>) top;
         boolean sound = false;
@@ -280,6 +284,16 @@ final class StoreFiles {
         public void close() {}
     };
 
+    /**
+     * The checks by path of the directories on the way to {@code file}, unless the directory
+     * descriptors make them ({@link #directory}, which does the same checks on what it opens).
+     */
+    private static void checkOnTheWay(Path base, Path file) throws IOException {
+        if (!confirmed) {
+            checkDirectories(base, file);
+        }
+    }
+
     /** Checks that every directory from {@code base} (exclusive) down to {@code file}'s parent is one, not a link. */
     static void checkDirectories(Path base, Path file) throws IOException {
         Path parent = file.getParent();
@@ -339,6 +353,7 @@ final class StoreFiles {
             return makeDirectory(dir, shared);
         }
         Path made = temporaryFor(base.resolve(".dir"));
+        boolean moved = false;
         try (top; SecureDirectoryStream<Path> parent = directory(base, dir.getParent())) {
             if (!makeDirectory(made, shared)) {
                 throw new FileAlreadyExistsException(made.toString(), null, "a new temporary name is taken");
@@ -348,6 +363,7 @@ final class StoreFiles {
                 return false;
             } catch (NoSuchFileException e) {
                 top.move(made.getFileName(), parent, dir.getFileName());
+                moved = true;
                 return true;
             }
         } catch (FileSystemException e) {
@@ -356,7 +372,9 @@ final class StoreFiles {
             }
             return false; // EEXIST or ENOTEMPTY: made meanwhile by another thread or process
         } finally {
-            delete(base, made);
+            if (!moved) {
+                delete(base, made);
+            }
         }
     }
 
@@ -419,7 +437,7 @@ final class StoreFiles {
             opts.add(StandardOpenOption.READ); // O_RDWR: open(2) of a FIFO for reading and writing does not block
         }
         opts.add(LinkOption.NOFOLLOW_LINKS);
-        checkDirectories(base, file);
+        checkOnTheWay(base, file);
         Stat before;
         try {
             before = lstat(file);
@@ -597,7 +615,7 @@ final class StoreFiles {
      */
     static boolean delete(Path base, Path file) throws IOException {
         try {
-            checkDirectories(base, file);
+            checkOnTheWay(base, file);
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -625,7 +643,7 @@ final class StoreFiles {
         if (!Objects.equals(from.getParent(), to.getParent())) {
             throw new IllegalArgumentException(from + " and " + to + " are in different directories");
         }
-        checkDirectories(base, to);
+        checkOnTheWay(base, to);
         Runnable undo = window(to);
         try (SecureDirectoryStream<Path> dir = directory(base, to.getParent())) {
             if (dir == null) {
