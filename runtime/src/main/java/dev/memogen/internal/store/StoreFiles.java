@@ -149,12 +149,16 @@ final class StoreFiles {
      */
     static volatile java.util.function.Function<Path, Runnable> betweenCheckAndUse;
 
-    private static final Runnable NO_RACE = () -> {};
-
-    /** What {@link #betweenCheckAndUse} does now; the returned undo runs after the use. */
+    /** What {@link #betweenCheckAndUse} does now; the returned undo (null when none) runs after the use. */
     private static Runnable window(Path path) {
         java.util.function.Function<Path, Runnable> race = betweenCheckAndUse;
-        return race == null ? NO_RACE : race.apply(path);
+        return race == null ? null : race.apply(path);
+    }
+
+    private static void undo(Runnable undo) {
+        if (undo != null) {
+            undo.run();
+        }
     }
 
     /** Whether the JDK reaches files relative to directory descriptors here; cleared when it turns out not to. */
@@ -244,7 +248,7 @@ final class StoreFiles {
         try {
             at = directory(base, dir);
         } catch (NoSuchFileException e) {
-            return EMPTY;
+            return new Empty();
         }
         if (at != null) {
             return at;
@@ -252,7 +256,7 @@ final class StoreFiles {
         try {
             checkDirectories(base, dir.resolve("-"));
         } catch (NoSuchFileException e) {
-            return EMPTY;
+            return new Empty();
         }
         return Files.newDirectoryStream(dir);
     }
@@ -268,13 +272,14 @@ final class StoreFiles {
             try {
                 return subdirectory(at, entry, entry.getFileName());
             } catch (NoSuchFileException e) { // gone, or no directory (a link is never entered)
-                return EMPTY;
+                return new Empty();
             }
         }
-        return isDirectory(entry) ? Files.newDirectoryStream(entry) : EMPTY;
+        return isDirectory(entry) ? Files.newDirectoryStream(entry) : new Empty();
     }
 
-    private static final DirectoryStream<Path> EMPTY = new DirectoryStream<>() {
+    /** A directory with nothing in it: what is missing, or not a directory. */
+    private static final class Empty implements DirectoryStream<Path> {
         @Override
         public java.util.Iterator<Path> iterator() {
             return java.util.Collections.emptyIterator();
@@ -282,7 +287,7 @@ final class StoreFiles {
 
         @Override
         public void close() {}
-    };
+    }
 
     /**
      * The checks by path of the directories on the way to {@code file}, unless the directory
@@ -332,7 +337,7 @@ final class StoreFiles {
                 return;
             }
         } finally {
-            undo.run();
+            undo(undo);
         }
         Stat now = lstat(dir); // made meanwhile by another thread or process
         if (!now.directory()) {
@@ -461,7 +466,7 @@ final class StoreFiles {
         try (SecureDirectoryStream<Path> dir = directory(base, file.getParent())) {
             return open(dir, file, opts, attributes, before, writes, shared);
         } finally {
-            undo.run();
+            undo(undo);
         }
     }
 
@@ -634,7 +639,7 @@ final class StoreFiles {
         } catch (NoSuchFileException e) { // gone, or a directory on the way is not one: nothing of the store there
             return false;
         } finally {
-            undo.run();
+            undo(undo);
         }
     }
 
@@ -652,7 +657,7 @@ final class StoreFiles {
                 dir.move(from.getFileName(), dir, to.getFileName()); // renameat(2), replacing what is at to
             }
         } finally {
-            undo.run();
+            undo(undo);
         }
     }
 }
