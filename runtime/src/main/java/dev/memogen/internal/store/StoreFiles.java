@@ -215,14 +215,19 @@ final class StoreFiles {
     /** The directory {@code name} of {@code parent} (whose path is {@code path}), opened as {@link #directory} does. */
     private static SecureDirectoryStream<Path> subdirectory(SecureDirectoryStream<Path> parent, Path path, Path name)
             throws IOException {
-        BasicFileAttributes a = attributesAt(parent, name);
+        BasicFileAttributes a;
+        try {
+            a = attributesAt(parent, name);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(path.toString()); // the JDK names it relative to its directory
+        }
         if (!a.isDirectory()) {
             throw new NotPlain(path, "is " + describe(a) + ", not a directory of the store");
         }
         try {
             return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            throw e;
+            throw new NoSuchFileException(path.toString()); // the JDK names it relative to its directory
         } catch (FileSystemException e) { // ELOOP or ENOTDIR: swapped after the check
             throw new NotPlain(path, "was replaced while it was opened (" + e.getReason() + ")");
         }
@@ -481,7 +486,14 @@ final class StoreFiles {
             if (dir == null) {
                 ch = FileChannel.open(file, opts, attributes);
             } else {
-                SeekableByteChannel opened = dir.newByteChannel(file.getFileName(), opts, attributes);
+                SeekableByteChannel opened;
+                try {
+                    opened = dir.newByteChannel(file.getFileName(), opts, attributes);
+                } catch (NoSuchFileException e) {
+                    throw new NoSuchFileException(file.toString()); // the JDK names it relative to its directory
+                } catch (FileAlreadyExistsException e) {
+                    throw new FileAlreadyExistsException(file.toString());
+                }
                 if (!(opened instanceof FileChannel)) {
                     opened.close();
                     throw new IOException("the JDK opened " + file + " as no file channel");
