@@ -58,10 +58,18 @@ final class SlotTable {
     volatile boolean suspect;
 
     /**
+     * Under the lock: whether anything was written to the table (a header word, a slot, a new
+     * mapping) since it was last cleared; what tells a change that failed before touching the
+     * table, which can simply end, from one that left it half done, which a rebuild must mend.
+     */
+    boolean changed;
+
+    /**
      * Under the lock: maps the header and {@code slots} slots of the index file (long enough for
      * them), in place of any earlier mapping.
      */
     void map(FileChannel channel, int slots) throws IOException {
+        changed = true;
         MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_WRITE, 0,
                 (long) IndexHeader.BYTES + (long) slots * SLOT_BYTES);
         m.order(ByteOrder.LITTLE_ENDIAN);
@@ -92,6 +100,7 @@ final class SlotTable {
 
     /** Under the lock: sets the header word at offset {@code field}. */
     void setHeader(int field, long value) {
+        changed = true;
         LONG.setVolatile(map, field, value);
     }
 
@@ -179,6 +188,7 @@ final class SlotTable {
     }
 
     private void set(int slot, int field, long value) {
+        changed = true;
         LONG.setVolatile(map, offset(slot) + field, value);
     }
 

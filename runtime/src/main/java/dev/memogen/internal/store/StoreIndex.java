@@ -419,14 +419,24 @@ public final class StoreIndex {
         ensureSound();
         table.setHeader(H_DIRTY, ProcessHandle.current().pid());
         long changes = beginChange();
+        table.changed = false;
         R result;
         try {
-            result = op.run();
-        } catch (Damaged d) {
-            reports.event("index", "the store index " + file + " is damaged (" + d.getMessage()
-                    + "); rebuilt from the objects");
-            indexRebuild().rebuild(false, maxBytes);
-            result = op.run();
+            try {
+                result = op.run();
+            } catch (Damaged d) {
+                reports.event("index", "the store index " + file + " is damaged (" + d.getMessage()
+                        + "); rebuilt from the objects");
+                indexRebuild().rebuild(false, maxBytes);
+                result = op.run();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!table.changed) {
+                // Failed before it wrote anything (a file operation refused, say): the change ends
+                // here; only a table left half done is marked for a rebuild.
+                endChange(changes);
+            }
+            throw e;
         }
         endChange(changes);
         return result;

@@ -265,6 +265,37 @@ class StoreLinksTest {
         assertEquals(0, runs(store, 0, KEYS), "in the store's own directories");
     }
 
+    /**
+     * A store refused under the index lock (the rename of an object file into place meets the
+     * race) fails before the index is written: the change ends, the index is left sound (no dirty
+     * mark, an even change counter), and the next runtime does not rebuild it.
+     */
+    @Test
+    void aStoreRefusedUnderTheLockLeavesTheIndexSound() throws Exception {
+        runs(store, 0, KEYS);
+        Path objects = store.resolve("objects");
+        Path copy = outside.resolve("objects");
+        copyTree(objects, copy);
+        AtomicInteger races = new AtomicInteger();
+        StoreFiles.betweenCheckAndUse = path -> path.startsWith(objects) && !path.getFileName().toString().contains(".tmp-")
+                && objects.relativize(path).getNameCount() == 3 // an object's final name: the rename under the lock
+                ? swapForLink(objects.resolve(objects.relativize(path).getName(0)), copy, races)
+                : null;
+        try {
+            assertEquals(2 * KEYS, runs(store, 0, KEYS, 2 * KEYS), "new keys, none stored");
+        } finally {
+            StoreFiles.betweenCheckAndUse = null;
+        }
+        assertTrue(races.get() >= 2 * KEYS, races + " races");
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(Files.readAllBytes(store.resolve("index")))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0, header.getLong(IndexHeader.H_DIRTY), "no dirty mark");
+        assertEquals(0, header.getLong(IndexHeader.H_CHANGES) & 1, "no change left under way");
+        assertEquals(0, runs(store, 0, KEYS), "the entries stored before are hits");
+        assertEquals(2 * KEYS, runs(store, 0, KEYS, 2 * KEYS), "the refused ones are computed again");
+        assertEquals(0, runs(store, 0, 2 * KEYS), "and now stored");
+    }
+
     /** Moves {@code dir} aside and puts a link to {@code under}'s namesake there; the undo puts it back. */
     private static Runnable swapForLink(Path dir, Path under, AtomicInteger races) {
         Path aside = dir.resolveSibling(dir.getFileName() + ".aside");
