@@ -105,15 +105,8 @@ class StoreLinksTest {
 
     @Test
     void theObjectsDirectoryLinkedOutsideIsNeitherReadNorWrittenNorSwept() throws Exception {
-        runs(store, 0, KEYS);
         Path objects = store.resolve("objects");
-        Path copy = outside.resolve("objects");
-        copyTree(objects, copy);
-        try (Stream<Path> s = Files.list(copy)) {
-            for (Path fn : s.toList()) {
-                plantOrphans(fn);
-            }
-        }
+        Path copy = objectsCopiedOutside(true);
         replaceWithLink(objects, copy); // while the store is open
         Map<String, String> before = snapshot(outside);
 
@@ -217,15 +210,8 @@ class StoreLinksTest {
      */
     @Test
     void aDirectorySwappedForALinkBetweenCheckAndUseLeadsNowhereOutside() throws Exception {
-        runs(store, 0, KEYS);
         Path objects = store.resolve("objects");
-        Path copy = outside.resolve("objects");
-        copyTree(objects, copy); // read through a link, these would be hits
-        try (Stream<Path> s = Files.list(copy)) {
-            for (Path fn : s.toList()) {
-                plantOrphans(fn);
-            }
-        }
+        Path copy = objectsCopiedOutside(true); // read through a link, these would be hits
         Map<String, String> before = snapshot(outside);
         AtomicInteger races = new AtomicInteger();
         StoreFiles.betweenCheckAndUse = path -> path.startsWith(objects) && objects.relativize(path).getNameCount() > 1
@@ -272,10 +258,8 @@ class StoreLinksTest {
      */
     @Test
     void aStoreRefusedUnderTheLockLeavesTheIndexSound() throws Exception {
-        runs(store, 0, KEYS);
         Path objects = store.resolve("objects");
-        Path copy = outside.resolve("objects");
-        copyTree(objects, copy);
+        Path copy = objectsCopiedOutside(false);
         AtomicInteger races = new AtomicInteger();
         StoreFiles.betweenCheckAndUse = path -> path.startsWith(objects) && !path.getFileName().toString().contains(".tmp-")
                 && objects.relativize(path).getNameCount() == 3 // an object's final name: the rename under the lock
@@ -314,6 +298,25 @@ class StoreLinksTest {
                 throw new java.io.UncheckedIOException(e);
             }
         };
+    }
+
+    /**
+     * Stores the first {@link #KEYS} keys of both functions as object files, copies {@code objects/}
+     * outside the store and returns the copy; with {@code orphans}, each function's copy also
+     * holds three files named like objects no index entry refers to.
+     */
+    private Path objectsCopiedOutside(boolean orphans) throws IOException {
+        runs(store, 0, KEYS);
+        Path copy = outside.resolve("objects");
+        copyTree(store.resolve("objects"), copy);
+        if (orphans) {
+            try (Stream<Path> s = Files.list(copy)) {
+                for (Path fn : s.toList()) {
+                    plantOrphans(fn);
+                }
+            }
+        }
+        return copy;
     }
 
     /** Three files in {@code functionDir}, named like objects that no index entry refers to. */
