@@ -228,6 +228,8 @@ final class StoreFiles {
             return parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(path.toString()); // the JDK names it relative to its directory
+        } catch (java.nio.file.AccessDeniedException e) { // no damage: a directory this user may not list
+            throw new java.nio.file.AccessDeniedException(path.toString(), null, e.getReason());
         } catch (FileSystemException e) { // ELOOP or ENOTDIR: swapped after the check
             throw new NotPlain(path, "was replaced while it was opened (" + e.getReason() + ")");
         }
