@@ -1132,10 +1132,11 @@ public final class MemoFunction<T> {
             rt.memory.put(this, key.m0, key.m1, key.k0, key.k1, held, args, out.size() + argsBytes,
                     ttl.expiresAt(System.currentTimeMillis()), recorded, nanos);
         }
+        long written = 0;
         if (entries != null) {
             rt.storeUsed();
+            written = entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos);
         }
-        long written = entries == null ? 0 : entries.write(stored(), key.k0, key.k1, key.v0, key.v1, out, nanos);
         storedBytes.addAndGet(written);
         long took = System.nanoTime() - started;
         overheadNanos.addAndGet(took);

@@ -108,10 +108,10 @@ public final class MemoRuntime {
         }
         watchSet = true;
         Problems.jfrRecheckAt = System.nanoTime() + Problems.JFR_RECHECK_NANOS;
-        if (isOn(setting("memogen.report", "MEMOGEN_REPORT"))) {
+        if (isOn(MemoConfig.setting("memogen.report", "MEMOGEN_REPORT"))) {
             UsageReport.atExit();
         }
-        String events = setting("memogen.events", "MEMOGEN_EVENTS");
+        String events = MemoConfig.setting("memogen.events", "MEMOGEN_EVENTS");
         if (events != null && !events.isBlank()) {
             Events.toFile(events.trim(), problems);
         }
@@ -121,11 +121,6 @@ public final class MemoRuntime {
         } else if (recording < 0) {
             Events.recheckJfr(); // cannot tell without asking jdk.jfr
         }
-    }
-
-    private static String setting(String property, String env) {
-        String v = System.getProperty(property);
-        return v != null ? v : System.getenv(env);
     }
 
     private static boolean isOn(String v) {

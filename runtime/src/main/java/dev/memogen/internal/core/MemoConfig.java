@@ -210,7 +210,8 @@ public record MemoConfig(Path directory, boolean disabled, long memoryTierBytes,
         return value;
     }
 
-    private static String setting(String property, String env) {
+    /** The system property {@code property}, else the environment variable {@code env}; null when neither is set. */
+    public static String setting(String property, String env) {
         String v = System.getProperty(property);
         return v != null ? v : System.getenv(env);
     }
