@@ -61,7 +61,7 @@ final class StoreFiles {
      * a {@link NoSuchFileException}: for the store, nothing of its own is there, and every caller
      * already knows what to do about a file that is gone (a miss, an index entry dropped).
      */
-    static final class NotPlain extends NoSuchFileException {
+    static class NotPlain extends NoSuchFileException {
         private static final long serialVersionUID = 1L;
 
         NotPlain(Path path, String what) {
@@ -443,6 +443,29 @@ final class StoreFiles {
      * the path is a {@link NotPlain}, and nothing is opened.
      */
     static FileChannel open(Path base, Path file, OpenOption... options) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return openOnce(base, file, options);
+            } catch (Replaced e) {
+                // Another process renamed a new file over it meanwhile (names, counts, index made
+                // anew): the name is opened again; a name replaced at every try is damage.
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The file at a name was another when it was opened than when it was checked. */
+    private static final class Replaced extends NotPlain {
+        private static final long serialVersionUID = 1L;
+
+        Replaced(Path path) {
+            super(path, "was replaced while it was opened");
+        }
+    }
+
+    private static FileChannel openOnce(Path base, Path file, OpenOption... options) throws IOException {
         Set<OpenOption> opts = new HashSet<>(java.util.List.of(options));
         boolean writes = opts.contains(StandardOpenOption.WRITE);
         if (writes) {
@@ -517,7 +540,7 @@ final class StoreFiles {
             Stat after = lstat(file);
             checkPlain(file, after, writes);
             if (before != null && !Objects.equals(before.fileKey(), after.fileKey())) {
-                throw new NotPlain(file, "was replaced while it was opened");
+                throw new Replaced(file);
             }
             if (dir != null && !Objects.equals(after.fileKey(), attributesAt(dir, file.getFileName()).fileKey())) {
                 throw new NotPlain(file, "was reached through a link while it was opened"); // what the path checks saw is elsewhere

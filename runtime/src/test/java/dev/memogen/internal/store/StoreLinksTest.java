@@ -280,6 +280,39 @@ class StoreLinksTest {
         assertEquals(0, runs(store, 0, 2 * KEYS), "and now stored");
     }
 
+    /**
+     * Another process renames a new file over a store file between memogen's checks and its open
+     * (as writers of names and counts files do): the name is opened again, and what is read is
+     * the new file, not damage.
+     */
+    @Test
+    void aFileRenamedOverWhileItIsOpenedIsOpenedAgain() throws Exception {
+        Path functions = Files.createDirectories(store.resolve("functions"));
+        Path file = Files.write(functions.resolve("0123456789abcdef"), noise(100, 1));
+        byte[] fresh = noise(100, 2);
+        AtomicInteger races = new AtomicInteger();
+        StoreFiles.betweenCheckAndUse = path -> {
+            if (path.equals(file) && races.getAndIncrement() == 0) {
+                try {
+                    Files.move(Files.write(functions.resolve("fresh"), fresh), file,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return null;
+        };
+        try (java.nio.channels.FileChannel ch = StoreFiles.open(store, file, java.nio.file.StandardOpenOption.READ)) {
+            java.nio.ByteBuffer read = java.nio.ByteBuffer.allocate(200);
+            ch.read(read);
+            assertEquals(java.util.HexFormat.of().formatHex(fresh),
+                    java.util.HexFormat.of().formatHex(java.util.Arrays.copyOf(read.array(), read.position())));
+        } finally {
+            StoreFiles.betweenCheckAndUse = null;
+        }
+        assertEquals(2, races.get(), "opened twice");
+    }
+
     /** Moves {@code dir} aside and puts a link to {@code under}'s namesake there; the undo puts it back. */
     private static Runnable swapForLink(Path dir, Path under, AtomicInteger races) {
         Path aside = dir.resolveSibling(dir.getFileName() + ".aside");
