@@ -3,9 +3,12 @@
 # double[] into an 8 MB result, each case in new processes, the cases interleaved round by round
 # (so that a slower moment of the machine costs every case alike), medians reported:
 #   - the bare JVM: the same class path, a main that prints one line;
+#   - the program without its stage (builds the input, sums it, prints): what any run of it costs,
+#     so that a hit's own cost is the hit less this, and the stage's the plain run less this;
 #   - Java without memoization, and the memoized program with memogen disabled;
 #   - Java with memogen: a miss (empty store) and a hit (the store the miss left);
-#   - the same pipeline in Python (numpy) without memoization and with joblib.Memory, miss and hit.
+#   - the same pipeline in Python (numpy) without its stage, without memoization and with
+#     joblib.Memory, miss and hit.
 # Twice: a cheap stage (10 smoothing passes) and an expensive one (1000 passes). Then the classes a
 # memogen hit loads (-Xlog:class+load), all and memogen's own. For each JDK in $JDKS.
 #
@@ -36,13 +39,17 @@ trap 'rm -rf "$WORK"' EXIT
 CP="$CLASSES:$RUNTIME"
 MAIN=dev.memogen.benchmarks.FreshProcess
 
-# once NAME PREP CMD...: runs PREP, then CMD under /usr/bin/time; appends "NAME wall_s max_rss_kb" to $WORK/times
+# once NAME PREP CMD...: runs PREP, then CMD under /usr/bin/time (for the peak memory); appends
+# "NAME wall_us max_rss_kb" to $WORK/times. The wall time is bash's clock in microseconds around it
+# (GNU time's own counts in 10 ms steps, too coarse beside a 40 ms JVM).
 once() {
   local name="$1" prep="$2"; shift 2
   eval "$prep"
-  /usr/bin/time -f '%e %M' -o "$WORK/t" "$@" > "$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
+  local t0=$EPOCHREALTIME
+  /usr/bin/time -f '%M' -o "$WORK/t" "$@" > "$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
+  local t1=$EPOCHREALTIME
   grep -q -e checksum -e hello "$WORK/out" || { echo "$name printed:" >&2; cat "$WORK/out" >&2; exit 1; }
-  echo "$name $(tail -1 "$WORK/t")" >> "$WORK/times"
+  echo "$name $(( 10#${t1/[.,]/} - 10#${t0/[.,]/} )) $(tail -1 "$WORK/t")" >> "$WORK/times"
 }
 
 # table: medians of $WORK/times, in the order the cases first appear, with the ratio to the bare JVM
@@ -51,10 +58,12 @@ table() {
 import statistics, sys
 labels = {
     "bare-jvm": "bare JVM, prints one line",
+    "input": "java, the program without its stage (input built and summed)",
     "plain": "java, no memoization",
     "disabled": "java + memogen, disabled (memogen.disable=true)",
     "miss": "java + memogen, first run (miss)",
     "hit": "java + memogen, second run (hit)",
+    "py-input": "python + numpy, the program without its stage",
     "py-plain": "python + numpy, no memoization",
     "py-miss": "python + joblib.Memory, first run (miss)",
     "py-hit": "python + joblib.Memory, second run (hit)",
@@ -64,10 +73,14 @@ for line in open(sys.argv[1]):
     name, wall, kb = line.split()
     walls.setdefault(name, []).append(float(wall))
     rss[name] = max(rss.get(name, 0), int(kb))
-bare = statistics.median(walls["bare-jvm"])
-for name, w in walls.items():
-    m = statistics.median(w)
-    print(f"| {labels.get(name, name)} | {m * 1000:.0f} | {m / bare:.2f} | {rss[name] // 1024} |")
+med = {name: statistics.median(w) / 1000 for name, w in walls.items()}  # ms
+bare = med["bare-jvm"]
+for name in walls:
+    print(f"| {labels.get(name, name)} | {med[name]:.0f} | {med[name] / bare:.2f} | {rss[name] // 1024} |")
+print()
+print(f"Besides the program itself (its run without the stage): the stage costs {med['plain'] - med['input']:.0f} ms "
+      f"computed, memogen's hit {med['hit'] - med['input']:.0f} ms; in Python the stage {med['py-plain'] - med['py-input']:.0f} ms, "
+      f"joblib's hit {med['py-hit'] - med['py-input']:.0f} ms.")
 PYEOF
 }
 
@@ -80,10 +93,12 @@ for jdk in $JDKS; do
     : > "$WORK/times"
     for ((r = 0; r < RUNS; r++)); do
       once bare-jvm ":" "$JAVA" -cp "$CP" "$MAIN" hello
+      once input ":" "$JAVA" -cp "$CP" "$MAIN" input "$passes"
       once plain ":" "$JAVA" -cp "$CP" "$MAIN" plain "$passes"
       once disabled ":" "$JAVA" -Dmemogen.disable=true -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
       once miss "rm -rf $WORK/memogen" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
       once hit ":" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
+      once py-input ":" "$PY" benchmarks/fresh_process.py input "$WORK/joblib" "$passes"
       once py-plain ":" "$PY" benchmarks/fresh_process.py plain "$WORK/joblib" "$passes"
       once py-miss "rm -rf $WORK/joblib" "$PY" benchmarks/fresh_process.py memo "$WORK/joblib" "$passes"
       once py-hit ":" "$PY" benchmarks/fresh_process.py memo "$WORK/joblib" "$passes"

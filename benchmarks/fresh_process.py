@@ -1,6 +1,7 @@
 """Python twin of dev.memogen.benchmarks.FreshProcess, with joblib.Memory as the persistent memo.
 
-usage: fresh_process.py plain|memo CACHE_DIR [PASSES]
+usage: fresh_process.py plain|memo|input CACHE_DIR [PASSES]
+(input: no stage; the signal itself is summed)
 """
 import sys
 
@@ -26,7 +27,7 @@ def main():
     i = np.arange(N, dtype=np.int64)
     signal = np.sin(i * 1e-3) + ((i * 2654435761) % 1000) * 1e-4
     fn = Memory(cache_dir, verbose=0).cache(smooth) if mode == "memo" else smooth
-    result = fn(signal, passes)
+    result = signal if mode == "input" else fn(signal, passes)
     print(f"{mode} checksum {result.sum():.6f}")
 
 

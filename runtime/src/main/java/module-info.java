@@ -11,6 +11,9 @@ module dev.memogen.runtime {
     // a jlink'd runtime without jdk.jfr still runs memogen, without the events; every use checks
     // that the module is there first.
     requires static jdk.jfr;
+    // java.util.logging, only to tell that it has not started yet (dev.memogen.internal.core.QuietLogging):
+    // without the module, System.Logger's own backend is asked instead.
+    requires static java.logging;
     exports dev.memogen;
     exports dev.memogen.internal;
     exports dev.memogen.internal.codec;

@@ -5,6 +5,7 @@ import dev.memogen.internal.codec.CorruptValueException;
 import dev.memogen.internal.codec.ValueReader;
 import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.hash.Xxh3Stream;
+import dev.memogen.internal.store.ThisProcess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,6 +60,11 @@ public final class FileResults {
         public Path decode(ValueReader in) {
             return FileResults.decode(in);
         }
+
+        @Override
+        public boolean restoresFiles() {
+            return true;
+        }
     };
 
     /** The codec of a method returning a {@code File}; a hit returns the absolute, normalised path. */
@@ -71,6 +77,11 @@ public final class FileResults {
         @Override
         public File decode(ValueReader in) {
             return FileResults.decode(in).toFile();
+        }
+
+        @Override
+        public boolean restoresFiles() {
+            return true;
         }
     };
 
@@ -307,7 +318,7 @@ public final class FileResults {
 
     /** A name beside {@code p} that nothing else uses, for a file moved into place once written. */
     private static Path temporary(Path p) {
-        return p.resolveSibling("." + p.getFileName() + ".memogen-" + ProcessHandle.current().pid() + "-"
+        return p.resolveSibling("." + p.getFileName() + ".memogen-" + ThisProcess.pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     }
 

@@ -137,7 +137,7 @@ public final class MemoFunction<T> {
         this.version = owner == null ? compileVersion : null;
         this.codec = codec;
         this.mutable = mutable;
-        this.restoresFiles = (Object) codec == FileResults.PATH || (Object) codec == FileResults.FILE;
+        this.restoresFiles = codec.restoresFiles();
         this.bucketSalt = (id.hashCode() + 0x5bd1e995L) * 0x9E3779B97F4A7C15L;
     }
 

@@ -15,4 +15,13 @@ public interface Codec<T> {
 
     /** Reads one value; throws {@link CorruptValueException} if the bytes do not fit. */
     T decode(ValueReader in);
+
+    /**
+     * Whether a value names files that a hit puts back where they were (a {@code Path} or
+     * {@code File} result). Asked of the codec so that a function of another type does not load
+     * the classes that restore files.
+     */
+    default boolean restoresFiles() {
+        return false;
+    }
 }

@@ -109,7 +109,7 @@ public final class Problems implements Reports {
     public static boolean traceHits;
 
     public static void refreshTrace() {
-        traceHits = log().isLoggable(Level.TRACE);
+        traceHits = !QuietLogging.debugKnownOff() && log().isLoggable(Level.TRACE);
         watchHits = traceHits || watching;
     }
 
@@ -117,8 +117,12 @@ public final class Problems implements Reports {
         log().log(Level.TRACE, message);
     }
 
+    /**
+     * Whether DEBUG messages are logged: false without asking the logger (and so without starting
+     * the logging backend) while {@link QuietLogging} knows them to be off.
+     */
     public static boolean debugEnabled() {
-        return log().isLoggable(Level.DEBUG);
+        return !QuietLogging.debugKnownOff() && log().isLoggable(Level.DEBUG);
     }
 
     public static void debug(String message) {

@@ -294,7 +294,7 @@ final class IndexLock {
                     askVia = headerToAskThrough();
                 }
                 if (askVia != null) {
-                    LONG.setOpaque(askVia, H_ASKED, ProcessHandle.current().pid()); // another process may be keeping it
+                    LONG.setOpaque(askVia, H_ASKED, ThisProcess.pid()); // another process may be keeping it
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     boolean before = l.stalled;

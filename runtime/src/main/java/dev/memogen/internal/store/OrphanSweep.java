@@ -77,7 +77,7 @@ final class OrphanSweep {
         int dash = pidAndRandom.indexOf('-');
         try {
             long pid = Long.parseLong(dash < 0 ? pidAndRandom : pidAndRandom.substring(0, dash));
-            if (pid == ProcessHandle.current().pid()) {
+            if (pid == ThisProcess.pid()) {
                 return false; // ours: a write of this JVM may be under way
             }
             return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);

@@ -571,7 +571,7 @@ final class StoreFiles {
      * orphan sweep deletes it once that pid is gone.
      */
     static Path temporaryFor(Path target) {
-        return target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+        return target.resolveSibling(target.getFileName() + ".tmp-" + ThisProcess.pid() + "-"
                 + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
     }
 

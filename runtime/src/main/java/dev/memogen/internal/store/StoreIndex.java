@@ -339,7 +339,7 @@ public final class StoreIndex {
         // file unindexed (it would stay on disk uncounted); the rebuild then evicts down to the bound.
         // A change of its own, ended before the file is replaced: processes that still map the old
         // file find it sound (a change under way, as in enforceBound, goes on in the new file).
-        table.setHeader(H_DIRTY, ProcessHandle.current().pid());
+        table.setHeader(H_DIRTY, ThisProcess.pid());
         long changes = beginChange();
         while (table.count() > (long) slots * 3 / 4
                 && eviction().evictOne(java.util.concurrent.ThreadLocalRandom.current().nextInt() & (before - 1))) {
@@ -417,7 +417,7 @@ public final class StoreIndex {
      */
     private <R> R lockedOnce(LockedOp<R> op) throws IOException {
         ensureSound();
-        table.setHeader(H_DIRTY, ProcessHandle.current().pid());
+        table.setHeader(H_DIRTY, ThisProcess.pid());
         long changes = beginChange();
         table.changed = false;
         R result;
@@ -575,10 +575,22 @@ public final class StoreIndex {
 
     /** Runs {@code op} under the index lock: for files of the store that one process creates for all. */
     void runLocked(LockedIo op) throws IOException {
-        locked(() -> {
+        locked(new RunIo(op));
+    }
+
+    /** {@link #runLocked}'s operation: a class, not a lambda, as the rest of what a JVM's exit runs (its counts). */
+    private static final class RunIo implements LockedOp<Void> {
+        private final LockedIo op;
+
+        RunIo(LockedIo op) {
+            this.op = op;
+        }
+
+        @Override
+        public Void run() throws IOException {
             op.run();
             return null;
-        });
+        }
     }
 
     /** An action run under the index lock with the function hash of every entry the index holds. */

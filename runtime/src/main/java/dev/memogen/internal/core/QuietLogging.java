@@ -1,0 +1,139 @@
+package dev.memogen.internal.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Whether memogen's DEBUG and TRACE messages are known to be off without asking the logger. Asking
+ * starts the logging backend: {@code System.getLogger} looks for a {@code LoggerFinder} over the
+ * class path and starts {@code java.util.logging}'s {@code LogManager}, some 13 ms of a fresh
+ * JVM's first store read on JDK 17 (measured: 12 ms of wall time of a whole hit). The JDK makes
+ * the same decision for its own loggers ({@code jdk.internal.logger.BootstrapLogger}: while the
+ * default backend has no custom configuration and {@code LogManager} has not started, a system
+ * logger is a simple one and {@code java.util.logging} is not started).
+ *
+ * <p>Known off means all of:
+ * <ul>
+ * <li>{@code java.util.logging} is the backend: no {@code System.LoggerFinder} provider on the
+ *     class path or in a module of the boot layer (SLF4J's and Log4j's bridges are such
+ *     providers);</li>
+ * <li>it is configured by the JDK's file only: none of the properties
+ *     {@code java.util.logging.config.file}, {@code java.util.logging.config.class},
+ *     {@code java.util.logging.manager} is set, and that file ({@code conf/logging.properties}
+ *     in {@code java.home}) names no {@code config} class;</li>
+ * <li>that file's level for {@code dev.memogen} ({@code dev.memogen.level}, else
+ *     {@code dev.level}, else {@code .level}, else INFO) is above {@code FINE};</li>
+ * <li>{@code LogManager} has not started: configuring {@code java.util.logging} in code
+ *     ({@code Logger.getLogger("dev.memogen").setLevel(...)}, a bridge's handler) starts it
+ *     first. It is seen from the global logger, which gets its parent, the root logger, when
+ *     {@code LogManager} starts, and whose class is loaded without starting it.</li>
+ * </ul>
+ * The first three are decided once; the last is looked at each time (a volatile read), so that
+ * logging configured in code after memogen's first store read is seen from the next question on.
+ * Anything unexpected (a level that does not parse, {@code java.logging} missing from a jlink'd
+ * runtime) means: ask the logger.
+ */
+final class QuietLogging {
+    private QuietLogging() {}
+
+    /** {@code java.util.logging.Level.FINE}'s value: DEBUG. */
+    static final int FINE = 500;
+
+    private static final class Defaults {
+        static final boolean ABOVE_DEBUG = jdkDefaultsAboveDebug();
+    }
+
+    /** Whether DEBUG (and so TRACE) is off for {@code dev.memogen}, known without asking the logger. */
+    static boolean debugKnownOff() {
+        return Defaults.ABOVE_DEBUG && !logManagerStarted();
+    }
+
+    @SuppressWarnings("deprecation") // Logger.global: the one logger whose class loads without starting LogManager
+    static boolean logManagerStarted() {
+        try {
+            return java.util.logging.Logger.global.getParent() != null;
+        } catch (LinkageError e) {
+            return true; // no java.logging: System.Logger's own backend, cheap to ask
+        }
+    }
+
+    private static boolean jdkDefaultsAboveDebug() {
+        try {
+            if (System.getProperty("java.util.logging.config.file") != null
+                    || System.getProperty("java.util.logging.config.class") != null
+                    || System.getProperty("java.util.logging.manager") != null
+                    || finderProvided()) {
+                return false;
+            }
+            Properties jdk = new Properties();
+            try (InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "conf", "logging.properties"))) {
+                jdk.load(in);
+            } catch (NoSuchFileException e) {
+                // no file: java.util.logging's own defaults (INFO)
+            }
+            return aboveDebug(jdk);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether a {@code System.LoggerFinder} provider is on the class path or in a module of the boot layer. */
+    private static boolean finderProvided() {
+        String service = "java.lang.System$LoggerFinder";
+        if (ClassLoader.getSystemResource("META-INF/services/" + service) != null) {
+            return true;
+        }
+        for (Module m : ModuleLayer.boot().modules()) {
+            ModuleDescriptor d = m.getDescriptor();
+            if (d != null) {
+                for (ModuleDescriptor.Provides p : d.provides()) {
+                    if (p.service().equals(service)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code config}, read as {@code java.util.logging} reads it, leaves {@code dev.memogen} above FINE with no code run. */
+    static boolean aboveDebug(Properties config) {
+        if (config.getProperty("config") != null) {
+            return false; // classes instantiated when LogManager starts: they may set any level
+        }
+        String level = config.getProperty("dev.memogen.level");
+        if (level == null) {
+            level = config.getProperty("dev.level");
+        }
+        if (level == null) {
+            level = config.getProperty(".level");
+        }
+        return levelValue(level == null ? "INFO" : level.trim()) > FINE;
+    }
+
+    /** A level's value as {@code java.util.logging.Level.parse} gives it for a standard name or a number; {@code Integer.MIN_VALUE} for anything else. */
+    static int levelValue(String name) {
+        switch (name) {
+            case "OFF": return Integer.MAX_VALUE;
+            case "SEVERE": return 1000;
+            case "WARNING": return 900;
+            case "INFO": return 800;
+            case "CONFIG": return 700;
+            case "FINE": return 500;
+            case "FINER": return 400;
+            case "FINEST": return 300;
+            case "ALL": return Integer.MIN_VALUE;
+            default:
+                try {
+                    return Integer.parseInt(name);
+                } catch (NumberFormatException e) {
+                    return Integer.MIN_VALUE; // a localized name, or none that parses: ask
+                }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.memogen.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A store read does not start {@code java.util.logging} to ask whether DEBUG is on while the JDK's
+ * defaults say it is off ({@code QuietLogging}), and every way of turning memogen's log on is
+ * still obeyed from the read that follows: in code before the first read or between two, by a
+ * configuration file, by a {@code System.LoggerFinder} on the class path. Each case in separate
+ * JVMs ({@link LoggingWorker}): the first store read of a JVM is what is decided.
+ */
+class QuietLoggingJvmTest {
+    private static final String LOAD = "memogen: load w.Worker#text(int) from the store";
+
+    @TempDir
+    Path dir;
+
+    private Path stored() throws Exception {
+        Path store = dir.resolve("store");
+        Jvms.run(LoggingWorker.class, dir, "store", store.toString());
+        return store;
+    }
+
+    private static int count(String out, String text) {
+        Matcher m = Pattern.compile(Pattern.quote(text)).matcher(out);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String run(ProcessBuilder worker) throws IOException, InterruptedException {
+        Process p = worker.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), Charset.defaultCharset());
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    @Test
+    void storeReadsWithTheJdksDefaultsDoNotStartJavaUtilLogging() throws Exception {
+        Path store = stored();
+        String out = Jvms.run(LoggingWorker.class, dir, "plain", store.toString());
+        assertTrue(out.contains("logManagerStarted=false"), out);
+        assertEquals(0, count(out, "memogen:"), out);
+    }
+
+    @Test
+    void logTurnedOnInCodeBeforeTheFirstReadLogsEveryLoad() throws Exception {
+        Path store = stored();
+        String out = Jvms.run(LoggingWorker.class, dir, "before", store.toString());
+        assertEquals(2, count(out, "LOG " + LOAD), out);
+    }
+
+    @Test
+    void logTurnedOnInCodeAfterAReadLogsTheNextLoad() throws Exception {
+        Path store = stored();
+        String out = Jvms.run(LoggingWorker.class, dir, "between", store.toString());
+        assertEquals(1, count(out, "LOG " + LOAD), out);
+    }
+
+    @Test
+    void aLoggingConfigurationFileIsObeyedFromTheFirstRead() throws Exception {
+        Path store = stored();
+        Path config = dir.resolve("logging.properties");
+        Files.writeString(config, "handlers=java.util.logging.ConsoleHandler\n"
+                + "java.util.logging.ConsoleHandler.level=FINE\n"
+                + "dev.memogen.level=FINE\n");
+        ProcessBuilder worker = Jvms.worker(LoggingWorker.class, dir, "plain", store.toString());
+        worker.command().add(1, "-Djava.util.logging.config.file=" + config);
+        String out = run(worker);
+        assertEquals(2, count(out, LOAD), out);
+    }
+
+    @Test
+    void aLoggerFinderOnTheClassPathIsAskedFromTheFirstRead() throws Exception {
+        Path store = stored();
+        Path services = dir.resolve("finder/META-INF/services");
+        Files.createDirectories(services);
+        Files.writeString(services.resolve("java.lang.System$LoggerFinder"), PrintingLoggerFinder.class.getName() + "\n");
+        String classPath = dir.resolve("finder") + File.pathSeparator + System.getProperty("java.class.path");
+        String out = run(Jvms.worker(LoggingWorker.class, classPath, dir, "plain", store.toString()));
+        assertEquals(2, count(out, "FINDER " + LOAD), out);
+    }
+}
