@@ -360,10 +360,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         for (int attempt = 0; attempt < 4; attempt++) {
             Found found;
             try {
-                byte[] entry;
-                try (Packs.Mapped pack = packs.map(SlotTable.packOf(where))) {
-                    entry = Packs.entry(pack, SlotTable.offsetOf(where));
-                }
+                byte[] entry = packs.entry(SlotTable.packOf(where), SlotTable.offsetOf(where));
                 found = entry == null ? new Found.Corrupt("no record there") : parse(entry, fn, k0, k1);
             } catch (NoSuchFileException e) {
                 found = new Found.Corrupt(e instanceof StoreFiles.NotPlain ? e.getMessage() : "the pack is missing");

@@ -35,15 +35,13 @@ final class Mappings {
     private static final MethodHandle OF_SHARED;
     private static final MethodHandle MAP_IN_ARENA;
     private static final MethodHandle AS_BYTE_BUFFER;
-    private static final MethodHandle INVOKE_CLEANER;
 
     static {
         MethodHandle ofShared = null;
         MethodHandle mapInArena = null;
         MethodHandle asByteBuffer = null;
-        MethodHandle invokeCleaner = null;
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         if (featureVersion() >= 22) {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             try {
                 Class<?> arena = Class.forName("java.lang.foreign.Arena");
                 Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
@@ -54,21 +52,34 @@ final class Mappings {
             } catch (ReflectiveOperationException | RuntimeException e) {
                 ofShared = null; // mapped the plain way, left to the collector
             }
-        } else {
-            try {
-                Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-                java.lang.reflect.Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
-                theUnsafe.setAccessible(true);
-                invokeCleaner = lookup.findVirtual(unsafeClass, "invokeCleaner",
-                        MethodType.methodType(void.class, ByteBuffer.class)).bindTo(theUnsafe.get(null));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                invokeCleaner = null; // left to the collector
-            }
         }
         OF_SHARED = ofShared;
         MAP_IN_ARENA = mapInArena;
         AS_BYTE_BUFFER = asByteBuffer;
-        INVOKE_CLEANER = invokeCleaner;
+    }
+
+    /**
+     * {@code Unsafe.invokeCleaner} (JDK 17 to 21), found at the first unmap: a JVM that only
+     * reads never unmaps, and finding it (reflection, a bound method handle) cost about 2.5 ms of
+     * a fresh JVM's first pack read when it was done with the first mapping.
+     */
+    private static final class Cleaner {
+        static final MethodHandle INVOKE_CLEANER = find();
+
+        private static MethodHandle find() {
+            if (OF_SHARED != null) {
+                return null; // arenas unmap
+            }
+            try {
+                Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+                java.lang.reflect.Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
+                theUnsafe.setAccessible(true);
+                return MethodHandles.publicLookup().findVirtual(unsafeClass, "invokeCleaner",
+                        MethodType.methodType(void.class, ByteBuffer.class)).bindTo(theUnsafe.get(null));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null; // left to the collector
+            }
+        }
     }
 
     private Mappings() {}
@@ -88,7 +99,7 @@ final class Mappings {
 
     /** Whether {@link #unmap} gives a mapping back at once on this JVM (else the collector does). */
     static boolean unmapsAtOnce() {
-        return OF_SHARED != null || INVOKE_CLEANER != null;
+        return OF_SHARED != null || Cleaner.INVOKE_CLEANER != null;
     }
 
     /** Maps the first {@code size} bytes of the file open in {@code channel}. */
@@ -121,9 +132,9 @@ final class Mappings {
     static void unmap(Mapping mapping) {
         if (mapping.arena() != null) {
             close(mapping.arena());
-        } else if (INVOKE_CLEANER != null) {
+        } else if (Cleaner.INVOKE_CLEANER != null) {
             try {
-                INVOKE_CLEANER.invokeExact(mapping.buffer());
+                Cleaner.INVOKE_CLEANER.invokeExact(mapping.buffer());
             } catch (Throwable e) {
                 // not a direct buffer the cleaner knows: the collector unmaps it
             }

@@ -435,6 +435,65 @@ public final class Packs {
         return length >= EntryFormat.MIN_BYTES && length <= MAX_ENTRY && PREFIX + (long) length <= room;
     }
 
+    /**
+     * Records a JVM reads from files it has not mapped before it maps them: a rerun that reads a
+     * few entries never maps a pack (a JVM's first {@code FileChannel.map} is costly: see
+     * {@link SlotTable}); one that reads many maps the packs, which then serve each read in well
+     * under a microsecond.
+     */
+    static final int READS_BEFORE_MAPPING = 64;
+    /** Reads left before packs are mapped for reading; racy advice. */
+    private int readsLeft = READS_BEFORE_MAPPING;
+
+    /**
+     * A copy of the entry of the record at {@code offset} in pack {@code number}, or null when no
+     * plausible record is there: from this JVM's mapping of the pack, or read from its file
+     * ({@link #READS_BEFORE_MAPPING}). NoSuchFileException when the pack is gone.
+     */
+    byte[] entry(long number, int offset) throws IOException {
+        Mapped known = maps.get((int) number & (maps.length() - 1));
+        if ((known != null && known.number == number) || --readsLeft < 0) {
+            try (Mapped pack = map(number)) {
+                return entry(pack, offset);
+            }
+        }
+        try (FileChannel ch = StoreFiles.open(dir.getParent(), pathOf(number), StandardOpenOption.READ)) {
+            long capacity = Math.min(ch.size(), Integer.MAX_VALUE & ~7L);
+            if (offset < 0 || (offset & 7) != 0 || offset + PREFIX > capacity) {
+                return null;
+            }
+            ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            if (!readFully(ch, head, offset)) {
+                return null;
+            }
+            int length = head.getInt(0);
+            if (length <= 0 || !plausible(length, capacity - offset)) {
+                return null;
+            }
+            byte[] bytes = new byte[length];
+            return readFully(ch, ByteBuffer.wrap(bytes), offset + (long) PREFIX) ? bytes : null;
+        }
+    }
+
+    /** Fills {@code into} from {@code at}; false when the file ends first. */
+    private static boolean readFully(FileChannel ch, ByteBuffer into, long at) throws IOException {
+        while (into.hasRemaining()) {
+            if (ch.read(into, at + into.position()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many packs this JVM holds mapped; for tests. */
+    int mappedCount() {
+        int n = 0;
+        for (int i = 0; i < maps.length(); i++) {
+            n += maps.get(i) != null ? 1 : 0;
+        }
+        return n;
+    }
+
     /** A copy of the entry of the record at {@code offset}, or null when no plausible record is there. */
     static byte[] entry(Mapped m, int offset) {
         int length = length(m, offset);

@@ -10,6 +10,7 @@ import static dev.memogen.internal.store.IndexHeader.H_TOTAL_NOT;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,6 +27,14 @@ import java.nio.channels.FileChannel;
  * reads of a slot's fields and {@link #refreshPriority} are also used without the lock, by
  * lookups that tolerate a slot changing under them (their callers catch what a mapping cut short
  * throws).
+ *
+ * <p>A store opened without the lock is first read through its file, a word at a time with
+ * {@code pread}, not mapped ({@link #readThrough}): a JVM's first {@code FileChannel.map} starts
+ * the JDK's {@code ExtendedMapMode} with method handles (measured in a fresh JVM: 10 ms on JDK 17,
+ * 45 to 66 ms on JDK 25), which a rerun that only reads a few entries need not pay. The table is
+ * mapped after {@link #READS_BEFORE_MAPPING} words read that way, and before any slot is written
+ * (under the lock). Header words written under the lock before then go to the file with
+ * {@code pwrite} (a JVM that only adds its counts at exit never maps the index).
  */
 final class SlotTable {
     static final int SLOT_BYTES = 64;
@@ -53,6 +62,16 @@ final class SlotTable {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private volatile MappedByteBuffer map;
+    /** Until the table is mapped: the index file, read and written a word at a time; null once mapped. */
+    private volatile FileChannel file;
+    /**
+     * Words a table read through its file reads before it maps the file: a few hundred lookups
+     * (a lookup reads 6 to 10 words, each a system call of about half a microsecond), after which
+     * mapping costs less than going on.
+     */
+    static final int READS_BEFORE_MAPPING = 4096;
+    /** Words left to read through the file before mapping it; racy advice. */
+    private int readsLeft;
     private volatile int mask;
     /** Set by a lock-free read that saw something odd; the next locked operation checks the table. */
     volatile boolean suspect;
@@ -68,18 +87,114 @@ final class SlotTable {
      * Under the lock: maps the header and {@code slots} slots of the index file (long enough for
      * them), in place of any earlier mapping.
      */
-    void map(FileChannel channel, int slots) throws IOException {
+    synchronized void map(FileChannel channel, int slots) throws IOException {
         changed = true;
         MappedByteBuffer m = channel.map(FileChannel.MapMode.READ_WRITE, 0,
                 (long) IndexHeader.BYTES + (long) slots * SLOT_BYTES);
         m.order(ByteOrder.LITTLE_ENDIAN);
         this.map = m;
+        this.file = null; // a reader still using it reads on; it is closed when collected
         this.mask = slots - 1;
     }
 
-    /** The current mapping; null before the index is first mapped. */
+    /**
+     * Without the lock, as a store opens: reads the header and {@code slots} slots of the index
+     * file through {@code channel} (readable and writable, kept open) instead of mapping them.
+     */
+    synchronized void readThrough(FileChannel channel, int slots) {
+        this.map = null;
+        this.file = channel;
+        this.readsLeft = READS_BEFORE_MAPPING;
+        this.mask = slots - 1;
+    }
+
+    /** The current mapping; null before the index is first mapped (or while it is read through its file). */
     MappedByteBuffer mapping() {
         return map;
+    }
+
+    /**
+     * The mapping, made now from the file the table is read through if there is none yet; null when
+     * mapping fails (the file is then read on).
+     */
+    private synchronized MappedByteBuffer mapNow() {
+        MappedByteBuffer m = map;
+        FileChannel ch = file;
+        if (m != null || ch == null) {
+            return m;
+        }
+        try {
+            m = ch.map(FileChannel.MapMode.READ_WRITE, 0, (long) IndexHeader.BYTES + (long) slots() * SLOT_BYTES);
+        } catch (IOException | RuntimeException e) {
+            readsLeft = Integer.MAX_VALUE; // not again: a failure here is the file's, which reads report
+            return null;
+        }
+        m.order(ByteOrder.LITTLE_ENDIAN);
+        map = m;
+        file = null;
+        return m;
+    }
+
+    /** Under the lock: the table mapped (made now if it was read through its file), for writing slots or reading them all. */
+    private MappedByteBuffer mapped() {
+        MappedByteBuffer m = map;
+        if (m == null) {
+            m = mapNow();
+            if (m == null) {
+                throw new java.io.UncheckedIOException(new IOException("the store index could not be mapped"));
+            }
+        }
+        return m;
+    }
+
+    /** The word at byte {@code offset} of the file: from the mapping, or read through the file. */
+    private long word(int offset) {
+        MappedByteBuffer m = map;
+        if (m != null) {
+            return (long) LONG.getVolatile(m, offset);
+        }
+        FileChannel ch = file;
+        if (ch == null || --readsLeft < 0) {
+            m = mapNow();
+            if (m != null) {
+                return (long) LONG.getVolatile(m, offset);
+            }
+            ch = file;
+            if (ch == null) {
+                throw new IllegalStateException("the store index is neither mapped nor open");
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            while (b.hasRemaining()) {
+                if (ch.read(b, offset + b.position()) < 0) {
+                    throw new IllegalStateException("the store index is shorter than its header says");
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return b.getLong(0);
+    }
+
+    /** Writes a word through the file the table is read through; false when it is mapped (the caller writes the mapping). */
+    private boolean writeThrough(int offset, long value) {
+        if (map != null) {
+            return false;
+        }
+        FileChannel ch = file;
+        if (ch == null) {
+            return false;
+        }
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value);
+        try {
+            while (b.hasRemaining()) {
+                ch.write(b, offset + b.position());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return true;
     }
 
     int slots() {
@@ -95,13 +210,15 @@ final class SlotTable {
 
     /** The header word at offset {@code field} ({@link IndexHeader}). */
     long header(int field) {
-        return (long) LONG.getVolatile(map, field);
+        return word(field);
     }
 
     /** Under the lock: sets the header word at offset {@code field}. */
     void setHeader(int field, long value) {
         changed = true;
-        LONG.setVolatile(map, field, value);
+        if (!writeThrough(field, value)) {
+            LONG.setVolatile(mapped(), field, value);
+        }
     }
 
     /** The byte total of indexed objects (exact when no change is under way). */
@@ -184,12 +301,13 @@ final class SlotTable {
     }
 
     private long get(int slot, int field) {
-        return (long) LONG.getVolatile(map, offset(slot) + field);
+        return word(offset(slot) + field);
     }
 
     private void set(int slot, int field, long value) {
+        MappedByteBuffer m = mapped();
         changed = true;
-        LONG.setVolatile(map, offset(slot) + field, value);
+        LONG.setVolatile(m, offset(slot) + field, value);
     }
 
     /** {@link #EMPTY}, {@link #FULL} or a packed state. */
@@ -225,7 +343,10 @@ final class SlotTable {
 
     /** Lock-free: a hit's new priority, one opaque write (a slot moved meanwhile gets a neighbour's). */
     void refreshPriority(int slot, double priority) {
-        LONG.setOpaque(map, offset(slot) + S_PRIORITY, Double.doubleToRawLongBits(priority));
+        long bits = Double.doubleToRawLongBits(priority);
+        if (!writeThrough(offset(slot) + S_PRIORITY, bits)) {
+            LONG.setOpaque(mapped(), offset(slot) + S_PRIORITY, bits);
+        }
     }
 
     /** The slot where the probe for a key starts. */
@@ -251,6 +372,7 @@ final class SlotTable {
 
     /** Under the lock: whether every slot is sound. */
     boolean tableSound() {
+        mapped(); // every slot: not a word at a time
         for (int i = 0; i <= mask; i++) {
             if (!slotSound(i)) {
                 return false;
@@ -328,6 +450,7 @@ final class SlotTable {
      * not all zeros, so the pages of an unused part of the table stay untouched.
      */
     void clearAll() {
+        mapped();
         for (int i = 0; i <= mask; i++) {
             boolean nonZero = false;
             for (int f = 0; f < SLOT_BYTES && !nonZero; f += 8) {

@@ -218,6 +218,11 @@ public final class StoreIndex {
         return table.count();
     }
 
+    /** Whether the index is mapped yet (else read through its file: {@link SlotTable#readThrough}); for tests. */
+    boolean mapped() {
+        return table.mapping() != null;
+    }
+
     /** The slot count of the index as mapped ({@link FlightTable} sizes a new {@code flights} file by it). */
     int slots() {
         return table.slots();
@@ -239,7 +244,8 @@ public final class StoreIndex {
     }
 
     /**
-     * Maps the index without the lock when nothing needs the lock's work: the file is there, plain,
+     * Attaches the index without the lock when nothing needs the lock's work (read through its
+     * file at first, not mapped: {@link SlotTable#readThrough}): the file is there, plain,
      * its header sound and clean (no change under way or left by a stopped process, its totals
      * whole) and its size the one for the bound. The usual case of a rerun, which then reads
      * without ever taking the lock, nor starting the thread that keeps it; the first change checks
@@ -247,16 +253,23 @@ public final class StoreIndex {
      * and the caller opens the index under the lock, which repairs what needs it.
      */
     private boolean attachIfReady() throws IOException {
-        try (FileChannel channel = StoreFiles.open(file.getParent(), file, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        FileChannel channel = null;
+        boolean reading = false;
+        try {
+            channel = StoreFiles.open(file.getParent(), file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             int slots = IndexHeader.readSlotsIfSound(channel, channel.size());
             if (slots <= 0) {
                 return false;
             }
-            table.map(channel, slots);
             fileKey = StoreFiles.lstat(file).fileKey();
+            table.readThrough(channel, slots); // not mapped yet (SlotTable): the file stays open for it
+            reading = true;
         } catch (IOException e) { // missing, not a plain file (StoreFiles.NotPlain), not writable...
             return false; // made, replaced or reported under the lock, as before
+        } finally {
+            if (!reading && channel != null) {
+                channel.close();
+            }
         }
         statDue = System.nanoTime() + STAT_EVERY_NANOS;
         long total = table.header(H_TOTAL);
