@@ -22,7 +22,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -192,7 +191,7 @@ final class FileDigests {
     static List<String> names(Path root) throws IOException {
         List<Path> entries = new ArrayList<>();
         Path store = storeDirectory();
-        Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
+        Files.walkFileTree(root, java.util.Set.of(), Integer.MAX_VALUE, // Set.of: an EnumSet's first use reflects (StoreFiles)
                 new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {

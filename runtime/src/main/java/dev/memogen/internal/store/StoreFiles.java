@@ -80,10 +80,21 @@ final class StoreFiles {
     private static final int S_IFDIR = 0040000;
     private static final int S_ISGID = 02000;
 
-    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwxr-xr-x");
-    private static final Set<PosixFilePermission> SHARED_DIR = PosixFilePermissions.fromString("rwxrwxr-x");
-    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-r--r--");
-    private static final Set<PosixFilePermission> SHARED_FILE = PosixFilePermissions.fromString("rw-rw-r--");
+    // Set.of, not PosixFilePermissions.fromString: that makes an EnumSet, whose first use of an enum
+    // calls values() by reflection, which on JDK 18 and later starts method handles and, on JDK 25,
+    // the class-file API that spins their classes (about 10 ms of a fresh JVM's first store read).
+    private static final Set<PosixFilePermission> DIR = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> SHARED_DIR = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> FILE = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+    private static final Set<PosixFilePermission> SHARED_FILE = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ);
 
     /** What lstat(2) says of a path: its kind, link count and identity. */
     record Stat(int kind, int mode, int links, Object fileKey, boolean setgid, long size) {
