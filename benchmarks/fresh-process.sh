@@ -22,6 +22,7 @@
 #
 # usage: benchmarks/fresh-process.sh [RUNS]   (writes $FRESH_OUT, default benchmarks/results/fresh-process.md)
 #        JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" picks the JDKs (default: java on PATH)
+#        PASSES=10 runs the cheap stage only (default: "10 1000")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-7}"
@@ -89,7 +90,7 @@ mkdir -p "$(dirname "$OUT")"
 for jdk in $JDKS; do
   JAVA="$jdk/bin/java"
   version=$("$JAVA" -version 2>&1 | head -1)
-  for passes in 10 1000; do
+  for passes in ${PASSES:-10 1000}; do
     : > "$WORK/times"
     for ((r = 0; r < RUNS; r++)); do
       once bare-jvm ":" "$JAVA" -cp "$CP" "$MAIN" hello
