@@ -112,10 +112,7 @@ final class IndexHeader {
             return 0;
         }
         ByteBuffer head = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
-        while (head.hasRemaining() && channel.read(head, head.position()) >= 0) {
-            // read until full
-        }
-        if (head.hasRemaining()) {
+        if (!StoreFiles.readFully(channel, head, 0)) {
             return 0;
         }
         long magic = head.getLong(0);

@@ -228,10 +228,7 @@ public final class Packs {
     private boolean startsWithARecord(Path path) throws IOException {
         try (FileChannel ch = StoreFiles.open(dir.getParent(), path, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
-                // read the length word
-            }
-            return !head.hasRemaining() && plausible(head.getInt(0), ch.size());
+            return StoreFiles.readFully(ch, head, 0) && plausible(head.getInt(0), ch.size());
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -420,7 +417,7 @@ public final class Packs {
      * length is not plausible (too short for an entry, over {@link #MAX_ENTRY}, past the pack).
      */
     static int length(Mapped m, int offset) {
-        if (offset < 0 || (offset & 7) != 0 || offset + PREFIX > m.capacity) {
+        if (!recordCanStart(offset, m.capacity)) {
             return -1;
         }
         int length = (int) INT.getVolatile(m.map, offset);
@@ -428,6 +425,11 @@ public final class Packs {
             return length == 0 ? 0 : -1;
         }
         return length;
+    }
+
+    /** Whether a record's prefix fits at {@code offset} (a multiple of 8) of a pack of {@code capacity} bytes. */
+    private static boolean recordCanStart(int offset, long capacity) {
+        return offset >= 0 && (offset & 7) == 0 && offset + PREFIX <= capacity;
     }
 
     /** Whether a record of {@code length} bytes could start where {@code room} bytes are left in its pack. */
@@ -459,11 +461,11 @@ public final class Packs {
         }
         try (FileChannel ch = StoreFiles.open(dir.getParent(), pathOf(number), StandardOpenOption.READ)) {
             long capacity = Math.min(ch.size(), Integer.MAX_VALUE & ~7L);
-            if (offset < 0 || (offset & 7) != 0 || offset + PREFIX > capacity) {
+            if (!recordCanStart(offset, capacity)) {
                 return null;
             }
             ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            if (!readFully(ch, head, offset)) {
+            if (!StoreFiles.readFully(ch, head, offset)) {
                 return null;
             }
             int length = head.getInt(0);
@@ -471,18 +473,8 @@ public final class Packs {
                 return null;
             }
             byte[] bytes = new byte[length];
-            return readFully(ch, ByteBuffer.wrap(bytes), offset + (long) PREFIX) ? bytes : null;
+            return StoreFiles.readFully(ch, ByteBuffer.wrap(bytes), offset + (long) PREFIX) ? bytes : null;
         }
-    }
-
-    /** Fills {@code into} from {@code at}; false when the file ends first. */
-    private static boolean readFully(FileChannel ch, ByteBuffer into, long at) throws IOException {
-        while (into.hasRemaining()) {
-            if (ch.read(into, at + into.position()) < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** How many packs this JVM holds mapped; for tests. */

@@ -166,10 +166,8 @@ final class SlotTable {
         }
         ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            while (b.hasRemaining()) {
-                if (ch.read(b, offset + b.position()) < 0) {
-                    throw new IllegalStateException("the store index is shorter than its header says");
-                }
+            if (!StoreFiles.readFully(ch, b, offset)) {
+                throw new IllegalStateException("the store index is shorter than its header says");
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -96,6 +96,19 @@ final class StoreFiles {
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_READ);
 
+    /**
+     * Fills {@code into} from byte {@code at} of {@code ch} (positional reads, as many as it takes);
+     * false when the file ends first.
+     */
+    static boolean readFully(FileChannel ch, java.nio.ByteBuffer into, long at) throws IOException {
+        while (into.hasRemaining()) {
+            if (ch.read(into, at + into.position()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** What lstat(2) says of a path: its kind, link count and identity. */
     record Stat(int kind, int mode, int links, Object fileKey, boolean setgid, long size) {
         boolean regular() {
