@@ -50,11 +50,16 @@ public final class Jvms {
 
     /** Runs {@code main} in a separate JVM to its end; its output, or an AssertionError when it failed. */
     public static String run(Class<?> main, Path workDir, String... args) throws IOException, InterruptedException {
-        Process p = worker(main, workDir, args).redirectErrorStream(true).start();
+        return run(worker(main, workDir, args));
+    }
+
+    /** Runs {@code worker} (from {@link #worker}, its command changed as a test needs) to its end; its output, or an AssertionError when it failed. */
+    public static String run(ProcessBuilder worker) throws IOException, InterruptedException {
+        Process p = worker.redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), Charset.defaultCharset()); // the child JVM's encoding
         int exit = p.waitFor();
         if (exit != 0) {
-            throw new AssertionError("worker " + String.join(" ", args) + " exited with " + exit + ":\n" + out);
+            throw new AssertionError("worker " + String.join(" ", worker.command()) + " exited with " + exit + ":\n" + out);
         }
         return out;
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -41,13 +39,6 @@ class QuietLoggingJvmTest {
         return n;
     }
 
-    private static String run(ProcessBuilder worker) throws IOException, InterruptedException {
-        Process p = worker.redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), Charset.defaultCharset());
-        assertEquals(0, p.waitFor(), out);
-        return out;
-    }
-
     @Test
     void storeReadsWithTheJdksDefaultsDoNotStartJavaUtilLogging() throws Exception {
         Path store = stored();
@@ -79,7 +70,7 @@ class QuietLoggingJvmTest {
                 + "dev.memogen.level=FINE\n");
         ProcessBuilder worker = Jvms.worker(LoggingWorker.class, dir, "plain", store.toString());
         worker.command().add(1, "-Djava.util.logging.config.file=" + config);
-        String out = run(worker);
+        String out = Jvms.run(worker);
         assertEquals(2, count(out, LOAD), out);
     }
 
@@ -90,7 +81,7 @@ class QuietLoggingJvmTest {
         Files.createDirectories(services);
         Files.writeString(services.resolve("java.lang.System$LoggerFinder"), PrintingLoggerFinder.class.getName() + "\n");
         String classPath = dir.resolve("finder") + File.pathSeparator + System.getProperty("java.class.path");
-        String out = run(Jvms.worker(LoggingWorker.class, classPath, dir, "plain", store.toString()));
+        String out = Jvms.run(Jvms.worker(LoggingWorker.class, classPath, dir, "plain", store.toString()));
         assertEquals(2, count(out, "FINDER " + LOAD), out);
     }
 }
