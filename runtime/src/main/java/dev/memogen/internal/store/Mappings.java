@@ -67,8 +67,8 @@ final class Mappings {
         static final MethodHandle INVOKE_CLEANER = find();
 
         private static MethodHandle find() {
-            if (OF_SHARED != null) {
-                return null; // arenas unmap
+            if (featureVersion() >= 22) {
+                return null; // arenas unmap (or, where Arena was not found, the collector: never Unsafe there)
             }
             try {
                 Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");

@@ -168,7 +168,7 @@ public final class Packs {
             opened = StoreFiles.open(dir.getParent(), path, StandardOpenOption.READ);
         }
         try (FileChannel ch = opened) {
-            long size = Math.min(ch.size(), Integer.MAX_VALUE & ~7L);
+            long size = capacity(ch);
             Mappings.Mapping mapping = Mappings.map(ch,
                     rw ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, size);
             mapping.buffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -427,6 +427,11 @@ public final class Packs {
         return length;
     }
 
+    /** The bytes of the open pack file that records may use: its size, at most an int's range in whole words. */
+    private static long capacity(FileChannel ch) throws IOException {
+        return Math.min(ch.size(), Integer.MAX_VALUE & ~7L);
+    }
+
     /** Whether a record's prefix fits at {@code offset} (a multiple of 8) of a pack of {@code capacity} bytes. */
     private static boolean recordCanStart(int offset, long capacity) {
         return offset >= 0 && (offset & 7) == 0 && offset + PREFIX <= capacity;
@@ -460,7 +465,7 @@ public final class Packs {
             }
         }
         try (FileChannel ch = StoreFiles.open(dir.getParent(), pathOf(number), StandardOpenOption.READ)) {
-            long capacity = Math.min(ch.size(), Integer.MAX_VALUE & ~7L);
+            long capacity = capacity(ch);
             if (!recordCanStart(offset, capacity)) {
                 return null;
             }
