@@ -74,18 +74,13 @@ public final class FunctionCounts {
         if (counts.isEmpty()) {
             return;
         }
-        index.runLocked(new AddAll(this, counts));
+        index.runApart(new AddAll(this, counts));
     }
 
     /** {@link #add}'s work under the lock: a class, as the rest of what a JVM's exit runs. */
     private static final class AddAll implements StoreIndex.LockedIo {
         private final FunctionCounts files;
         private final List<Counted> counts;
-        /**
-         * The counts not yet added start here: should the index lock run this again (it starts an
-         * operation over after repairing the index), none is added twice.
-         */
-        private int next;
 
         AddAll(FunctionCounts files, List<Counted> counts) {
             this.files = files;
@@ -94,8 +89,7 @@ public final class FunctionCounts {
 
         @Override
         public void run() throws IOException {
-            for (; next < counts.size(); next++) {
-                Counted c = counts.get(next);
+            for (Counted c : counts) {
                 Counted more = new Counted(c.idHash, Math.max(0, c.hits), Math.max(0, c.misses),
                         Math.max(0, c.computeNanos));
                 Counted old = files.read(c.idHash);
@@ -214,7 +208,7 @@ public final class FunctionCounts {
      */
     long remove(StoreIndex index, boolean all, long idHash) throws IOException {
         long[] removed = {0};
-        index.runLocked(new Remove(this, all, idHash, removed));
+        index.runApart(new Remove(this, all, idHash, removed));
         return removed[0];
     }
 

@@ -591,7 +591,21 @@ public final class StoreIndex {
         locked(new RunIo(op));
     }
 
-    /** {@link #runLocked}'s operation: a class, not a lambda, as the rest of what a JVM's exit runs (its counts). */
+    /**
+     * Runs {@code op} under the index lock for files of the store apart from the index (the
+     * function counts): the index is neither checked nor marked as changing, so that the lock-free
+     * lookups of other processes go on meanwhile, and a JVM's exit writes no header word.
+     */
+    void runApart(LockedIo op) throws IOException {
+        lock.lock();
+        try {
+            op.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #runLocked}'s operation: a class, not a lambda, as the rest of what a JVM's exit runs. */
     private static final class RunIo implements LockedOp<Void> {
         private final LockedIo op;
 

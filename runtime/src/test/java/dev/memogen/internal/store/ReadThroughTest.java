@@ -71,8 +71,11 @@ class ReadThroughTest {
         assertFalse(s.index().mapped(), "the index is read through its file");
         assertEquals(0, s.packs().mappedCount(), "no pack is mapped");
 
-        FileStore next = fresh(store); // the runtime before adds its counts under the lock, through the file
+        long changes = StoreFixtures.changeCounter(store);
+        FileStore next = fresh(store); // the runtime before adds its counts under the lock
         assertFalse(s.index().mapped(), "adding counts maps nothing");
+        assertEquals(changes, StoreFixtures.changeCounter(store),
+                "adding counts changes nothing in the index: other processes' lookups go on meanwhile");
         FunctionCounts.Counted counted = next.counts().get(StoredFunction.idHash("r.F#text(int)"));
         assertEquals(80, counted.hits() + counted.misses(), "40 misses, then 40 hits: " + counted);
         assertEquals(List.of(), PackStoreTest.inconsistencies(MemoRuntime.get(), store));

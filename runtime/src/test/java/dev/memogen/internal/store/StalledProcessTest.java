@@ -97,11 +97,7 @@ class StalledProcessTest {
 
     /** Whether the index's change counter is odd: a change is under way (IndexHeader.H_CHANGES). */
     private static boolean changing(Path store) throws IOException {
-        try (FileChannel ch = FileChannel.open(store.resolve("index"), StandardOpenOption.READ)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(b, IndexHeader.H_CHANGES);
-            return (b.getLong(0) & 1) != 0;
-        }
+        return (StoreFixtures.changeCounter(store) & 1) != 0;
     }
 
     private static long sum(List<AtomicLong> counts) {

@@ -27,4 +27,16 @@ public final class StoreFixtures {
             m.order(ByteOrder.LITTLE_ENDIAN).putLong(FlightTable.offset(m, fn, k0, k1), FlightTable.name(owner));
         }
     }
+
+    /**
+     * The change counter of the index of the store at {@code dir} ({@link IndexHeader#H_CHANGES}),
+     * read from its file: odd while a change is under way, one more at each change's start and end.
+     */
+    public static long changeCounter(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir.resolve("index"), StandardOpenOption.READ)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(b, IndexHeader.H_CHANGES);
+            return b.getLong(0);
+        }
+    }
 }
