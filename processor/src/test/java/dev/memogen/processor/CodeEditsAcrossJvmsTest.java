@@ -1,6 +1,7 @@
 package dev.memogen.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,19 +179,23 @@ class CodeEditsAcrossJvmsTest {
 
     /** Runs the application in a new JVM; returns whether the memoized body ran, and what it printed. */
     private String runAndCheck(boolean expectCompute, String what) throws Exception {
+        return runAndCheck(expectCompute, what, List.of());
+    }
+
+    /** {@link #runAndCheck(boolean, String)} with more options for the JVM. */
+    private String runAndCheck(boolean expectCompute, String what, List<String> jvmOptions) throws Exception {
         long before = Files.exists(log) ? Files.readAllLines(log).size() : 0;
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
         Path logging = dir.resolve("logging.properties");
         Files.writeString(logging, "handlers=java.util.logging.ConsoleHandler\n"
                 + "java.util.logging.ConsoleHandler.level=ALL\ndev.memogen.level=ALL\n");
-        Process p = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dmemogen.dir=" + store, "-Druns.log=" + log, "-Djava.util.logging.config.file=" + logging,
-                "-cp", app.resolve("classes") + File.pathSeparator + dir.resolve("lib.jar") + File.pathSeparator
-                        + System.getProperty("java.class.path"),
-                "app.Main")
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmemogen.dir=" + store, "-Druns.log=" + log, "-Djava.util.logging.config.file=" + logging));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", app.resolve("classes") + File.pathSeparator + dir.resolve("lib.jar")
+                + File.pathSeparator + System.getProperty("java.class.path"), "app.Main"));
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "timed out");
         assertEquals(0, p.exitValue(), Files.readString(err));
         long after = Files.readAllLines(log).size();
@@ -218,8 +223,19 @@ class CodeEditsAcrossJvmsTest {
         setUpProject();
         build();
         String first = runAndCheck(true, "first run");
-        assertEquals(first, runAndCheck(false, "second run, nothing changed"));
+        Path classes = dir.resolve("classes.log");
+        assertEquals(first, runAndCheck(false, "second run, nothing changed", List.of("-Xlog:class+load:file=" + classes)));
         assertEquals(backdated, lastErr.contains(KEPT), "the fingerprint was kept from the first run: " + lastErr);
+        if (backdated) {
+            // A rerun that only hits, with its fingerprint kept, loads none of what fingerprinting,
+            // misses or the names of functions need (issue 22: a fresh JVM's hit loads less).
+            String loaded = Files.readString(classes);
+            assertTrue(loaded.contains("dev.memogen.internal.fingerprint.FingerprintInputs "), "the log lists memogen's classes");
+            for (String absent : List.of("internal.fingerprint.CodeFingerprint ", "internal.fingerprint.ClassFileReader ",
+                    "internal.store.FlightTable ", "internal.store.FunctionNames ", "internal.codec.ValueWriter ")) {
+                assertFalse(loaded.contains("dev.memogen." + absent), "a rerun's hit loaded " + absent);
+            }
+        }
 
         edit(app, "app/Calc.java", "int doubled = helper(x);",
                 "// doubles x\n\n        int   doubled =\n            helper(x);   /* why */");

@@ -9,6 +9,7 @@ import dev.memogen.internal.core.ProcessFlights;
 import dev.memogen.internal.core.StoredEntries;
 import dev.memogen.internal.core.StripedCounter;
 import dev.memogen.internal.fingerprint.CodeFingerprint;
+import dev.memogen.internal.fingerprint.FingerprintInputs;
 import dev.memogen.internal.store.FlightTable;
 import dev.memogen.internal.store.StoredFunction;
 import dev.memogen.internal.store.Ttl;
@@ -205,7 +206,7 @@ public final class MemoFunction<T> {
     StoredFunction stored() {
         StoredFunction s = stored;
         if (s == null) {
-            s = new StoredFunction(id, owner == null ? "" : CodeFingerprint.jdk(), version(), ttl);
+            s = new StoredFunction(id, owner == null ? "" : FingerprintInputs.jdk(), version(), ttl);
             stored = s;
         }
         return s;

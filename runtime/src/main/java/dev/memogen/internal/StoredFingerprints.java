@@ -8,6 +8,7 @@ import dev.memogen.internal.core.FunctionVersion;
 import dev.memogen.internal.core.Problems;
 import dev.memogen.internal.core.StoredEntries;
 import dev.memogen.internal.fingerprint.CodeFingerprint;
+import dev.memogen.internal.fingerprint.FingerprintInputs;
 import dev.memogen.internal.hash.Hex;
 import dev.memogen.internal.hash.Xxh3Stream;
 import dev.memogen.internal.store.StoredFunction;
@@ -22,7 +23,7 @@ import java.util.List;
  * Code fingerprints kept across runs. A fingerprint reads, parses and digests the class files a
  * memoized method reaches (tens of milliseconds in a fresh JVM); almost always they are the ones
  * the last run read. So the fingerprint is kept in the store, as an entry of its own, with what
- * it was computed from ({@link CodeFingerprint.Input}: the URL of every class it looked up, the
+ * it was computed from ({@link FingerprintInputs.Input}: the URL of every class it looked up, the
  * {@code stat} of every class file and jar taken before it was read). A new JVM looks the classes
  * up again and {@code stat}s the files; when all is as recorded, reading them again would give
  * the same bytes and the same digest, and the kept one is used. Anything else computes it, and a
@@ -40,7 +41,7 @@ final class StoredFingerprints {
     private StoredFingerprints() {}
 
     /** What is kept: the fingerprint, the counts it reports, and what it was computed from. */
-    record Known(String digest, int methods, int classes, List<CodeFingerprint.Input> inputs) {}
+    record Known(String digest, int methods, int classes, List<FingerprintInputs.Input> inputs) {}
 
     private static final StoredFunction STORED = new StoredFunction("dev.memogen.CodeFingerprint",
             implementation(), Ttl.NONE);
@@ -58,7 +59,7 @@ final class StoredFingerprints {
             out.writeInt(k.methods());
             out.writeInt(k.classes());
             out.writeSize(k.inputs().size());
-            for (CodeFingerprint.Input in : k.inputs()) {
+            for (FingerprintInputs.Input in : k.inputs()) {
                 out.writeString(in.className());
                 writeNullable(out, in.url());
                 writeNullable(out, in.file());
@@ -72,9 +73,9 @@ final class StoredFingerprints {
             int methods = in.readInt();
             int classes = in.readInt();
             int n = in.readSize(5); // a name and three presence bytes at least
-            List<CodeFingerprint.Input> inputs = new ArrayList<>(in.room(n));
+            List<FingerprintInputs.Input> inputs = new ArrayList<>(in.room(n));
             for (int i = 0; i < n; i++) {
-                inputs.add(new CodeFingerprint.Input(checked(in.readString()), readNullable(in), readNullable(in),
+                inputs.add(new FingerprintInputs.Input(checked(in.readString()), readNullable(in), readNullable(in),
                         readNullable(in)));
             }
             return new Known(digest, methods, classes, List.copyOf(inputs));
@@ -122,7 +123,7 @@ final class StoredFingerprints {
         }
         key.finish();
         StoredEntries.Read<Known> kept = entries.read(STORED, CODEC, key.high(), key.low(), StoredEntries.KEEP_NONE, null);
-        if (kept != null && kept.value() != null && CodeFingerprint.unchanged(loader, kept.value().inputs())) {
+        if (kept != null && kept.value() != null && FingerprintInputs.unchanged(loader, kept.value().inputs())) {
             Known k = kept.value();
             if (Problems.debugEnabled()) {
                 Problems.debug("memogen: code fingerprint of " + id + ": " + k.methods() + " methods in "
@@ -143,8 +144,8 @@ final class StoredFingerprints {
         return version;
     }
 
-    private static boolean fits(List<CodeFingerprint.Input> inputs) {
-        for (CodeFingerprint.Input in : inputs) {
+    private static boolean fits(List<FingerprintInputs.Input> inputs) {
+        for (FingerprintInputs.Input in : inputs) {
             for (String s : new String[] {in.className(), in.url(), in.file(), in.stat()}) {
                 if (s != null && s.length() > MAX_STRING) {
                     return false;
@@ -158,7 +159,7 @@ final class StoredFingerprints {
      * What identifies the fingerprint's own code, so that a memogen build that fingerprints
      * differently finds the entries of another stale: the {@code stat} of the jar memogen runs
      * from (a jar replaced, even by the same bytes, makes every kept fingerprint be computed once
-     * more), else (class files in a directory: a build tree, tests) the digest of the three
+     * more), else (class files in a directory: a build tree, tests) the digest of the four
      * class files that compute and keep fingerprints. Reading and digesting them took some 5% of
      * a fresh JVM's first hit.
      */
@@ -167,16 +168,16 @@ final class StoredFingerprints {
             java.security.CodeSource source = StoredFingerprints.class.getProtectionDomain().getCodeSource();
             java.nio.file.Path jar = source == null ? null : java.nio.file.Path.of(source.getLocation().toURI());
             if (jar != null && java.nio.file.Files.isRegularFile(jar)) {
-                return "jar " + jar + " " + CodeFingerprint.statText(jar);
+                return "jar " + jar + " " + FingerprintInputs.statText(jar);
             }
         } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
             // not a file: digested below
         }
         Xxh3Stream out = new Xxh3Stream();
-        for (Class<?> c : new Class<?>[] {CodeFingerprint.class,
-                dev.memogen.internal.fingerprint.ClassFileReader.class, StoredFingerprints.class}) {
-            String name = c.getName();
-            try (InputStream in = c.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+        // By name, not by class literal: a rerun whose fingerprints hold loads no CodeFingerprint.
+        for (String file : new String[] {"fingerprint/CodeFingerprint.class", "fingerprint/FingerprintInputs.class",
+                "fingerprint/ClassFileReader.class", "StoredFingerprints.class"}) {
+            try (InputStream in = StoredFingerprints.class.getResourceAsStream(file)) {
                 byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
                 out.int32(bytes.length);
                 out.putBytes(bytes, 0, bytes.length);

@@ -51,20 +51,10 @@ public final class CodeFingerprint {
      * recently that a change could have left its times as they were).
      */
     public record Result(String digest, int methods, int classes, List<String> externals, List<String> mutableStatics,
-            List<Input> inputs, boolean reusable) {}
-
-    /**
-     * One class the fingerprint looked up, and what it found: the URL the class loader gave for
-     * its class file ({@code null}: none), and for a class file in a directory or a jar, that
-     * file and what {@code stat} said of it before it was read ({@code null} for the JDK's
-     * classes, which the JDK's version stands for). While the class loader gives the same URLs
-     * and the files' {@code stat}s are unchanged, fingerprinting again would read the same bytes
-     * and give the same digest ({@link #unchanged}).
-     */
-    public record Input(String className, String url, String file, String stat) {}
+            List<FingerprintInputs.Input> inputs, boolean reusable) {}
 
     /** A class looked up: the parsed class file or the label of what stands for it, and where it came from. */
-    private record Resolved(Object what, Input input, long modifiedMillis) {}
+    private record Resolved(Object what, FingerprintInputs.Input input, long modifiedMillis) {}
 
     /**
      * Coarser than the timestamps of any file system memogen runs on (FAT: 2 s): a class file
@@ -74,18 +64,8 @@ public final class CodeFingerprint {
     static final long RACY_MILLIS = 2_000;
 
     private static final Map<String, String> JAR_DIGESTS = new ConcurrentHashMap<>();
-    /**
-     * The JDK's vendor and version, as {@code Runtime.version()} prints it (the property it is
-     * parsed from: parsing it loads regular expressions and streams into a JVM that may need
-     * neither).
-     */
-    private static final String JDK = "jdk " + System.getProperty("java.vendor") + " "
-            + System.getProperty("java.runtime.version");
-
-    /** The JDK as fingerprints count it: its classes stand for themselves by this label. */
-    public static String jdk() {
-        return JDK;
-    }
+    /** The JDK's classes stand for themselves by this label ({@link FingerprintInputs#jdk}). */
+    private static final String JDK = FingerprintInputs.jdk();
 
     private final ClassLoader loader;
     private final String home; // origin of the memoized class: classes from it are followed
@@ -98,7 +78,7 @@ public final class CodeFingerprint {
 
     private final Map<String, Resolved> classes; // home + name -> what was found
     /** Every class looked up but memogen's own, by name: what the result was computed from. */
-    private final Map<String, Input> inputs = new java.util.TreeMap<>();
+    private final Map<String, FingerprintInputs.Input> inputs = new java.util.TreeMap<>();
     private long newestModified = Long.MIN_VALUE;
     private final Set<String> reachedClasses = new HashSet<>();
     private final Set<String> visited = new HashSet<>();
@@ -141,68 +121,6 @@ public final class CodeFingerprint {
                 f.methodCount, f.reachedClasses.size(),
                 List.copyOf(f.externals), List.copyOf(f.mutableStatics), List.copyOf(f.inputs.values()),
                 f.newestModified < started - RACY_MILLIS);
-    }
-
-    /**
-     * Whether fingerprinting again would read what {@code inputs} record: {@code loader} gives
-     * the same URL for every class, and every file has the same {@code stat}. One resource
-     * lookup per class and one {@code stat} per file (a jar once), no file read.
-     */
-    public static boolean unchanged(ClassLoader loader, List<Input> inputs) {
-        Map<String, String> stats = new java.util.HashMap<>();
-        try {
-            for (Input in : inputs) {
-                if (in.url() != null && in.url().startsWith("jrt:")) {
-                    continue; // the JDK's: the JDK's version is part of what the fingerprint is kept under
-                }
-                URL now = loader.getResource(in.className() + ".class");
-                if (!java.util.Objects.equals(now == null ? null : now.toString(), in.url())) {
-                    return false;
-                }
-                if (in.file() != null) {
-                    String stat = stats.get(in.file());
-                    if (stat == null) {
-                        stat = stat(Path.of(in.file())).text();
-                        stats.put(in.file(), stat);
-                    }
-                    if (!stat.equals(in.stat())) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** What {@code stat} says of a file (device, inode, size, modification and change times), and its modification time. */
-    private record Stat(String text, long modifiedMillis) {}
-
-    /** The text of {@code p}'s {@code stat} as inputs record it: device, inode, size, modification and change times. */
-    public static String statText(Path p) throws IOException {
-        return stat(p).text();
-    }
-
-    private static Stat stat(Path p) throws IOException {
-        try {
-            Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime,ctime");
-            java.nio.file.attribute.FileTime modified = (java.nio.file.attribute.FileTime) a.get("lastModifiedTime");
-            return new Stat(a.get("dev") + ":" + a.get("ino") + ":" + a.get("size") + ":" + exact(modified) + ":"
-                    + exact(a.get("ctime")), modified.toMillis());
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            return new Stat(a.fileKey() + ":" + a.size() + ":" + exact(a.lastModifiedTime()) + ":"
-                    + exact(a.creationTime()), a.lastModifiedTime().toMillis());
-        }
-    }
-
-    private static String exact(Object time) {
-        if (time instanceof java.nio.file.attribute.FileTime t) {
-            java.time.Instant i = t.toInstant();
-            return i.getEpochSecond() + "." + i.getNano();
-        }
-        return String.valueOf(time);
     }
 
     private void run() throws IOException {
@@ -257,17 +175,17 @@ public final class CodeFingerprint {
         }
         URL url = loader.getResource(internal + ".class");
         if (url == null) {
-            return new Resolved("missing " + internal, new Input(internal, null, null, null), Long.MIN_VALUE);
+            return new Resolved("missing " + internal, new FingerprintInputs.Input(internal, null, null, null), Long.MIN_VALUE);
         }
         String protocol = url.getProtocol();
         if (protocol.equals("jrt")) {
-            return new Resolved(JDK, new Input(internal, url.toString(), null, null), Long.MIN_VALUE);
+            return new Resolved(JDK, new FingerprintInputs.Input(internal, url.toString(), null, null), Long.MIN_VALUE);
         }
         String root = rootOf(url, internal);
         // The file's stat is taken before it is read: a change after that makes it differ.
         Path file = protocol.equals("jar") ? jarPath(root) : protocol.equals("file") ? filePath(url) : null;
-        Stat stat = file == null ? null : stat(file);
-        Input input = new Input(internal, url.toString(), file == null ? null : file.toString(),
+        FingerprintInputs.Stat stat = file == null ? null : FingerprintInputs.stat(file);
+        FingerprintInputs.Input input = new FingerprintInputs.Input(internal, url.toString(), file == null ? null : file.toString(),
                 stat == null ? null : stat.text());
         long modified = stat == null ? Long.MAX_VALUE : stat.modifiedMillis(); // no file to stat: never reused
         if (protocol.equals("jar") && !root.equals(home)) {

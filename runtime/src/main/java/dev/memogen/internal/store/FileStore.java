@@ -146,16 +146,19 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private volatile java.util.Map<PackKey, Long> scannedPacks;
     /** The lowest pack number this JVM knows to exist; its mappings of lower ones are dropped. */
     private volatile long firstPack;
-    /** Single flight between processes; {@code null} when the store is read-only. */
-    private final FlightTable flightTable;
+    /**
+     * Single flight between processes ({@link #flights}): made at the first miss, not as the store
+     * opens (a rerun that only hits never loads it); never for a read-only store.
+     */
+    private volatile FlightTable flightTable;
     private final String systemState;
     private final Reports reports;
     /** {@code null} when the store is read-only (by request, or because the index cannot be opened). */
     private final StoreIndex index;
     /** {@code memogen.key}: entries are written with a tag and read only with a valid one; {@code null} for none. */
     private final StoreKey key;
-    /** The names behind the digests entries carry: {@code functions/}. */
-    private final FunctionNames names;
+    /** The names behind the digests entries carry: {@code functions/} ({@link #names}, made at the first store). */
+    private volatile FunctionNames names;
     /**
      * What the JVMs that used the store counted of each function: {@code functions/<fn>.counts};
      * made when first asked for (at a JVM's end, by tools), not as the store opens.
@@ -173,7 +176,6 @@ public final class FileStore implements StoreIndex.ObjectFiles {
         this.objects = root.resolve("objects");
         this.systemState = systemState;
         this.reports = reports;
-        this.names = new FunctionNames(root, config.key(), reports);
         this.packs = new Packs(root.resolve("packs"), !config.readOnly());
         this.packMax = (int) Math.min(config.packMax(), Packs.MAX_ENTRY);
         StoreIndex opened = null;
@@ -197,7 +199,36 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             throw new NoSuchFileException(objects.toString(), null, "no store to read (memogen.readOnly is set)");
         }
         this.index = opened;
-        this.flightTable = opened == null ? null : new FlightTable(root.resolve("flights"), opened);
+    }
+
+    /** The flights file's table: one per store in this JVM, which its flights share. */
+    private FlightTable flights() {
+        FlightTable f = flightTable;
+        if (f == null) {
+            synchronized (this) {
+                f = flightTable;
+                if (f == null) {
+                    f = new FlightTable(root.resolve("flights"), index);
+                    flightTable = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    /** The names files' keeper: one per store in this JVM (it remembers which functions it noted). */
+    private FunctionNames names() {
+        FunctionNames n = names;
+        if (n == null) {
+            synchronized (this) {
+                n = names;
+                if (n == null) {
+                    n = new FunctionNames(root, key, reports);
+                    names = n;
+                }
+            }
+        }
+        return n;
     }
 
     @Override
@@ -910,8 +941,9 @@ public final class FileStore implements StoreIndex.ObjectFiles {
 
     /** After this JVM's first entry of {@code fn} here: its names go to {@code functions/} (see {@link #write}). */
     private void noteNames(StoredFunction fn) {
-        if (fn.namesNoted != names.noted()) {
-            names.note(fn, systemState);
+        FunctionNames n = names();
+        if (fn.namesNoted != n.noted()) {
+            n.note(fn, systemState);
         }
     }
 
@@ -941,17 +973,17 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * {@link FlightTable#STALLED_AFTER_NANOS}) is taken over.
      */
     public FlightTable.Claim claimKey(StoredFunction fn, long k0, long k1, long stalled) throws IOException {
-        return flightTable.tryAcquire(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1), stalled);
+        return flights().tryAcquire(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1), stalled);
     }
 
     /** The word of the key's stripe: its owner's name and heartbeat, 0 when free ({@link FlightTable#word}). */
     public long keyOwnerWord(StoredFunction fn, long k0, long k1) throws IOException {
-        return flightTable.word(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1));
+        return flights().word(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1));
     }
 
     /** The pid of the process that holds the key's lock, or 0 (for messages). */
     public long keyOwnerPid(StoredFunction fn, long k0, long k1) throws IOException {
-        return flightTable.ownerPid(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1));
+        return flights().ownerPid(fn.idHash(), fn.storeK0(k0), fn.storeK1(k1));
     }
 
     /**
@@ -959,7 +991,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * returns how many files were deleted, 0 for a read-only store.
      */
     public long removeOrphans() throws IOException {
-        return index == null ? 0 : OrphanSweep.run(objects, index, reports) + names.sweep(index);
+        return index == null ? 0 : OrphanSweep.run(objects, index, reports) + names().sweep(index);
     }
 
     /**
@@ -968,7 +1000,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * every {@code functions/} file that checks out ({@link FunctionNames}). For tools.
      */
     public java.util.List<FunctionNames.Named> functions() throws IOException {
-        return names.list();
+        return names().list();
     }
 
     /**

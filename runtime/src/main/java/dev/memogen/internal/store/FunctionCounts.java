@@ -1,9 +1,9 @@
 package dev.memogen.internal.store;
 
-import dev.memogen.internal.codec.ValueReader;
-import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.hash.Hex;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -103,7 +103,7 @@ public final class FunctionCounts {
         Path file = fileOf(idHash);
         byte[] bytes;
         try {
-            bytes = FunctionNames.readUpTo(root, file, BODY_BYTES + StoreKey.TAG_BYTES + EntryFormat.CHECKSUM_BYTES);
+            bytes = SealedFiles.readUpTo(root, file, BODY_BYTES + StoreKey.TAG_BYTES + EntryFormat.CHECKSUM_BYTES);
         } catch (StoreFiles.NotPlain e) {
             damaged(file, "cannot be read: " + e.getMessage());
             return null;
@@ -132,14 +132,14 @@ public final class FunctionCounts {
         if (!EntryFormat.checksumMatches(bytes, bytes.length)) {
             return new Parsed(null, "does not match its checksum");
         }
-        ValueReader in = new ValueReader(bytes, 0, BODY_BYTES);
-        if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, BODY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        if (in.getInt() != MAGIC || in.getInt() != FORMAT) {
             return new Parsed(null, "is not a counts file of this format");
         }
-        if (in.readLong() != idHash) {
+        if (in.getLong() != idHash) {
             return new Parsed(null, "names another id hash than its file name");
         }
-        Counted counted = new Counted(idHash, in.readLong(), in.readLong(), in.readLong());
+        Counted counted = new Counted(idHash, in.getLong(), in.getLong(), in.getLong());
         if (counted.hits < 0 || counted.misses < 0 || counted.computeNanos < 0) {
             return new Parsed(null, "holds a negative count");
         }
@@ -162,14 +162,10 @@ public final class FunctionCounts {
 
     /** Writes {@code c} over its function's file, atomically (a temporary file beside it, renamed). */
     private void write(Counted c) throws IOException {
-        ValueWriter body = new ValueWriter(BODY_BYTES);
-        body.writeInt(MAGIC);
-        body.writeInt(FORMAT);
-        body.writeLong(c.idHash);
-        body.writeLong(c.hits);
-        body.writeLong(c.misses);
-        body.writeLong(c.computeNanos);
-        FunctionNames.writeSealed(root, fileOf(c.idHash), body, key, reports);
+        // A little-endian buffer, as the codec would write them: a JVM's exit loads no codec for this.
+        ByteBuffer body = ByteBuffer.allocate(BODY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        body.putInt(MAGIC).putInt(FORMAT).putLong(c.idHash).putLong(c.hits).putLong(c.misses).putLong(c.computeNanos);
+        SealedFiles.write(root, fileOf(c.idHash), body.array(), BODY_BYTES, key, reports);
     }
 
     /** The counts of every function whose file is sound, by id hash; damaged files are passed over (one warning). */

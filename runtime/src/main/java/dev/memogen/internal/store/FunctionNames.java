@@ -4,16 +4,11 @@ import dev.memogen.internal.codec.CorruptValueException;
 import dev.memogen.internal.codec.ValueReader;
 import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.hash.Hex;
-import dev.memogen.internal.hash.Xxh3Stream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -189,48 +184,15 @@ public final class FunctionNames {
 
     /** Writes {@code names} over the function's file, atomically: a temporary file beside it, renamed. */
     private void write(Named names) throws IOException {
-        writeSealed(root, fileOf(names.idHash), encode(names), key, reports);
-    }
-
-    /**
-     * Writes {@code body}, then its seal (with {@code key}, its HMAC tag; then the XXH3-128 of
-     * everything before it) over {@code target} in {@code functions/}, atomically: a temporary
-     * file beside it, renamed. For the names and the counts files ({@link FunctionCounts}).
-     */
-    static void writeSealed(Path root, Path target, ValueWriter body, StoreKey key, Reports reports)
-            throws IOException {
-        Xxh3Stream sum = new Xxh3Stream();
-        sum.putBytes(body.array(), 0, body.size());
-        javax.crypto.Mac mac = key == null ? null : key.mac();
-        if (mac != null) {
-            mac.update(body.array(), 0, body.size());
-        }
-        byte[] seal = EntryFormat.seal(sum, mac);
-        Path tmp = StoreFiles.temporaryFor(target);
-        FileChannel ch = StoreFiles.createNew(root, tmp, reports);
-        boolean moved = false;
-        try {
-            try (FileChannel out = ch) {
-                ByteBuffer[] parts = {ByteBuffer.wrap(body.array(), 0, body.size()), ByteBuffer.wrap(seal)};
-                long size = body.size() + seal.length;
-                for (long written = 0; written < size; ) {
-                    written += out.write(parts);
-                }
-            }
-            StoreFiles.move(root, tmp, target);
-            moved = true;
-        } finally {
-            if (!moved) {
-                StoreFiles.delete(root, tmp);
-            }
-        }
+        ValueWriter body = encode(names);
+        SealedFiles.write(root, fileOf(names.idHash), body.array(), body.size(), key, reports);
     }
 
     /** Reads and checks the file of the function with id hash {@code idHash}. */
     private Read read(long idHash) throws IOException {
         byte[] bytes;
         try {
-            bytes = readUpTo(root, fileOf(idHash), MAX_BYTES);
+            bytes = SealedFiles.readUpTo(root, fileOf(idHash), MAX_BYTES);
         } catch (StoreFiles.NotPlain e) {
             return Read.damaged("cannot be read: " + e.getMessage());
         }
@@ -241,26 +203,6 @@ public final class FunctionNames {
             return Read.damaged("is more than " + MAX_BYTES + " bytes long, more than a names file ever is");
         }
         return parse(bytes, idHash);
-    }
-
-    /**
-     * The bytes of {@code file} below {@code root}, opened without following a link and only if it
-     * is a regular file ({@link StoreFiles#open}; else a {@link StoreFiles.NotPlain}); at most
-     * {@code max + 1} of them (a longer file is read no further: more than {@code max} is damage);
-     * null when there is no file.
-     */
-    static byte[] readUpTo(Path root, Path file, int max) throws IOException {
-        try (FileChannel ch = StoreFiles.open(root, file, StandardOpenOption.READ)) {
-            ByteBuffer into = ByteBuffer.allocate((int) Math.min(ch.size(), max + 1L));
-            while (into.hasRemaining() && ch.read(into) >= 0) {
-                // until full, or the end of a file cut short meanwhile
-            }
-            return java.util.Arrays.copyOf(into.array(), into.position());
-        } catch (StoreFiles.NotPlain e) {
-            throw e;
-        } catch (NoSuchFileException e) {
-            return null;
-        }
     }
 
     /** Checks the bytes of the file named by {@code idHash}: every length, the checksum, the tag, each text against its digest. */
