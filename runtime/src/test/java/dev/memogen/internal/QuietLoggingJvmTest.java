@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -81,6 +86,27 @@ class QuietLoggingJvmTest {
         Files.createDirectories(services);
         Files.writeString(services.resolve("java.lang.System$LoggerFinder"), PrintingLoggerFinder.class.getName() + "\n");
         String classPath = dir.resolve("finder") + File.pathSeparator + System.getProperty("java.class.path");
+        String out = Jvms.run(Jvms.worker(LoggingWorker.class, classPath, dir, "plain", store.toString()));
+        assertEquals(2, count(out, "FINDER " + LOAD), out);
+    }
+
+    /** The class path as the JDK reads it: a jar named only by another jar's {@code Class-Path}, as {@code java -jar} programs have. */
+    @Test
+    void aLoggerFinderInAJarNamedByAnotherJarsManifestIsAskedFromTheFirstRead() throws Exception {
+        Path store = stored();
+        try (JarOutputStream finder = new JarOutputStream(Files.newOutputStream(dir.resolve("finder.jar")))) {
+            finder.putNextEntry(new JarEntry("META-INF/services/java.lang.System$LoggerFinder"));
+            finder.write((PrintingLoggerFinder.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+            finder.closeEntry();
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, "finder.jar");
+        try (JarOutputStream launcher = new JarOutputStream(Files.newOutputStream(dir.resolve("launcher.jar")), manifest)) {
+            launcher.putNextEntry(new JarEntry("empty/"));
+            launcher.closeEntry();
+        }
+        String classPath = dir.resolve("launcher.jar") + File.pathSeparator + System.getProperty("java.class.path");
         String out = Jvms.run(Jvms.worker(LoggingWorker.class, classPath, dir, "plain", store.toString()));
         assertEquals(2, count(out, "FINDER " + LOAD), out);
     }
