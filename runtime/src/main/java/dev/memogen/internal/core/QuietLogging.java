@@ -1,5 +1,6 @@
 package dev.memogen.internal.core;
 
+import dev.memogen.internal.fingerprint.FingerprintInputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
@@ -107,22 +108,14 @@ final class QuietLogging {
      * {@code Class-Path} of each jar's manifest). Asked of a loader of its own over the same
      * entries, which searches nothing else: {@code ClassLoader.getSystemResource} asks the JDK's
      * modules first, which for a name outside any package starts the JDK's image reader in Java
-     * (about 7 ms of a fresh hit on JDK 25, measured). A system class loader of the program's own
+     * (about 7 ms of a fresh hit on JDK 25, measured). The same loader as kept code fingerprints
+     * use ({@link FingerprintInputs#classPathOf}); a system class loader of the program's own
      * ({@code java.system.class.loader}) is asked as it is.
      */
     static boolean onClassPath(String resource) throws IOException {
         ClassLoader system = ClassLoader.getSystemClassLoader();
-        if (System.getProperty("java.system.class.loader") != null
-                || !system.getClass().getName().equals("jdk.internal.loader.ClassLoaders$AppClassLoader")) {
-            return system.getResource(resource) != null;
-        }
-        String[] entries = System.getProperty("java.class.path", "").split(java.io.File.pathSeparator, -1);
-        java.net.URL[] urls = new java.net.URL[entries.length];
-        for (int i = 0; i < entries.length; i++) {
-            urls[i] = Path.of(entries[i].isEmpty() ? "." : entries[i]).toUri().toURL();
-        }
-        try (java.net.URLClassLoader own = new java.net.URLClassLoader(urls, null)) {
-            return own.findResource(resource) != null;
+        try (java.net.URLClassLoader classPath = FingerprintInputs.classPathOf(system)) {
+            return classPath != null ? classPath.findResource(resource) != null : system.getResource(resource) != null;
         }
     }
 
