@@ -115,12 +115,8 @@ final class StoredFingerprints {
         long start = System.nanoTime();
         ClassLoader loader = owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
         Xxh3Stream key = new Xxh3Stream();
-        URL home;
-        try (java.net.URLClassLoader classPath = FingerprintInputs.classPathOf(loader)) {
-            home = FingerprintInputs.classFile(classPath, loader, owner.getName().replace('.', '/'), null);
-        } catch (IOException e) {
-            home = loader.getResource(owner.getName().replace('.', '/') + ".class");
-        }
+        URL home = FingerprintInputs.classFile(FingerprintInputs.classPathOf(loader), loader,
+                owner.getName().replace('.', '/'), null);
         for (String part : new String[] {id, String.valueOf(home), methodName, descriptor, compileVersion,
                 sourceFingerprint, String.join(",", valueClasses), JDK}) {
             key.int32(part.length());

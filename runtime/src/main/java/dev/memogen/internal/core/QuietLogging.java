@@ -84,7 +84,7 @@ final class QuietLogging {
     }
 
     /** Whether a {@code System.LoggerFinder} provider is on the class path or in a module of the boot layer. */
-    private static boolean finderProvided() throws IOException {
+    private static boolean finderProvided() {
         String service = "java.lang.System$LoggerFinder";
         if (onClassPath("META-INF/services/" + service)) {
             return true;
@@ -112,11 +112,10 @@ final class QuietLogging {
      * use ({@link FingerprintInputs#classPathOf}); a system class loader of the program's own
      * ({@code java.system.class.loader}) is asked as it is.
      */
-    static boolean onClassPath(String resource) throws IOException {
+    static boolean onClassPath(String resource) {
         ClassLoader system = ClassLoader.getSystemClassLoader();
-        try (java.net.URLClassLoader classPath = FingerprintInputs.classPathOf(system)) {
-            return classPath != null ? classPath.findResource(resource) != null : system.getResource(resource) != null;
-        }
+        java.net.URLClassLoader classPath = FingerprintInputs.classPathOf(system);
+        return classPath != null ? classPath.findResource(resource) != null : system.getResource(resource) != null;
     }
 
     /** Whether {@code config}, read as {@code java.util.logging} reads it, leaves {@code dev.memogen} above FINE with no code run. */

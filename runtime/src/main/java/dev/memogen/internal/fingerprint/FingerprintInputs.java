@@ -47,7 +47,8 @@ public final class FingerprintInputs {
      */
     public static boolean unchanged(ClassLoader loader, List<Input> inputs) {
         Map<String, String> stats = new java.util.HashMap<>();
-        try (URLClassLoader classPath = classPathOf(loader)) {
+        URLClassLoader classPath = classPathOf(loader);
+        try {
             for (Input in : inputs) {
                 if (in.url() != null && in.url().startsWith("jrt:")) {
                     continue; // the JDK's: the JDK's version is part of what the fingerprint is kept under
@@ -80,11 +81,30 @@ public final class FingerprintInputs {
      * searches them and nothing else. The application class loader asks the JDK's modules first,
      * which for a package of none of them starts the JDK's image reader in Java: about 4 ms of a
      * fresh hit on JDK 25 (async-profiler). Not with {@code -Xbootclasspath/a} or a system class
-     * loader of the program's own, where the class path is not all that can answer.
+     * loader of the program's own, where the class path is not all that can answer. One for the
+     * JVM, never closed: the jars it opens are the application class loader's (the JDK shares an
+     * open jar between them), not opened again after each search.
      */
-    public static URLClassLoader classPathOf(ClassLoader loader) throws IOException {
-        if (loader != ClassLoader.getSystemClassLoader() || System.getProperty("java.system.class.loader") != null
-                || System.getProperty("jdk.boot.class.path.append") != null
+    public static URLClassLoader classPathOf(ClassLoader loader) {
+        return loader == ClassLoader.getSystemClassLoader() ? ClassPath.LOADER : null;
+    }
+
+    private static final class ClassPath {
+        static final URLClassLoader LOADER = make();
+
+        private static URLClassLoader make() {
+            try {
+                return newClassPathLoader();
+            } catch (IOException | RuntimeException e) {
+                return null; // the class loader is asked
+            }
+        }
+    }
+
+    /** A new loader of the class path as {@link #classPathOf} describes it, read now; null where none applies. */
+    static URLClassLoader newClassPathLoader() throws IOException {
+        ClassLoader loader = ClassLoader.getSystemClassLoader();
+        if (System.getProperty("java.system.class.loader") != null || System.getProperty("jdk.boot.class.path.append") != null
                 || !loader.getClass().getName().equals("jdk.internal.loader.ClassLoaders$AppClassLoader")) {
             return null;
         }

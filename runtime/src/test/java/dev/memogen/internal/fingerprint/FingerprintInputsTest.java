@@ -3,6 +3,7 @@ package dev.memogen.internal.fingerprint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
@@ -27,12 +28,11 @@ class FingerprintInputsTest {
         String name = FingerprintInputsTest.class.getName().replace('.', '/');
         URL expected = APP.getResource(name + ".class");
         assertNotNull(expected);
-        try (URLClassLoader classPath = FingerprintInputs.classPathOf(APP)) {
-            assertNotNull(classPath, "the tests run on the JDK's application class loader");
-            assertEquals(expected, classPath.findResource(name + ".class"), "the same URL from the class path alone");
-            assertEquals(expected, FingerprintInputs.classFile(classPath, APP, name, null));
-            assertEquals(expected, FingerprintInputs.classFile(classPath, APP, name, expected.toString()));
-        }
+        URLClassLoader classPath = FingerprintInputs.classPathOf(APP);
+        assertNotNull(classPath, "the tests run on the JDK's application class loader");
+        assertEquals(expected, classPath.findResource(name + ".class"), "the same URL from the class path alone");
+        assertEquals(expected, FingerprintInputs.classFile(classPath, APP, name, null));
+        assertEquals(expected, FingerprintInputs.classFile(classPath, APP, name, expected.toString()));
     }
 
     @Test
@@ -43,7 +43,7 @@ class FingerprintInputsTest {
         Files.write(dir.resolve("java/lang/Planted.class"), new byte[] {(byte) 0xCA, (byte) 0xFE});
         String before = System.getProperty("java.class.path");
         System.setProperty("java.class.path", dir + java.io.File.pathSeparator + before);
-        try (URLClassLoader classPath = FingerprintInputs.classPathOf(APP)) {
+        try (URLClassLoader classPath = FingerprintInputs.newClassPathLoader()) {
             assertNotNull(classPath.findResource("java/lang/Planted.class"), "on the class path alone");
             assertNull(APP.getResource("java/lang/Planted.class"), "not for the application class loader");
             assertNull(FingerprintInputs.classFile(classPath, APP, "java/lang/Planted", null));
@@ -56,6 +56,7 @@ class FingerprintInputsTest {
 
     @Test
     void anotherLoaderIsAskedAsItIs() throws Exception {
+        assertSame(FingerprintInputs.classPathOf(APP), FingerprintInputs.classPathOf(APP), "one for the JVM");
         try (URLClassLoader other = new URLClassLoader(new URL[] {dir.toUri().toURL()}, APP)) {
             assertNull(FingerprintInputs.classPathOf(other), "only the application class loader has a class path to search alone");
         }
