@@ -148,7 +148,8 @@ public final class FileStore implements StoreIndex.ObjectFiles {
     private volatile long firstPack;
     /**
      * Single flight between processes ({@link #flights}): made at the first miss, not as the store
-     * opens (a rerun that only hits never loads it); never for a read-only store.
+     * opens (a rerun that only hits never loads it). Only a writable store is asked for it
+     * ({@code ProcessFlights} checks {@link #writable}).
      */
     private volatile FlightTable flightTable;
     private final String systemState;
