@@ -41,6 +41,7 @@ class FingerprintInputsTest {
         // loader never finds it there (java.base answers for the package), so neither may classFile.
         Files.createDirectories(dir.resolve("java/lang"));
         Files.write(dir.resolve("java/lang/Planted.class"), new byte[] {(byte) 0xCA, (byte) 0xFE});
+        FingerprintInputs.classPathOf(APP); // the JVM's own made first: it never sees the class path changed below
         String before = System.getProperty("java.class.path");
         System.setProperty("java.class.path", dir + java.io.File.pathSeparator + before);
         try (URLClassLoader classPath = FingerprintInputs.newClassPathLoader()) {
