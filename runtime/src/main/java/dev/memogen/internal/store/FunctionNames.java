@@ -45,7 +45,21 @@ public final class FunctionNames {
     private static final int ATTEMPTS = 4;
 
     /** A digest and the text it is the digest of. */
-    public record Text(long digest, String text) {}
+    public record Text(long digest, String text) {
+        // equals and hashCode written out: a record's own are bootstrapped through
+        // java.lang.runtime.ObjectMethods at their first call, about 10 ms of a fresh JVM's first
+        // store write (JDK 17, profiled), where the new version is looked for among the kept ones.
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Text t && digest == t.digest && java.util.Objects.equals(text, t.text);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(digest) + java.util.Objects.hashCode(text);
+        }
+    }
 
     /** What a sound function file says: the function's id hash and id, its versions and the system states, most recent first. */
     public record Named(long idHash, String id, List<Text> versions, List<Text> states) {}
