@@ -68,6 +68,14 @@ public final class CodeFingerprint {
     private static final String JDK = FingerprintInputs.jdk();
 
     private final ClassLoader loader;
+    /**
+     * The class path alone, when {@link #loader} is the application class loader
+     * ({@link FingerprintInputs#classPathOf}): an application class is looked up there, not first
+     * in the JDK's modules, which for a package of none of them searches the JDK's image twice
+     * (the boot and the platform loader's), about 8 ms of a fresh JVM's first fingerprint of 53
+     * classes (JDK 17, async-profiler).
+     */
+    private final java.net.URLClassLoader classPath;
     private final String home; // origin of the memoized class: classes from it are followed
     /**
      * Parsed class files (or the label of an external origin) per class loader, shared by the
@@ -91,6 +99,7 @@ public final class CodeFingerprint {
 
     private CodeFingerprint(ClassLoader loader, String home) {
         this.loader = loader;
+        this.classPath = FingerprintInputs.classPathOf(loader);
         this.home = home;
         this.classes = PARSED.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
     }
@@ -173,7 +182,7 @@ public final class CodeFingerprint {
         if (internal.startsWith("[")) {
             return new Resolved(JDK, null, Long.MIN_VALUE); // an array type (clone() of a double[]): the JVM's code
         }
-        URL url = loader.getResource(internal + ".class");
+        URL url = FingerprintInputs.classFile(classPath, loader, internal, null);
         if (url == null) {
             return new Resolved("missing " + internal, new FingerprintInputs.Input(internal, null, null, null), Long.MIN_VALUE);
         }

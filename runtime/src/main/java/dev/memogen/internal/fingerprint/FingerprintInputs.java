@@ -125,9 +125,9 @@ public final class FingerprintInputs {
      */
     public static URL classFile(URLClassLoader classPath, ClassLoader loader, String className, String expected) {
         String name = className + ".class";
-        if (classPath != null) {
+        if (classPath != null && !inBootLayer(className)) { // the JDK's classes: not looked for on the class path
             URL found = classPath.findResource(name);
-            if (found != null && (expected == null || found.toString().equals(expected)) && !inBootLayer(className)) {
+            if (found != null && (expected == null || found.toString().equals(expected))) {
                 return found;
             }
         }
