@@ -595,10 +595,47 @@ public final class MemoFunction<T> {
         if (rt.entries == null) {
             return null;
         }
+        ClaimHooks<T> hooks = new ClaimHooks<>(this, rt, mine, key);
         return ProcessFlights.claimOrWait(rt.entries, stored(), key.k0, key.k1, rt.config.lockTimeoutMillis(),
-                () -> Flight.leadsOtherThan(mine) || mine.nestedFollowers.get() > 0,
-                claim -> mine.claim = claim,
-                () -> loadFromStore(rt, key, mine.args, mine.argsBytes, true));
+                hooks, hooks, hooks);
+    }
+
+    /**
+     * What {@link ProcessFlights#claimOrWait} asks of a flight: whether waiting could close a cycle
+     * (this thread leads another flight, or a nested call waits for this one), where the claim
+     * goes, and the value another process stored. One class rather than three lambdas: a fresh
+     * JVM spins each lambda's class at its first call (the method-handle machinery, in the
+     * interpreter), and its first miss comes here.
+     */
+    private static final class ClaimHooks<T>
+            implements java.util.function.BooleanSupplier, java.util.function.Consumer<FlightTable.Claim>,
+            java.util.function.Supplier<Loaded> {
+        private final MemoFunction<T> fn;
+        private final MemoRuntime rt;
+        private final Flight<T> mine;
+        private final FlightKey key;
+
+        ClaimHooks(MemoFunction<T> fn, MemoRuntime rt, Flight<T> mine, FlightKey key) {
+            this.fn = fn;
+            this.rt = rt;
+            this.mine = mine;
+            this.key = key;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return Flight.leadsOtherThan(mine) || mine.nestedFollowers.get() > 0;
+        }
+
+        @Override
+        public void accept(FlightTable.Claim claim) {
+            mine.claim = claim;
+        }
+
+        @Override
+        public Loaded get() {
+            return fn.loadFromStore(rt, key, mine.args, mine.argsBytes, true);
+        }
     }
 
     /** See {@link ProcessFlights#NESTED_WAIT_NANOS}. */
@@ -649,8 +686,15 @@ public final class MemoFunction<T> {
          * ended by the next outer one, which has more stack: no flight stays open for waiting
          * threads, no stripe stays claimed.
          */
-        private static final ThreadLocal<java.util.ArrayList<Flight<?>>> LED =
-                ThreadLocal.withInitial(java.util.ArrayList::new);
+        private static final ThreadLocal<java.util.ArrayList<Flight<?>>> LED = new Led();
+
+        /** {@link #LED}'s initial list: a class, not {@code ThreadLocal.withInitial} and a lambda (see {@link ClaimHooks}). */
+        private static final class Led extends ThreadLocal<java.util.ArrayList<Flight<?>>> {
+            @Override
+            protected java.util.ArrayList<Flight<?>> initialValue() {
+                return new java.util.ArrayList<>();
+            }
+        }
 
         private final MemoFunction<T> fn;
         private final FlightKey key;

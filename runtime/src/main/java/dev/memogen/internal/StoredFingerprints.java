@@ -133,16 +133,30 @@ final class StoredFingerprints {
             }
             return FunctionVersion.ofBytecode(compileVersion, k.digest());
         }
-        CodeFingerprint.Result[] computed = {null};
+        Computed computed = new Computed();
         String version = FunctionVersion.compute(id, owner, methodName, descriptor, compileVersion, sourceFingerprint,
-                valueClasses, problems, r -> computed[0] = r);
-        CodeFingerprint.Result r = computed[0];
+                valueClasses, problems, computed);
+        CodeFingerprint.Result r = computed.result;
         if (r != null && r.reusable() && fits(r.inputs())) {
             ValueWriter value = new ValueWriter();
             StoredEntries.encode(CODEC, value, new Known(r.digest(), r.methods(), r.classes(), r.inputs()));
             entries.write(STORED, key.high(), key.low(), value, System.nanoTime() - start);
         }
         return version;
+    }
+
+    /**
+     * Where {@link FunctionVersion#compute} puts the fingerprint it computed: a class, not a
+     * lambda, whose class a fresh JVM would spin at its first fingerprint (the method-handle
+     * machinery, in the interpreter).
+     */
+    private static final class Computed implements java.util.function.Consumer<CodeFingerprint.Result> {
+        CodeFingerprint.Result result;
+
+        @Override
+        public void accept(CodeFingerprint.Result r) {
+            result = r;
+        }
     }
 
     private static boolean fits(List<FingerprintInputs.Input> inputs) {

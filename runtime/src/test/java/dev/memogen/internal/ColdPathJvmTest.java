@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code java.lang.runtime.ObjectMethods}, which a record's own {@code equals}, {@code hashCode}
  * or {@code toString} bootstraps at its first call (method handles spun for about 10 ms of a
  * fresh JVM, JDK 17): records that a miss or a hit compares or hashes write those out (issue 22).
+ * Nor does a miss spin a lambda of {@code MemoFunction}'s (each a class made by the method-handle
+ * machinery at its first call): the flight's hooks are classes.
  */
 class ColdPathJvmTest {
     private static final String OBJECT_METHODS = "java.lang.runtime.ObjectMethods ";
@@ -36,11 +38,12 @@ class ColdPathJvmTest {
     }
 
     @Test
-    void aFreshJvmsMissAndHitBootstrapNoRecordMethods() throws Exception {
+    void aFreshJvmsMissAndHitBootstrapNoRecordMethodsNorFlightLambdas() throws Exception {
         String miss = run("miss.log", "1", "2");
         assertTrue(miss.contains("dev.memogen.internal.store.FunctionNames "), "the miss stored the function's names");
         assertTrue(miss.contains("dev.memogen.internal.store.FlightTable "), "the miss took a flight");
         assertFalse(miss.contains(OBJECT_METHODS), "a fresh JVM's misses bootstrapped a record's methods");
+        assertFalse(miss.contains("dev.memogen.internal.MemoFunction$$Lambda"), "a fresh JVM's miss spun a lambda of MemoFunction's");
         String hit = run("hit.log", "1", "2");
         assertTrue(hit.contains("dev.memogen.internal.store.FileStore "), "the hit read the store");
         assertFalse(hit.contains("dev.memogen.internal.store.FlightTable "), "the rerun only hit");

@@ -101,7 +101,15 @@ public final class CodeFingerprint {
         this.loader = loader;
         this.classPath = FingerprintInputs.classPathOf(loader);
         this.home = home;
-        this.classes = PARSED.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
+        Map<String, Resolved> parsed;
+        synchronized (PARSED) { // the synchronized map's lock; no computeIfAbsent lambda to spin at a JVM's first fingerprint
+            parsed = PARSED.get(loader);
+            if (parsed == null) {
+                parsed = new ConcurrentHashMap<>();
+                PARSED.put(loader, parsed);
+            }
+        }
+        this.classes = parsed;
     }
 
     /**
