@@ -692,8 +692,20 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 return size;
             }
         }
-        byte[] sealed = trailer;
-        installObject(fn.idHash(), k0, k1, size, computeNanos, out -> {
+        installObject(fn.idHash(), k0, k1, size, computeNanos, new EntryWriter(header, payload, payloadLength, trailer, mac,
+                size));
+        return size;
+    }
+
+    /**
+     * Writes an entry's object file: header, payload and seal ({@link #writeIndexed}); {@code sealed}
+     * is the seal computed up front for an entry that fits one write, else null. A class, not a
+     * lambda (see {@link MoveInPlace}).
+     */
+    private record EntryWriter(ValueWriter header, ValueWriter payload, int payloadLength, byte[] sealed,
+            javax.crypto.Mac mac, long size) implements ObjectWriter {
+        @Override
+        public void write(FileChannel out) throws IOException {
             if (size <= WRITE_CHUNK) {
                 ByteBuffer[] parts = {
                     ByteBuffer.wrap(header.array(), 0, header.size()),
@@ -709,21 +721,47 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 // each heap slice through a temporary direct buffer of its size, which then
                 // stays in cache for the kernel's copy and the hash (8 MiB at once would not).
                 // Arrays the encoder kept by reference are read from the result itself.
-                Xxh3Stream sum = new Xxh3Stream();
-                ValueWriter.ChunkSink sink = (bytes, offset, length) -> {
-                    sum.putBytes(bytes, offset, length);
-                    if (mac != null) {
-                        mac.update(bytes, offset, length);
-                    }
-                    writeFully(out, bytes, offset, length);
-                };
+                SealingSink sink = new SealingSink(out, mac);
                 sink.accept(header.array(), 0, header.size());
                 payload.forEachChunk(WRITE_CHUNK, sink);
-                byte[] seal = EntryFormat.seal(sum, mac);
+                byte[] seal = EntryFormat.seal(sink.sum, mac);
                 writeFully(out, seal, 0, seal.length);
             }
-        });
-        return size;
+        }
+    }
+
+    /** Writes the slices of a large entry, hashing each (and with a key, authenticating it) as it goes. */
+    private static final class SealingSink implements ValueWriter.ChunkSink {
+        private final FileChannel out;
+        private final javax.crypto.Mac mac;
+        final Xxh3Stream sum = new Xxh3Stream();
+
+        SealingSink(FileChannel out, javax.crypto.Mac mac) {
+            this.out = out;
+            this.mac = mac;
+        }
+
+        @Override
+        public void accept(byte[] bytes, int offset, int length) throws IOException {
+            sum.putBytes(bytes, offset, length);
+            if (mac != null) {
+                mac.update(bytes, offset, length);
+            }
+            writeFully(out, bytes, offset, length);
+        }
+    }
+
+    /**
+     * Moves an object file written under a temporary name into place: {@link #installObject}'s
+     * work under the index lock. A class, not a lambda, as the entry's writer below: a fresh JVM
+     * spins a lambda's class at its first call (the method-handle machinery, in the interpreter),
+     * and its first miss writes an object.
+     */
+    private record MoveInPlace(Path root, Path tmp, Path target) implements StoreIndex.LockedIo {
+        @Override
+        public void run() throws IOException {
+            StoreFiles.move(root, tmp, target);
+        }
     }
 
     /** Writes the bytes of an object file: {@link #installObject}. */
@@ -746,7 +784,7 @@ public final class FileStore implements StoreIndex.ObjectFiles {
             try (FileChannel out = ch) {
                 writer.write(out);
             }
-            index.commit(fn, k0, k1, size, Math.max(0, computeNanos), () -> StoreFiles.move(root, tmp, target));
+            index.commit(fn, k0, k1, size, Math.max(0, computeNanos), new MoveInPlace(root, tmp, target));
             moved = true;
         } finally {
             if (!moved) {

@@ -135,7 +135,7 @@ public final class StoreIndex {
     private Eviction eviction() {
         Eviction e = eviction;
         if (e == null) {
-            e = new Eviction(table, policy, slot -> discardStoredForm(slot, false), reports);
+            e = new Eviction(table, policy, new Delegates(), reports);
             eviction = e;
         }
         return e;
@@ -144,17 +144,39 @@ public final class StoreIndex {
     private Compaction compaction() {
         Compaction c = compaction;
         if (c == null) {
-            c = new Compaction(table, objects, reports,
-                    (fn, entry, length) -> append(fn, length, entry, length, entry, 0, entry, 0));
+            c = new Compaction(table, objects, reports, new Delegates());
             compaction = c;
         }
         return c;
     }
 
+    /**
+     * What eviction, compaction and the rebuild call back into: this index's discard, append and
+     * upsert. A class rather than three lambdas or method references, whose classes a fresh JVM
+     * spins at their first use (the method-handle machinery, in the interpreter), and its first
+     * store write makes the eviction and compaction machinery.
+     */
+    private final class Delegates implements java.util.function.IntConsumer, Compaction.Append, IndexRebuild.Upsert {
+        @Override
+        public void accept(int slot) {
+            discardStoredForm(slot, false);
+        }
+
+        @Override
+        public long append(long fn, byte[] entry, int length) throws IOException {
+            return StoreIndex.this.append(fn, length, entry, length, entry, 0, entry, 0);
+        }
+
+        @Override
+        public void upsert(long state, long fn, long k0, long k1, long size, long cost) {
+            StoreIndex.this.upsert(state, fn, k0, k1, size, cost);
+        }
+    }
+
     private IndexRebuild indexRebuild() {
         IndexRebuild r = indexRebuild;
         if (r == null) {
-            r = new IndexRebuild(table, objects, policy, this::upsert, eviction(), compaction());
+            r = new IndexRebuild(table, objects, policy, new Delegates(), eviction(), compaction());
             indexRebuild = r;
         }
         return r;
@@ -648,15 +670,37 @@ public final class StoreIndex {
      * the store is within its bounds. Returns the number of entries evicted.
      */
     int commit(long fn, long k0, long k1, long size, long cost, LockedIo install) throws IOException {
-        boolean[] installed = {false};
-        return locked(() -> {
-            if (!installed[0]) { // not again when a damaged index made the operation start over
+        return locked(new Commit(fn, k0, k1, size, cost, install));
+    }
+
+    /** {@link #commit}'s work under the lock: a class, not a lambda (see {@link Delegates}). */
+    private final class Commit implements LockedOp<Integer> {
+        private final long fn;
+        private final long k0;
+        private final long k1;
+        private final long size;
+        private final long cost;
+        private final LockedIo install;
+        private boolean installed;
+
+        Commit(long fn, long k0, long k1, long size, long cost, LockedIo install) {
+            this.fn = fn;
+            this.k0 = k0;
+            this.k1 = k1;
+            this.size = size;
+            this.cost = cost;
+            this.install = install;
+        }
+
+        @Override
+        public Integer run() throws IOException {
+            if (!installed) { // not again when a damaged index made the operation start over
                 install.run();
-                installed[0] = true;
+                installed = true;
             }
             upsert(FULL, fn, k0, k1, size, cost);
             return evictAndCompact();
-        });
+        }
     }
 
     /**
@@ -687,19 +731,50 @@ public final class StoreIndex {
      */
     boolean commitPacked(long fn, long k0, long k1, long cost, byte[] a, int aLength, byte[] b, int bLength,
             byte[] c, int cLength) throws IOException {
-        int length = aLength + bLength + cLength;
-        long[] appended = {0};
-        return locked(() -> {
-            if (appended[0] == 0) { // not again when a damaged index made the operation start over
-                appended[0] = append(fn, length, a, aLength, b, bLength, c, cLength);
-                if (appended[0] == 0) {
+        return locked(new CommitPacked(fn, k0, k1, cost, a, aLength, b, bLength, c, cLength));
+    }
+
+    /** {@link #commitPacked}'s work under the lock: a class, not a lambda (see {@link Delegates}). */
+    private final class CommitPacked implements LockedOp<Boolean> {
+        private final long fn;
+        private final long k0;
+        private final long k1;
+        private final long cost;
+        private final byte[] a;
+        private final int aLength;
+        private final byte[] b;
+        private final int bLength;
+        private final byte[] c;
+        private final int cLength;
+        private long appended;
+
+        CommitPacked(long fn, long k0, long k1, long cost, byte[] a, int aLength, byte[] b, int bLength, byte[] c,
+                int cLength) {
+            this.fn = fn;
+            this.k0 = k0;
+            this.k1 = k1;
+            this.cost = cost;
+            this.a = a;
+            this.aLength = aLength;
+            this.b = b;
+            this.bLength = bLength;
+            this.c = c;
+            this.cLength = cLength;
+        }
+
+        @Override
+        public Boolean run() throws IOException {
+            int length = aLength + bLength + cLength;
+            if (appended == 0) { // not again when a damaged index made the operation start over
+                appended = append(fn, length, a, aLength, b, bLength, c, cLength);
+                if (appended == 0) {
                     return false;
                 }
             }
-            upsert(appended[0], fn, k0, k1, Packs.recordBytes(length), cost);
+            upsert(appended, fn, k0, k1, Packs.recordBytes(length), cost);
             evictAndCompact();
             return true;
-        });
+        }
     }
 
     /** Under the lock: writes a record after the last one; its packed state, or 0 when no pack can take it. */
