@@ -17,11 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code java.lang.runtime.ObjectMethods}, which a record's own {@code equals}, {@code hashCode}
  * or {@code toString} bootstraps at its first call (method handles spun for about 10 ms of a
  * fresh JVM, JDK 17): records that a miss or a hit compares or hashes write those out (issue 22).
- * Nor does a miss into a store, or a hit, spin a lambda of the runtime's (each a class made by the
- * method-handle machinery at its first call, more than a millisecond apiece on JDK 25): the
- * flight's hooks, the store's locked operations and its entry writer are classes. (A JVM's very
- * first store, made here by the first run, still spins two: the flights file's and the index's
- * first rebuild.)
+ * Nor does a miss (into a new store or an existing one), or a hit, spin a lambda of the runtime's
+ * (each a class made by the method-handle machinery at its first call, more than a millisecond
+ * apiece on JDK 25): the flight's hooks, the store's locked operations, its entry writer, the
+ * flights file's making and the new index's rebuild are classes.
  */
 class ColdPathJvmTest {
     private static final String OBJECT_METHODS = "java.lang.runtime.ObjectMethods ";
@@ -58,6 +57,7 @@ class ColdPathJvmTest {
         String first = run("first.log", "1", "2");
         assertTrue(first.contains("dev.memogen.internal.store.FunctionNames "), "the first run stored the function's names");
         assertFalse(first.contains(OBJECT_METHODS), "a fresh JVM's misses bootstrapped a record's methods");
+        assertEquals(List.of(), runtimeLambdas(first), "a fresh JVM's first store spun these lambdas");
         String miss = run("miss.log", "3", "4");
         assertTrue(miss.contains("dev.memogen.internal.store.FlightTable "), "the second run missed, took a flight");
         assertFalse(miss.contains(OBJECT_METHODS), "a fresh JVM's misses bootstrapped a record's methods");

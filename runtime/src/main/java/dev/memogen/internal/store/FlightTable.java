@@ -405,7 +405,22 @@ public final class FlightTable {
         if (m != null) {
             return m;
         }
-        index.runLocked(() -> {
+        index.runLocked(new MakeFile(file, index));
+        m = mapIfWhole(file);
+        if (m == null) {
+            throw new IOException("the flights table " + file + " could not be created");
+        }
+        return m;
+    }
+
+    /**
+     * {@link #open}'s work under the index lock: makes the flights file whole unless another
+     * process did meanwhile. A class, not a lambda, whose class a fresh JVM would spin at its
+     * first use (the method-handle machinery, in the interpreter).
+     */
+    private record MakeFile(Path file, StoreIndex index) implements StoreIndex.LockedIo {
+        @Override
+        public void run() throws IOException {
             StoreFiles.Stat now = null;
             try {
                 now = StoreFiles.lstat(file);
@@ -427,12 +442,7 @@ public final class FlightTable {
                         + ", which memogen never creates; it is removed (not followed) and made afresh", null);
             }
             StoreFiles.move(file.getParent(), fresh, file);
-        });
-        m = mapIfWhole(file);
-        if (m == null) {
-            throw new IOException("the flights table " + file + " could not be created");
         }
-        return m;
     }
 
     private static MappedByteBuffer mapIfWhole(Path file) throws IOException {

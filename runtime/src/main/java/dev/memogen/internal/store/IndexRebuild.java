@@ -57,6 +57,24 @@ final class IndexRebuild {
     }
 
     /**
+     * Adopts each object file found by a rebuild ({@link #adoptDuringRebuild}). A class, not a
+     * lambda: a JVM's first store (a rebuild of its new, empty index) would spin its class at
+     * the first use (the method-handle machinery, in the interpreter).
+     */
+    private final class Adopt implements ObjectTree.Visitor {
+        private final ByteBuffer head;
+
+        Adopt(ByteBuffer head) {
+            this.head = head;
+        }
+
+        @Override
+        public void visit(long fn, Path file) {
+            adoptDuringRebuild(fn, file, head);
+        }
+    }
+
+    /**
      * Rebuilds the index from the object files and the packs, for a store bounded to
      * {@code maxBytes}. Under the lock, with the dirty mark set. A {@code fresh} file is all zeros
      * already: its slots are not visited (which would read every page).
@@ -71,7 +89,7 @@ final class IndexRebuild {
         table.setHeader(H_COUNT_NOT, ~0L);
         table.setInflation(0.0);
         ByteBuffer head = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-        ObjectTree.forEach(objects.directory(), (fn, entry) -> adoptDuringRebuild(fn, entry, head));
+        ObjectTree.forEach(objects.directory(), new Adopt(head));
         rebuildPacks(maxBytes);
         eviction.evictWhileOver(maxBytes, objects.packMax());
         compaction.compactWhileWasteful();
