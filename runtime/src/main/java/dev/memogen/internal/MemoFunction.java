@@ -595,9 +595,7 @@ public final class MemoFunction<T> {
         if (rt.entries == null) {
             return null;
         }
-        ClaimHooks<T> hooks = new ClaimHooks<>(this, rt, mine, key);
-        return ProcessFlights.claimOrWait(rt.entries, stored(), key.k0, key.k1, rt.config.lockTimeoutMillis(),
-                hooks, hooks, hooks);
+        return ClaimHooks.claimOrWait(this, rt, mine, key);
     }
 
     /**
@@ -605,11 +603,19 @@ public final class MemoFunction<T> {
      * (this thread leads another flight, or a nested call waits for this one), where the claim
      * goes, and the value another process stored. One class rather than three lambdas: a fresh
      * JVM spins each lambda's class at its first call (the method-handle machinery, in the
-     * interpreter), and its first miss comes here.
+     * interpreter), and its first miss comes here. The call is made here, not in
+     * {@link MemoFunction}: the verifier of that class would load the interfaces to check the
+     * hooks against them, which a rerun that only hits never needs.
      */
     private static final class ClaimHooks<T>
             implements java.util.function.BooleanSupplier, java.util.function.Consumer<FlightTable.Claim>,
             java.util.function.Supplier<Loaded> {
+        static <T> Loaded claimOrWait(MemoFunction<T> fn, MemoRuntime rt, Flight<T> mine, FlightKey key) {
+            ClaimHooks<T> hooks = new ClaimHooks<>(fn, rt, mine, key);
+            return ProcessFlights.claimOrWait(rt.entries, fn.stored(), key.k0, key.k1, rt.config.lockTimeoutMillis(),
+                    hooks, hooks, hooks);
+        }
+
         private final MemoFunction<T> fn;
         private final MemoRuntime rt;
         private final Flight<T> mine;

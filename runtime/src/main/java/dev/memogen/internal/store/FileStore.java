@@ -692,18 +692,25 @@ public final class FileStore implements StoreIndex.ObjectFiles {
                 return size;
             }
         }
-        installObject(fn.idHash(), k0, k1, size, computeNanos, new EntryWriter(header, payload, payloadLength, trailer, mac,
-                size));
+        installObject(fn.idHash(), k0, k1, size, computeNanos,
+                EntryWriter.of(header, payload, payloadLength, trailer, mac, size));
         return size;
     }
 
     /**
      * Writes an entry's object file: header, payload and seal ({@link #writeIndexed}); {@code sealed}
      * is the seal computed up front for an entry that fits one write, else null. A class, not a
-     * lambda (see {@link MoveInPlace}).
+     * lambda (see {@link MoveInPlace}), made by {@link #of} as an {@link ObjectWriter}: the
+     * verifier of this store's class then does not load that interface, which a rerun that only
+     * hits never needs.
      */
     private record EntryWriter(ValueWriter header, ValueWriter payload, int payloadLength, byte[] sealed,
             javax.crypto.Mac mac, long size) implements ObjectWriter {
+        static ObjectWriter of(ValueWriter header, ValueWriter payload, int payloadLength, byte[] sealed,
+                javax.crypto.Mac mac, long size) {
+            return new EntryWriter(header, payload, payloadLength, sealed, mac, size);
+        }
+
         @Override
         public void write(FileChannel out) throws IOException {
             if (size <= WRITE_CHUNK) {

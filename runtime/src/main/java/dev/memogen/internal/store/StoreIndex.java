@@ -135,7 +135,7 @@ public final class StoreIndex {
     private Eviction eviction() {
         Eviction e = eviction;
         if (e == null) {
-            e = new Eviction(table, policy, new Delegates(), reports);
+            e = new Eviction(table, policy, Delegates.discarding(this), reports);
             eviction = e;
         }
         return e;
@@ -144,7 +144,7 @@ public final class StoreIndex {
     private Compaction compaction() {
         Compaction c = compaction;
         if (c == null) {
-            c = new Compaction(table, objects, reports, new Delegates());
+            c = new Compaction(table, objects, reports, Delegates.appending(this));
             compaction = c;
         }
         return c;
@@ -154,9 +154,23 @@ public final class StoreIndex {
      * What eviction, compaction and the rebuild call back into: this index's discard, append and
      * upsert. A class rather than three lambdas or method references, whose classes a fresh JVM
      * spins at their first use (the method-handle machinery, in the interpreter), and its first
-     * store write makes the eviction and compaction machinery.
+     * store write makes the eviction and compaction machinery. Made by the factories below, typed
+     * as the interface each caller takes: the verifier of this index's class then loads none of
+     * those interfaces, which a rerun that only hits never needs.
      */
     private final class Delegates implements java.util.function.IntConsumer, Compaction.Append, IndexRebuild.Upsert {
+        static java.util.function.IntConsumer discarding(StoreIndex index) {
+            return index.new Delegates();
+        }
+
+        static Compaction.Append appending(StoreIndex index) {
+            return index.new Delegates();
+        }
+
+        static IndexRebuild.Upsert upserting(StoreIndex index) {
+            return index.new Delegates();
+        }
+
         @Override
         public void accept(int slot) {
             discardStoredForm(slot, false);
@@ -176,7 +190,7 @@ public final class StoreIndex {
     private IndexRebuild indexRebuild() {
         IndexRebuild r = indexRebuild;
         if (r == null) {
-            r = new IndexRebuild(table, objects, policy, new Delegates(), eviction(), compaction());
+            r = new IndexRebuild(table, objects, policy, Delegates.upserting(this), eviction(), compaction());
             indexRebuild = r;
         }
         return r;
