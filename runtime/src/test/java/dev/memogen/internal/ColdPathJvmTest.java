@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Nor does a miss (into a new store or an existing one), or a hit, spin a lambda of the runtime's
  * (each a class made by the method-handle machinery at its first call, more than a millisecond
  * apiece on JDK 25): the flight's hooks, the store's locked operations, its entry writer, the
- * flights file's making and the new index's rebuild are classes.
+ * flights file's making and the new index's rebuild are classes. And a rerun that only hits loads
+ * nothing that only a miss needs, not even the interfaces a verifier loads to check a miss's
+ * classes against the types the store's methods take.
  */
 class ColdPathJvmTest {
     private static final String OBJECT_METHODS = "java.lang.runtime.ObjectMethods ";

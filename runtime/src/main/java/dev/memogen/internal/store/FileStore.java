@@ -760,9 +760,9 @@ public final class FileStore implements StoreIndex.ObjectFiles {
 
     /**
      * Moves an object file written under a temporary name into place: {@link #installObject}'s
-     * work under the index lock. A class, not a lambda, as the entry's writer below: a fresh JVM
-     * spins a lambda's class at its first call (the method-handle machinery, in the interpreter),
-     * and its first miss writes an object.
+     * work under the index lock. A class, not a lambda, as the entry's writer ({@link EntryWriter}):
+     * a fresh JVM spins a lambda's class at its first call (the method-handle machinery, in the
+     * interpreter), and its first miss writes an object.
      */
     private record MoveInPlace(Path root, Path tmp, Path target) implements StoreIndex.LockedIo {
         @Override
