@@ -173,6 +173,13 @@ final class StoreFiles {
      */
     static volatile java.util.function.Function<Path, Runnable> betweenCheckAndUse;
 
+    /**
+     * For tests: what another writer does after an open looked at the opened name by its path and
+     * before it looks at it in the directory it was opened in (a rename over the name there),
+     * given the path; null otherwise.
+     */
+    static volatile java.util.function.Consumer<Path> betweenLooks;
+
     /** What {@link #betweenCheckAndUse} does now; the returned undo (null when none) runs after the use. */
     private static Runnable window(Path path) {
         java.util.function.Function<Path, Runnable> race = betweenCheckAndUse;
@@ -469,11 +476,11 @@ final class StoreFiles {
     static FileChannel open(Path base, Path file, OpenOption... options) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return openOnce(base, file, options);
+                return openOnce(base, file, attempt == OPEN_ATTEMPTS, options);
             } catch (Replaced e) {
                 // Another process renamed a new file over it meanwhile (names, counts, index made
                 // anew): the name is opened again; a name replaced at every try is damage.
-                if (attempt == 3) {
+                if (attempt == OPEN_ATTEMPTS) {
                     throw e;
                 }
             }
@@ -489,7 +496,11 @@ final class StoreFiles {
         }
     }
 
-    private static FileChannel openOnce(Path base, Path file, OpenOption... options) throws IOException {
+    /** How often {@link #open} opens a name that another process keeps replacing before that is damage. */
+    private static final int OPEN_ATTEMPTS = 3;
+
+    private static FileChannel openOnce(Path base, Path file, boolean lastAttempt, OpenOption... options)
+            throws IOException {
         Set<OpenOption> opts = new HashSet<>(java.util.List.of(options));
         boolean writes = opts.contains(StandardOpenOption.WRITE);
         if (writes) {
@@ -518,7 +529,7 @@ final class StoreFiles {
                 : new FileAttribute<?>[0];
         Runnable undo = window(file);
         try (SecureDirectoryStream<Path> dir = directory(base, file.getParent())) {
-            return open(dir, file, opts, attributes, before, writes, shared);
+            return open(dir, file, opts, attributes, before, writes, shared, lastAttempt);
         } finally {
             undo(undo);
         }
@@ -529,7 +540,8 @@ final class StoreFiles {
      * then the checks that the file opened is the regular file that was checked.
      */
     private static FileChannel open(SecureDirectoryStream<Path> dir, Path file, Set<OpenOption> opts,
-            FileAttribute<?>[] attributes, Stat before, boolean writes, boolean shared) throws IOException {
+            FileAttribute<?>[] attributes, Stat before, boolean writes, boolean shared, boolean lastAttempt)
+            throws IOException {
         FileChannel ch;
         try {
             if (dir == null) {
@@ -562,12 +574,23 @@ final class StoreFiles {
         boolean sound = false;
         try {
             Stat after = lstat(file);
+            java.util.function.Consumer<Path> race = betweenLooks;
+            if (race != null) {
+                race.accept(file);
+            }
             checkPlain(file, after, writes);
             if (before != null && !Objects.equals(before.fileKey(), after.fileKey())) {
                 throw new Replaced(file);
             }
             if (dir != null && !Objects.equals(after.fileKey(), attributesAt(dir, file.getFileName()).fileKey())) {
-                throw new NotPlain(file, "was reached through a link while it was opened"); // what the path checks saw is elsewhere
+                // What the path checks saw is not what the directory holds under that name: a link
+                // on the path leads elsewhere, or another process renamed a new file over the name
+                // between the two looks (names, counts, flights made anew). The name is opened
+                // again; the same at every attempt is a link.
+                if (!lastAttempt) {
+                    throw new Replaced(file);
+                }
+                throw new NotPlain(file, "was reached through a link while it was opened");
             }
             try {
                 ch.position(); // lseek(2): a FIFO or socket swapped in for a moment fails here
