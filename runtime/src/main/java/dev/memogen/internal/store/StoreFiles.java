@@ -476,7 +476,7 @@ final class StoreFiles {
     static FileChannel open(Path base, Path file, OpenOption... options) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return openOnce(base, file, attempt == OPEN_ATTEMPTS, options);
+                return openOnce(base, file, options);
             } catch (Replaced e) {
                 // Another process renamed a new file over it meanwhile (names, counts, index made
                 // anew): the name is opened again; a name replaced at every try is damage.
@@ -492,15 +492,18 @@ final class StoreFiles {
         private static final long serialVersionUID = 1L;
 
         Replaced(Path path) {
-            super(path, "was replaced while it was opened");
+            this(path, "was replaced while it was opened");
+        }
+
+        Replaced(Path path, String why) {
+            super(path, why);
         }
     }
 
     /** How often {@link #open} opens a name that another process keeps replacing before that is damage. */
     private static final int OPEN_ATTEMPTS = 3;
 
-    private static FileChannel openOnce(Path base, Path file, boolean lastAttempt, OpenOption... options)
-            throws IOException {
+    private static FileChannel openOnce(Path base, Path file, OpenOption... options) throws IOException {
         Set<OpenOption> opts = new HashSet<>(java.util.List.of(options));
         boolean writes = opts.contains(StandardOpenOption.WRITE);
         if (writes) {
@@ -529,7 +532,7 @@ final class StoreFiles {
                 : new FileAttribute<?>[0];
         Runnable undo = window(file);
         try (SecureDirectoryStream<Path> dir = directory(base, file.getParent())) {
-            return open(dir, file, opts, attributes, before, writes, shared, lastAttempt);
+            return open(dir, file, opts, attributes, before, writes, shared);
         } finally {
             undo(undo);
         }
@@ -540,8 +543,7 @@ final class StoreFiles {
      * then the checks that the file opened is the regular file that was checked.
      */
     private static FileChannel open(SecureDirectoryStream<Path> dir, Path file, Set<OpenOption> opts,
-            FileAttribute<?>[] attributes, Stat before, boolean writes, boolean shared, boolean lastAttempt)
-            throws IOException {
+            FileAttribute<?>[] attributes, Stat before, boolean writes, boolean shared) throws IOException {
         FileChannel ch;
         try {
             if (dir == null) {
@@ -586,11 +588,8 @@ final class StoreFiles {
                 // What the path checks saw is not what the directory holds under that name: a link
                 // on the path leads elsewhere, or another process renamed a new file over the name
                 // between the two looks (names, counts, flights made anew). The name is opened
-                // again; the same at every attempt is a link.
-                if (!lastAttempt) {
-                    throw new Replaced(file);
-                }
-                throw new NotPlain(file, "was reached through a link while it was opened");
+                // again by open(); the same at every attempt is a link, the damage this reports.
+                throw new Replaced(file, "was reached through a link while it was opened");
             }
             try {
                 ch.position(); // lseek(2): a FIFO or socket swapped in for a moment fails here
