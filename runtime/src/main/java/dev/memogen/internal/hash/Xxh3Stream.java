@@ -148,7 +148,12 @@ public final class Xxh3Stream {
             Xxh3Short.hash(off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + len), len, d);
             return d;
         }
-        d.byteStripes(b, off, (len - 1) >>> 6); // the stripes that have at least one byte after them
+        int count = (len - 1) >>> 6; // the stripes that have at least one byte after them
+        if (coldBytesLeft > 0 && count >= COLD_MIN_STRIPES) {
+            d.coldStripes(b, off, count); // a fresh JVM's first store reads: see putBytes
+        } else {
+            d.byteStripes(b, off, count);
+        }
         int e = off + len - STRIPE;
         d.lastStripe(r64(b, e), r64(b, e + 8), r64(b, e + 16), r64(b, e + 24), r64(b, e + 32), r64(b, e + 40),
                 r64(b, e + 48), r64(b, e + 56), len);
@@ -273,7 +278,7 @@ public final class Xxh3Stream {
     }
 
     /**
-     * Bytes that {@link #putBytes} still hashes the cold way in this JVM ({@link #coldStripes}).
+     * Bytes that {@link #putBytes} and {@link #digest} still hash the cold way in this JVM ({@link #coldStripes}).
      * A plain field: threads racing on it only move the switch by a few calls.
      */
     private static long coldBytesLeft = 64L << 20;
