@@ -95,7 +95,7 @@ class KeyedStoreTest {
         assertEquals("0 FORGED!", text(null, 3), "the checksum is no protection: without a key the forgery is served");
         assertEquals("1 value 3", text("s3cret", 3), "with the key: the tag does not match, recomputed");
         assertEquals("0 value 3", text("s3cret", 3));
-        assertTrue(indexOf(Files.readAllBytes(onlyObject()), "value 3".getBytes(StandardCharsets.UTF_16LE)) >= 0,
+        assertTrue(indexOf(Files.readAllBytes(onlyObject()), "value 3".getBytes(StandardCharsets.ISO_8859_1)) >= 0,
                 "the forged entry was replaced");
     }
 
@@ -189,11 +189,11 @@ class KeyedStoreTest {
         }
     }
 
-    /** Replaces {@code from} by {@code to} (UTF-16LE, same length) in the entry, and makes its checksum valid again. */
+    /** Replaces {@code from} by {@code to} (Latin-1 text, as values hold it; same length) in the entry, and makes its checksum valid again. */
     private static void forge(Path file, String from, String to) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        byte[] a = from.getBytes(StandardCharsets.UTF_16LE);
-        byte[] b = to.getBytes(StandardCharsets.UTF_16LE);
+        byte[] a = from.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] b = to.getBytes(StandardCharsets.ISO_8859_1);
         int at = indexOf(bytes, a);
         assertTrue(at >= 0);
         System.arraycopy(b, 0, bytes, at, b.length);

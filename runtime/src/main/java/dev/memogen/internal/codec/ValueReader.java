@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -231,20 +232,46 @@ public final class ValueReader {
         return i;
     }
 
+    /** A string as {@link ValueWriter#writeString} wrote it: Latin-1 bytes, or UTF-16 code units after a negative length. */
     public String readString() {
-        int n = readSize(2);
+        int h = readInt();
+        if (h >= 0) {
+            if (h > (end - pos) + more) {
+                throw new CorruptValueException("bad size " + h + " with " + ((end - pos) + more) + " bytes left");
+            }
+            if (h <= end - pos) { // one bulk copy (a string's chars are its bytes): the usual case
+                String s = new String(buf, pos, h, StandardCharsets.ISO_8859_1);
+                pos += h;
+                return s;
+            }
+            return new String(readLatin1Pieces(h), StandardCharsets.ISO_8859_1);
+        }
+        int n = ~h;
+        if (2L * n > (end - pos) + more) {
+            throw new CorruptValueException("bad size " + n + " chars with " + ((end - pos) + more) + " bytes left");
+        }
         char[] chars = new char[n];
         if (2L * n <= end - pos) {
-            for (int i = 0; i < n; i++) {
-                chars[i] = (char) (short) SHORT.get(buf, pos);
-                pos += 2;
-            }
+            charsAt(pos).get(pos >>> 1, chars, 0, n);
+            pos += 2 * n;
         } else {
             for (int i = 0; i < n; i++) {
                 chars[i] = readChar();
             }
         }
         return new String(chars);
+    }
+
+    /** {@code n} bytes that go past the buffer (a value read from a file in pieces); their size was checked. */
+    private byte[] readLatin1Pieces(int n) {
+        byte[] a = new byte[n];
+        for (int done = 0; done < n; ) {
+            int k = piece(1, n - done);
+            System.arraycopy(buf, pos, a, done, k);
+            pos += k;
+            done += k;
+        }
+        return a;
     }
 
     /**
@@ -578,6 +605,20 @@ public final class ValueReader {
             ready = (end - pos) / width;
         }
         return Math.min(ready, left);
+    }
+
+    /** Views of {@link #buf} as little-endian chars from an even and an odd offset; made at first use. */
+    private java.nio.CharBuffer evenChars, oddChars;
+
+    /** The view of {@link #buf} whose chars are aligned with byte offset {@code at}: char {@code at >>> 1} starts there. */
+    private java.nio.CharBuffer charsAt(int at) {
+        if ((at & 1) == 0) {
+            java.nio.CharBuffer v = evenChars;
+            return v != null ? v : (evenChars = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asCharBuffer());
+        }
+        java.nio.CharBuffer v = oddChars;
+        return v != null ? v
+                : (oddChars = ByteBuffer.wrap(buf, 1, buf.length - 1).slice().order(ByteOrder.LITTLE_ENDIAN).asCharBuffer());
     }
 
     private ByteBuffer bulk(long bytes) {

@@ -29,8 +29,8 @@ import java.util.UUID;
 
 /**
  * A growable little-endian byte buffer that generated codecs write values into. Floating-point
- * values keep their raw bits, strings their exact UTF-16 code units, so every value reads back
- * equal to what was written.
+ * values keep their raw bits, strings their exact chars (one byte each when all are Latin-1, else
+ * their UTF-16 code units), so every value reads back equal to what was written.
  *
  * <p>A writer made by {@link #deferring} does not copy a primitive array larger than its limit:
  * it keeps a reference, and {@link #forEachChunk} hands the bytes to the store in pieces (so a
@@ -315,9 +315,31 @@ public final class ValueWriter {
         pos += b.length;
     }
 
+    /**
+     * A string whose chars are all below 256 (Latin-1) as its length and one byte per char, which
+     * a reader turns into a string with one bulk copy; any other as the complement of its length
+     * ({@code ~length}, negative) and its UTF-16 code units, two bytes each, lone surrogates
+     * included.
+     */
     public void writeString(String s) {
         int n = s.length();
-        writeInt(n);
+        ensure(4L + n);
+        int at = pos + 4;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c > 0xFF) {
+                writeUtf16(s);
+                return;
+            }
+            buf[at + i] = (byte) c;
+        }
+        INT.set(buf, pos, n);
+        pos = at + n;
+    }
+
+    private void writeUtf16(String s) {
+        int n = s.length();
+        writeInt(~n);
         ensure(2L * n);
         for (int i = 0; i < n; i++) {
             SHORT.set(buf, pos, (short) s.charAt(i));

@@ -22,7 +22,7 @@ public final class EntryFormat {
     /** "MGEN" in little-endian byte order. */
     public static final int MAGIC = 0x4E45474D;
     /** Version of the on-disk format; part of every entry's system state. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     public static final int CHECKSUM_BYTES = 16;
     private static final int COST_AT = 8;
     private static final int K0_AT = 24;

@@ -34,7 +34,7 @@ import java.util.List;
 public final class FunctionNames {
     /** "MGFN" in little-endian byte order. */
     static final int MAGIC = 0x4E46474D;
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     /** A larger file is damage, not read. */
     static final int MAX_BYTES = 64 * 1024;
     /** A longer id, version or system state (in UTF-16 code units) is not kept. */

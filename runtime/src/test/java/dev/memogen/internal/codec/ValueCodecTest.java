@@ -80,6 +80,80 @@ class ValueCodecTest {
         assertThrows(CorruptValueException.class, trailing::expectEnd);
     }
 
+    /** Strings of every kind, at even and odd offsets, read whole and through a small buffer refilled from a source. */
+    @Test
+    void stringsRoundTripExactlyInBothForms() {
+        StringBuilder longLatin1 = new StringBuilder();
+        StringBuilder longUtf16 = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            longLatin1.append((char) (i % 256));
+            longUtf16.append((char) (i * 37 % 65536)); // lone surrogates among them
+        }
+        String[] strings = {"", "a", "word", "h\u00e9llo w\u00f6rld \u00ff", "\u0000\u0001", "\u20ac", "\uD800",
+            "\uDC00x", "ok \uD83D\uDE00", longLatin1.toString(), longUtf16.toString(), "x\u0100"};
+        ValueWriter out = new ValueWriter(16);
+        for (int odd = 0; odd < 2; odd++) {
+            if (odd == 1) {
+                out.writeByte((byte) 5); // every string after it starts at the other parity
+            }
+            for (String s : strings) {
+                out.writeString(s);
+            }
+        }
+        byte[] bytes = out.toByteArray();
+        // Latin-1 strings take one byte a char, the others two: "word" is a length and 4 bytes
+        ValueWriter word = new ValueWriter();
+        word.writeString("word");
+        assertEquals(8, word.size());
+        ValueWriter accents = new ValueWriter();
+        accents.writeString("\u00e9\u00ff");
+        assertEquals(6, accents.size());
+        ValueWriter euro = new ValueWriter();
+        euro.writeString("\u20ac");
+        assertEquals(6, euro.size());
+
+        for (int buffer : new int[] {bytes.length, 16, 7}) {
+            ValueReader in = buffer == bytes.length ? new ValueReader(bytes) : piecewise(bytes, buffer);
+            for (int odd = 0; odd < 2; odd++) {
+                if (odd == 1) {
+                    assertEquals(5, in.readByte());
+                }
+                for (String s : strings) {
+                    assertEquals(s, in.readString(), "buffer " + buffer);
+                }
+            }
+            in.expectEnd();
+        }
+    }
+
+    @Test
+    void aStringLongerThanItsBytesIsCorrupt() {
+        for (int header : new int[] {5, Integer.MAX_VALUE, ~3, ~Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            ValueWriter out = new ValueWriter();
+            out.writeInt(header);
+            out.writeInt(0x41414141); // 4 bytes: enough for a Latin-1 string of 4, a UTF-16 one of 2
+            byte[] bytes = out.toByteArray();
+            assertThrows(CorruptValueException.class, () -> new ValueReader(bytes).readString(), "header " + header);
+            assertThrows(CorruptValueException.class, () -> piecewise(bytes, 5).readString(), "header " + header);
+        }
+        ValueWriter fits = new ValueWriter();
+        fits.writeInt(~2);
+        fits.writeInt(0x00420041);
+        assertEquals("AB", new ValueReader(fits.toByteArray()).readString());
+    }
+
+    /** A reader of {@code bytes} that holds at most {@code buffer} of them at a time, as a store reads a large value. */
+    private static ValueReader piecewise(byte[] bytes, int buffer) {
+        byte[] buf = Arrays.copyOf(bytes, buffer);
+        int[] next = {buffer};
+        return new ValueReader(buf, buffer, (into, offset, length) -> {
+            int k = Math.min(length, 3); // a source may give fewer bytes than asked
+            System.arraycopy(bytes, next[0], into, offset, k);
+            next[0] += k;
+            return k;
+        }, bytes.length - buffer);
+    }
+
     @Test
     void aDeferringWriterGivesTheSameBytesWholeAndInChunks() throws Exception {
         int n = ValueWriter.DEFER_MIN / 2 + 3; // every array of 2+ byte elements is deferred, byte[] too below

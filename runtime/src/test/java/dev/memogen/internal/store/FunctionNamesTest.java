@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FunctionNamesTest {
     @TempDir Path dir;
 
-    static final String STATE = "store-format=2;hash-spec=3;extra=";
+    static final String STATE = "store-format=3;hash-spec=3;extra=";
     static final StoredFunction A = new StoredFunction("n.A#f(int)", "v1", Ttl.NONE);
     static final StoredFunction B = new StoredFunction("n.B#g(int)", "v1", Ttl.NONE);
 
@@ -130,7 +130,7 @@ class FunctionNamesTest {
         List<String> lines = lines(TestAccess.store());
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith(StoreWorker.TEXT.id() + " | " + TestAccess.stored(StoreWorker.TEXT).version()
-                + " | store-format=2;hash-spec="), lines.get(0));
+                + " | store-format=3;hash-spec="), lines.get(0));
     }
 
     @Test
@@ -156,19 +156,20 @@ class FunctionNamesTest {
         put(open(), new StoredFunction(A.id(), "x".repeat(FunctionNames.MAX_TEXT + 1), Ttl.NONE), 11, "a");
         assertEquals(List.of(A.id() + " | v10,v9,v8,v7,v6,v5,v4,v3 | " + STATE), lines(open()));
         for (int s = 1; s <= 6; s++) {
-            put(open(dir, "state " + s + "y".repeat(FunctionNames.MAX_TEXT - 8), null, recording), A, 20 + s, "a");
+            put(open(dir, "state " + s + "\u0177".repeat(FunctionNames.MAX_TEXT - 8), null, recording), A, 20 + s, "a");
         }
         FunctionNames.Named named = open().functions().get(0);
         assertEquals(FunctionNames.MAX_STATES, named.states().size());
         assertTrue(named.states().get(0).text().startsWith("state 6"), "most recent first");
         assertEquals(FunctionNames.MAX_VERSIONS, named.versions().size());
-        for (int v = 1; v <= 8; v++) { // long versions: 4 states and 8 versions would be 96 KiB
-            put(open(), new StoredFunction(A.id(), v + "z".repeat(FunctionNames.MAX_TEXT - 1), Ttl.NONE), 30 + v, "a");
+        // long versions, of chars above Latin-1 (two bytes each): 4 states and 8 versions would be 96 KiB
+        for (int v = 1; v <= 8; v++) {
+            put(open(), new StoredFunction(A.id(), v + "\u017e".repeat(FunctionNames.MAX_TEXT - 1), Ttl.NONE), 30 + v, "a");
         }
         named = open().functions().get(0);
         assertTrue(Files.size(namesOf(A)) <= FunctionNames.MAX_BYTES, "at most 64 KiB: " + Files.size(namesOf(A)));
         assertTrue(named.versions().size() < FunctionNames.MAX_VERSIONS, "the oldest versions made room");
-        assertTrue(named.versions().get(0).text().startsWith("8z"), "the newest is kept");
+        assertTrue(named.versions().get(0).text().startsWith("8\u017e"), "the newest is kept");
         assertEquals(FunctionNames.MAX_STATES, named.states().size());
     }
 
@@ -185,7 +186,7 @@ class FunctionNamesTest {
                 bytes -> resealed(withLong(ofB.clone(), 8, A.idHash())), // ... claiming the name: its id does not hash to it
                 bytes -> resealed(replaced(bytes.clone(), "v1", "v9")), // a version that is not its digest's
                 bytes -> resealed(withInt(bytes.clone(), 16, Integer.MAX_VALUE)), // a length beyond the file
-                bytes -> resealed(withInt(bytes.clone(), 16 + 4 + 2 * A.id().length(), 1 << 20)), // a count beyond
+                bytes -> resealed(withInt(bytes.clone(), 16 + 4 + A.id().length(), 1 << 20)), // a count beyond (the id is Latin-1: a byte a char)
                 bytes -> java.util.Arrays.copyOf(bytes, FunctionNames.MAX_BYTES + 1), // too large to read
                 bytes -> { // a byte flipped, checksum not mended
                     byte[] b = bytes.clone();
@@ -203,6 +204,38 @@ class FunctionNamesTest {
             put(open(), A, k++, "a"); // the next store of the function, in any JVM, writes it again
             assertEquals(List.of(A.id() + " | v1 | " + STATE, B.id() + " | v1 | " + STATE), lines(first));
         }
+    }
+
+    /** A names file of format 1 (its strings in UTF-16 only, before 2026-12-04), as such a runtime wrote it. */
+    private static byte[] formatOne(StoredFunction fn, String state) {
+        ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(FunctionNames.MAGIC).putInt(1).putLong(fn.idHash());
+        utf16(b, fn.id());
+        b.putInt(1).putLong(fn.versionDigest());
+        utf16(b, fn.version());
+        b.putInt(1).putLong(fn.stateDigest(state));
+        utf16(b, state);
+        return resealed(java.util.Arrays.copyOf(b.array(), b.position() + 16));
+    }
+
+    private static void utf16(ByteBuffer b, String s) {
+        b.putInt(s.length());
+        for (char c : s.toCharArray()) {
+            b.putChar(c);
+        }
+    }
+
+    @Test
+    void aFileOfTheEarlierFormatIsReadAsAbsentQuietlyAndWrittenAfresh() throws IOException {
+        put(open(), A, 1, "a");
+        Files.write(namesOf(A), formatOne(A, STATE));
+        FileStore later = open();
+        assertEquals(List.of(), lines(later), "not listed: its names are not read");
+        assertEquals(List.of(), reported, "and not damage: no warning");
+        assertEquals("a", get(later, A, 1));
+        put(open(), A, 2, "b"); // the next store of the function in a JVM writes it in the current format
+        assertEquals(List.of(A.id() + " | v1 | " + STATE), lines(open()));
+        assertEquals(List.of(), reported);
     }
 
     @Test
@@ -345,10 +378,10 @@ class FunctionNamesTest {
         return bytes;
     }
 
-    /** {@code bytes} with the first UTF-16LE occurrence of {@code from} replaced by {@code to} (same length). */
+    /** {@code bytes} with the first occurrence of {@code from} replaced by {@code to} (Latin-1 text, as the file holds it; same length). */
     private static byte[] replaced(byte[] bytes, String from, String to) {
-        byte[] a = from.getBytes(StandardCharsets.UTF_16LE);
-        byte[] b = to.getBytes(StandardCharsets.UTF_16LE);
+        byte[] a = from.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] b = to.getBytes(StandardCharsets.ISO_8859_1);
         for (int i = 0; i + a.length <= bytes.length; i++) {
             if (java.util.Arrays.equals(bytes, i, i + a.length, a, 0, a.length)) {
                 System.arraycopy(b, 0, bytes, i, b.length);
