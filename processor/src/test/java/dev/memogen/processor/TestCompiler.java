@@ -135,7 +135,7 @@ final class TestCompiler {
      */
     static Loaded load(Compilation compilation) {
         try {
-            Path dir = Files.createTempDirectory("memogen-test-classes");
+            Path dir = Files.createTempDirectory(classesRoot(), "classes");
             for (JavaFileObject f : compilation.generatedFiles()) {
                 if (f.getKind() != JavaFileObject.Kind.CLASS) {
                     continue;
@@ -150,6 +150,26 @@ final class TestCompiler {
             return new Loaded(dir.toUri().toURL());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One temporary directory per test JVM for the class files {@link #load} writes, deleted when the JVM exits. */
+    private static Path classesRoot;
+
+    private static synchronized Path classesRoot() throws IOException {
+        if (classesRoot == null) {
+            Path root = Files.createTempDirectory("memogen-test-classes");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+            classesRoot = root;
+        }
+        return classesRoot;
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a temporary directory
         }
     }
 
