@@ -10,7 +10,9 @@
 #   - the same pipeline in Python (numpy) without its stage, without memoization and with
 #     joblib.Memory, miss and hit.
 # Twice: a cheap stage (10 smoothing passes) and an expensive one (1000 passes). Then the classes a
-# memogen hit loads (-Xlog:class+load), all and memogen's own. For each JDK in $JDKS.
+# memogen hit loads (-Xlog:class+load), all and memogen's own. Then a second program, Java only
+# (FreshWords; WORDS=0 leaves it out): a 1.2 MB text split into a List<String> of 180,000 words,
+# bare JVM, without its stage, without memoization, miss and hit. For each JDK in $JDKS.
 #
 # The Java class path is the benchmark module's classes and the runtime jar, as a user's program
 # has it (not the 40 MB shaded JMH jar, whose opening would count for every case).
@@ -22,7 +24,7 @@
 #
 # usage: benchmarks/fresh-process.sh [RUNS]   (writes $FRESH_OUT, default benchmarks/results/fresh-process.md)
 #        JDKS="/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64" picks the JDKs (default: java on PATH)
-#        PASSES=10 runs the cheap stage only (default: "10 1000")
+#        PASSES=10 runs the cheap stage only (default: "10 1000"); PASSES= WORDS=1 the word list only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-7}"
@@ -39,6 +41,7 @@ trap 'rm -rf "$WORK"' EXIT
 "$PY" -c 'import joblib, numpy' || { echo "needs apt-get install -y python3-joblib python3-numpy" >&2; exit 1; }
 CP="$CLASSES:$RUNTIME"
 MAIN=dev.memogen.benchmarks.FreshProcess
+WORDS_MAIN=dev.memogen.benchmarks.FreshWords
 
 # once NAME PREP CMD...: runs PREP, then CMD under /usr/bin/time (for the peak memory); appends
 # "NAME wall_us max_rss_kb" to $WORK/times. The wall time is bash's clock in microseconds around it
@@ -79,10 +82,25 @@ bare = med["bare-jvm"]
 for name in walls:
     print(f"| {labels.get(name, name)} | {med[name]:.0f} | {med[name] / bare:.2f} | {rss[name] // 1024} |")
 print()
-print(f"Besides the program itself (its run without the stage): the stage costs {med['plain'] - med['input']:.0f} ms "
-      f"computed, memogen's hit {med['hit'] - med['input']:.0f} ms; in Python the stage {med['py-plain'] - med['py-input']:.0f} ms, "
-      f"joblib's hit {med['py-hit'] - med['py-input']:.0f} ms.")
+line = (f"Besides the program itself (its run without the stage): the stage costs {med['plain'] - med['input']:.0f} ms "
+        f"computed, memogen's hit {med['hit'] - med['input']:.0f} ms")
+if "py-hit" in med:
+    line += (f"; in Python the stage {med['py-plain'] - med['py-input']:.0f} ms, "
+             f"joblib's hit {med['py-hit'] - med['py-input']:.0f} ms")
+print(line + ".")
 PYEOF
+}
+
+# report WHAT: a case group's heading and table (the JDK's $version, the medians of $WORK/times)
+report() {
+  echo "### 4. A fresh process: $1"
+  echo
+  echo "$version; medians of $RUNS interleaved runs."
+  echo
+  echo "| program | wall time (ms) | / bare JVM | peak memory, max RSS (MiB) |"
+  echo "|---|---:|---:|---:|"
+  table
+  echo
 }
 
 mkdir -p "$(dirname "$OUT")"
@@ -90,7 +108,7 @@ mkdir -p "$(dirname "$OUT")"
 for jdk in $JDKS; do
   JAVA="$jdk/bin/java"
   version=$("$JAVA" -version 2>&1 | head -1)
-  for passes in ${PASSES:-10 1000}; do
+  for passes in ${PASSES-10 1000}; do
     : > "$WORK/times"
     for ((r = 0; r < RUNS; r++)); do
       once bare-jvm ":" "$JAVA" -cp "$CP" "$MAIN" hello
@@ -108,18 +126,22 @@ for jdk in $JDKS; do
     all=$(wc -l < "$WORK/classes.txt")
     ours=$(grep -c ' dev\.memogen\.internal\.\| dev\.memogen\.[A-Z]' "$WORK/classes.txt" || true)
     {
-      echo "### 4. A fresh process: 8 MB double[] in, 8 MB double[] out, $passes smoothing passes"
-      echo
-      echo "$version; medians of $RUNS interleaved runs."
-      echo
-      echo "| program | wall time (ms) | / bare JVM | peak memory, max RSS (MiB) |"
-      echo "|---|---:|---:|---:|"
-      table
-      echo
+      report "8 MB double[] in, 8 MB double[] out, $passes smoothing passes"
       echo "Classes loaded by a memogen hit: $all ($ours of them memogen's runtime)."
       echo
     } | tee -a "$OUT.tmp"
   done
+  if [ "${WORDS:-1}" = 1 ]; then # the word-list program: a 1.2 MB text in, a List<String> of 180,000 out
+    : > "$WORK/times"
+    for ((r = 0; r < RUNS; r++)); do
+      once bare-jvm ":" "$JAVA" -cp "$CP" "$WORDS_MAIN" hello
+      once input ":" "$JAVA" -cp "$CP" "$WORDS_MAIN" input
+      once plain ":" "$JAVA" -cp "$CP" "$WORDS_MAIN" plain
+      once miss "rm -rf $WORK/words" "$JAVA" -Dmemogen.dir="$WORK/words" -cp "$CP" "$WORDS_MAIN" memo
+      once hit ":" "$JAVA" -Dmemogen.dir="$WORK/words" -cp "$CP" "$WORDS_MAIN" memo
+    done
+    report "a 1.2 MB text in, a List<String> of 180,000 words out" | tee -a "$OUT.tmp"
+  fi
 done
 echo "Python: $("$PY" --version 2>&1), joblib $("$PY" -c 'import joblib; print(joblib.__version__)'), numpy $("$PY" -c 'import numpy; print(numpy.__version__)')." | tee -a "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
