@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A store written by memogen 3c18fba (store format 1: entry checksums and function id hashes from
- * hash4j, function ids and versions as text in every entry) is read by the current code (format 2)
+ * hash4j, function ids and versions as text in every entry) is read by the current code (format 3 since 2026-12-04)
  * without an error: every entry of the old format is a miss, computed and replaced, and read back
  * as a hit. The old store is walked through all its kinds of entries (pack records, whole files, a
  * file decoded as it is read). The index and the unwritten tail of the pack were left out of the
