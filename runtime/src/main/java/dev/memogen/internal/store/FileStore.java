@@ -1037,7 +1037,19 @@ public final class FileStore implements StoreIndex.ObjectFiles {
      * returns how many files were deleted, 0 for a read-only store.
      */
     public long removeOrphans() throws IOException {
-        return index == null ? 0 : OrphanSweep.run(objects, index, reports) + names().sweep(index);
+        if (index == null) {
+            return 0;
+        }
+        long removed = OrphanSweep.run(objects, index, reports);
+        foldCounts(); // every count in its function's file, which the sweep then keeps or deletes
+        return removed + names().sweep(index);
+    }
+
+    /** Folds the counts journal into the per-function counts files ({@link FunctionCounts}); nothing when read-only. */
+    void foldCounts() throws IOException {
+        if (index != null) {
+            countsFiles().fold(index);
+        }
     }
 
     /**

@@ -1,13 +1,18 @@
 package dev.memogen.internal.store;
 
 import dev.memogen.internal.hash.Hex;
+import dev.memogen.internal.hash.Xxh3Stream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +27,21 @@ import java.util.Map;
  * [32 bytes HMAC-SHA256 tag: with memogen.key]
  * 16 bytes XXH3-128 of everything before them
  * </pre>
- * A JVM adds its counts once, as it ends or its runtime is replaced ({@link #add}): read, add,
- * written to a temporary file renamed over the old one, all under the index lock, so that JVMs
- * ending together lose nothing. Everything read is untrusted: a file whose size, checksum, magic,
- * id hash or (with a key) tag does not check out counts as zero, and is replaced by the next add.
+ * A JVM adds its counts once, as it ends or its runtime is replaced ({@link #add}), as records
+ * appended to one journal, {@code functions/counts.journal}, under the index lock: one write
+ * whatever the number of functions. The journal's records are folded into the per-function files
+ * (read, add, written to a temporary file renamed over the old one) when it would grow past
+ * {@link #JOURNAL_MAX} bytes, when it does not end on a whole record, and before counts are removed.
+ * A journal record, fixed-size:
+ * <pre>
+ * int32 magic "MGFJ"   int32 record format (1)   int64 function id hash
+ * int64 hits   int64 misses   int64 nanoseconds computing the misses
+ * 32 bytes HMAC-SHA256 tag of the 40 bytes before it (zeros without memogen.key)
+ * 16 bytes XXH3-128 of the 72 bytes before them
+ * </pre>
+ * Everything read is untrusted: a file whose size, checksum, magic, id hash or (with a key) tag
+ * does not check out counts as zero, and is replaced by the next fold; such a journal record is
+ * passed over, the others still count.
  */
 public final class FunctionCounts {
     /** "MGFC" in little-endian byte order. */
@@ -35,6 +51,15 @@ public final class FunctionCounts {
     static final String SUFFIX = ".counts";
     /** Magic, format, id hash and the three counters. */
     private static final int BODY_BYTES = 4 + 4 + 8 + 3 * 8;
+    /** The journal's name in {@code functions/}: not a function's (16 hex digits), nor a temporary file's. */
+    static final String JOURNAL = "counts.journal";
+    /** "MGFJ" in little-endian byte order. */
+    static final int JOURNAL_MAGIC = 0x4A46474D;
+    static final int JOURNAL_FORMAT = 1;
+    /** A journal record: the body, a tag (zeros without a key) and the checksum. */
+    static final int RECORD_BYTES = BODY_BYTES + StoreKey.TAG_BYTES + EntryFormat.CHECKSUM_BYTES;
+    /** The most a journal holds (whole records, under 64 KiB): an append that would pass it folds instead. */
+    static final int JOURNAL_MAX = (64 * 1024 / RECORD_BYTES) * RECORD_BYTES;
 
     /**
      * One function's counts.
@@ -66,9 +91,11 @@ public final class FunctionCounts {
     }
 
     /**
-     * Adds {@code counts} (negative counters are taken as zero) to the files of their functions,
-     * under the index lock; a file that is damaged counts as zero and is replaced. Throws
-     * {@link IndexLock.Busy} when the lock stays taken (nothing is added then).
+     * Adds {@code counts} (negative counters are taken as zero) to the store's, under the index
+     * lock: appended to the journal, or, when the journal is full or does not end on a whole
+     * record, folded with it into the files of their functions (a file that is damaged counts as
+     * zero and is replaced). Throws {@link IndexLock.Busy} when the lock stays taken (nothing is
+     * added then).
      */
     void add(StoreIndex index, List<Counted> counts) throws IOException {
         if (counts.isEmpty()) {
@@ -89,13 +116,160 @@ public final class FunctionCounts {
 
         @Override
         public void run() throws IOException {
+            List<Counted> more = new ArrayList<>(counts.size());
             for (Counted c : counts) {
-                Counted more = new Counted(c.idHash, Math.max(0, c.hits), Math.max(0, c.misses),
-                        Math.max(0, c.computeNanos));
-                Counted old = files.read(c.idHash);
-                files.write(old == null ? more : old.plus(more));
+                more.add(new Counted(c.idHash, Math.max(0, c.hits), Math.max(0, c.misses), Math.max(0, c.computeNanos)));
+            }
+            files.append(more);
+        }
+    }
+
+    /** Folds the journal into the per-function files, under the index lock (before an orphan sweep, say). */
+    void fold(StoreIndex index) throws IOException {
+        index.runApart(new AddAll(this, List.of()));
+    }
+
+    private Path journal() {
+        return dir.resolve(JOURNAL);
+    }
+
+    /**
+     * Appends {@code more} to the journal as one write at its end; folds the journal and
+     * {@code more} into the files instead when the journal would pass {@link #JOURNAL_MAX}, does not
+     * end on a whole record (an append cut short), or cannot be opened. Under the index lock.
+     */
+    private void append(List<Counted> more) throws IOException {
+        byte[] records = more.isEmpty() ? null : records(more);
+        if (records != null && records.length <= JOURNAL_MAX) {
+            try (FileChannel ch = openJournal()) {
+                long size = ch.size();
+                if (size % RECORD_BYTES == 0 && size + records.length <= JOURNAL_MAX) {
+                    ByteBuffer out = ByteBuffer.wrap(records);
+                    for (long at = size; out.hasRemaining(); ) {
+                        at += ch.write(out, at);
+                    }
+                    return;
+                }
+            } catch (StoreFiles.NotPlain e) { // a link, a second name, a file of another type: passed over, deleted
+                damaged(journal(), "cannot be read: " + e.getMessage());
+                StoreFiles.delete(root, journal());
+            } catch (NoSuchFileException e) {
+                // no functions/ directory: the files' writes make it
             }
         }
+        Map<Long, Counted> sums = new HashMap<>();
+        for (Counted c : journalRecords()) {
+            addTo(sums, c);
+        }
+        for (Counted c : more) {
+            addTo(sums, c);
+        }
+        StoreFiles.delete(root, journal()); // first: a JVM killed while folding loses counts, never adds them twice
+        for (Counted c : sums.values()) {
+            Counted old = read(c.idHash);
+            write(old == null ? c : old.plus(c));
+        }
+    }
+
+    /** Adds {@code c} to the sum of its function in {@code sums} (no lambda: this runs as a JVM ends). */
+    private static void addTo(Map<Long, Counted> sums, Counted c) {
+        Counted old = sums.get(c.idHash);
+        sums.put(c.idHash, old == null ? c : old.plus(c));
+    }
+
+    /** The journal, opened for reading and writing, made when there is none (and {@code functions/} is there). */
+    private FileChannel openJournal() throws IOException {
+        return StoreFiles.open(root, journal(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    /** {@code counts} as journal records. */
+    private byte[] records(List<Counted> counts) {
+        byte[] out = new byte[counts.size() * RECORD_BYTES];
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < counts.size(); i++) {
+            Counted c = counts.get(i);
+            int at = i * RECORD_BYTES;
+            b.position(at);
+            b.putInt(JOURNAL_MAGIC).putInt(JOURNAL_FORMAT).putLong(c.idHash).putLong(c.hits).putLong(c.misses)
+                    .putLong(c.computeNanos);
+            javax.crypto.Mac mac = key == null ? null : key.mac();
+            if (mac != null) {
+                mac.update(out, at, BODY_BYTES);
+                b.put(mac.doFinal());
+            }
+            Xxh3Stream sum = Xxh3Stream.digest(out, at, BODY_BYTES + StoreKey.TAG_BYTES);
+            b.position(at + BODY_BYTES + StoreKey.TAG_BYTES);
+            b.putLong(sum.high()).putLong(sum.low());
+        }
+        return out;
+    }
+
+    /**
+     * The sound records of the journal, in order (none without one). A journal longer than
+     * {@link #JOURNAL_MAX} counts as none; a record that does not check out is passed over; a
+     * record cut short at the end is not read. Each problem is reported.
+     */
+    private List<Counted> journalRecords() throws IOException {
+        Path file = journal();
+        byte[] bytes;
+        try {
+            bytes = SealedFiles.readUpTo(root, file, JOURNAL_MAX);
+        } catch (StoreFiles.NotPlain e) {
+            damaged(file, "cannot be read: " + e.getMessage());
+            return List.of();
+        }
+        if (bytes == null) {
+            return List.of();
+        }
+        if (bytes.length > JOURNAL_MAX) {
+            damaged(file, "is more than " + JOURNAL_MAX + " bytes long, more than a journal ever is");
+            return List.of();
+        }
+        List<Counted> found = new ArrayList<>(bytes.length / RECORD_BYTES);
+        String problem = null;
+        for (int at = 0; at + RECORD_BYTES <= bytes.length; at += RECORD_BYTES) {
+            Parsed p = parseRecord(bytes, at);
+            if (p.counted != null) {
+                found.add(p.counted);
+            } else if (p.problem != null && problem == null) {
+                problem = "holds a record at " + at + " that " + p.problem;
+            }
+        }
+        if (problem != null) {
+            damaged(file, problem);
+        }
+        return found;
+    }
+
+    /** Checks the journal record at {@code at}: its checksum, magic, format, counters and (with a key) tag. */
+    private Parsed parseRecord(byte[] bytes, int at) {
+        int tagAt = at + BODY_BYTES;
+        Xxh3Stream sum = Xxh3Stream.digest(bytes, at, BODY_BYTES + StoreKey.TAG_BYTES);
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (in.getLong(tagAt + StoreKey.TAG_BYTES) != sum.high() || in.getLong(tagAt + StoreKey.TAG_BYTES + 8) != sum.low()) {
+            return new Parsed(null, "does not match its checksum");
+        }
+        if (in.getInt(at) != JOURNAL_MAGIC || in.getInt(at + 4) != JOURNAL_FORMAT) {
+            return new Parsed(null, "is not a counts record of this format");
+        }
+        Counted counted = new Counted(in.getLong(at + 8), in.getLong(at + 16), in.getLong(at + 24), in.getLong(at + 32));
+        if (counted.hits < 0 || counted.misses < 0 || counted.computeNanos < 0) {
+            return new Parsed(null, "holds a negative count");
+        }
+        if (key != null) {
+            boolean untagged = true;
+            for (int i = tagAt; i < tagAt + StoreKey.TAG_BYTES; i++) {
+                untagged &= bytes[i] == 0;
+            }
+            if (untagged) {
+                return new Parsed(null, null); // written without memogen.key: none, as such a file
+            }
+            if (!key.matches(bytes, at, tagAt)) {
+                return new Parsed(null, "does not match its authentication tag (forged, or written with another"
+                        + " memogen.key)");
+            }
+        }
+        return new Parsed(counted, null);
     }
 
     /** The counts of the function with id hash {@code idHash}; null when it has no sound file (a damaged one reported). */
@@ -156,8 +330,9 @@ public final class FunctionCounts {
     }
 
     private void damaged(Path file, String problem) {
-        reports.event("counts", "the function counts file " + file + " " + problem
-                + "; its counts are taken as zero, and it is replaced by the next counts added");
+        reports.event("counts", "the function counts file " + file + " " + problem + (file.endsWith(JOURNAL)
+                ? "; what it holds there is not counted, and the journal is folded without it by the next fold"
+                : "; its counts are taken as zero, and it is replaced by the next fold"));
     }
 
     /** Writes {@code c} over its function's file, atomically (a temporary file beside it, renamed). */
@@ -194,6 +369,9 @@ public final class FunctionCounts {
         } catch (DirectoryIteratorException e) {
             throw e.getCause();
         }
+        for (Counted c : journalRecords()) { // not under the lock: a fold at this moment may leave some out
+            addTo(found, c);
+        }
         return found;
     }
 
@@ -225,10 +403,14 @@ public final class FunctionCounts {
         @Override
         public void run() throws IOException {
             if (!all) {
+                files.append(List.of()); // the journal folded first: its records of the function go with its file
                 if (StoreFiles.delete(files.root, files.fileOf(idHash))) {
                     removed[0]++;
                 }
                 return;
+            }
+            if (StoreFiles.delete(files.root, files.journal())) {
+                removed[0]++;
             }
             if (!StoreFiles.isDirectory(files.dir)) {
                 return;

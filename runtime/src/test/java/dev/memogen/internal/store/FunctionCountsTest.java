@@ -34,10 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code functions/<id hash>.counts}: the hits and misses of every JVM that used a store, each
- * added once as it ends or its runtime is replaced, under the index lock; trusted for nothing (a
- * damaged or linked file counts as zero and is replaced, what a link points to untouched); dropped
- * by {@code clear} and, for functions without entries, by {@code gc}. See
+ * {@code functions/<id hash>.counts} and {@code functions/counts.journal}: the hits and misses of
+ * every JVM that used a store, each added once as it ends or its runtime is replaced, under the
+ * index lock (appended to the journal, folded into the files); trusted for nothing (a damaged or
+ * linked file counts as zero and is replaced, a damaged journal record is passed over, what a link
+ * points to untouched); dropped by {@code clear} and, for functions without entries, by {@code gc}. See
  * {@code docs/store-format.md}, "Function counts".
  */
 class FunctionCountsTest {
@@ -65,6 +66,10 @@ class FunctionCountsTest {
 
     private Path countsOf(StoredFunction fn) {
         return dir.resolve("functions").resolve(Hex.of(fn.idHash()) + ".counts");
+    }
+
+    private Path journal() {
+        return dir.resolve("functions").resolve(FunctionCounts.JOURNAL);
     }
 
     private static StoreStatistics.Function statsOf(Path store, String id) throws IOException {
@@ -220,6 +225,8 @@ class FunctionCountsTest {
             FileStore store = open();
             put(store, A, 1);
             store.addCounts(List.of(counted(A, 5, 6, 7)));
+            store.foldCounts(); // from the journal into the function's file
+            assertFalse(Files.exists(journal()), "folded");
             Path file = countsOf(A);
             switch (damage) {
                 case "flip" -> {
@@ -247,6 +254,8 @@ class FunctionCountsTest {
             assertEquals(0, statsOf(dir, A.id()).hits(), damage);
 
             again.addCounts(List.of(counted(A, 1, 2, 3)));
+            reported.clear();
+            again.foldCounts();
             assertEquals(counted(A, 1, 2, 3), open().counts().get(A.idHash()), damage + ": replaced, from zero");
             assertTrue(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS), damage);
             assertArrayEquals(outsideBytes, Files.readAllBytes(target), "the file outside is untouched");
@@ -265,6 +274,100 @@ class FunctionCountsTest {
         assertEquals(List.of(), reported);
         open(key).addCounts(List.of(counted(A, 2, 2, 2)));
         assertEquals(counted(A, 2, 2, 2), open(key).counts().get(A.idHash()), "replaced, with its tag");
+        assertNull(open(other).counts().get(A.idHash()));
+        assertEquals(1, reported.size(), reported::toString);
+        assertTrue(reported.get(0).contains("authentication tag"), reported::toString);
+    }
+
+    /**
+     * A JVM's counts are one append to the journal, whatever the number of its functions: no
+     * per-function file is written until the journal would pass its bound, when it is folded into
+     * them; the sums are the same throughout.
+     */
+    @Test
+    void countsAreAppendedToTheJournalAndFoldedWhenItIsFull() throws IOException {
+        FileStore store = open();
+        put(store, A, 1);
+        List<FunctionCounts.Counted> thirty = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            thirty.add(new FunctionCounts.Counted(1000 + i, 1, 0, 0));
+        }
+        store.addCounts(thirty);
+        store.addCounts(List.of(counted(A, 2, 3, 4)));
+        assertEquals(31L * FunctionCounts.RECORD_BYTES, Files.size(journal()), "two appends");
+        assertFalse(Files.exists(countsOf(A)), "no file written yet");
+        assertEquals(counted(A, 2, 3, 4), open().counts().get(A.idHash()));
+        assertEquals(31, open().counts().size());
+
+        int adds = 0;
+        long before = Files.size(journal());
+        while (Files.exists(journal()) && Files.size(journal()) >= before) { // until an add folds
+            before = Files.size(journal());
+            store.addCounts(List.of(counted(A, 1, 1, 1)));
+            adds++;
+            assertTrue(!Files.exists(journal()) || Files.size(journal()) <= FunctionCounts.JOURNAL_MAX);
+        }
+        assertEquals((FunctionCounts.JOURNAL_MAX - 31 * FunctionCounts.RECORD_BYTES) / FunctionCounts.RECORD_BYTES + 1, adds,
+                "folded at the add that would have passed the bound");
+        assertTrue(Files.exists(countsOf(A)), "folded into the function's file");
+        assertEquals(counted(A, 2 + adds, 3 + adds, 4 + adds), open().counts().get(A.idHash()));
+        assertEquals(1, open().counts().get(1000L).hits());
+        assertEquals(List.of(), reported);
+    }
+
+    /**
+     * A journal record that does not check out is passed over (one report) and the others count; an
+     * append cut short leaves a partial record, which is not read, and the next add folds the
+     * journal; a link at the journal's name is not followed, and what it points to is untouched.
+     */
+    @Test
+    void aDamagedRecordOrACutAppendOrALinkedJournalLosesOnlyWhatItHolds(@TempDir Path outside) throws IOException {
+        FileStore store = open();
+        put(store, A, 1);
+        store.addCounts(List.of(counted(A, 1, 0, 0)));
+        store.addCounts(List.of(counted(B, 10, 0, 0)));
+        store.addCounts(List.of(counted(A, 100, 0, 0)));
+        try (RandomAccessFile f = new RandomAccessFile(journal().toFile(), "rw")) {
+            f.seek(FunctionCounts.RECORD_BYTES + 17); // the second record's hits
+            f.write(f.read() ^ 0x40);
+        }
+        assertEquals(Map.of(A.idHash(), counted(A, 101, 0, 0)), open().counts());
+        assertEquals(1, reported.size(), reported::toString);
+        assertTrue(reported.get(0).startsWith("event counts: the function counts file " + journal() + " holds a record at "
+                + FunctionCounts.RECORD_BYTES + " that does not match its checksum"), reported::toString);
+
+        reported.clear();
+        try (RandomAccessFile f = new RandomAccessFile(journal().toFile(), "rw")) {
+            f.setLength(f.length() + 40); // an append cut short
+        }
+        assertEquals(counted(A, 101, 0, 0), open().counts().get(A.idHash()), "the partial record is not read");
+        store.addCounts(List.of(counted(A, 1000, 0, 0)));
+        assertFalse(Files.exists(journal()), "the add folded the journal instead of appending after the cut");
+        assertEquals(Map.of(A.idHash(), counted(A, 1101, 0, 0)), open().counts());
+
+        byte[] outsideBytes = "not memogen's".getBytes(StandardCharsets.UTF_8);
+        Path target = Files.write(outside.resolve("target"), outsideBytes);
+        Files.createSymbolicLink(journal(), target);
+        reported.clear();
+        assertEquals(Map.of(A.idHash(), counted(A, 1101, 0, 0)), open().counts(), "a link is not read");
+        store.addCounts(List.of(counted(A, 1, 0, 0)));
+        assertEquals(Map.of(A.idHash(), counted(A, 1102, 0, 0)), open().counts());
+        assertArrayEquals(outsideBytes, Files.readAllBytes(target), "the file outside is untouched");
+        assertFalse(Files.isSymbolicLink(journal()), "the link is gone");
+        assertTrue(reported.stream().allMatch(r -> r.startsWith("event counts: the function counts file " + journal())),
+                reported::toString);
+    }
+
+    /** With a key, journal records without a tag are none (no report), those with another key's are damage. */
+    @Test
+    void withAKeyOnlyJournalRecordsWithItsValidTagCount() throws IOException {
+        StoreKey key = StoreKey.of("a secret of thirty-two bytes or more".getBytes(StandardCharsets.UTF_8));
+        StoreKey other = StoreKey.of("another secret of thirty-two bytes".getBytes(StandardCharsets.UTF_8));
+        open().addCounts(List.of(counted(A, 1, 1, 1)));
+        open(key).addCounts(List.of(counted(A, 2, 2, 2)));
+        assertEquals(counted(A, 3, 3, 3), open().counts().get(A.idHash()), "without a key, every record counts");
+        assertEquals(counted(A, 2, 2, 2), open(key).counts().get(A.idHash()), "with it, only its own");
+        assertEquals(List.of(), reported);
         assertNull(open(other).counts().get(A.idHash()));
         assertEquals(1, reported.size(), reported::toString);
         assertTrue(reported.get(0).contains("authentication tag"), reported::toString);
