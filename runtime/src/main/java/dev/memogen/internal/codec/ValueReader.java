@@ -244,7 +244,7 @@ public final class ValueReader {
                 pos += h;
                 return s;
             }
-            return new String(readLatin1Pieces(h), StandardCharsets.ISO_8859_1);
+            return new String(bytes(h), StandardCharsets.ISO_8859_1);
         }
         int n = ~h;
         if (2L * n > (end - pos) + more) {
@@ -260,18 +260,6 @@ public final class ValueReader {
             }
         }
         return new String(chars);
-    }
-
-    /** {@code n} bytes that go past the buffer (a value read from a file in pieces); their size was checked. */
-    private byte[] readLatin1Pieces(int n) {
-        byte[] a = new byte[n];
-        for (int done = 0; done < n; ) {
-            int k = piece(1, n - done);
-            System.arraycopy(buf, pos, a, done, k);
-            pos += k;
-            done += k;
-        }
-        return a;
     }
 
     /**
@@ -307,13 +295,17 @@ public final class ValueReader {
     }
 
     public byte[] readByteArray() {
-        int n = readSize(1);
+        return bytes(readSize(1));
+    }
+
+    /** The next {@code n} bytes, a number checked against the bytes that remain. */
+    private byte[] bytes(int n) {
         byte[] a = new byte[n];
         int k = Math.min(n, end - pos);
         System.arraycopy(buf, pos, a, 0, k);
         pos += k;
         // The rest (a value read in pieces) goes from the source straight into the array, at most
-        // a buffer's worth per read: no copy through the buffer. readSize checked that it is there.
+        // a buffer's worth per read: no copy through the buffer. The caller checked that it is there.
         for (int done = k; done < n; ) {
             int got = source.read(a, done, (int) Math.min(Math.min(n - done, buf.length), more));
             done += got;

@@ -252,24 +252,11 @@ public final class FunctionCounts {
         if (in.getInt(at) != JOURNAL_MAGIC || in.getInt(at + 4) != JOURNAL_FORMAT) {
             return new Parsed(null, "is not a counts record of this format");
         }
-        Counted counted = new Counted(in.getLong(at + 8), in.getLong(at + 16), in.getLong(at + 24), in.getLong(at + 32));
-        if (counted.hits < 0 || counted.misses < 0 || counted.computeNanos < 0) {
-            return new Parsed(null, "holds a negative count");
+        boolean untagged = true; // a tag of zeros: written without memogen.key, as a file without a tag
+        for (int i = tagAt; i < tagAt + StoreKey.TAG_BYTES; i++) {
+            untagged &= bytes[i] == 0;
         }
-        if (key != null) {
-            boolean untagged = true;
-            for (int i = tagAt; i < tagAt + StoreKey.TAG_BYTES; i++) {
-                untagged &= bytes[i] == 0;
-            }
-            if (untagged) {
-                return new Parsed(null, null); // written without memogen.key: none, as such a file
-            }
-            if (!key.matches(bytes, at, tagAt)) {
-                return new Parsed(null, "does not match its authentication tag (forged, or written with another"
-                        + " memogen.key)");
-            }
-        }
-        return new Parsed(counted, null);
+        return counters(bytes, at, untagged);
     }
 
     /** The counts of the function with id hash {@code idHash}; null when it has no sound file (a damaged one reported). */
@@ -313,15 +300,25 @@ public final class FunctionCounts {
         if (in.getLong() != idHash) {
             return new Parsed(null, "names another id hash than its file name");
         }
-        Counted counted = new Counted(idHash, in.getLong(), in.getLong(), in.getLong());
+        return counters(bytes, 0, bytes.length == plain);
+    }
+
+    /**
+     * The counters of the file or journal record whose body starts at {@code at} (its magic,
+     * format and id hash checked), unless one is negative; with a key, only if the tag after the
+     * body matches: {@code untagged} (written without memogen.key) is none, without a problem.
+     */
+    private Parsed counters(byte[] bytes, int at, boolean untagged) {
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Counted counted = new Counted(in.getLong(at + 8), in.getLong(at + 16), in.getLong(at + 24), in.getLong(at + 32));
         if (counted.hits < 0 || counted.misses < 0 || counted.computeNanos < 0) {
             return new Parsed(null, "holds a negative count");
         }
         if (key != null) {
-            if (bytes.length == plain) {
-                return new Parsed(null, null); // written without memogen.key: none, replaced by the next add
+            if (untagged) {
+                return new Parsed(null, null); // none, replaced by the next fold
             }
-            if (!key.matches(bytes, 0, BODY_BYTES)) {
+            if (!key.matches(bytes, at, at + BODY_BYTES)) {
                 return new Parsed(null, "does not match its authentication tag (forged, or written with another"
                         + " memogen.key)");
             }
