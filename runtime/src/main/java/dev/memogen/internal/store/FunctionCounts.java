@@ -40,8 +40,8 @@ import java.util.Map;
  * 16 bytes XXH3-128 of the 72 bytes before them
  * </pre>
  * Everything read is untrusted: a file whose size, checksum, magic, id hash or (with a key) tag
- * does not check out counts as zero, and is replaced by the next fold; such a journal record is
- * passed over, the others still count.
+ * does not check out counts as zero, and is replaced by the next fold of its function's counts;
+ * such a journal record is passed over, the others still count.
  */
 public final class FunctionCounts {
     /** "MGFC" in little-endian byte order. */
@@ -316,7 +316,7 @@ public final class FunctionCounts {
         }
         if (key != null) {
             if (untagged) {
-                return new Parsed(null, null); // none, replaced by the next fold
+                return new Parsed(null, null); // none, replaced by the next fold of its function's counts
             }
             if (!key.matches(bytes, at, at + BODY_BYTES)) {
                 return new Parsed(null, "does not match its authentication tag (forged, or written with another"
@@ -329,7 +329,7 @@ public final class FunctionCounts {
     private void damaged(Path file, String problem) {
         reports.event("counts", "the function counts file " + file + " " + problem + (file.endsWith(JOURNAL)
                 ? "; what it holds there is not counted, and the journal is folded without it by the next fold"
-                : "; its counts are taken as zero, and it is replaced by the next fold"));
+                : "; its counts are taken as zero, and it is replaced by the next fold of the function's counts"));
     }
 
     /** Writes {@code c} over its function's file, atomically (a temporary file beside it, renamed). */
