@@ -90,6 +90,22 @@ class QuietLoggingJvmTest {
         assertEquals(2, count(out, "FINDER " + LOAD), out);
     }
 
+    /** A jar of the class path, behind every jar of the test's own class path: told from its central directory. */
+    @Test
+    void aLoggerFinderInAJarOnTheClassPathIsAskedFromTheFirstRead() throws Exception {
+        Path store = stored();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        try (JarOutputStream finder = new JarOutputStream(Files.newOutputStream(dir.resolve("finder.jar")), manifest)) {
+            finder.putNextEntry(new JarEntry("META-INF/services/java.lang.System$LoggerFinder"));
+            finder.write((PrintingLoggerFinder.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+            finder.closeEntry();
+        }
+        String classPath = System.getProperty("java.class.path") + File.pathSeparator + dir.resolve("finder.jar");
+        String out = Jvms.run(Jvms.worker(LoggingWorker.class, classPath, dir, "plain", store.toString()));
+        assertEquals(2, count(out, "FINDER " + LOAD), out);
+    }
+
     /** The class path as the JDK reads it: a jar named only by another jar's {@code Class-Path}, as {@code java -jar} programs have. */
     @Test
     void aLoggerFinderInAJarNamedByAnotherJarsManifestIsAskedFromTheFirstRead() throws Exception {
