@@ -9,7 +9,9 @@
 #   - Java with memogen: a miss (empty store) and a hit (the store the miss left);
 #   - the same pipeline in Python (numpy) without its stage, without memoization and with
 #     joblib.Memory, miss and hit.
-# Twice: a cheap stage (10 smoothing passes) and an expensive one (1000 passes). Then the classes a
+# Twice: a cheap stage (10 smoothing passes) and an expensive one (1000 passes); the cheap stage also
+# with the benchmark module's dependency jars (about 60) behind the runtime jar on the class path,
+# the program without its stage and a hit (DEPS=0 leaves them out). Then the classes a
 # memogen hit loads (-Xlog:class+load), all and memogen's own. Then a second program, Java only
 # (FreshWords; WORDS=0 leaves it out): a 1.2 MB text split into a List<String> of 180,000 words,
 # bare JVM, without its stage, without memoization, miss and hit. For each JDK in $JDKS.
@@ -40,6 +42,17 @@ trap 'rm -rf "$WORK"' EXIT
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
 "$PY" -c 'import joblib, numpy' || { echo "needs apt-get install -y python3-joblib python3-numpy" >&2; exit 1; }
 CP="$CLASSES:$RUNTIME"
+# The benchmark module's dependency jars (JMH, hash4j, the peers' jars: about 60, two of them with a
+# Class-Path manifest), for the cheap stage's cases with a class path as long as a real project's
+# (DEPS=0 leaves them out). The program loads none of their classes.
+if [ "${DEPS:-1}" = 0 ]; then
+  DEPS=
+else
+  mvn -q -o -B dependency:build-classpath -pl benchmarks-jmh -Dmdep.outputFile="$WORK/deps.txt" > /dev/null 2>&1 \
+    || mvn -q -B dependency:build-classpath -pl benchmarks-jmh -Dmdep.outputFile="$WORK/deps.txt" > /dev/null
+  DEPS=$(tr ':' '\n' < "$WORK/deps.txt" | grep -v 'memogen-runtime' | paste -sd: -)
+  DEP_COUNT=$(tr ':' '\n' <<< "$DEPS" | grep -c .)
+fi
 MAIN=dev.memogen.benchmarks.FreshProcess
 WORDS_MAIN=dev.memogen.benchmarks.FreshWords
 
@@ -67,6 +80,8 @@ labels = {
     "disabled": "java + memogen, disabled (memogen.disable=true)",
     "miss": "java + memogen, first run (miss)",
     "hit": "java + memogen, second run (hit)",
+    "input-deps": "java, the program without its stage, dependency jars on the class path",
+    "hit-deps": "java + memogen, hit, dependency jars on the class path",
     "py-input": "python + numpy, the program without its stage",
     "py-plain": "python + numpy, no memoization",
     "py-miss": "python + joblib.Memory, first run (miss)",
@@ -88,6 +103,10 @@ if "py-hit" in med:
     line += (f"; in Python the stage {med['py-plain'] - med['py-input']:.0f} ms, "
              f"joblib's hit {med['py-hit'] - med['py-input']:.0f} ms")
 print(line + ".")
+if "hit-deps" in med:
+    print()
+    print(f"With the dependency jars on the class path: the program {med['input-deps']:.0f} ms, memogen's hit "
+          f"{med['hit-deps'] - med['input-deps']:.0f} ms beyond it.")
 PYEOF
 }
 
@@ -117,6 +136,10 @@ for jdk in $JDKS; do
       once disabled ":" "$JAVA" -Dmemogen.disable=true -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
       once miss "rm -rf $WORK/memogen" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
       once hit ":" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
+      if [ -n "$DEPS" ] && [ "$passes" = 10 ]; then
+        once input-deps ":" "$JAVA" -cp "$CP:$DEPS" "$MAIN" input "$passes"
+        once hit-deps ":" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP:$DEPS" "$MAIN" memo "$passes"
+      fi
       once py-input ":" "$PY" benchmarks/fresh_process.py input "$WORK/joblib" "$passes"
       once py-plain ":" "$PY" benchmarks/fresh_process.py plain "$WORK/joblib" "$passes"
       once py-miss "rm -rf $WORK/joblib" "$PY" benchmarks/fresh_process.py memo "$WORK/joblib" "$passes"
@@ -127,6 +150,7 @@ for jdk in $JDKS; do
     ours=$(grep -c ' dev\.memogen\.internal\.\| dev\.memogen\.[A-Z]' "$WORK/classes.txt" || true)
     {
       report "8 MB double[] in, 8 MB double[] out, $passes smoothing passes"
+      [ -n "$DEPS" ] && [ "$passes" = 10 ] && echo "The dependency jars: the benchmark module's, $DEP_COUNT jars." && echo
       echo "Classes loaded by a memogen hit: $all ($ours of them memogen's runtime)."
       echo
     } | tee -a "$OUT.tmp"

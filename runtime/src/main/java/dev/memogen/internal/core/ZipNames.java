@@ -21,7 +21,8 @@ import java.util.zip.Inflater;
  * with many dependencies.
  *
  * <p>The class loader also reads the jars a jar's manifest names ({@code Class-Path}); such a jar
- * is not followed here but answered {@link #UNKNOWN}, and so is anything this reader does not
+ * is answered {@link #UNKNOWN}, with the attribute's value for the caller to follow
+ * ({@link #classPath()}), and so is anything this reader does not
  * handle: no end record where it should be (bytes after it), ZIP64, a directory over
  * {@value #MAX_DIRECTORY} bytes, a manifest stored other than plainly or deflated, a main section
  * not ended within {@value #MAX_MAIN_SECTION} bytes. The caller then asks the class loader. The
@@ -34,6 +35,18 @@ final class ZipNames {
      */
     private byte[] buffer = new byte[1 << 16];
     private ByteBuffer view = ByteBuffer.wrap(buffer).order(ByteOrder.LITTLE_ENDIAN);
+    /** The {@code Class-Path} of the zip {@link #find} answered last, when that is why it answered {@link #UNKNOWN}. */
+    private String classPath;
+
+    /**
+     * The value of the {@code Class-Path} attribute of the zip that {@link #find} last answered
+     * {@link #UNKNOWN} for, as the JDK's {@code Manifest} reads it (continuation lines joined,
+     * UTF-8); {@code null} when that answer had another reason, or the attribute could not be read
+     * here.
+     */
+    String classPath() {
+        return classPath;
+    }
 
     /** The answers of {@link #holds}. */
     static final int NO = 0, YES = 1, UNKNOWN = -1;
@@ -56,6 +69,7 @@ final class ZipNames {
 
     /** {@link #holds}, with this reader's buffer: for many zips in turn. */
     int find(Path zip, String name) {
+        classPath = null;
         try (FileChannel ch = FileChannel.open(zip, StandardOpenOption.READ)) {
             return find(ch, name);
         } catch (IOException | RuntimeException | DataFormatException e) {
@@ -113,7 +127,7 @@ final class ZipNames {
         if ((flags & 1) != 0 || method != 0 && method != 8 || local + LOC_SIZE > dirAt) {
             return UNKNOWN; // encrypted, another method, or outside the zip
         }
-        return classPath(ch, local, method, compressed, dirAt) ? UNKNOWN : NO;
+        return manifestClassPath(ch, local, method, compressed, dirAt) ? UNKNOWN : NO;
     }
 
     /**
@@ -138,9 +152,10 @@ final class ZipNames {
 
     /**
      * Whether the manifest at {@code local} (a local header) may name other jars: its main section
-     * has a {@code Class-Path}, or could not be read whole within {@value #MAX_MAIN_SECTION} bytes.
+     * has a {@code Class-Path} (then kept in {@link #classPath} when it reads whole), or could not
+     * be read whole within {@value #MAX_MAIN_SECTION} bytes.
      */
-    private boolean classPath(FileChannel ch, long local, int method, long compressed, long limit)
+    private boolean manifestClassPath(FileChannel ch, long local, int method, long compressed, long limit)
             throws IOException, DataFormatException {
         ByteBuffer h = read(ch, local, LOC_SIZE);
         if (h.getInt(0) != LOC_SIG) {
@@ -155,6 +170,9 @@ final class ZipNames {
         byte[] raw = read(ch, data, want).array(); // this reader's buffer: the directory is not needed again
         if (method == 0) {
             int found = mainSection(raw, want);
+            if (found == YES) {
+                classPath = classPathValue(raw, want, want == compressed);
+            }
             return found == YES || found == UNKNOWN && want < compressed;
         }
         Inflater inflater = new Inflater(true);
@@ -162,15 +180,22 @@ final class ZipNames {
             inflater.setInput(raw, 0, want);
             byte[] text = new byte[4096];
             int length = 0;
+            int found = UNKNOWN;
             while (true) {
                 int got = inflater.inflate(text, length, text.length - length);
                 length += got;
-                int found = mainSection(text, length);
-                if (found != UNKNOWN) {
-                    return found == YES;
+                if (found == UNKNOWN) {
+                    found = mainSection(text, length);
+                    if (found == NO) {
+                        return false;
+                    }
                 }
                 if (inflater.finished()) {
-                    return false; // the whole manifest, its last line included, and no Class-Path
+                    // the whole manifest, its last line included
+                    if (found == YES) {
+                        classPath = classPathValue(text, length, true);
+                    }
+                    return found == YES;
                 }
                 if (length == text.length) {
                     if (length >= MAX_MAIN_SECTION) {
@@ -178,12 +203,68 @@ final class ZipNames {
                     }
                     text = java.util.Arrays.copyOf(text, length * 2);
                 } else if (got == 0) {
-                    return true; // cut short (or a dictionary asked for): cannot tell
+                    if (found == YES) {
+                        classPath = classPathValue(text, length, false); // what was read may hold the section's end
+                    }
+                    return true; // cut short (or a dictionary asked for)
                 }
             }
         } finally {
             inflater.end();
         }
+    }
+
+    /**
+     * The value of the {@code Class-Path} attribute of the main section in the first {@code length}
+     * bytes of a manifest ({@code whole}: all of it), as {@code java.util.jar.Manifest} reads it:
+     * the text after {@code ": "}, continuation lines (a leading space) joined, UTF-8, the last one
+     * where the name is repeated. {@code null} where this does not read it as the JDK would: no
+     * space after the colon (the JDK's reading fails), a line ended by a lone CR, or a section
+     * whose end is not within what was read.
+     */
+    static String classPathValue(byte[] bytes, int length, boolean whole) {
+        String text = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+        StringBuilder value = null;
+        boolean continuing = false;
+        boolean ended = false;
+        int i = 0;
+        while (i < length) {
+            int lf = text.indexOf('\n', i);
+            int eol = lf < 0 ? length : lf;
+            if (eol > i && text.charAt(eol - 1) == '\r') {
+                eol--;
+            }
+            for (int k = i; k < eol; k++) {
+                if (text.charAt(k) == '\r') {
+                    return null; // a lone CR
+                }
+            }
+            if (eol == i && (lf >= 0 || whole)) {
+                ended = true; // an empty line ends the main section
+                break;
+            }
+            if (lf < 0 && !whole) {
+                return null; // a line not read whole
+            }
+            if (text.charAt(i) == ' ') {
+                if (continuing) {
+                    value.append(text, i + 1, eol);
+                }
+            } else {
+                continuing = text.regionMatches(true, i, "Class-Path:", 0, 11);
+                if (continuing) {
+                    if (i + 11 >= eol || text.charAt(i + 11) != ' ') {
+                        return null;
+                    }
+                    value = new StringBuilder().append(text, i + 12, eol);
+                }
+            }
+            i = lf < 0 ? length : lf + 1;
+        }
+        if (value == null || !ended && !whole) {
+            return null;
+        }
+        return new String(value.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     /**

@@ -195,6 +195,70 @@ class ZipNamesTest {
         assertFalse(QuietLogging.entriesHold(plain + sep + launcherOfNothing, FINDER));
     }
 
+    @Test
+    void aClassPathAttributeIsReadAsTheJdkReadsIt() {
+        assertEquals("a.jar b.jar", value("Manifest-Version: 1.0\r\nClass-Path: a.jar b.j\r\n ar\r\n\r\n"), "continuation lines");
+        assertEquals("lib/caf\u00e9.jar", value("Manifest-Version: 1.0\nclass-path: lib/caf\u00c3\u00a9.jar\n\n"), "UTF-8");
+        assertEquals("second.jar", value("Class-Path: first.jar\nX: y\nCLASS-PATH: second.jar\n\n"), "the last one");
+        assertEquals("a.jar", value("Manifest-Version: 1.0\nClass-Path: a.jar\n\nName: x\nClass-Path: b.jar\n"), "the main section's");
+        assertEquals(null, value("Class-Path:a.jar\n\n"), "no space after the colon: the JDK's reading fails");
+        assertEquals(null, value("Class-Path: a.jar\rX: y\n\n"), "a lone CR");
+        byte[] cut = "Class-Path: a.jar\r\n b.jar\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(null, ZipNames.classPathValue(cut, cut.length, false), "more continuation lines may follow");
+        assertEquals("a.jarb.jar", ZipNames.classPathValue(cut, cut.length, true), "the whole manifest");
+    }
+
+    private static String value(String manifest) {
+        byte[] bytes = manifest.getBytes(StandardCharsets.ISO_8859_1);
+        return ZipNames.classPathValue(bytes, bytes.length, true);
+    }
+
+    @Test
+    void findKeepsTheClassPathThatMadeItUnknown() throws IOException {
+        ZipNames zips = new ZipNames();
+        assertEquals(ZipNames.UNKNOWN, zips.find(jar("cp.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/a.jar\r\n  lib/b.jar\r\n\r\n"), FINDER));
+        assertEquals("lib/a.jar lib/b.jar", zips.classPath());
+        assertEquals(ZipNames.NO, zips.find(jar("plain.jar", MANIFEST), FINDER));
+        assertEquals(null, zips.classPath());
+        assertEquals(ZipNames.UNKNOWN, zips.find(jar("bad.jar", "Class-Path:x.jar\r\n\r\n"), FINDER));
+        assertEquals(null, zips.classPath(), "not read as the JDK reads it: left to the class loader");
+        Path stored = zip("stored-cp.jar", Map.of("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nClass-Path: s.jar\n\n"), true, null);
+        assertEquals(ZipNames.UNKNOWN, zips.find(stored, FINDER));
+        assertEquals("s.jar", zips.classPath());
+    }
+
+    @Test
+    void classPathTokensResolveAgainstTheJar() throws IOException {
+        Path jar = Files.createDirectories(dir.resolve("app")).resolve("app.jar");
+        Path other = dir.resolve("elsewhere/x.jar").toAbsolutePath();
+        assertEquals(java.util.List.of(dir.resolve("app/lib/a.jar").toAbsolutePath(), dir.resolve("b.jar").toAbsolutePath(),
+                dir.resolve("app/my lib.jar").toAbsolutePath(), other, dir.resolve("app/classes/").toAbsolutePath()),
+                QuietLogging.named(jar, "lib/a.jar ../b.jar my%20lib.jar " + other.toUri() + " http://example.com/c.jar classes/"));
+    }
+
+    @Test
+    void jarsNamedByManifestsAreFollowedEachOnce() throws IOException {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Path plain = jar("plain.jar", MANIFEST);
+        jar("lib/finder.jar", MANIFEST, FINDER);
+        jar("lib/b.jar", "Manifest-Version: 1.0\r\nClass-Path: finder.jar\r\n\r\n");
+        Path chain = jar("chain.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/b.jar\r\n\r\n");
+        String sep = File.pathSeparator;
+        int asked = QuietLogging.loaderAsked;
+        assertTrue(QuietLogging.entriesHold(plain + sep + chain, FINDER), "a jar named by a jar named by the class path");
+        jar("lib/c.jar", "Manifest-Version: 1.0\r\nClass-Path: ../cycle.jar\r\n\r\n");
+        Path cycle = jar("cycle.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/c.jar http://example.com/x.jar\r\n\r\n");
+        assertFalse(QuietLogging.entriesHold(plain + sep + cycle, FINDER), "a cycle ends; a URL that is not a file is ignored");
+        Files.createDirectories(lib.resolve("services-dir/META-INF/services"));
+        Files.writeString(lib.resolve("services-dir/" + FINDER), "p.F\n");
+        Path toDir = jar("to-dir.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/services-dir/\r\n\r\n");
+        assertTrue(QuietLogging.entriesHold(plain + sep + toDir, FINDER), "a directory named by a manifest");
+        assertEquals(asked, QuietLogging.loaderAsked, "all told without a class loader");
+        Path bad = jar("bad.jar", "Manifest-Version: 1.0\r\nClass-Path:lib/finder.jar\r\n\r\n");
+        assertFalse(QuietLogging.entriesHold(plain + sep + bad, FINDER), "a manifest the JDK cannot read names nothing");
+        assertEquals(asked + 1, QuietLogging.loaderAsked, "asked of a class loader");
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
