@@ -22,11 +22,12 @@ import java.util.zip.Inflater;
  *
  * <p>The class loader also reads the jars a jar's manifest names ({@code Class-Path}); such a jar
  * is answered {@link #UNKNOWN}, with the attribute's value for the caller to follow
- * ({@link #classPath()}), and so is anything this reader does not
- * handle: no end record where it should be (bytes after it), ZIP64, a directory over
- * {@value #MAX_DIRECTORY} bytes, a manifest stored other than plainly or deflated, a main section
- * not ended within {@value #MAX_MAIN_SECTION} bytes. The caller then asks the class loader. The
- * bytes are read as untrusted: every length and offset is checked before use.
+ * ({@link #classPath()}). So is anything this reader does not handle, without a value, and the
+ * caller asks the class loader: no end record where it should be (bytes after it), ZIP64, a
+ * directory over {@value #MAX_DIRECTORY} bytes, a manifest stored other than plainly or deflated,
+ * a main section not ended within {@value #MAX_MAIN_SECTION} bytes, a {@code Class-Path} not read
+ * here as the JDK reads it. The bytes are read as untrusted: every length and offset is checked
+ * before use.
  */
 final class ZipNames {
     /**
@@ -219,13 +220,14 @@ final class ZipNames {
      * bytes of a manifest ({@code whole}: all of it), as {@code java.util.jar.Manifest} reads it:
      * the text after {@code ": "}, continuation lines (a leading space) joined, UTF-8, the last one
      * where the name is repeated. {@code null} where this does not read it as the JDK would: no
-     * space after the colon (the JDK's reading fails), a line ended by a lone CR, or a section
-     * whose end is not within what was read.
+     * space after the colon or a continuation line before any attribute (the JDK's reading fails),
+     * a line ended by a lone CR, or a section whose end is not within what was read.
      */
     static String classPathValue(byte[] bytes, int length, boolean whole) {
         String text = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         StringBuilder value = null;
         boolean continuing = false;
+        boolean named = false; // an attribute seen
         boolean ended = false;
         int i = 0;
         while (i < length) {
@@ -247,10 +249,14 @@ final class ZipNames {
                 return null; // a line not read whole
             }
             if (text.charAt(i) == ' ') {
+                if (!named) {
+                    return null; // a continuation of no attribute: the JDK's reading fails
+                }
                 if (continuing) {
                     value.append(text, i + 1, eol);
                 }
             } else {
+                named = true;
                 continuing = text.regionMatches(true, i, "Class-Path:", 0, 11);
                 if (continuing) {
                     if (i + 11 >= eol || text.charAt(i + 11) != ' ') {

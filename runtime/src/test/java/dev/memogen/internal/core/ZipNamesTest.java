@@ -203,6 +203,7 @@ class ZipNamesTest {
         assertEquals("a.jar", value("Manifest-Version: 1.0\nClass-Path: a.jar\n\nName: x\nClass-Path: b.jar\n"), "the main section's");
         assertEquals(null, value("Class-Path:a.jar\n\n"), "no space after the colon: the JDK's reading fails");
         assertEquals(null, value("Class-Path: a.jar\rX: y\n\n"), "a lone CR");
+        assertEquals(null, value(" x\nClass-Path: a.jar\n\n"), "a continuation of no attribute");
         byte[] cut = "Class-Path: a.jar\r\n b.jar\r\n".getBytes(StandardCharsets.ISO_8859_1);
         assertEquals(null, ZipNames.classPathValue(cut, cut.length, false), "more continuation lines may follow");
         assertEquals("a.jarb.jar", ZipNames.classPathValue(cut, cut.length, true), "the whole manifest");
