@@ -10,7 +10,7 @@
 #   - the same pipeline in Python (numpy) without its stage, without memoization and with
 #     joblib.Memory, miss and hit.
 # Twice: a cheap stage (10 smoothing passes) and an expensive one (1000 passes); the cheap stage also
-# with the benchmark module's dependency jars (about 60) behind the runtime jar on the class path,
+# with the benchmark module's dependency jars (61 on `e53b37e`) behind the runtime jar on the class path,
 # the program without its stage and a hit (DEPS=0 leaves them out). Then the classes a
 # memogen hit loads (-Xlog:class+load), all and memogen's own. Then a second program, Java only
 # (FreshWords; WORDS=0 leaves it out): a 1.2 MB text split into a List<String> of 180,000 words,
@@ -42,7 +42,7 @@ trap 'rm -rf "$WORK"' EXIT
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
 "$PY" -c 'import joblib, numpy' || { echo "needs apt-get install -y python3-joblib python3-numpy" >&2; exit 1; }
 CP="$CLASSES:$RUNTIME"
-# The benchmark module's dependency jars (JMH, hash4j, the peers' jars: about 60, two of them with a
+# The benchmark module's dependency jars (JMH, hash4j, the peers' jars: 61 on `e53b37e`, two of them with a
 # Class-Path manifest), for the cheap stage's cases with a class path as long as a real project's
 # (DEPS=0 leaves them out). The program loads none of their classes.
 if [ "${DEPS:-1}" = 0 ]; then
