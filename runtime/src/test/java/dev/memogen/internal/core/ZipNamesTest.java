@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ZipNames}: what a jar's central directory tells, and every jar it cannot read answered
- * "unknown" (then the class loader is asked), never "no"; and {@link QuietLogging#entriesHold}
- * over a class path of directories and jars.
+ * {@link ZipNames}: what a jar's central directory tells, a jar whose manifest names others
+ * answered "unknown" with the names to follow, and every jar it cannot read answered "unknown"
+ * without them (then the class loader is asked), never "no"; and
+ * {@link QuietLogging#entriesHold} over a class path of directories and jars.
  */
 class ZipNamesTest {
     private static final String FINDER = "META-INF/services/java.lang.System$LoggerFinder";
@@ -96,7 +97,7 @@ class ZipNamesTest {
     }
 
     @Test
-    void aManifestThatNamesOtherJarsIsNotFollowed() throws IOException {
+    void aManifestThatNamesOtherJarsLeavesTheJarAloneUnknown() throws IOException {
         assertEquals(ZipNames.UNKNOWN, holds(jar("cp.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/a.jar\r\n\r\n")));
         assertEquals(ZipNames.UNKNOWN, holds(jar("cp-lower.jar", "Manifest-Version: 1.0\nclass-path: a.jar\n\n")), "names are case-insensitive");
         assertEquals(ZipNames.UNKNOWN, holds(jar("cp-last.jar", "Manifest-Version: 1.0\nCLASS-PATH: a.jar")), "a last line without its end");
