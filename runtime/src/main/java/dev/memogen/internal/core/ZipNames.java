@@ -153,8 +153,8 @@ final class ZipNames {
 
     /**
      * Whether the manifest at {@code local} (a local header) may name other jars: its main section
-     * has a {@code Class-Path} (then kept in {@link #classPath} when it reads whole), or could not
-     * be read whole within {@value #MAX_MAIN_SECTION} bytes.
+     * has a {@code Class-Path} (then kept in {@link #classPath} when it reads as the JDK reads it),
+     * or could not be read whole within {@value #MAX_MAIN_SECTION} bytes.
      */
     private boolean manifestClassPath(FileChannel ch, long local, int method, long compressed, long limit)
             throws IOException, DataFormatException {
@@ -170,32 +170,18 @@ final class ZipNames {
         int want = (int) Math.min(available, MAX_MAIN_SECTION);
         byte[] raw = read(ch, data, want).array(); // this reader's buffer: the directory is not needed again
         if (method == 0) {
-            int found = mainSection(raw, want);
-            if (found == YES) {
-                classPath = classPathValue(raw, want, want == compressed);
-            }
-            return found == YES || found == UNKNOWN && want < compressed;
+            return mainSection(raw, want, want == compressed) != NO;
         }
         Inflater inflater = new Inflater(true);
         try {
             inflater.setInput(raw, 0, want);
             byte[] text = new byte[4096];
             int length = 0;
-            int found = UNKNOWN;
             while (true) {
                 int got = inflater.inflate(text, length, text.length - length);
                 length += got;
-                if (found == UNKNOWN) {
-                    found = mainSection(text, length);
-                    if (found == NO) {
-                        return false;
-                    }
-                }
-                if (inflater.finished()) {
-                    // the whole manifest, its last line included
-                    if (found == YES) {
-                        classPath = classPathValue(text, length, true);
-                    }
+                int found = mainSection(text, length, inflater.finished());
+                if (found != UNKNOWN) {
                     return found == YES;
                 }
                 if (length == text.length) {
@@ -204,10 +190,7 @@ final class ZipNames {
                     }
                     text = java.util.Arrays.copyOf(text, length * 2);
                 } else if (got == 0) {
-                    if (found == YES) {
-                        classPath = classPathValue(text, length, false); // what was read may hold the section's end
-                    }
-                    return true; // cut short (or a dictionary asked for)
+                    return true; // cut short (or a dictionary asked for): cannot tell
                 }
             }
         } finally {
@@ -216,78 +199,31 @@ final class ZipNames {
     }
 
     /**
-     * The value of the {@code Class-Path} attribute of the main section in the first {@code length}
-     * bytes of a manifest ({@code whole}: all of it), as {@code java.util.jar.Manifest} reads it:
-     * the text after {@code ": "}, continuation lines (a leading space) joined, UTF-8, the last one
-     * where the name is repeated. {@code null} where this does not read it as the JDK would: no
-     * space after the colon or a continuation line before any attribute (the JDK's reading fails),
-     * a line ended by a lone CR, or a section whose end is not within what was read.
+     * The main section of the manifest in the first {@code length} bytes ({@code whole}: all of
+     * it): {@link #NO} when it ends (an empty line, or the manifest's end) with no {@code Class-Path}
+     * attribute (names are case-insensitive); {@link #YES} when it has one, with its value left in
+     * {@link #classPath} as {@code java.util.jar.Manifest} reads it (the text after {@code ": "},
+     * continuation lines joined, UTF-8, the last one where the name is repeated), or when it has
+     * what this does not read as the JDK does, with {@link #classPath} left {@code null}: a line
+     * ended by a lone CR, a continuation line of no attribute or a {@code Class-Path} without the
+     * space after its colon (the JDK's reading fails on both); {@link #UNKNOWN} when its end is
+     * not within what was read. Lines are found with {@code String.indexOf}, not byte by byte: the
+     * main section of an OSGi bundle's manifest can be hundreds of kilobytes of package lists.
      */
-    static String classPathValue(byte[] bytes, int length, boolean whole) {
+    int mainSection(byte[] bytes, int length, boolean whole) {
+        classPath = null;
         String text = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         StringBuilder value = null;
-        boolean continuing = false;
+        boolean continuing = false; // the line before was (part of) a Class-Path
         boolean named = false; // an attribute seen
         boolean ended = false;
-        int i = 0;
-        while (i < length) {
-            int lf = text.indexOf('\n', i);
-            int eol = lf < 0 ? length : lf;
-            if (eol > i && text.charAt(eol - 1) == '\r') {
-                eol--;
-            }
-            for (int k = i; k < eol; k++) {
-                if (text.charAt(k) == '\r') {
-                    return null; // a lone CR
-                }
-            }
-            if (eol == i && (lf >= 0 || whole)) {
-                ended = true; // an empty line ends the main section
-                break;
-            }
-            if (lf < 0 && !whole) {
-                return null; // a line not read whole
-            }
-            if (text.charAt(i) == ' ') {
-                if (!named) {
-                    return null; // a continuation of no attribute: the JDK's reading fails
-                }
-                if (continuing) {
-                    value.append(text, i + 1, eol);
-                }
-            } else {
-                named = true;
-                continuing = text.regionMatches(true, i, "Class-Path:", 0, 11);
-                if (continuing) {
-                    if (i + 11 >= eol || text.charAt(i + 11) != ' ') {
-                        return null;
-                    }
-                    value = new StringBuilder().append(text, i + 12, eol);
-                }
-            }
-            i = lf < 0 ? length : lf + 1;
-        }
-        if (value == null || !ended && !whole) {
-            return null;
-        }
-        return new String(value.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-    }
-
-    /**
-     * In the first {@code length} bytes of a manifest: {@link #YES} when its main section has a
-     * {@code Class-Path} attribute (names are case-insensitive) or has lines ended by a lone CR,
-     * which this does not read, {@link #NO} when the section ends
-     * (an empty line) without one, {@link #UNKNOWN} when neither is seen yet (a last line without
-     * its line end is looked at too: in a whole manifest, it is its last attribute). Lines are
-     * found with {@code String.indexOf}, not byte by byte: the main section of an OSGi bundle's
-     * manifest can be hundreds of kilobytes of package lists.
-     */
-    static int mainSection(byte[] bytes, int length) {
-        String text = new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         int cr = -1; // the next CR at or after i, once looked for
         int i = 0;
         while (i < length) {
             int lf = text.indexOf('\n', i);
+            if (lf < 0 && !whole) {
+                return UNKNOWN; // a line not read whole
+            }
             int eol = lf < 0 ? length : lf;
             if (cr < i) {
                 cr = text.indexOf('\r', i);
@@ -300,18 +236,37 @@ final class ZipNames {
                 eol = cr;
             }
             if (eol == i) {
-                return NO; // an empty line ends the main section
+                ended = true; // an empty line ends the main section
+                break;
             }
-            char first = text.charAt(i);
-            if ((first == 'C' || first == 'c') && i + 11 <= eol && text.regionMatches(true, i, "Class-Path:", 0, 11)) {
-                return YES;
+            if (text.charAt(i) == ' ') {
+                if (!named) {
+                    return YES;
+                }
+                if (continuing) {
+                    value.append(text, i + 1, eol);
+                }
+            } else {
+                named = true;
+                char first = text.charAt(i);
+                continuing = (first == 'C' || first == 'c') && i + 11 <= eol && text.regionMatches(true, i, "Class-Path:", 0, 11);
+                if (continuing) {
+                    if (i + 11 == eol || text.charAt(i + 11) != ' ') {
+                        return YES;
+                    }
+                    value = new StringBuilder().append(text, i + 12, eol);
+                }
             }
-            if (lf < 0) {
-                return UNKNOWN;
-            }
-            i = lf + 1;
+            i = lf < 0 ? length : lf + 1;
         }
-        return UNKNOWN;
+        if (!ended && !whole) {
+            return UNKNOWN; // more lines of the section may follow
+        }
+        if (value == null) {
+            return NO;
+        }
+        classPath = new String(value.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        return YES;
     }
 
     /** {@code n} bytes at {@code at} into this reader's buffer (from its start), which it returns. */

@@ -206,13 +206,21 @@ class ZipNamesTest {
         assertEquals(null, value("Class-Path: a.jar\rX: y\n\n"), "a lone CR");
         assertEquals(null, value(" x\nClass-Path: a.jar\n\n"), "a continuation of no attribute");
         byte[] cut = "Class-Path: a.jar\r\n b.jar\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        assertEquals(null, ZipNames.classPathValue(cut, cut.length, false), "more continuation lines may follow");
-        assertEquals("a.jarb.jar", ZipNames.classPathValue(cut, cut.length, true), "the whole manifest");
+        ZipNames zips = new ZipNames();
+        assertEquals(ZipNames.UNKNOWN, zips.mainSection(cut, cut.length, false), "more continuation lines may follow");
+        assertEquals(null, zips.classPath());
+        assertEquals(ZipNames.YES, zips.mainSection(cut, cut.length, true));
+        assertEquals("a.jarb.jar", zips.classPath(), "the whole manifest");
     }
 
+    /** The Class-Path that a whole manifest's main section gives, or null. */
     private static String value(String manifest) {
         byte[] bytes = manifest.getBytes(StandardCharsets.ISO_8859_1);
-        return ZipNames.classPathValue(bytes, bytes.length, true);
+        ZipNames zips = new ZipNames();
+        int found = zips.mainSection(bytes, bytes.length, true);
+        assertEquals(zips.classPath() == null && !manifest.toLowerCase(java.util.Locale.ROOT).contains("class-path")
+                ? ZipNames.NO : ZipNames.YES, found, manifest);
+        return zips.classPath();
     }
 
     @Test
