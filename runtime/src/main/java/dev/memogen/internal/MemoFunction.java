@@ -462,8 +462,8 @@ public final class MemoFunction<T> {
     private Loaded readEntry(MemoRuntime rt, FlightKey key, Object args, long argsBytes, boolean recheck) {
         long k0 = key.k0;
         long k1 = key.k1;
-        Problems.refreshTrace();
         StoredEntries entries = rt.entries;
+        Problems.refreshTrace(entries);
         if (entries == null) {
             return null;
         }

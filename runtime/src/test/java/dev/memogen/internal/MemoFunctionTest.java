@@ -114,7 +114,7 @@ class MemoFunctionTest {
         } finally {
             log.removeHandler(handler);
             log.setLevel(before);
-            Problems.refreshTrace();
+            Problems.refreshTrace(null);
         }
     }
 

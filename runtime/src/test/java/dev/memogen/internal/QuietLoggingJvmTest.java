@@ -3,10 +3,14 @@ package dev.memogen.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memogen.Memogen;
+import dev.memogen.MemogenSettings;
+import dev.memogen.StoredEntry;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -50,6 +54,23 @@ class QuietLoggingJvmTest {
         String out = Jvms.run(LoggingWorker.class, dir, "plain", store.toString());
         assertTrue(out.contains("logManagerStarted=false"), out);
         assertEquals(0, count(out, "memogen:"), out);
+    }
+
+    /**
+     * The first JVM keeps whether its class path holds a {@code LoggerFinder} in the store; the
+     * next reads that answer (a store read of its own, made while DEBUG is being decided) and
+     * still starts no logging backend and logs nothing.
+     */
+    @Test
+    void aKeptClassPathAnswerIsReadWithoutStartingJavaUtilLogging() throws Exception {
+        Path store = stored();
+        List<StoredEntry> kept = Memogen.storedEntries(MemogenSettings.at(store), "dev.memogen.ClassPathResource", null);
+        assertEquals(1, kept.size(), "the store JVM kept its answer");
+        String out = Jvms.run(LoggingWorker.class, dir, "plain", store.toString());
+        assertTrue(out.contains("logManagerStarted=false"), out);
+        assertEquals(0, count(out, "memogen:"), out);
+        assertEquals(kept, Memogen.storedEntries(MemogenSettings.at(store), "dev.memogen.ClassPathResource", null),
+                "the kept answer was used, not told and written again");
     }
 
     @Test

@@ -108,8 +108,13 @@ public final class Problems implements Reports {
      */
     public static boolean traceHits;
 
-    public static void refreshTrace() {
-        traceHits = !QuietLogging.debugKnownOff() && log().isLoggable(Level.TRACE);
+    /**
+     * Refreshes {@link #traceHits}; the first time, decides whether DEBUG is known to be off
+     * with the answers {@code keptIn} keeps ({@link QuietLogging#debugKnownOff(StoredEntries)};
+     * null: none kept).
+     */
+    public static void refreshTrace(StoredEntries keptIn) {
+        traceHits = !QuietLogging.debugKnownOff(keptIn) && log().isLoggable(Level.TRACE);
         watchHits = traceHits || watching;
     }
 

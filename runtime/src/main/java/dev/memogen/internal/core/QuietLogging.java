@@ -34,7 +34,8 @@ import java.util.Properties;
  *     first. It is seen from the global logger, which gets its parent, the root logger, when
  *     {@code LogManager} starts, and whose class is loaded without starting it.</li>
  * </ul>
- * The first three are decided once; the last is looked at each time (a volatile read), so that
+ * The first three are decided once (whether the class path holds a provider kept in the store
+ * across runs: {@link ClassPathAnswers}); the last is looked at each time (a volatile read), so that
  * logging configured in code after memogen's first store read is seen from the next question on.
  * Anything unexpected (a level that does not parse, {@code java.logging} missing from a jlink'd
  * runtime) means: ask the logger.
@@ -45,13 +46,64 @@ final class QuietLogging {
     /** {@code java.util.logging.Level.FINE}'s value: DEBUG. */
     static final int FINE = 500;
 
-    private static final class Defaults {
-        static final boolean ABOVE_DEBUG = jdkDefaultsAboveDebug();
-    }
+    /** Whether the JDK's defaults leave DEBUG off ({@link #jdkDefaultsAboveDebug}), once decided; null until then. */
+    private static volatile Boolean aboveDebug;
+
+    /** The thread deciding {@link #aboveDebug}; guarded by {@code QuietLogging.class}. */
+    private static Thread decider;
 
     /** Whether DEBUG (and so TRACE) is off for {@code dev.memogen}, known without asking the logger. */
     static boolean debugKnownOff() {
-        return Defaults.ABOVE_DEBUG && !logManagerStarted();
+        return debugKnownOff(null);
+    }
+
+    /**
+     * {@link #debugKnownOff()}, deciding, the first time, with the answers kept in {@code keptIn}
+     * (may be null: none). The deciding thread's own store read and write (of a kept answer) log
+     * nothing: its questions while deciding are answered "off". A thread that asks while another
+     * decides does not wait for it (the decider, reading the store, may be waiting on a lock that
+     * thread holds): the answer is decided without kept answers ({@link WithoutStore}), once.
+     */
+    static boolean debugKnownOff(StoredEntries keptIn) {
+        Boolean above = aboveDebug;
+        if (above == null) {
+            Thread me = Thread.currentThread();
+            Thread other = claim(me);
+            if (other == me) {
+                return true; // the decision's own store read or write
+            }
+            if (other != null) {
+                return WithoutStore.ABOVE_DEBUG && !logManagerStarted();
+            }
+            try {
+                above = aboveDebug; // decided by a thread that has let go since this one looked
+                if (above == null) {
+                    above = jdkDefaultsAboveDebug(keptIn);
+                    aboveDebug = above;
+                }
+            } finally {
+                release();
+            }
+        }
+        return above && !logManagerStarted();
+    }
+
+    /** The decision without kept answers, for threads that ask while another decides: no store read, no lock of memogen's. */
+    private static final class WithoutStore {
+        static final boolean ABOVE_DEBUG = jdkDefaultsAboveDebug(null);
+    }
+
+    /** Makes {@code me} the decider if there is none and nothing is decided; returns the decider that was there (null: {@code me} is now). */
+    private static synchronized Thread claim(Thread me) {
+        if (decider != null) {
+            return decider;
+        }
+        decider = me;
+        return null;
+    }
+
+    private static synchronized void release() {
+        decider = null;
     }
 
     @SuppressWarnings("deprecation") // Logger.global: the one logger whose class loads without starting LogManager
@@ -63,12 +115,12 @@ final class QuietLogging {
         }
     }
 
-    private static boolean jdkDefaultsAboveDebug() {
+    private static boolean jdkDefaultsAboveDebug(StoredEntries keptIn) {
         try {
             if (System.getProperty("java.util.logging.config.file") != null
                     || System.getProperty("java.util.logging.config.class") != null
                     || System.getProperty("java.util.logging.manager") != null
-                    || finderProvided()) {
+                    || finderProvided(keptIn)) {
                 return false;
             }
             Properties jdk = new Properties();
@@ -84,9 +136,9 @@ final class QuietLogging {
     }
 
     /** Whether a {@code System.LoggerFinder} provider is on the class path or in a module of the boot layer. */
-    private static boolean finderProvided() {
+    private static boolean finderProvided(StoredEntries keptIn) {
         String service = "java.lang.System$LoggerFinder";
-        if (onClassPath("META-INF/services/" + service)) {
+        if (onClassPath("META-INF/services/" + service, keptIn)) {
             return true;
         }
         for (Module m : ModuleLayer.boot().modules()) {
@@ -110,14 +162,33 @@ final class QuietLogging {
      * first, which for a name outside any package starts the JDK's image reader in Java (about
      * 7 ms of a fresh hit on JDK 25, measured). Only for the JDK's application class loader
      * ({@link FingerprintInputs#classPathOf} tells); a system class loader of the program's own
-     * ({@code java.system.class.loader}) is asked as it is.
+     * ({@code java.system.class.loader}) is asked as it is. With {@code keptIn}, the answer an
+     * earlier run kept there is used while what it met is unchanged, and a new one is kept
+     * ({@link ClassPathAnswers}).
      */
-    static boolean onClassPath(String resource) {
+    static boolean onClassPath(String resource, StoredEntries keptIn) {
         ClassLoader system = ClassLoader.getSystemClassLoader();
         if (FingerprintInputs.classPathOf(system) == null) {
             return system.getResource(resource) != null;
         }
-        return entriesHold(System.getProperty("java.class.path", ""), resource);
+        return classPathHolds(System.getProperty("java.class.path", ""), resource, keptIn);
+    }
+
+    /** Whether {@code classPath} holds {@code resource}: {@link #entriesHold}, with the answer kept in {@code keptIn} (may be null). */
+    static boolean classPathHolds(String classPath, String resource, StoredEntries keptIn) {
+        if (keptIn == null) {
+            return entriesHold(classPath, resource, null);
+        }
+        long start = System.nanoTime();
+        long[] key = ClassPathAnswers.key(classPath, resource);
+        int kept = ClassPathAnswers.read(keptIn, key, resource);
+        if (kept != ZipNames.UNKNOWN) {
+            return kept == ZipNames.YES;
+        }
+        ClassPathAnswers.Walk walk = new ClassPathAnswers.Walk();
+        boolean holds = entriesHold(classPath, resource, walk);
+        ClassPathAnswers.keep(keptIn, key, holds, walk, System.nanoTime() - start);
+        return holds;
     }
 
     /**
@@ -129,9 +200,10 @@ final class QuietLogging {
      * each once. A jar that cannot be told that way (one it does not read, a {@code Class-Path} it
      * does not resolve as the JDK would) is asked of a class loader over it alone, which reads it
      * and the jars it names as the application class loader does. An entry that is missing, or
-     * neither a directory nor a file, holds nothing, as for the class loader.
+     * neither a directory nor a file, holds nothing, as for the class loader. {@code walk}, if not
+     * null, records what was met.
      */
-    static boolean entriesHold(String classPath, String resource) {
+    static boolean entriesHold(String classPath, String resource, ClassPathAnswers.Walk walk) {
         ZipNames zips = new ZipNames();
         java.util.ArrayDeque<Path> todo = new java.util.ArrayDeque<>();
         for (String entry : classPath.split(java.io.File.pathSeparator, -1)) {
@@ -144,10 +216,16 @@ final class QuietLogging {
                 continue;
             }
             if (Files.isDirectory(p)) {
+                if (walk != null) {
+                    walk.directory(p);
+                }
                 if (Files.exists(p.resolve(resource))) {
                     return true;
                 }
             } else if (Files.isRegularFile(p)) {
+                if (walk != null) {
+                    walk.jar(p);
+                }
                 int found = zips.find(p, resource);
                 if (found == ZipNames.YES) {
                     return true;
@@ -156,10 +234,17 @@ final class QuietLogging {
                     java.util.List<Path> named = zips.classPath() == null ? null : named(p, zips.classPath());
                     if (named != null) {
                         todo.addAll(named);
-                    } else if (loaderFinds(p, resource)) {
-                        return true;
+                    } else {
+                        if (walk != null) {
+                            walk.keepable = false; // the class loader read what the walk did not see
+                        }
+                        if (loaderFinds(p, resource)) {
+                            return true;
+                        }
                     }
                 }
+            } else if (walk != null) {
+                walk.missing(p);
             }
         }
         return false;

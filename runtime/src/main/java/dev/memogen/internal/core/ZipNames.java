@@ -68,8 +68,12 @@ final class ZipNames {
         return new ZipNames().find(zip, name);
     }
 
+    /** How many zips {@link #find} has opened: for tests. */
+    static int opened;
+
     /** {@link #holds}, with this reader's buffer: for many zips in turn. */
     int find(Path zip, String name) {
+        opened++;
         classPath = null;
         try (FileChannel ch = FileChannel.open(zip, StandardOpenOption.READ)) {
             return find(ch, name);

@@ -183,17 +183,17 @@ class ZipNamesTest {
         Path finder = jar("finder.jar", MANIFEST, FINDER);
         Path classes = Files.createDirectories(dir.resolve("classes"));
         String sep = File.pathSeparator;
-        assertFalse(QuietLogging.entriesHold(classes + sep + plain + sep + dir.resolve("missing.jar") + sep, FINDER));
-        assertTrue(QuietLogging.entriesHold(classes + sep + plain + sep + finder, FINDER));
+        assertFalse(QuietLogging.entriesHold(classes + sep + plain + sep + dir.resolve("missing.jar") + sep, FINDER, null));
+        assertTrue(QuietLogging.entriesHold(classes + sep + plain + sep + finder, FINDER, null));
         Files.createDirectories(classes.resolve("META-INF/services"));
         Files.writeString(classes.resolve(FINDER), "p.F\n");
-        assertTrue(QuietLogging.entriesHold(plain + sep + classes, FINDER), "a directory's file");
+        assertTrue(QuietLogging.entriesHold(plain + sep + classes, FINDER, null), "a directory's file");
         // a jar named only by another jar's manifest: asked of a class loader over that jar
         Files.move(finder, Files.createDirectories(dir.resolve("lib")).resolve("finder.jar"));
         Path launcher = jar("launcher.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/finder.jar\r\n\r\n");
         Path launcherOfNothing = jar("launcher2.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/none.jar\r\n\r\n");
-        assertTrue(QuietLogging.entriesHold(plain + sep + launcher, FINDER));
-        assertFalse(QuietLogging.entriesHold(plain + sep + launcherOfNothing, FINDER));
+        assertTrue(QuietLogging.entriesHold(plain + sep + launcher, FINDER, null));
+        assertFalse(QuietLogging.entriesHold(plain + sep + launcherOfNothing, FINDER, null));
     }
 
     @Test
@@ -255,17 +255,17 @@ class ZipNamesTest {
         Path chain = jar("chain.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/b.jar\r\n\r\n");
         String sep = File.pathSeparator;
         int asked = QuietLogging.loaderAsked;
-        assertTrue(QuietLogging.entriesHold(plain + sep + chain, FINDER), "a jar named by a jar named by the class path");
+        assertTrue(QuietLogging.entriesHold(plain + sep + chain, FINDER, null), "a jar named by a jar named by the class path");
         jar("lib/c.jar", "Manifest-Version: 1.0\r\nClass-Path: ../cycle.jar\r\n\r\n");
         Path cycle = jar("cycle.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/c.jar http://example.com/x.jar\r\n\r\n");
-        assertFalse(QuietLogging.entriesHold(plain + sep + cycle, FINDER), "a cycle ends; a URL that is not a file is ignored");
+        assertFalse(QuietLogging.entriesHold(plain + sep + cycle, FINDER, null), "a cycle ends; a URL that is not a file is ignored");
         Files.createDirectories(lib.resolve("services-dir/META-INF/services"));
         Files.writeString(lib.resolve("services-dir/" + FINDER), "p.F\n");
         Path toDir = jar("to-dir.jar", "Manifest-Version: 1.0\r\nClass-Path: lib/services-dir/\r\n\r\n");
-        assertTrue(QuietLogging.entriesHold(plain + sep + toDir, FINDER), "a directory named by a manifest");
+        assertTrue(QuietLogging.entriesHold(plain + sep + toDir, FINDER, null), "a directory named by a manifest");
         assertEquals(asked, QuietLogging.loaderAsked, "all told without a class loader");
         Path bad = jar("bad.jar", "Manifest-Version: 1.0\r\nClass-Path:lib/finder.jar\r\n\r\n");
-        assertFalse(QuietLogging.entriesHold(plain + sep + bad, FINDER), "a manifest the JDK cannot read names nothing");
+        assertFalse(QuietLogging.entriesHold(plain + sep + bad, FINDER, null), "a manifest the JDK cannot read names nothing");
         assertEquals(asked + 1, QuietLogging.loaderAsked, "asked of a class loader");
     }
 
