@@ -7,11 +7,16 @@
 #     so that a hit's own cost is the hit less this, and the stage's the plain run less this;
 #   - Java without memoization, and the memoized program with memogen disabled;
 #   - Java with memogen: a miss (empty store) and a hit (the store the miss left);
+#   - the floor of a hit: the input hashed once by a hash cheaper than XXH3 and the result mapped from a
+#     plain file (or read into a direct buffer: the faster on JDK 25) and copied, in the program's own
+#     class (no store, no checks): what no memoizer on the JVM can go under with this program;
 #   - the same pipeline in Python (numpy) without its stage, without memoization and with
 #     joblib.Memory, miss and hit.
 # Twice: a cheap stage (10 smoothing passes) and an expensive one (1000 passes); the cheap stage also
 # with the benchmark module's dependency jars (61 on `e53b37e`) behind the runtime jar on the class path,
-# the program without its stage and a hit (DEPS=0 leaves them out). Then the classes a
+# the program without its stage and a hit, and a hit with the runtime jar after them (as a project that
+# declares memogen last has it), from a store that runs with those class paths used before (DEPS=0 leaves
+# them out). Then the classes a
 # memogen hit loads (-Xlog:class+load), all and memogen's own. Then a second program, Java only
 # (FreshWords; WORDS=0 leaves it out): a 1.2 MB text split into a List<String> of 180,000 words,
 # bare JVM, without its stage, without memoization, miss and hit. For each JDK in $JDKS.
@@ -82,6 +87,9 @@ labels = {
     "hit": "java + memogen, second run (hit)",
     "input-deps": "java, the program without its stage, dependency jars on the class path",
     "hit-deps": "java + memogen, hit, dependency jars on the class path",
+    "hit-deps-last": "java + memogen, hit, the runtime jar after the dependency jars",
+    "floor": "the floor of a hit: the input hashed once, the result mapped from a file and copied (no store)",
+    "floor-read": "the same floor, the file read into a direct buffer instead of mapped",
     "py-input": "python + numpy, the program without its stage",
     "py-plain": "python + numpy, no memoization",
     "py-miss": "python + joblib.Memory, first run (miss)",
@@ -99,6 +107,8 @@ for name in walls:
 print()
 line = (f"Besides the program itself (its run without the stage): the stage costs {med['plain'] - med['input']:.0f} ms "
         f"computed, memogen's hit {med['hit'] - med['input']:.0f} ms")
+if "floor" in med:
+    line += f" (the floor {min(med['floor'], med['floor-read']) - med['input']:.0f} ms, the faster of its two)"
 if "py-hit" in med:
     line += (f"; in Python the stage {med['py-plain'] - med['py-input']:.0f} ms, "
              f"joblib's hit {med['py-hit'] - med['py-input']:.0f} ms")
@@ -106,7 +116,8 @@ print(line + ".")
 if "hit-deps" in med:
     print()
     print(f"With the dependency jars on the class path: the program {med['input-deps']:.0f} ms, memogen's hit "
-          f"{med['hit-deps'] - med['input-deps']:.0f} ms beyond it.")
+          f"{med['hit-deps'] - med['input-deps']:.0f} ms beyond it, "
+          f"{med['hit-deps-last'] - med['input-deps']:.0f} ms with the runtime jar after them.")
 PYEOF
 }
 
@@ -129,16 +140,28 @@ for jdk in $JDKS; do
   version=$("$JAVA" -version 2>&1 | head -1)
   for passes in ${PASSES-10 1000}; do
     : > "$WORK/times"
+    "$JAVA" -cp "$CP" "$MAIN" floor-write "$passes" "$WORK/floor.bin" > /dev/null
+    if [ -n "$DEPS" ] && [ "$passes" = 10 ]; then
+      # A store of its own, which a run with each of these class paths has used (as a rerun finds it);
+      # the rounds' misses empty the other.
+      rm -rf "$WORK/memogen-deps"
+      for cp in "$CP:$DEPS" "$CLASSES:$DEPS:$RUNTIME"; do
+        "$JAVA" -Dmemogen.dir="$WORK/memogen-deps" -cp "$cp" "$MAIN" memo "$passes" > /dev/null
+      done
+    fi
     for ((r = 0; r < RUNS; r++)); do
       once bare-jvm ":" "$JAVA" -cp "$CP" "$MAIN" hello
       once input ":" "$JAVA" -cp "$CP" "$MAIN" input "$passes"
+      once floor ":" "$JAVA" -cp "$CP" "$MAIN" floor "$passes" "$WORK/floor.bin"
+      once floor-read ":" "$JAVA" -cp "$CP" "$MAIN" floor-read "$passes" "$WORK/floor.bin"
       once plain ":" "$JAVA" -cp "$CP" "$MAIN" plain "$passes"
       once disabled ":" "$JAVA" -Dmemogen.disable=true -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
       once miss "rm -rf $WORK/memogen" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
       once hit ":" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP" "$MAIN" memo "$passes"
       if [ -n "$DEPS" ] && [ "$passes" = 10 ]; then
         once input-deps ":" "$JAVA" -cp "$CP:$DEPS" "$MAIN" input "$passes"
-        once hit-deps ":" "$JAVA" -Dmemogen.dir="$WORK/memogen" -cp "$CP:$DEPS" "$MAIN" memo "$passes"
+        once hit-deps ":" "$JAVA" -Dmemogen.dir="$WORK/memogen-deps" -cp "$CP:$DEPS" "$MAIN" memo "$passes"
+        once hit-deps-last ":" "$JAVA" -Dmemogen.dir="$WORK/memogen-deps" -cp "$CLASSES:$DEPS:$RUNTIME" "$MAIN" memo "$passes"
       fi
       once py-input ":" "$PY" benchmarks/fresh_process.py input "$WORK/joblib" "$passes"
       once py-plain ":" "$PY" benchmarks/fresh_process.py plain "$WORK/joblib" "$passes"
