@@ -31,10 +31,11 @@ import java.util.List;
  * in a directory, and one that read a jar modified within two seconds of reading it (a change
  * within the timestamp's granularity could follow unseen, as for kept fingerprints).
  * What the answer decides is only whether memogen's DEBUG messages are known to be off: a jar
- * rewritten in place with the same size and modification time (no build tool does) would at worst
- * leave those messages off, or start the logging backend for nothing. The entries are read like any
- * other (checksum, key, and with {@code memogen.key} the tag), from the local store only, and
- * written to it only (not to a remote tier: they describe this machine's files).
+ * rewritten in place with the same size and modification time (a {@code cp -p} over it of another
+ * jar of the same size, say) would at worst leave those messages off, or start the logging backend
+ * for nothing. The entries are read like any other (checksum, key, and with {@code memogen.key}
+ * the tag), from the local store only, and written to it only (not to a remote tier: they describe
+ * this machine's files).
  */
 final class ClassPathAnswers {
     private ClassPathAnswers() {}

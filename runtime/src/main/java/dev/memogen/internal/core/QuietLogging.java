@@ -93,7 +93,7 @@ final class QuietLogging {
         static final boolean ABOVE_DEBUG = jdkDefaultsAboveDebug(null);
     }
 
-    /** Makes {@code me} the decider if there is none and nothing is decided; returns the decider that was there (null: {@code me} is now). */
+    /** Makes {@code me} the decider if there is none; returns the decider that was there (null: {@code me} is now). */
     private static synchronized Thread claim(Thread me) {
         if (decider != null) {
             return decider;

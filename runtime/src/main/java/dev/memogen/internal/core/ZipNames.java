@@ -68,7 +68,7 @@ final class ZipNames {
         return new ZipNames().find(zip, name);
     }
 
-    /** How many zips {@link #find} has opened: for tests. */
+    /** How many times {@link #find} was asked about a zip (each opens it): for tests. */
     static int opened;
 
     /** {@link #holds}, with this reader's buffer: for many zips in turn. */
