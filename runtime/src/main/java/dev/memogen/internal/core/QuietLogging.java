@@ -76,6 +76,10 @@ final class QuietLogging {
                 return WithoutStore.ABOVE_DEBUG && !logManagerStarted();
             }
             try {
+                Runnable hook = whileDeciding;
+                if (hook != null) {
+                    hook.run();
+                }
                 above = aboveDebug; // decided by a thread that has let go since this one looked
                 if (above == null) {
                     above = jdkDefaultsAboveDebug(keptIn);
@@ -87,6 +91,9 @@ final class QuietLogging {
         }
         return above && !logManagerStarted();
     }
+
+    /** Run by the deciding thread before it decides: for tests. */
+    static Runnable whileDeciding;
 
     /** The decision without kept answers, for threads that ask while another decides: no store read, no lock of memogen's. */
     private static final class WithoutStore {

@@ -4,13 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memogen.internal.Jvms;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** How {@link QuietLogging} reads a {@code java.util.logging} configuration (the cross-JVM cases: {@code QuietLoggingJvmTest}). */
+/**
+ * How {@link QuietLogging} reads a {@code java.util.logging} configuration, and that a thread
+ * asking while another decides does not wait for it (the cross-JVM cases of logging turned on:
+ * {@code QuietLoggingJvmTest}).
+ */
 class QuietLoggingTest {
+    @TempDir
+    Path dir;
+
+    /** In a JVM of its own ({@link DecisionWorker}): the decision is made once per JVM. */
+    @Test
+    void aThreadThatAsksWhileAnotherDecidesGetsItsAnswerWithoutWaiting() throws Exception {
+        String out = Jvms.run(DecisionWorker.class, dir);
+        assertTrue(out.contains("answeredWhileDeciding=true other=true decided=true"), out);
+    }
+
     private static Properties config(String text) throws IOException {
         Properties p = new Properties();
         p.load(new StringReader(text));
