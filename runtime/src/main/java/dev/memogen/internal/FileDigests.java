@@ -4,6 +4,7 @@ import dev.memogen.internal.codec.Codec;
 import dev.memogen.internal.codec.ValueReader;
 import dev.memogen.internal.codec.ValueWriter;
 import dev.memogen.internal.core.StoredEntries;
+import dev.memogen.internal.fingerprint.FingerprintInputs;
 import dev.memogen.internal.hash.Xxh3Stream;
 import dev.memogen.internal.store.StoredFunction;
 import dev.memogen.internal.store.Ttl;
@@ -37,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A file's digest is kept, for this JVM, under what {@code stat} says of it (device, inode,
  * size, modification and change times, to the nanosecond where the file system has them): a call
  * on an unchanged file costs a {@code stat}, not a read. As git does for its index, a file
- * modified within {@link #RACY_MILLIS} of the moment it was hashed is hashed again at the next
+ * modified within {@link FingerprintInputs#RACY_MILLIS} of the moment it was hashed is hashed again at the next
  * call (a change within the timestamp granularity could leave its times as they were); setting
  * the times back ({@code touch -d}) changes the change time, so it is seen too. The store itself
  * is left out of the trees it is in. The digests of files that were not racily clean are also kept
@@ -55,8 +56,6 @@ final class FileDigests {
     /** A FIFO, socket or device inside a tree: by its name and kind only, never opened. */
     static final byte OTHER = 5;
 
-    /** Coarser than the timestamps of any file system memogen runs on (FAT: 2 s). */
-    static final long RACY_MILLIS = 2_000;
 
     private static final int MAX_CACHED = 1 << 16;
     private static final int BUFFER = 1 << 16;
@@ -275,7 +274,7 @@ final class FileDigests {
         long[] digest = {out.high(), out.low()};
         // Racily clean: modified so close to now that a change within the timestamp granularity
         // could follow unseen. Not kept: hashed again next time.
-        if (stat.equals(stat(read).text()) && modifiedMillis(read) < started - RACY_MILLIS) {
+        if (stat.equals(stat(read).text()) && modifiedMillis(read) < started - FingerprintInputs.RACY_MILLIS) {
             remember(read, new Known(stat, digest[0], digest[1]));
             if (entries != null) {
                 ValueWriter value = new ValueWriter();

@@ -56,13 +56,6 @@ public final class CodeFingerprint {
     /** A class looked up: the parsed class file or the label of what stands for it, and where it came from. */
     private record Resolved(Object what, FingerprintInputs.Input input, long modifiedMillis) {}
 
-    /**
-     * Coarser than the timestamps of any file system memogen runs on (FAT: 2 s): a class file
-     * modified this close to the moment it was read could change again without changing its
-     * {@code stat}, so a fingerprint that read one is not reused.
-     */
-    static final long RACY_MILLIS = 2_000;
-
     private static final Map<String, String> JAR_DIGESTS = new ConcurrentHashMap<>();
     /** The JDK's classes stand for themselves by this label ({@link FingerprintInputs#jdk}). */
     private static final String JDK = FingerprintInputs.jdk();
@@ -137,7 +130,7 @@ public final class CodeFingerprint {
         return new Result(Hex.of(f.out.high()) + Hex.of(f.out.low()),
                 f.methodCount, f.reachedClasses.size(),
                 List.copyOf(f.externals), List.copyOf(f.mutableStatics), List.copyOf(f.inputs.values()),
-                f.newestModified < started - RACY_MILLIS);
+                f.newestModified < started - FingerprintInputs.RACY_MILLIS);
     }
 
     private void run() throws IOException {

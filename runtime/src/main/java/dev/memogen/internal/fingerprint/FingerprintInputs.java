@@ -25,6 +25,14 @@ public final class FingerprintInputs {
     private static final String JDK = "jdk " + System.getProperty("java.vendor") + " "
             + System.getProperty("java.runtime.version");
 
+    /**
+     * Coarser than the timestamps of any file system memogen runs on (FAT: 2 s): a file modified
+     * this close to the moment it was read could change again without changing its {@code stat},
+     * so what was read from it is not trusted by its {@code stat} alone (kept fingerprints, file
+     * digests, kept class path answers).
+     */
+    public static final long RACY_MILLIS = 2_000;
+
     /** The JDK as fingerprints count it: its classes stand for themselves by this label. */
     public static String jdk() {
         return JDK;
